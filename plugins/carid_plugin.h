@@ -1,0 +1,168 @@
+/*
+ * carid_plugin.h - the ABI between the carid daemon and an index plugin.
+ *
+ * A plugin is a shared module exporting one symbol, carid_plugin_entry(),
+ * which returns a const struct carid_plugin.  The daemon checks .abi first
+ * and refuses a module built for another ABI.  Nothing malloc'd crosses the
+ * boundary: results flow through callbacks and errors into the caller's
+ * buffer.  This is the only header a plugin includes from the daemon.
+ *
+ * Threads: open/close run on the main thread.  Each query thread owns one
+ * reader handle, the writer thread owns the one writer handle; a handle is
+ * never used by two threads at once, but different handles run in parallel.
+ */
+#ifndef CARID_PLUGIN_H
+#define CARID_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CARID_PLUGIN_ABI   1 /* bump on any incompatible change */
+#define CARID_PLUGIN_ENTRY "carid_plugin_entry"
+#define CARID_EXPORT       __attribute__((visibility("default")))
+
+/* Log levels for carid_host.log. */
+#define CARID_LOG_DEBUG 0
+#define CARID_LOG_INFO  1
+#define CARID_LOG_WARN  2
+#define CARID_LOG_ERR   3
+
+/* Services the daemon offers a plugin; valid from open() until close(). */
+struct carid_host {
+    int abi; /* CARID_PLUGIN_ABI of the daemon */
+    /* Thread-safe; fmt is printf-style; one line per call, no newline. */
+    void (*log)(int level, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+};
+
+/* A borrowed byte string; p is NULL when the value is absent. */
+struct carid_str {
+    const char *p;
+    size_t len;
+};
+
+/* Article fields, in wire order; index into carid_doc.field[]. */
+enum carid_field {
+    CARID_FIELD_TITLE,
+    CARID_FIELD_BODY,
+    CARID_FIELD_SOURCE,
+    CARID_FIELD_URL,
+    CARID_FIELD_DATE, /* "YYYY-MM-DD", validated by the daemon */
+    CARID_FIELD_COUNT
+};
+
+/*
+ * One article.  All strings are borrowed: valid only during the call that
+ * receives them (put(), or the get()/search() callback).  Text is whatever
+ * bytes the client sent; the plugin must cope with invalid UTF-8.
+ */
+struct carid_doc {
+    struct carid_str id;
+    struct carid_str field[CARID_FIELD_COUNT];
+};
+
+/* Sort orders for carid_query.sort. */
+#define CARID_SORT_RELEVANCE 0
+#define CARID_SORT_NEWEST    1
+#define CARID_SORT_OLDEST    2
+
+/*
+ * A search request.  text is the client's query string, unparsed: the
+ * plugin owns the query language.  Filters are empty strings when unset.
+ */
+struct carid_query {
+    struct carid_str text;
+    int64_t offset;      /* hits to skip, >= 0 */
+    int64_t count;       /* hits to return, >= 0 (0: total only) */
+    int sort;            /* CARID_SORT_* */
+    struct carid_str source;    /* only this source, if p != NULL */
+    struct carid_str date_from; /* inclusive YYYY-MM-DD, if p != NULL */
+    struct carid_str date_to;   /* inclusive YYYY-MM-DD, if p != NULL */
+    unsigned want_fields;       /* bit (1 << CARID_FIELD_x): fields to return */
+    int want_snippet;           /* nonzero: fill carid_hit.snippet */
+    struct carid_str mark_open;  /* highlight marks for snippets */
+    struct carid_str mark_close;
+};
+
+/* One search hit, borrowed for the duration of the emit callback. */
+struct carid_hit {
+    struct carid_str id;
+    double score;        /* higher is better */
+    struct carid_doc doc; /* only the fields asked for in want_fields */
+    struct carid_str snippet;
+};
+
+/* Callbacks return 0 to go on, nonzero to stop early (not an error). */
+typedef int carid_hit_fn(void *ctx, const struct carid_hit *hit);
+typedef int carid_doc_fn(void *ctx, const struct carid_doc *doc);
+/* A stat: name is [a-z0-9_]+, value an integer. */
+typedef int carid_stat_fn(void *ctx, const char *name, int64_t value);
+/* One token of ANALYZE: [start, end) byte offsets into the input text. */
+typedef int carid_token_fn(void *ctx, struct carid_str token,
+                           struct carid_str stem, size_t start, size_t end);
+
+/*
+ * Every function returns 0 on success and -1 on failure with a message in
+ * err (NUL-terminated, at most errlen bytes including the NUL), unless its
+ * comment says otherwise.  Members may be NULL where marked "optional";
+ * the daemon then answers the matching command with an error.
+ */
+struct carid_plugin {
+    int abi;             /* CARID_PLUGIN_ABI: always the first field */
+    const char *name;    /* short name, e.g. "fts5" */
+    const char *version; /* the plugin's own version string */
+
+    /* Opens (creating if needed) the index stored in directory dir.
+     * *db receives the plugin's handle; host outlives it. */
+    int (*open)(const struct carid_host *host, const char *dir, void **db,
+                char *err, size_t errlen);
+    /* Closes db; every reader and the writer are closed first. */
+    void (*close)(void *db);
+
+    /* A handle for one query thread. */
+    int (*reader_open)(void *db, void **reader, char *err, size_t errlen);
+    void (*reader_close)(void *reader);
+    /* The one handle for the writer thread. */
+    int (*writer_open)(void *db, void **writer, char *err, size_t errlen);
+    void (*writer_close)(void *writer);
+
+    /* Group commit: begin, any number of put/del, then commit (durable on
+     * return 0) or rollback.  A failed put/del leaves the batch usable. */
+    int (*begin)(void *writer, char *err, size_t errlen);
+    /* Inserts or replaces the article with doc->id (absent fields: empty). */
+    int (*put)(void *writer, const struct carid_doc *doc, char *err,
+               size_t errlen);
+    /* Deletes id; *removed is set to 1 if it existed, else 0. */
+    int (*del)(void *writer, struct carid_str id, int *removed, char *err,
+               size_t errlen);
+    int (*commit)(void *writer, char *err, size_t errlen);
+    void (*rollback)(void *writer);
+
+    /* Calls fn once with the article if it exists; *found says whether. */
+    int (*get)(void *reader, struct carid_str id, carid_doc_fn *fn,
+               void *ctx, int *found, char *err, size_t errlen);
+    /* Sets *total to the number of matches and calls fn for each hit in
+     * [offset, offset + count), best first.  A query the plugin cannot
+     * parse fails with a message meant for the client. */
+    int (*search)(void *reader, const struct carid_query *q,
+                  carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
+                  size_t errlen);
+    /* Calls fn for each of the plugin's statistics; must include
+     * "documents". */
+    int (*stats)(void *reader, carid_stat_fn *fn, void *ctx, char *err,
+                 size_t errlen);
+    /* Optional: tokens and stems of text, as the index would see them. */
+    int (*analyze)(void *reader, struct carid_str text, carid_token_fn *fn,
+                   void *ctx, char *err, size_t errlen);
+    /* Optional: merge index segments; runs on the writer thread. */
+    int (*optimize)(void *writer, char *err, size_t errlen);
+    /* Optional: consistent copy of the index to the file at path. */
+    int (*backup)(void *reader, const char *path, char *err, size_t errlen);
+    /* New members go here, at the end. */
+};
+
+typedef const struct carid_plugin *carid_plugin_entry_fn(void);
+
+CARID_EXPORT const struct carid_plugin *carid_plugin_entry(void);
+
+#endif
