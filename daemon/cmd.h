@@ -1,0 +1,61 @@
+/*
+ * cmd.h - the command table: name, arity, where it runs, and the two
+ * halves of every command (checked on the loop, run on its thread).
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stddef.h>
+
+#include "job.h"
+
+struct cmd {
+    const char *name;    /* upper case, as in PROTOCOL.md */
+    int min_argc;        /* including the command name */
+    int max_argc;        /* -1: no maximum but --max-args */
+    enum job_where where;
+    /* Loop thread: parse and check arguments into job->arg.  Returns 0 to
+     * go on to run(), -1 after putting an error reply in job->out.  NULL:
+     * nothing to check. */
+    int (*prepare)(struct job *job);
+    /* Its thread (see where): execute and encode the reply in job->out.
+     * handle is a reader (JOB_READ), the writer (JOB_WRITE) or NULL. */
+    void (*run)(struct job *job, void *handle);
+};
+
+/* The command named name[0..len), case-insensitively, or NULL. */
+const struct cmd *cmd_lookup(const char *name, size_t len);
+
+/* Argument checks (cmd_args.c); loop thread or any. */
+/* Index (enum carid_field) of the field named p[0..len), any case, or -1. */
+int cmd_field_lookup(const char *p, size_t len);
+/* The wire name of field f ("title"...). */
+const char *cmd_field_name(int f);
+/* Nonzero if p[0..len) is a real calendar date written YYYY-MM-DD. */
+int cmd_date_valid(const char *p, size_t len);
+/* Copies at most outlen-1 bytes of p into out as printable, quote-free
+ * text, NUL-terminated: client bytes safe to echo in an error. */
+void cmd_sanitize(const char *p, size_t len, char *out, size_t outlen);
+/* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */
+int cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
+                  int64_t *out);
+
+/* Command families, defined in cmd_<family>.c. */
+void cmd_ping_run(struct job *job, void *handle);
+void cmd_echo_run(struct job *job, void *handle);
+void cmd_quit_run(struct job *job, void *handle);
+void cmd_command_run(struct job *job, void *handle);
+int cmd_put_prepare(struct job *job);
+void cmd_put_run(struct job *job, void *handle);
+void cmd_del_run(struct job *job, void *handle);
+void cmd_optimize_run(struct job *job, void *handle);
+void cmd_get_run(struct job *job, void *handle);
+int cmd_search_prepare(struct job *job);
+int cmd_count_prepare(struct job *job);
+void cmd_search_run(struct job *job, void *handle);
+void cmd_analyze_run(struct job *job, void *handle);
+int cmd_stats_prepare(struct job *job);
+void cmd_stats_run(struct job *job, void *handle);
+void cmd_info_run(struct job *job, void *handle);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * cmd_args.c - checks shared by commands: field names, dates, integers,
+ * and making client bytes safe to echo in an error message.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+
+static const char *const cmd_field_names[CARID_FIELD_COUNT] = {
+    "title", "body", "source", "url", "date"};
+
+int
+cmd_field_lookup(const char *p, size_t len)
+{
+    for (int f = 0; f < CARID_FIELD_COUNT; f++) {
+        if (strlen(cmd_field_names[f]) == len &&
+            strncasecmp(cmd_field_names[f], p, len) == 0)
+            return f;
+    }
+    return -1;
+}
+
+const char *
+cmd_field_name(int f)
+{
+    return cmd_field_names[f];
+}
+
+static int
+cmd_is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+cmd_date_valid(const char *p, size_t len)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+
+    if (len != 10 || p[4] != '-' || p[7] != '-')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+            return 0;
+    }
+    y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
+        (p[3] - '0');
+    m = (p[5] - '0') * 10 + (p[6] - '0');
+    d = (p[8] - '0') * 10 + (p[9] - '0');
+    if (m < 1 || m > 12 || d < 1)
+        return 0;
+    return d <= days[m - 1] + (m == 2 && cmd_is_leap(y));
+}
+
+void
+cmd_sanitize(const char *p, size_t len, char *out, size_t outlen)
+{
+    size_t n = len < outlen - 1 ? len : outlen - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+
+        out[i] = (ch >= 0x20 && ch != 0x7f && ch != '\'') ? (char)ch : '?';
+    }
+    out[n] = '\0';
+}
+
+int
+cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
+              int64_t *out)
+{
+    int64_t n = 0;
+
+    if (len == 0 || len > 18)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        n = n * 10 + (p[i] - '0');
+    }
+    if (n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}

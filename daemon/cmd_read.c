@@ -1,0 +1,329 @@
+/*
+ * cmd_read.c - GET, SEARCH, COUNT and ANALYZE.  Options are parsed on the
+ * loop thread into a struct carid_query; the plugin runs on a query thread
+ * and its hits are encoded there, so the loop only copies bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "server.h"
+#include "stats.h"
+
+#define CMD_MAX_QUERY  4096   /* bytes of query text */
+#define CMD_MAX_COUNT  1000   /* hits per SEARCH */
+#define CMD_MAX_OFFSET 100000 /* deep paging costs linear time */
+
+/* Collects encoded hits or tokens, counting them for the array header. */
+struct cmd_collect {
+    struct reply_buf buf;
+    int64_t n;
+    const struct job_search *search;
+};
+
+static int
+cmd_is(const struct resp_req *r, int i, const char *word)
+{
+    return strlen(word) == r->argl[i] &&
+           strncasecmp(r->argv[i], word, r->argl[i]) == 0;
+}
+
+static int
+cmd_is_option(const struct resp_req *r, int i)
+{
+    static const char *const opts[] = {"LIMIT", "SORT",   "SOURCE", "FROM",
+                                       "TO",    "RETURN", "SNIPPET"};
+
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        if (cmd_is(r, i, opts[k]))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+cmd_blank(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+            return 0;
+    }
+    return 1;
+}
+
+/* RETURN n field...; returns the index of the last argument used or -1. */
+static int
+cmd_parse_return(struct job *job, int i)
+{
+    struct job_search *s = &job->arg.search;
+    struct resp_req *r = &job->req;
+    int64_t n;
+
+    if (i + 1 >= r->argc ||
+        cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 0, CARID_FIELD_COUNT,
+                      &n) != 0 ||
+        i + 1 + n > r->argc - 1) {
+        reply_error(&job->out, "ERR RETURN needs a count 0..5 and that many "
+                               "fields");
+        return -1;
+    }
+    s->q.want_fields = 0;
+    s->nfields = 0;
+    for (int k = 0; k < n; k++) {
+        int a = i + 2 + k;
+        int f = cmd_field_lookup(r->argv[a], r->argl[a]);
+        char name[64];
+
+        if (f < 0 || (s->q.want_fields & (1u << f))) {
+            cmd_sanitize(r->argv[a], r->argl[a], name, sizeof name);
+            reply_error(&job->out, "ERR RETURN: %s field '%s'",
+                        f < 0 ? "unknown" : "duplicate", name);
+            return -1;
+        }
+        s->q.want_fields |= 1u << f;
+        s->field_order[s->nfields++] = (unsigned)f;
+    }
+    return i + 1 + (int)n;
+}
+
+/* One option at argv[i]; returns the index of its last argument or -1
+ * with an error reply. */
+static int
+cmd_parse_option(struct job *job, int i)
+{
+    struct job_search *s = &job->arg.search;
+    struct resp_req *r = &job->req;
+    int have1 = i + 1 < r->argc, have2 = i + 2 < r->argc;
+    char name[64];
+
+    if (cmd_is(r, i, "LIMIT")) {
+        if (!have1 || cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 0,
+                                    CMD_MAX_OFFSET, &s->q.offset) != 0) {
+            reply_error(&job->out, "ERR LIMIT offset must be 0..100000");
+            return -1;
+        }
+        if (!have2 || cmd_parse_int(r->argv[i + 2], r->argl[i + 2], 0,
+                                    CMD_MAX_COUNT, &s->q.count) != 0) {
+            reply_error(&job->out, "ERR LIMIT count must be 0..1000");
+            return -1;
+        }
+        return i + 2;
+    }
+    if (cmd_is(r, i, "SORT")) {
+        if (have1 && cmd_is(r, i + 1, "relevance"))
+            s->q.sort = CARID_SORT_RELEVANCE;
+        else if (have1 && cmd_is(r, i + 1, "newest"))
+            s->q.sort = CARID_SORT_NEWEST;
+        else if (have1 && cmd_is(r, i + 1, "oldest"))
+            s->q.sort = CARID_SORT_OLDEST;
+        else {
+            reply_error(&job->out,
+                        "ERR SORT must be relevance, newest or oldest");
+            return -1;
+        }
+        return i + 1;
+    }
+    if (cmd_is(r, i, "SOURCE")) {
+        if (!have1) {
+            reply_error(&job->out, "ERR SOURCE needs a source name");
+            return -1;
+        }
+        s->q.source = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
+        return i + 1;
+    }
+    if (cmd_is(r, i, "FROM") || cmd_is(r, i, "TO")) {
+        int from = cmd_is(r, i, "FROM");
+
+        if (!have1 || !cmd_date_valid(r->argv[i + 1], r->argl[i + 1])) {
+            reply_error(&job->out, "ERR %s needs a date YYYY-MM-DD",
+                        from ? "FROM" : "TO");
+            return -1;
+        }
+        *(from ? &s->q.date_from : &s->q.date_to) =
+            (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
+        return i + 1;
+    }
+    if (cmd_is(r, i, "RETURN"))
+        return cmd_parse_return(job, i);
+    if (cmd_is(r, i, "SNIPPET")) {
+        s->q.want_snippet = 1;
+        if (have2 && !cmd_is_option(r, i + 1)) {
+            s->q.mark_open = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
+            s->q.mark_close =
+                (struct carid_str){r->argv[i + 2], r->argl[i + 2]};
+            return i + 2;
+        }
+        return i;
+    }
+    cmd_sanitize(r->argv[i], r->argl[i], name, sizeof name);
+    reply_error(&job->out, "ERR unknown option '%s'", name);
+    return -1;
+}
+
+static int
+cmd_search_parse(struct job *job, int count_only)
+{
+    struct job_search *s = &job->arg.search;
+    struct resp_req *r = &job->req;
+
+    s->count_only = count_only;
+    s->q.text = (struct carid_str){r->argv[1], r->argl[1]};
+    s->q.count = count_only ? 0 : 10;
+    s->q.mark_open = (struct carid_str){"[", 1};
+    s->q.mark_close = (struct carid_str){"]", 1};
+    if (r->argl[1] > CMD_MAX_QUERY) {
+        reply_error(&job->out, "ERR query too long (max 4096 bytes)");
+        return -1;
+    }
+    if (cmd_blank(r->argv[1], r->argl[1])) {
+        reply_error(&job->out, "ERR empty query");
+        return -1;
+    }
+    for (int i = 2; i < r->argc; i++) {
+        i = cmd_parse_option(job, i);
+        if (i < 0)
+            return -1;
+    }
+    if (count_only)
+        s->q.count = 0;
+    return 0;
+}
+
+int
+cmd_search_prepare(struct job *job)
+{
+    return cmd_search_parse(job, 0);
+}
+
+int
+cmd_count_prepare(struct job *job)
+{
+    return cmd_search_parse(job, 1);
+}
+
+static void
+cmd_put_field(struct reply_buf *b, int f, struct carid_str v)
+{
+    reply_bulk_str(b, cmd_field_name(f));
+    reply_bulk(b, v.p != NULL ? v.p : "", v.p != NULL ? v.len : 0);
+}
+
+static int
+cmd_search_hit(void *ctx, const struct carid_hit *hit)
+{
+    struct cmd_collect *c = ctx;
+    const struct job_search *s = c->search;
+
+    reply_array(&c->buf, 2 + 2 * s->nfields + (s->q.want_snippet ? 2 : 0));
+    reply_bulk(&c->buf, hit->id.p, hit->id.len);
+    reply_bulk_double(&c->buf, hit->score);
+    for (int k = 0; k < s->nfields; k++) {
+        int f = (int)s->field_order[k];
+
+        cmd_put_field(&c->buf, f, hit->doc.field[f]);
+    }
+    if (s->q.want_snippet) {
+        reply_bulk_str(&c->buf, "snippet");
+        reply_bulk(&c->buf, hit->snippet.p != NULL ? hit->snippet.p : "",
+                   hit->snippet.p != NULL ? hit->snippet.len : 0);
+    }
+    c->n++;
+    return 0;
+}
+
+void
+cmd_search_run(struct job *job, void *reader)
+{
+    struct cmd_collect c = {.search = &job->arg.search};
+    char err[256];
+    int64_t total = 0;
+
+    stats_add(&stats.searches, 1);
+    reply_buf_init(&c.buf);
+    if (server.plugin->search(reader, &job->arg.search.q, cmd_search_hit, &c,
+                              &total, err, sizeof err) != 0) {
+        reply_error(&job->out, "ERR %s", err);
+    } else if (job->arg.search.count_only) {
+        reply_int(&job->out, total);
+    } else {
+        reply_array(&job->out, c.n + 1);
+        reply_int(&job->out, total);
+        reply_raw(&job->out, c.buf.p, c.buf.len);
+    }
+    reply_buf_free(&c.buf);
+}
+
+static int
+cmd_get_doc(void *ctx, const struct carid_doc *doc)
+{
+    struct cmd_collect *c = ctx;
+    int n = 0;
+
+    for (int f = 0; f < CARID_FIELD_COUNT; f++)
+        n += doc->field[f].p != NULL && doc->field[f].len > 0;
+    reply_array(&c->buf, 2 * n);
+    for (int f = 0; f < CARID_FIELD_COUNT; f++) {
+        if (doc->field[f].p != NULL && doc->field[f].len > 0)
+            cmd_put_field(&c->buf, f, doc->field[f]);
+    }
+    return 0;
+}
+
+void
+cmd_get_run(struct job *job, void *reader)
+{
+    struct carid_str id = {job->req.argv[1], job->req.argl[1]};
+    char err[256];
+    int found = 0;
+    struct cmd_collect c = {0};
+
+    stats_add(&stats.gets, 1);
+    reply_buf_init(&c.buf);
+    if (server.plugin->get(reader, id, cmd_get_doc, &c, &found, err,
+                           sizeof err) != 0)
+        reply_error(&job->out, "ERR %s", err);
+    else if (!found)
+        reply_nil(&job->out);
+    else
+        reply_raw(&job->out, c.buf.p, c.buf.len);
+    reply_buf_free(&c.buf);
+}
+
+static int
+cmd_analyze_token(void *ctx, struct carid_str token, struct carid_str stem,
+                  size_t start, size_t end)
+{
+    struct cmd_collect *c = ctx;
+
+    reply_array(&c->buf, 4);
+    reply_bulk(&c->buf, token.p, token.len);
+    reply_bulk(&c->buf, stem.p, stem.len);
+    reply_int(&c->buf, (int64_t)start);
+    reply_int(&c->buf, (int64_t)end);
+    c->n++;
+    return 0;
+}
+
+void
+cmd_analyze_run(struct job *job, void *reader)
+{
+    struct carid_str text = {job->req.argv[1], job->req.argl[1]};
+    struct cmd_collect c = {0};
+    char err[256];
+
+    if (server.plugin->analyze == NULL) {
+        reply_error(&job->out, "ERR plugin '%s' has no ANALYZE",
+                    server.plugin->name);
+        return;
+    }
+    reply_buf_init(&c.buf);
+    if (server.plugin->analyze(reader, text, cmd_analyze_token, &c, err,
+                               sizeof err) != 0) {
+        reply_error(&job->out, "ERR %s", err);
+    } else {
+        reply_array(&job->out, c.n);
+        reply_raw(&job->out, c.buf.p, c.buf.len);
+    }
+    reply_buf_free(&c.buf);
+}

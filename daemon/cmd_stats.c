@@ -1,0 +1,291 @@
+/*
+ * cmd_stats.c - STATS and INFO: the same figures, as carid names them and
+ * in Redis's INFO shape (so redis-cli --stat can watch carid).  They run on
+ * a query thread because the plugin's figures may need its reader.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "server.h"
+#include "stats.h"
+
+static const char *const cmd_stats_sections[] = {
+    "server", "clients", "commands", "latency", "index", NULL};
+static const char *const cmd_info_sections[] = {
+    "server", "clients", "memory", "stats", "keyspace", NULL};
+
+/* The figures of one STATS/INFO call, gathered before formatting. */
+struct cmd_stats_out {
+    struct reply_buf text;  /* the bulk string being built */
+    int64_t documents;      /* from the plugin */
+    struct reply_buf index; /* the plugin's name:value lines */
+};
+
+static int
+cmd_stats_section_index(const char *const *sections, const char *p,
+                        size_t len)
+{
+    for (int i = 0; sections[i] != NULL; i++) {
+        if (strlen(sections[i]) == len && strncasecmp(sections[i], p, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int
+cmd_stats_prepare(struct job *job)
+{
+    const char *const *sections = job->cmd->run == cmd_info_run
+                                      ? cmd_info_sections
+                                      : cmd_stats_sections;
+    char name[64];
+
+    if (job->req.argc < 2)
+        return 0;
+    if (strncasecmp(job->req.argv[1], "all", job->req.argl[1]) == 0 &&
+        job->req.argl[1] == 3)
+        return 0;
+    if (cmd_stats_section_index(sections, job->req.argv[1],
+                                job->req.argl[1]) < 0) {
+        cmd_sanitize(job->req.argv[1], job->req.argl[1], name, sizeof name);
+        reply_error(&job->out, "ERR unknown section '%s'", name);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+cmd_stats_line(struct reply_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_stats_line(struct reply_buf *b, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof line)
+        n = sizeof line - 1;
+    reply_raw(b, line, (size_t)n);
+    reply_raw(b, "\r\n", 2);
+}
+
+static int
+cmd_stats_plugin_cb(void *ctx, const char *name, int64_t value)
+{
+    struct cmd_stats_out *o = ctx;
+
+    if (strcmp(name, "documents") == 0)
+        o->documents = value;
+    cmd_stats_line(&o->index, "%s:%lld", name, (long long)value);
+    return 0;
+}
+
+static unsigned long long
+cmd_stats_u(_Atomic uint64_t *counter)
+{
+    return (unsigned long long)stats_get(counter);
+}
+
+static long long
+cmd_stats_rss(void)
+{
+    long long pages_total = 0, pages_rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%lld %lld", &pages_total, &pages_rss) != 2)
+        pages_rss = 0;
+    fclose(f);
+    return pages_rss * sysconf(_SC_PAGESIZE);
+}
+
+static void
+cmd_stats_server(struct reply_buf *b)
+{
+    cmd_stats_line(b, "carid_version:%s", config_version());
+    cmd_stats_line(b, "plugin:%s", server.plugin->name);
+    cmd_stats_line(b, "plugin_version:%s", server.plugin->version);
+    cmd_stats_line(b, "pid:%ld", (long)getpid());
+    cmd_stats_line(b, "uptime_seconds:%lld",
+                   (long long)(time(NULL) - stats.started));
+    cmd_stats_line(b, "query_threads:%d", server.threads);
+}
+
+static void
+cmd_stats_clients(struct reply_buf *b)
+{
+    cmd_stats_line(b, "connected_clients:%llu",
+                   cmd_stats_u(&stats.connected_clients));
+    cmd_stats_line(b, "total_connections:%llu",
+                   cmd_stats_u(&stats.total_connections));
+    cmd_stats_line(b, "rejected_connections:%llu",
+                   cmd_stats_u(&stats.rejected_connections));
+}
+
+static void
+cmd_stats_commands(struct reply_buf *b)
+{
+    cmd_stats_line(b, "commands_processed:%llu",
+                   cmd_stats_u(&stats.commands_processed));
+    cmd_stats_line(b, "searches:%llu", cmd_stats_u(&stats.searches));
+    cmd_stats_line(b, "puts:%llu", cmd_stats_u(&stats.puts));
+    cmd_stats_line(b, "dels:%llu", cmd_stats_u(&stats.dels));
+    cmd_stats_line(b, "gets:%llu", cmd_stats_u(&stats.gets));
+    cmd_stats_line(b, "errors:%llu", cmd_stats_u(&stats.errors));
+    cmd_stats_line(b, "protocol_errors:%llu",
+                   cmd_stats_u(&stats.protocol_errors));
+    cmd_stats_line(b, "write_commits:%llu", cmd_stats_u(&stats.write_commits));
+    cmd_stats_line(b, "write_commit_usec_total:%llu",
+                   cmd_stats_u(&stats.write_commit_usec_total));
+}
+
+static void
+cmd_stats_latency(struct reply_buf *b)
+{
+    static const double pct[] = {50, 90, 99};
+    uint64_t v[3], max;
+
+    stats_percentiles(&stats.search_usec, pct, 3, v, &max);
+    cmd_stats_line(b, "search_usec_p50:%llu", (unsigned long long)v[0]);
+    cmd_stats_line(b, "search_usec_p90:%llu", (unsigned long long)v[1]);
+    cmd_stats_line(b, "search_usec_p99:%llu", (unsigned long long)v[2]);
+    cmd_stats_line(b, "search_usec_max:%llu", (unsigned long long)max);
+    stats_percentiles(&stats.put_usec, pct, 3, v, &max);
+    cmd_stats_line(b, "put_usec_p50:%llu", (unsigned long long)v[0]);
+    cmd_stats_line(b, "put_usec_p99:%llu", (unsigned long long)v[2]);
+}
+
+/* Asks the plugin for its figures; 0, or -1 with an error reply. */
+static int
+cmd_stats_collect(struct job *job, void *reader, struct cmd_stats_out *o)
+{
+    char err[256];
+
+    reply_buf_init(&o->text);
+    reply_buf_init(&o->index);
+    if (server.plugin->stats(reader, cmd_stats_plugin_cb, o, err,
+                             sizeof err) != 0) {
+        reply_error(&job->out, "ERR %s", err);
+        reply_buf_free(&o->text);
+        reply_buf_free(&o->index);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+cmd_stats_finish(struct job *job, struct cmd_stats_out *o)
+{
+    reply_bulk(&job->out, o->text.p, o->text.len);
+    reply_buf_free(&o->text);
+    reply_buf_free(&o->index);
+}
+
+/* Which section the client asked for: -1 for all. */
+static int
+cmd_stats_wanted(const struct job *job, const char *const *sections)
+{
+    if (job->req.argc < 2)
+        return -1;
+    return cmd_stats_section_index(sections, job->req.argv[1],
+                                   job->req.argl[1]);
+}
+
+void
+cmd_stats_run(struct job *job, void *reader)
+{
+    struct cmd_stats_out o = {0};
+    int want = cmd_stats_wanted(job, cmd_stats_sections);
+
+    if (cmd_stats_collect(job, reader, &o) != 0)
+        return;
+    if (want < 0 || want == 0)
+        cmd_stats_server(&o.text);
+    if (want < 0 || want == 1)
+        cmd_stats_clients(&o.text);
+    if (want < 0 || want == 2)
+        cmd_stats_commands(&o.text);
+    if (want < 0 || want == 3)
+        cmd_stats_latency(&o.text);
+    if (want < 0 || want == 4)
+        reply_raw(&o.text, o.index.p, o.index.len);
+    cmd_stats_finish(job, &o);
+}
+
+/* One INFO section: header, lines, and a blank line between sections. */
+static void
+cmd_info_section(struct cmd_stats_out *o, int which)
+{
+    struct reply_buf *b = &o->text;
+    long long uptime = (long long)(time(NULL) - stats.started);
+
+    if (b->len > 0)
+        reply_raw(b, "\r\n", 2);
+    switch (which) {
+    case 0:
+        cmd_stats_line(b, "# Server");
+        cmd_stats_line(b, "carid_version:%s", config_version());
+        cmd_stats_line(b, "process_id:%ld", (long)getpid());
+        cmd_stats_line(b, "tcp_port:%ld", server.cfg.port);
+        cmd_stats_line(b, "uptime_in_seconds:%lld", uptime);
+        cmd_stats_line(b, "uptime_in_days:%lld", uptime / 86400);
+        break;
+    case 1:
+        cmd_stats_line(b, "# Clients");
+        cmd_stats_line(b, "connected_clients:%llu",
+                       cmd_stats_u(&stats.connected_clients));
+        cmd_stats_line(b, "blocked_clients:0");
+        cmd_stats_line(b, "maxclients:%ld", server.cfg.max_clients);
+        break;
+    case 2:
+        cmd_stats_line(b, "# Memory");
+        cmd_stats_line(b, "used_memory:%lld", cmd_stats_rss());
+        cmd_stats_line(b, "used_memory_rss:%lld", cmd_stats_rss());
+        break;
+    case 3:
+        cmd_stats_line(b, "# Stats");
+        cmd_stats_line(b, "total_connections_received:%llu",
+                       cmd_stats_u(&stats.total_connections));
+        cmd_stats_line(b, "total_commands_processed:%llu",
+                       cmd_stats_u(&stats.commands_processed));
+        cmd_stats_line(b, "instantaneous_ops_per_sec:%llu",
+                       cmd_stats_u(&stats.ops_per_sec));
+        cmd_stats_line(b, "rejected_connections:%llu",
+                       cmd_stats_u(&stats.rejected_connections));
+        cmd_stats_line(b, "total_error_replies:%llu",
+                       cmd_stats_u(&stats.errors));
+        break;
+    default:
+        cmd_stats_line(b, "# Keyspace");
+        cmd_stats_line(b, "db0:keys=%lld,expires=0,avg_ttl=0",
+                       (long long)o->documents);
+        break;
+    }
+}
+
+void
+cmd_info_run(struct job *job, void *reader)
+{
+    struct cmd_stats_out o = {0};
+    int want = cmd_stats_wanted(job, cmd_info_sections);
+
+    if (cmd_stats_collect(job, reader, &o) != 0)
+        return;
+    for (int i = 0; cmd_info_sections[i] != NULL; i++) {
+        if (want < 0 || want == i)
+            cmd_info_section(&o, i);
+    }
+    cmd_stats_finish(job, &o);
+}

@@ -1,0 +1,106 @@
+/*
+ * cmd_write.c - PUT, DEL and OPTIMIZE.  Arguments are checked on the loop
+ * thread; the plugin calls run on the writer thread inside a group commit,
+ * and the reply only leaves after that commit (see writer.c).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "server.h"
+#include "stats.h"
+
+#define CMD_MAX_ID 256 /* bytes; ids are keys, not documents */
+
+int
+cmd_put_prepare(struct job *job)
+{
+    struct carid_doc *doc = &job->arg.doc;
+    struct resp_req *r = &job->req;
+    char name[64];
+
+    if (r->argc % 2 != 0) {
+        reply_error(&job->out,
+                    "ERR wrong number of arguments for 'put' command");
+        return -1;
+    }
+    if (r->argl[1] == 0 || r->argl[1] > CMD_MAX_ID) {
+        reply_error(&job->out, r->argl[1] == 0
+                                   ? "ERR empty id"
+                                   : "ERR id too long (max 256 bytes)");
+        return -1;
+    }
+    doc->id = (struct carid_str){r->argv[1], r->argl[1]};
+    for (int i = 2; i < r->argc; i += 2) {
+        int f = cmd_field_lookup(r->argv[i], r->argl[i]);
+
+        cmd_sanitize(r->argv[i], r->argl[i], name, sizeof name);
+        if (f < 0) {
+            reply_error(&job->out,
+                        "ERR unknown field '%s' (expected title, body, "
+                        "source, url or date)",
+                        name);
+            return -1;
+        }
+        if (doc->field[f].p != NULL) {
+            reply_error(&job->out, "ERR duplicate field '%s'", name);
+            return -1;
+        }
+        if (f == CARID_FIELD_DATE && r->argl[i + 1] > 0 &&
+            !cmd_date_valid(r->argv[i + 1], r->argl[i + 1])) {
+            cmd_sanitize(r->argv[i + 1], r->argl[i + 1], name, 24);
+            reply_error(&job->out,
+                        "ERR invalid date '%s' (expected YYYY-MM-DD)", name);
+            return -1;
+        }
+        doc->field[f] = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
+    }
+    return 0;
+}
+
+void
+cmd_put_run(struct job *job, void *writer)
+{
+    char err[256];
+
+    stats_add(&stats.puts, 1);
+    if (server.plugin->put(writer, &job->arg.doc, err, sizeof err) != 0)
+        reply_error(&job->out, "ERR %s", err);
+    else
+        reply_simple(&job->out, "OK");
+}
+
+void
+cmd_del_run(struct job *job, void *writer)
+{
+    char err[256];
+    int64_t removed = 0;
+
+    stats_add(&stats.dels, 1);
+    for (int i = 1; i < job->req.argc; i++) {
+        struct carid_str id = {job->req.argv[i], job->req.argl[i]};
+        int gone = 0;
+
+        if (server.plugin->del(writer, id, &gone, err, sizeof err) != 0) {
+            reply_error(&job->out, "ERR %s", err);
+            return;
+        }
+        removed += gone;
+    }
+    reply_int(&job->out, removed);
+}
+
+void
+cmd_optimize_run(struct job *job, void *writer)
+{
+    char err[256];
+
+    if (server.plugin->optimize == NULL)
+        reply_error(&job->out, "ERR plugin '%s' has no OPTIMIZE",
+                    server.plugin->name);
+    else if (server.plugin->optimize(writer, err, sizeof err) != 0)
+        reply_error(&job->out, "ERR %s", err);
+    else
+        reply_simple(&job->out, "OK");
+}

@@ -1,0 +1,148 @@
+/*
+ * config.c - one table of options: parsing, bounds and --help all come
+ * from it (tmux options-table.c), so a new limit is one line here.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+#define CARID_VERSION "0.1.0"
+
+enum config_type { CONFIG_STR, CONFIG_NUM };
+
+struct config_opt {
+    const char *name;
+    enum config_type type;
+    size_t offset;     /* into struct config */
+    long min, max;     /* bounds for CONFIG_NUM */
+    long def_num;      /* default for CONFIG_NUM */
+    const char *def_str; /* default for CONFIG_STR */
+    const char *arg;   /* metavariable in --help */
+    const char *help;
+};
+
+static const struct config_opt config_table[] = {
+    {"bind", CONFIG_STR, offsetof(struct config, bind), 0, 0, 0,
+     "127.0.0.1", "ADDR", "address to listen on"},
+    {"port", CONFIG_NUM, offsetof(struct config, port), 1, 65535, 7711,
+     NULL, "N", "TCP port"},
+    {"data", CONFIG_STR, offsetof(struct config, data), 0, 0, 0, "./data",
+     "DIR", "data directory (created if missing)"},
+    {"plugin", CONFIG_STR, offsetof(struct config, plugin), 0, 0, 0, "fts5",
+     "NAME|PATH", "index plugin: a name (carid_NAME.so beside carid) or a path"},
+    {"threads", CONFIG_NUM, offsetof(struct config, threads), 0, 256, 0,
+     NULL, "N", "query threads (0: one per CPU)"},
+    {"max-line", CONFIG_NUM, offsetof(struct config, max_line), 1024,
+     16L << 20, 64L << 10, NULL, "BYTES", "longest inline request line"},
+    {"max-bulk", CONFIG_NUM, offsetof(struct config, max_bulk), 1024,
+     512L << 20, 16L << 20, NULL, "BYTES", "longest multibulk argument"},
+    {"max-args", CONFIG_NUM, offsetof(struct config, max_args), 8, 1 << 20,
+     1024, NULL, "N", "most arguments in one request"},
+    {"max-clients", CONFIG_NUM, offsetof(struct config, max_clients), 1,
+     1 << 20, 1024, NULL, "N", "most simultaneous connections"},
+    {"log-level", CONFIG_STR, offsetof(struct config, log_level), 0, 0, 0,
+     "info", "LEVEL", "debug, info, warn or err"},
+};
+
+#define CONFIG_NOPTS (sizeof config_table / sizeof config_table[0])
+
+static void
+config_usage(FILE *f)
+{
+    fprintf(f, "usage: carid [options]\n"
+               "carid " CARID_VERSION
+               " - a search daemon for Indonesian news, speaking a\n"
+               "RESP-compatible line protocol (see protocol/PROTOCOL.md).\n\n");
+    for (size_t i = 0; i < CONFIG_NOPTS; i++) {
+        const struct config_opt *o = &config_table[i];
+        char left[40];
+
+        snprintf(left, sizeof left, "--%s %s", o->name, o->arg);
+        if (o->type == CONFIG_NUM)
+            fprintf(f, "  %-24s %s (default %ld, %ld..%ld)\n", left, o->help,
+                    o->def_num, o->min, o->max);
+        else
+            fprintf(f, "  %-24s %s (default %s)\n", left, o->help,
+                    o->def_str);
+    }
+    fprintf(f, "  %-24s %s\n  %-24s %s\n", "--help", "show this help",
+            "--version", "show the version");
+    fprintf(f, "\nSIGTERM or SIGINT: finish in-flight work, commit, exit 0.\n");
+}
+
+static void
+config_set(struct config *cfg, const struct config_opt *o, const char *val)
+{
+    char *p = (char *)cfg + o->offset;
+    char *end;
+    long n;
+
+    if (o->type == CONFIG_STR) {
+        *(const char **)p = val;
+        return;
+    }
+    n = strtol(val, &end, 10);
+    if (*val == '\0' || *end != '\0' || n < o->min || n > o->max) {
+        fprintf(stderr, "carid: --%s must be an integer in %ld..%ld, not '%s'\n",
+                o->name, o->min, o->max, val);
+        exit(2);
+    }
+    *(long *)p = n;
+}
+
+void
+config_parse(struct config *cfg, int argc, char **argv)
+{
+    struct option longopts[CONFIG_NOPTS + 3];
+    size_t i;
+    int c, idx;
+
+    for (i = 0; i < CONFIG_NOPTS; i++) {
+        const struct config_opt *o = &config_table[i];
+
+        if (o->type == CONFIG_STR)
+            config_set(cfg, o, o->def_str);
+        else
+            *(long *)((char *)cfg + o->offset) = o->def_num;
+        longopts[i] = (struct option){o->name, required_argument, NULL,
+                                      (int)i};
+    }
+    longopts[i++] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[i++] = (struct option){"version", no_argument, NULL, 'V'};
+    longopts[i] = (struct option){NULL, 0, NULL, 0};
+
+    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
+        if (c == 'h') {
+            config_usage(stdout);
+            exit(0);
+        } else if (c == 'V') {
+            printf("carid " CARID_VERSION "\n");
+            exit(0);
+        } else if (c >= 0 && (size_t)c < CONFIG_NOPTS) {
+            config_set(cfg, &config_table[c], optarg);
+        } else {
+            config_usage(stderr);
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "carid: unexpected argument '%s' (see --help)\n",
+                argv[optind]);
+        exit(2);
+    }
+    if (log_level_parse(cfg->log_level) < 0) {
+        fprintf(stderr, "carid: --log-level must be debug, info, warn or err\n");
+        exit(2);
+    }
+}
+
+const char *
+config_version(void)
+{
+    return CARID_VERSION;
+}

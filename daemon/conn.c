@@ -1,0 +1,456 @@
+/*
+ * conn.c - a client connection.  Requests are framed by protocol/resp.c and
+ * kept in a FIFO so replies leave in request order.  Consecutive reads may
+ * run in parallel on the query threads, consecutive writes go to the
+ * writer in order; a read never overtakes a write of the same connection
+ * (nor the reverse), so a client sees its own writes.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "pool.h"
+#include "server.h"
+#include "stats.h"
+#include "writer.h"
+#include "xmalloc.h"
+
+struct conn {
+    struct bufferevent *bev; /* NULL once the client is gone */
+    struct job *head, *tail; /* FIFO of requests, oldest first */
+    int njobs;               /* in the FIFO */
+    int busy[3];             /* unfinished jobs per enum job_where */
+    struct job *stalled;     /* parsed, waiting for the other kind */
+    int closing;             /* write what is queued, then close */
+    int eof;                 /* the client has sent all it will send */
+    char addr[64];           /* "ip:port" for logs */
+    struct conn *prev, *next;
+};
+
+static struct conn *conn_list; /* every open connection */
+static int conn_n;
+
+static void conn_process(struct conn *c);
+
+int
+conn_count(void)
+{
+    return conn_n;
+}
+
+static void
+conn_free(struct conn *c)
+{
+    struct job *j, *next;
+
+    if (c->bev != NULL)
+        bufferevent_free(c->bev);
+    for (j = c->head; j != NULL; j = next) {
+        next = j->next;
+        job_free(j);
+    }
+    if (c->stalled != NULL)
+        job_free(c->stalled);
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        conn_list = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    conn_n--;
+    stats_add(&stats.connected_clients, (uint64_t)-1);
+    free(c);
+    loop_conn_gone();
+}
+
+/* The client is gone or must go: free now, or once threads hand back its
+ * unfinished jobs (they point at c). */
+static void
+conn_close(struct conn *c)
+{
+    int unfinished = c->busy[JOB_READ] + c->busy[JOB_WRITE];
+
+    if (c->bev != NULL) {
+        bufferevent_free(c->bev);
+        c->bev = NULL;
+    }
+    c->closing = 1;
+    if (unfinished == 0)
+        conn_free(c);
+}
+
+/* Writes finished replies from the head of the FIFO, in order. */
+static void
+conn_flush(struct conn *c)
+{
+    struct job *j;
+
+    while ((j = c->head) != NULL && j->done) {
+        c->head = j->next;
+        if (c->head == NULL)
+            c->tail = NULL;
+        c->njobs--;
+        if (j->out.len > 0 && j->out.p[0] == '-')
+            stats_add(&stats.errors, 1);
+        if (c->bev != NULL)
+            bufferevent_write(c->bev, j->out.p, j->out.len);
+        job_free(j);
+    }
+}
+
+/* Closes once everything queued is written; the write callback comes
+ * back here when the output buffer drains. */
+static void
+conn_maybe_finish(struct conn *c)
+{
+    if (!c->closing || c->njobs > 0 || c->stalled != NULL)
+        return;
+    if (c->bev == NULL ||
+        evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+        conn_close(c);
+}
+
+static void
+conn_append(struct conn *c, struct job *job)
+{
+    job->next = NULL;
+    if (c->tail != NULL)
+        c->tail->next = job;
+    else
+        c->head = job;
+    c->tail = job;
+    c->njobs++;
+}
+
+static void
+conn_reply_error(struct conn *c, const char *msg)
+{
+    struct job *job = xcalloc(1, sizeof *job);
+
+    job->conn = c;
+    reply_buf_init(&job->out);
+    reply_error(&job->out, "ERR %s", msg);
+    job->done = 1;
+    conn_append(c, job);
+}
+
+/* A job may start when no unfinished job of the other kind is ahead. */
+static int
+conn_can_start(const struct conn *c, enum job_where where)
+{
+    if (where == JOB_READ)
+        return c->busy[JOB_WRITE] == 0;
+    if (where == JOB_WRITE)
+        return c->busy[JOB_READ] == 0;
+    return 1;
+}
+
+static void
+conn_check_arity(struct job *job)
+{
+    const struct cmd *cmd = job->cmd;
+    int argc = job->req.argc;
+
+    if (argc < cmd->min_argc || (cmd->max_argc >= 0 && argc > cmd->max_argc)) {
+        char lower[32];
+        size_t i;
+
+        for (i = 0; cmd->name[i] != '\0' && i < sizeof lower - 1; i++)
+            lower[i] = (char)(cmd->name[i] | 0x20);
+        lower[i] = '\0';
+        reply_error(&job->out,
+                    "ERR wrong number of arguments for '%s' command", lower);
+        job->done = 1;
+    }
+}
+
+/* Starts job: checks it, then runs it here or hands it to its thread. */
+static void
+conn_start(struct conn *c, struct job *job)
+{
+    conn_append(c, job);
+    stats_add(&stats.commands_processed, 1);
+    job->started = stats_now_usec();
+    if (job->done)
+        return;
+    if (job->cmd->prepare != NULL && job->cmd->prepare(job) != 0) {
+        job->done = 1;
+        return;
+    }
+    if (job->where == JOB_LOOP) {
+        job->cmd->run(job, NULL);
+        job->done = 1;
+        if (job->cmd->run == cmd_quit_run)
+            c->closing = 1;
+        return;
+    }
+    c->busy[job->where]++;
+    if (job->where == JOB_READ)
+        pool_submit(job);
+    else
+        writer_submit(job);
+}
+
+/* Turns a parsed request into a job; unknown commands and bad arity are
+ * answered here. */
+static struct job *
+conn_new_job(struct conn *c, struct resp_req *req)
+{
+    struct job *job = xcalloc(1, sizeof *job);
+
+    job->conn = c;
+    job->req = *req;
+    memset(req, 0, sizeof *req);
+    reply_buf_init(&job->out);
+    job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
+    job->where = JOB_LOOP;
+    if (job->cmd == NULL) {
+        char name[64];
+        size_t n = job->req.argl[0] < 40 ? job->req.argl[0] : 40;
+
+        /* Sanitized: the name goes back to the client and maybe a log. */
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)job->req.argv[0][i];
+
+            name[i] = (ch >= 0x20 && ch < 0x7f && ch != '\'') ? (char)ch : '?';
+        }
+        name[n] = '\0';
+        reply_error(&job->out, "ERR unknown command '%s'", name);
+        job->done = 1;
+        return job;
+    }
+    job->where = job->cmd->where;
+    conn_check_arity(job);
+    return job;
+}
+
+static void
+conn_protocol_error(struct conn *c, const char *err)
+{
+    stats_add(&stats.protocol_errors, 1);
+    log_info("conn %s: %s, closing", c->addr, err);
+    conn_reply_error(c, err);
+    c->closing = 1;
+}
+
+/* Frames and starts requests until input runs out or ordering, the
+ * pipeline cap or the output cap says wait. */
+static void
+conn_process(struct conn *c)
+{
+    struct evbuffer *in;
+    struct resp_req req;
+    char err[128];
+    int paused = 0;
+    long n;
+
+    while (c->bev != NULL && !c->closing) {
+        if (c->stalled != NULL) {
+            if (!conn_can_start(c, c->stalled->where)) {
+                paused = 1;
+                break;
+            }
+            struct job *job = c->stalled;
+
+            c->stalled = NULL;
+            conn_start(c, job);
+            continue;
+        }
+        if (c->njobs >= CONN_MAX_PIPELINE ||
+            evbuffer_get_length(bufferevent_get_output(c->bev)) >
+                CONN_MAX_OUTPUT) {
+            paused = 1;
+            break;
+        }
+        in = bufferevent_get_input(c->bev);
+        if (evbuffer_get_length(in) == 0) {
+            if (c->eof)
+                c->closing = 1;
+            break;
+        }
+        memset(&req, 0, sizeof req);
+        n = resp_parse((const char *)evbuffer_pullup(in, -1),
+                       evbuffer_get_length(in), &server.limits, &req, err,
+                       sizeof err);
+        if (n == RESP_INCOMPLETE) {
+            if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
+                conn_protocol_error(c, "Protocol error: request too big");
+            else if (c->eof)
+                c->closing = 1; /* a request that will never complete */
+            break;
+        }
+        if (n == RESP_ERROR) {
+            conn_protocol_error(c, err);
+            break;
+        }
+        evbuffer_drain(in, (size_t)n);
+        if (req.argc == 0)
+            continue;
+        c->stalled = conn_new_job(c, &req);
+    }
+    conn_flush(c);
+    if (c->bev != NULL) {
+        /* Stop reading while we wait, so a fast client can't fill our
+         * memory; conn_job_done() and the write callback resume. */
+        if (paused || c->closing || c->eof)
+            bufferevent_disable(c->bev, EV_READ);
+        else
+            bufferevent_enable(c->bev, EV_READ);
+    }
+    conn_maybe_finish(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+    (void)bev;
+    conn_process(arg);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+    struct conn *c = arg;
+
+    (void)bev;
+    /* Output drained below the watermark: maybe resume or finish. */
+    if (c->closing)
+        conn_maybe_finish(c);
+    else
+        conn_process(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+    struct conn *c = arg;
+
+    (void)bev;
+    if (what & BEV_EVENT_ERROR) {
+        log_debug("conn %s: error, closing", c->addr);
+        conn_close(c);
+    } else if (what & BEV_EVENT_EOF) {
+        /* Half-closed (nc -N, shutdown(SHUT_WR)): answer what it sent. */
+        c->eof = 1;
+        conn_process(c);
+    }
+}
+
+void
+conn_job_done(struct job *job)
+{
+    struct conn *c = job->conn;
+
+    job->done = 1;
+    c->busy[job->where]--;
+    if (job->cmd->where == JOB_READ && job->cmd->run == cmd_search_run)
+        stats_record(&stats.search_usec, stats_now_usec() - job->started);
+    else if (job->cmd->run == cmd_put_run)
+        stats_record(&stats.put_usec, stats_now_usec() - job->started);
+    if (c->bev == NULL) {
+        /* The client left while this ran. */
+        if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
+            conn_free(c);
+        return;
+    }
+    conn_process(c);
+}
+
+static void
+conn_format_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        port = ntohs(s4->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        port = ntohs(s6->sin6_port);
+    }
+    snprintf(buf, len, "%s:%d", ip, port);
+}
+
+int
+conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
+{
+    static const char full[] = "-ERR max number of clients reached\r\n";
+    struct conn *c;
+
+    (void)salen;
+    if (conn_n >= server.cfg.max_clients || loop_stopping()) {
+        stats_add(&stats.rejected_connections, 1);
+        if (write(fd, full, sizeof full - 1) < 0) {
+            /* The client is told if it can be; it is closed either way. */
+        }
+        evutil_closesocket(fd);
+        return -1;
+    }
+    c = xcalloc(1, sizeof *c);
+    conn_format_addr(sa, c->addr, sizeof c->addr);
+    c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (c->bev == NULL) {
+        evutil_closesocket(fd);
+        free(c);
+        return -1;
+    }
+    bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+    /* The write callback fires once the output has drained: resume
+     * reading, or close a finishing connection. */
+    bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    c->next = conn_list;
+    if (conn_list != NULL)
+        conn_list->prev = c;
+    conn_list = c;
+    conn_n++;
+    stats_add(&stats.connected_clients, 1);
+    stats_add(&stats.total_connections, 1);
+    log_debug("conn %s: accepted", c->addr);
+    return 0;
+}
+
+void
+conn_shutdown_all(void)
+{
+    struct conn *c, *next;
+
+    for (c = conn_list; c != NULL; c = next) {
+        next = c->next;
+        c->closing = 1;
+        if (c->stalled != NULL) {
+            /* Not started: drop it, the client gets no reply. */
+            job_free(c->stalled);
+            c->stalled = NULL;
+        }
+        if (c->bev != NULL)
+            bufferevent_disable(c->bev, EV_READ);
+        conn_flush(c);
+        conn_maybe_finish(c);
+    }
+}
+
+void
+conn_free_all(void)
+{
+    while (conn_list != NULL)
+        conn_free(conn_list);
+}

@@ -1,0 +1,52 @@
+/*
+ * job.h - one request on its way from a connection to a thread and back.
+ * The loop thread creates it, a query thread or the writer runs it, the
+ * loop thread writes its reply and frees it.
+ */
+#ifndef JOB_H
+#define JOB_H
+
+#include <stdint.h>
+
+#include "carid_plugin.h"
+#include "reply.h"
+#include "resp.h"
+
+struct conn;
+struct cmd;
+
+/* Where a command runs. */
+enum job_where {
+    JOB_LOOP,  /* on the loop thread: cheap, no disk, no plugin */
+    JOB_READ,  /* on a query thread, with a reader handle */
+    JOB_WRITE, /* on the writer thread, inside a group commit */
+};
+
+/* SEARCH/COUNT arguments, parsed on the loop thread. */
+struct job_search {
+    struct carid_query q;
+    int count_only;        /* COUNT: reply with the total only */
+    unsigned field_order[CARID_FIELD_COUNT]; /* RETURN order */
+    int nfields;
+};
+
+struct job {
+    struct job *next;   /* conn's FIFO; loop thread only */
+    struct job *qnext;  /* work or done queue; under that queue's lock */
+    struct conn *conn;  /* owner; loop thread only */
+    const struct cmd *cmd;
+    enum job_where where;
+    struct resp_req req;  /* the arguments; owned */
+    struct reply_buf out; /* the encoded reply; owned */
+    int done;             /* loop thread: out is final */
+    uint64_t started;     /* usec, when dispatched */
+    union {
+        struct carid_doc doc;     /* PUT */
+        struct job_search search; /* SEARCH, COUNT */
+    } arg;
+};
+
+/* Frees the job and everything it owns; loop thread. */
+void job_free(struct job *job);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * main.c - carid: argv -> config -> plugin -> threads -> event loop, and
+ * the same steps backwards on the way out.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "plugin.h"
+#include "pool.h"
+#include "server.h"
+#include "stats.h"
+#include "writer.h"
+
+struct server server;
+
+/* mkdir -p for the data directory. */
+static int
+main_mkdirs(const char *dir)
+{
+    char path[4096];
+    size_t len = strlen(dir);
+
+    if (len == 0 || len >= sizeof path)
+        return -1;
+    memcpy(path, dir, len + 1);
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static void
+main_host_log(int level, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log_msg(level, "plugin: %s", line);
+}
+
+static int
+main_threads(long wanted)
+{
+    long n = wanted > 0 ? wanted : sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : (int)n;
+}
+
+int
+main(int argc, char **argv)
+{
+    char err[1024];
+    int rc = 1;
+
+    config_parse(&server.cfg, argc, argv);
+    log_set_level(log_level_parse(server.cfg.log_level));
+    signal(SIGPIPE, SIG_IGN);
+    stats.started = time(NULL);
+    server.limits = (struct resp_limits){(size_t)server.cfg.max_line,
+                                         (size_t)server.cfg.max_bulk,
+                                         (size_t)server.cfg.max_args};
+    server.host = (struct carid_host){CARID_PLUGIN_ABI, main_host_log};
+    server.threads = main_threads(server.cfg.threads);
+
+    server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);
+    if (server.plugin == NULL)
+        fatal("%s", err);
+    if (main_mkdirs(server.cfg.data) != 0)
+        fatal("cannot create data directory %s: %s", server.cfg.data,
+              strerror(errno));
+    if (server.plugin->open(&server.host, server.cfg.data, &server.db, err,
+                            sizeof err) != 0)
+        fatal("plugin %s: cannot open %s: %s", server.plugin->name,
+              server.cfg.data, err);
+    if (evthread_use_pthreads() != 0)
+        fatal("evthread_use_pthreads() failed");
+    server.base = event_base_new();
+    if (server.base == NULL)
+        fatal("event_base_new() failed");
+    if (writer_start(err, sizeof err) != 0) {
+        log_err("writer: %s", err);
+        goto close_plugin;
+    }
+    if (pool_start(server.threads, err, sizeof err) != 0) {
+        log_err("query threads: %s", err);
+        goto stop_writer;
+    }
+    if (loop_run() == 0)
+        rc = 0;
+    pool_stop();
+stop_writer:
+    /* Commits whatever writes are still queued before the plugin closes. */
+    writer_stop();
+    loop_finish();
+close_plugin:
+    server.plugin->close(server.db);
+    event_base_free(server.base);
+    log_info("carid stopped");
+    return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * queue.h - a FIFO of jobs between threads (mutex + condition variable).
+ */
+#ifndef QUEUE_H
+#define QUEUE_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+struct job;
+
+struct queue {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct job *head, *tail; /* under lock */
+    size_t len;              /* under lock */
+    int closed;              /* under lock: no more pushes */
+};
+
+void queue_init(struct queue *q);
+void queue_destroy(struct queue *q);
+/* Appends job; any thread. */
+void queue_push(struct queue *q, struct job *job);
+/* Waits for a job and returns it; NULL once the queue is closed and
+ * empty.  Takes up to max jobs as a chain linked by qnext (writer's group
+ * commit); max 1 for one job. */
+struct job *queue_pop(struct queue *q, size_t max);
+/* Wakes every waiter; queue_pop() returns NULL after the last job. */
+void queue_close(struct queue *q);
+
+#endif

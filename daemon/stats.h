@@ -1,0 +1,61 @@
+/*
+ * stats.h - the daemon's counters and latency samples.  Counters are
+ * relaxed atomics bumped by whichever thread does the work and summed by
+ * nobody: each has one meaning and one place that increments it.
+ */
+#ifndef STATS_H
+#define STATS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#define STATS_RING_SIZE 10000 /* latency samples kept per operation */
+#define STATS_OPS_SAMPLES 16  /* 100 ms samples for ops/sec, as Redis */
+
+/* The last STATS_RING_SIZE latencies of one operation, in usec. */
+struct stats_ring {
+    _Atomic uint64_t next; /* samples ever recorded */
+    _Atomic uint32_t usec[STATS_RING_SIZE];
+};
+
+struct stats {
+    time_t started; /* unix time */
+    _Atomic uint64_t connected_clients;
+    _Atomic uint64_t total_connections;
+    _Atomic uint64_t rejected_connections;
+    _Atomic uint64_t commands_processed;
+    _Atomic uint64_t searches;
+    _Atomic uint64_t puts;
+    _Atomic uint64_t dels;
+    _Atomic uint64_t gets;
+    _Atomic uint64_t errors; /* error replies of any kind */
+    _Atomic uint64_t protocol_errors;
+    _Atomic uint64_t write_commits;
+    _Atomic uint64_t write_commit_usec_total;
+    struct stats_ring search_usec;
+    struct stats_ring put_usec;
+    /* Loop thread only: commands_processed every 100 ms. */
+    uint64_t ops_sample[STATS_OPS_SAMPLES];
+    uint64_t ops_sample_usec[STATS_OPS_SAMPLES];
+    unsigned ops_next;
+    _Atomic uint64_t ops_per_sec;
+};
+
+extern struct stats stats;
+
+/* Monotonic microseconds; any thread. */
+uint64_t stats_now_usec(void);
+/* Adds one counter step; any thread. */
+void stats_add(_Atomic uint64_t *counter, uint64_t n);
+uint64_t stats_get(_Atomic uint64_t *counter);
+/* Records one latency sample; any thread. */
+void stats_record(struct stats_ring *r, uint64_t usec);
+/* Fills out[i] with the pct[i] percentile (0..100) of the ring, 0 if it
+ * is empty; *max gets the largest sample.  Any thread; O(n log n). */
+void stats_percentiles(struct stats_ring *r, const double *pct, int n,
+                       uint64_t *out, uint64_t *max);
+/* Takes a 100 ms ops sample; loop thread. */
+void stats_sample_ops(void);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * writer.h - the one writer thread: owns the plugin's writer handle and
+ * commits every write that is waiting in one transaction (group commit).
+ */
+#ifndef WRITER_H
+#define WRITER_H
+
+#include <stddef.h>
+
+struct job;
+
+#define WRITER_MAX_BATCH 4096 /* jobs per transaction; bounds commit latency */
+
+/* Opens the writer handle and starts the thread; main thread. */
+int writer_start(char *err, size_t errlen);
+/* Queues a write job; loop thread.  The reply is final only after the
+ * job's transaction has committed. */
+void writer_submit(struct job *job);
+/* Commits what is queued, stops the thread, closes the handle; main. */
+void writer_stop(void);
+
+#endif
