@@ -394,6 +394,16 @@ class Suite:
             self.say("ok   %s (%.2fs)" % (fn.__name__, dt))
 
 
+def import_redis():
+    """python3-redis, also when python3 is not Debian's (e.g. pyenv)."""
+    try:
+        import redis
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import redis
+    return redis
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
