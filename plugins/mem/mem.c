@@ -486,6 +486,9 @@ mem_snippet_window(const struct mem_query *mq, struct carid_str body,
     while (e < body.len && e > s && index_is_word((unsigned char)p[e - 1]) &&
            index_is_word((unsigned char)p[e]))
         e--;
+    /* A cut body ends at a word, right before the ellipsis. */
+    while (e < body.len && e > s && !index_is_word((unsigned char)p[e - 1]))
+        e--;
     if (e < me)
         e = me;
     *ws = s;
