@@ -8,19 +8,22 @@
 #include "cmd.h"
 
 static const struct cmd cmd_table[] = {
-    {"PING", 1, 2, JOB_LOOP, NULL, cmd_ping_run},
-    {"ECHO", 2, 2, JOB_LOOP, NULL, cmd_echo_run},
-    {"QUIT", 1, -1, JOB_LOOP, NULL, cmd_quit_run},
-    {"COMMAND", 1, -1, JOB_LOOP, NULL, cmd_command_run},
-    {"PUT", 4, -1, JOB_WRITE, cmd_put_prepare, cmd_put_run},
-    {"DEL", 2, -1, JOB_WRITE, NULL, cmd_del_run},
-    {"OPTIMIZE", 1, 1, JOB_WRITE, NULL, cmd_optimize_run},
-    {"GET", 2, 2, JOB_READ, NULL, cmd_get_run},
-    {"SEARCH", 2, -1, JOB_READ, cmd_search_prepare, cmd_search_run},
-    {"COUNT", 2, -1, JOB_READ, cmd_count_prepare, cmd_search_run},
-    {"ANALYZE", 2, 2, JOB_READ, NULL, cmd_analyze_run},
-    {"STATS", 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run},
-    {"INFO", 1, 2, JOB_READ, cmd_stats_prepare, cmd_info_run},
+    {"PING", CMD_NOAUTH, 1, 2, JOB_LOOP, NULL, cmd_ping_run},
+    {"ECHO", 0, 2, 2, JOB_LOOP, NULL, cmd_echo_run},
+    {"QUIT", CMD_NOAUTH, 1, -1, JOB_LOOP, NULL, cmd_quit_run},
+    {"AUTH", CMD_NOAUTH, 2, 3, JOB_LOOP, NULL, cmd_auth_run},
+    {"COMMAND", 0, 1, -1, JOB_LOOP, NULL, cmd_command_run},
+    {"SLOWLOG", 0, 2, 3, JOB_LOOP, NULL, cmd_slowlog_run},
+    {"PUT", CMD_WRITE, 4, -1, JOB_WRITE, cmd_put_prepare, cmd_put_run},
+    {"DEL", CMD_WRITE, 2, -1, JOB_WRITE, NULL, cmd_del_run},
+    {"OPTIMIZE", CMD_WRITE, 1, 1, JOB_WRITE, NULL, cmd_optimize_run},
+    {"BACKUP", CMD_WRITE, 2, 2, JOB_READ, cmd_backup_prepare, cmd_backup_run},
+    {"GET", 0, 2, 2, JOB_READ, NULL, cmd_get_run},
+    {"SEARCH", 0, 2, -1, JOB_READ, cmd_search_prepare, cmd_search_run},
+    {"COUNT", 0, 2, -1, JOB_READ, cmd_count_prepare, cmd_search_run},
+    {"ANALYZE", 0, 2, 2, JOB_READ, NULL, cmd_analyze_run},
+    {"STATS", 0, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run},
+    {"INFO", 0, 1, 2, JOB_READ, cmd_stats_prepare, cmd_info_run},
 };
 
 const struct cmd *

@@ -9,8 +9,12 @@
 
 #include "job.h"
 
+#define CMD_NOAUTH 0x1 /* allowed before AUTH */
+#define CMD_WRITE  0x2 /* changes data or files: not for read-only clients */
+
 struct cmd {
     const char *name;    /* upper case, as in PROTOCOL.md */
+    unsigned flags;      /* CMD_* */
     int min_argc;        /* including the command name */
     int max_argc;        /* -1: no maximum but --max-args */
     enum job_where where;
@@ -45,6 +49,10 @@ void cmd_ping_run(struct job *job, void *handle);
 void cmd_echo_run(struct job *job, void *handle);
 void cmd_quit_run(struct job *job, void *handle);
 void cmd_command_run(struct job *job, void *handle);
+void cmd_auth_run(struct job *job, void *handle);
+void cmd_slowlog_run(struct job *job, void *handle);
+int cmd_backup_prepare(struct job *job);
+void cmd_backup_run(struct job *job, void *handle);
 int cmd_put_prepare(struct job *job);
 void cmd_put_run(struct job *job, void *handle);
 void cmd_del_run(struct job *job, void *handle);

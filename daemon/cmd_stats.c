@@ -46,8 +46,11 @@ cmd_stats_prepare(struct job *job)
 
     if (job->req.argc < 2)
         return 0;
-    if (strncasecmp(job->req.argv[1], "all", job->req.argl[1]) == 0 &&
-        job->req.argl[1] == 3)
+    if (job->req.argl[1] == 3 &&
+        strncasecmp(job->req.argv[1], "all", 3) == 0)
+        return 0;
+    if (job->cmd->run == cmd_stats_run && job->req.argl[1] == 10 &&
+        strncasecmp(job->req.argv[1], "prometheus", 10) == 0)
         return 0;
     if (cmd_stats_section_index(sections, job->req.argv[1],
                                 job->req.argl[1]) < 0) {
@@ -203,14 +206,92 @@ cmd_stats_wanted(const struct job *job, const char *const *sections)
                                    job->req.argl[1]);
 }
 
+/* Monotonic totals get Prometheus's counter type and _total suffix. */
+static int
+cmd_stats_is_counter(const char *name, size_t len)
+{
+    static const char *const counters[] = {
+        "total_connections", "rejected_connections", "commands_processed",
+        "searches",          "puts",                 "dels",
+        "gets",              "errors",               "protocol_errors",
+        "write_commits",     "write_commit_usec_total"};
+
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        if (strlen(counters[i]) == len && memcmp(counters[i], name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Rewrites "name:value" lines as the Prometheus text format: numbers
+ * become carid_<name> samples, text values labels of carid_info. */
+static void
+cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
+{
+    struct reply_buf info;
+    const char *p = in->p, *end = in->p + in->len;
+
+    reply_buf_init(&info);
+    while (p < end) {
+        const char *eol = memchr(p, '\r', (size_t)(end - p));
+        const char *colon = memchr(p, ':', (size_t)((eol ? eol : end) - p));
+        const char *v;
+        int len, vlen, counter, numeric = 1;
+
+        if (eol == NULL)
+            eol = end;
+        if (colon == NULL)
+            goto next;
+        len = (int)(colon - p);
+        v = colon + 1;
+        vlen = (int)(eol - v);
+        for (int i = 0; i < vlen; i++)
+            numeric &= (v[i] >= '0' && v[i] <= '9') || (i == 0 && v[i] == '-');
+        if (!numeric || vlen == 0) {
+            cmd_stats_line(&info, "%s%.*s=\"%.*s\"", info.len ? "," : "",
+                           len, p, vlen, v);
+            info.len -= 2; /* labels stay on one line */
+            goto next;
+        }
+        counter = cmd_stats_is_counter(p, (size_t)len);
+        cmd_stats_line(out, "# TYPE carid_%.*s%s %s", len, p,
+                       counter && len > 6 && memcmp(p + len - 6, "_total", 6)
+                           ? "_total"
+                           : "",
+                       counter ? "counter" : "gauge");
+        cmd_stats_line(out, "carid_%.*s%s %.*s", len, p,
+                       counter && len > 6 && memcmp(p + len - 6, "_total", 6)
+                           ? "_total"
+                           : "",
+                       vlen, v);
+    next:
+        p = eol + 2;
+    }
+    cmd_stats_line(out, "# TYPE carid_info gauge");
+    cmd_stats_line(out, "carid_info{%.*s} 1", (int)info.len, info.p);
+    reply_buf_free(&info);
+    /* The exposition format ends lines with \n alone. */
+    size_t w = 0;
+    for (size_t r = 0; r < out->len; r++) {
+        if (out->p[r] != '\r')
+            out->p[w++] = out->p[r];
+    }
+    out->len = w;
+}
+
 void
 cmd_stats_run(struct job *job, void *reader)
 {
     struct cmd_stats_out o = {0};
     int want = cmd_stats_wanted(job, cmd_stats_sections);
+    /* prepare() let through only known sections; "prometheus" is the
+     * only one of 10 letters. */
+    int prometheus = job->req.argc == 2 && job->req.argl[1] == 10;
 
     if (cmd_stats_collect(job, reader, &o) != 0)
         return;
+    if (prometheus)
+        want = -1;
     if (want < 0 || want == 0)
         cmd_stats_server(&o.text);
     if (want < 0 || want == 1)
@@ -221,6 +302,14 @@ cmd_stats_run(struct job *job, void *reader)
         cmd_stats_latency(&o.text);
     if (want < 0 || want == 4)
         reply_raw(&o.text, o.index.p, o.index.len);
+    if (prometheus) {
+        struct reply_buf prom;
+
+        reply_buf_init(&prom);
+        cmd_stats_prometheus(&o.text, &prom);
+        reply_buf_free(&o.text);
+        o.text = prom;
+    }
     cmd_stats_finish(job, &o);
 }
 

@@ -2,6 +2,7 @@
  * config.c - one table of options: parsing, bounds and --help all come
  * from it (tmux options-table.c), so a new limit is one line here.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,10 +11,11 @@
 
 #include "config.h"
 #include "log.h"
+#include "xmalloc.h"
 
 #define CARID_VERSION "0.1.0"
 
-enum config_type { CONFIG_STR, CONFIG_NUM };
+enum config_type { CONFIG_STR, CONFIG_NUM, CONFIG_FLAG };
 
 struct config_opt {
     const char *name;
@@ -47,6 +49,25 @@ static const struct config_opt config_table[] = {
      1 << 20, 1024, NULL, "N", "most simultaneous connections"},
     {"log-level", CONFIG_STR, offsetof(struct config, log_level), 0, 0, 0,
      "info", "LEVEL", "debug, info, warn or err"},
+    {"log-file", CONFIG_STR, offsetof(struct config, log_file), 0, 0, 0,
+     "", "PATH", "append logs to PATH (reopened on SIGHUP); empty: stderr"},
+    {"requirepass", CONFIG_STR, offsetof(struct config, requirepass), 0, 0,
+     0, "", "PASS", "password clients must AUTH with; empty: none"},
+    {"readonly-pass", CONFIG_STR, offsetof(struct config, readonly_pass), 0,
+     0, 0, "", "PASS", "password for search-only clients; empty: none"},
+    {"unsafe-no-auth", CONFIG_FLAG, offsetof(struct config, unsafe_no_auth),
+     0, 1, 0, NULL, "", "allow a non-loopback --bind without a password"},
+    {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 300,
+     NULL, "SECONDS", "drop a client idle (or not reading) this long; 0: never"},
+    {"max-output", CONFIG_NUM, offsetof(struct config, max_output),
+     64L << 10, 1L << 30, 64L << 20, NULL, "BYTES",
+     "drop a client whose unread replies exceed this"},
+    {"backup-dir", CONFIG_STR, offsetof(struct config, backup_dir), 0, 0, 0,
+     "", "DIR", "where BACKUP writes (default DATA/backups)"},
+    {"slowlog-usec", CONFIG_NUM, offsetof(struct config, slowlog_usec), 0,
+     60000000, 10000, NULL, "USEC", "SLOWLOG keeps commands slower than this"},
+    {"slowlog-len", CONFIG_NUM, offsetof(struct config, slowlog_len), 0,
+     100000, 128, NULL, "N", "how many slow commands SLOWLOG keeps"},
 };
 
 #define CONFIG_NOPTS (sizeof config_table / sizeof config_table[0])
@@ -63,15 +84,18 @@ config_usage(FILE *f)
         char left[40];
 
         snprintf(left, sizeof left, "--%s %s", o->name, o->arg);
-        if (o->type == CONFIG_NUM)
+        if (o->type == CONFIG_FLAG)
+            fprintf(f, "  %-24s %s\n", left, o->help);
+        else if (o->type == CONFIG_NUM)
             fprintf(f, "  %-24s %s (default %ld, %ld..%ld)\n", left, o->help,
                     o->def_num, o->min, o->max);
         else
             fprintf(f, "  %-24s %s (default %s)\n", left, o->help,
                     o->def_str);
     }
-    fprintf(f, "  %-24s %s\n  %-24s %s\n", "--help", "show this help",
-            "--version", "show the version");
+    fprintf(f, "  %-24s %s\n  %-24s %s\n  %-24s %s\n", "--config FILE",
+            "read options from FILE: lines \"name value\" (flags override)",
+            "--help", "show this help", "--version", "show the version");
     fprintf(f, "\nSIGTERM or SIGINT: finish in-flight work, commit, exit 0.\n");
 }
 
@@ -86,6 +110,10 @@ config_set(struct config *cfg, const struct config_opt *o, const char *val)
         *(const char **)p = val;
         return;
     }
+    if (o->type == CONFIG_FLAG) {
+        *(long *)p = 1;
+        return;
+    }
     n = strtol(val, &end, 10);
     if (*val == '\0' || *end != '\0' || n < o->min || n > o->max) {
         fprintf(stderr, "carid: --%s must be an integer in %ld..%ld, not '%s'\n",
@@ -95,10 +123,60 @@ config_set(struct config *cfg, const struct config_opt *o, const char *val)
     *(long *)p = n;
 }
 
+static const struct config_opt *
+config_find(const char *name)
+{
+    for (size_t i = 0; i < CONFIG_NOPTS; i++) {
+        if (strcmp(config_table[i].name, name) == 0)
+            return &config_table[i];
+    }
+    return NULL;
+}
+
+/* Lines "name value" or "name" (flags); '#' starts a comment.  Values are
+ * kept for the life of the process (the strings are never freed). */
+static void
+config_read_file(struct config *cfg, const char *path)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    int lineno = 0;
+
+    if (f == NULL) {
+        fprintf(stderr, "carid: --config %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *name, *val, *end;
+        const struct config_opt *o;
+
+        lineno++;
+        line[strcspn(line, "#\r\n")] = '\0';
+        name = line + strspn(line, " \t");
+        if (*name == '\0')
+            continue;
+        val = name + strcspn(name, " \t");
+        if (*val != '\0')
+            *val++ = '\0';
+        val += strspn(val, " \t");
+        end = val + strlen(val);
+        while (end > val && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        o = config_find(name);
+        if (o == NULL || (o->type != CONFIG_FLAG && *val == '\0')) {
+            fprintf(stderr, "carid: %s:%d: %s '%s'\n", path, lineno,
+                    o == NULL ? "unknown option" : "missing value for", name);
+            exit(2);
+        }
+        config_set(cfg, o, xstrdup(val));
+    }
+    fclose(f);
+}
+
 void
 config_parse(struct config *cfg, int argc, char **argv)
 {
-    struct option longopts[CONFIG_NOPTS + 3];
+    struct option longopts[CONFIG_NOPTS + 4];
     size_t i;
     int c, idx;
 
@@ -109,15 +187,24 @@ config_parse(struct config *cfg, int argc, char **argv)
             config_set(cfg, o, o->def_str);
         else
             *(long *)((char *)cfg + o->offset) = o->def_num;
-        longopts[i] = (struct option){o->name, required_argument, NULL,
-                                      (int)i};
+        longopts[i] = (struct option){
+            o->name, o->type == CONFIG_FLAG ? no_argument : required_argument,
+            NULL, (int)i};
     }
+    longopts[i++] = (struct option){"config", required_argument, NULL, 'c'};
     longopts[i++] = (struct option){"help", no_argument, NULL, 'h'};
     longopts[i++] = (struct option){"version", no_argument, NULL, 'V'};
     longopts[i] = (struct option){NULL, 0, NULL, 0};
 
+    /* The file first, so that flags on the command line override it. */
+    for (int k = 1; k < argc - 1; k++) {
+        if (strcmp(argv[k], "--config") == 0)
+            config_read_file(cfg, argv[k + 1]);
+    }
     while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
-        if (c == 'h') {
+        if (c == 'c') {
+            continue;
+        } else if (c == 'h') {
             config_usage(stdout);
             exit(0);
         } else if (c == 'V') {

@@ -18,10 +18,21 @@ struct config {
     long max_args;         /* arguments per request */
     long max_clients;      /* simultaneous connections */
     const char *log_level; /* debug, info, warn, err */
+    const char *log_file;  /* append logs here instead of stderr */
+    const char *requirepass;   /* AUTH password for every command */
+    const char *readonly_pass; /* AUTH password for search-only clients */
+    long unsafe_no_auth;   /* allow a non-loopback bind without a password */
+    long timeout;          /* seconds a client may stay idle; 0: forever */
+    long max_output;       /* bytes of unread replies before we drop */
+    const char *backup_dir; /* BACKUP files go here only */
+    long slowlog_usec;     /* log commands slower than this */
+    long slowlog_len;      /* slow commands remembered */
 };
 
 /*
- * Parses argv into *cfg (defaults first).  Returns 0, or exits: 0 after
+ * Parses argv into *cfg: defaults first, then the file named by --config
+ * (lines "name value", the flags' names without "--"), then the other
+ * flags.  Returns 0, or exits: 0 after
  * --help/--version, 2 on a bad option with a message on stderr.
  */
 void config_parse(struct config *cfg, int argc, char **argv);

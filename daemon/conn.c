@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "loop.h"
 #include "pool.h"
 #include "server.h"
+#include "slowlog.h"
 #include "stats.h"
 #include "writer.h"
 #include "xmalloc.h"
@@ -36,6 +38,7 @@ struct conn {
     struct job *stalled;     /* parsed, waiting for the other kind */
     int closing;             /* write what is queued, then close */
     int eof;                 /* the client has sent all it will send */
+    int auth;                /* CONN_AUTH_* */
     char addr[64];           /* "ip:port" for logs */
     struct conn *prev, *next;
 };
@@ -109,6 +112,17 @@ conn_flush(struct conn *c)
             bufferevent_write(c->bev, j->out.p, j->out.len);
         job_free(j);
     }
+    if (c->bev != NULL &&
+        evbuffer_get_length(bufferevent_get_output(c->bev)) >
+            (size_t)server.cfg.max_output) {
+        /* It sends but does not read: drop it before it costs us more. */
+        log_warn("conn %s: over --max-output (%zu bytes unread), dropping",
+                 c->addr,
+                 evbuffer_get_length(bufferevent_get_output(c->bev)));
+        bufferevent_free(c->bev);
+        c->bev = NULL;
+        c->closing = 1;
+    }
 }
 
 /* Closes once everything queued is written; the write callback comes
@@ -116,10 +130,13 @@ conn_flush(struct conn *c)
 static void
 conn_maybe_finish(struct conn *c)
 {
+    if (c->bev == NULL) {
+        conn_close(c); /* gone: free as soon as no thread holds a job */
+        return;
+    }
     if (!c->closing || c->njobs > 0 || c->stalled != NULL)
         return;
-    if (c->bev == NULL ||
-        evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
         conn_close(c);
 }
 
@@ -233,7 +250,21 @@ conn_new_job(struct conn *c, struct resp_req *req)
         return job;
     }
     job->where = job->cmd->where;
+    if (c->auth == CONN_AUTH_NONE && !(job->cmd->flags & CMD_NOAUTH)) {
+        reply_error(&job->out, "NOAUTH Authentication required.");
+        job->done = 1;
+        job->where = JOB_LOOP;
+        return job;
+    }
+    if (c->auth == CONN_AUTH_READONLY && (job->cmd->flags & CMD_WRITE)) {
+        reply_error(&job->out, "NOPERM this client is read-only");
+        job->done = 1;
+        job->where = JOB_LOOP;
+        return job;
+    }
     conn_check_arity(job);
+    if (job->done)
+        job->where = JOB_LOOP;
     return job;
 }
 
@@ -244,6 +275,24 @@ conn_protocol_error(struct conn *c, const char *err)
     log_info("conn %s: %s, closing", c->addr, err);
     conn_reply_error(c, err);
     c->closing = 1;
+}
+
+static int
+conn_arg_is(const struct resp_req *r, int i, const char *word)
+{
+    return r->argl[i] == strlen(word) &&
+           strncasecmp(r->argv[i], word, r->argl[i]) == 0;
+}
+
+/* "POST ...", "Host: ..." or "GET / HTTP/1.1": someone speaks HTTP. */
+static int
+conn_is_http(const struct resp_req *r)
+{
+    if (conn_arg_is(r, 0, "POST") || conn_arg_is(r, 0, "HOST:"))
+        return 1;
+    return r->argc >= 3 && conn_arg_is(r, 0, "GET") &&
+           r->argl[r->argc - 1] >= 5 &&
+           strncmp(r->argv[r->argc - 1], "HTTP/", 5) == 0;
 }
 
 /* Frames and starts requests until input runs out or ordering, the
@@ -271,7 +320,7 @@ conn_process(struct conn *c)
         }
         if (c->njobs >= CONN_MAX_PIPELINE ||
             evbuffer_get_length(bufferevent_get_output(c->bev)) >
-                CONN_MAX_OUTPUT) {
+                CONN_PAUSE_OUTPUT) {
             paused = 1;
             break;
         }
@@ -283,8 +332,10 @@ conn_process(struct conn *c)
         }
         memset(&req, 0, sizeof req);
         n = resp_parse((const char *)evbuffer_pullup(in, -1),
-                       evbuffer_get_length(in), &server.limits, &req, err,
-                       sizeof err);
+                       evbuffer_get_length(in),
+                       c->auth == CONN_AUTH_NONE ? &server.limits_noauth
+                                                 : &server.limits,
+                       &req, err, sizeof err);
         if (n == RESP_INCOMPLETE) {
             if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
                 conn_protocol_error(c, "Protocol error: request too big");
@@ -299,6 +350,16 @@ conn_process(struct conn *c)
         evbuffer_drain(in, (size_t)n);
         if (req.argc == 0)
             continue;
+        if (conn_is_http(&req)) {
+            /* A browser or a forged cross-protocol request (Redis does
+             * the same): no reply, just go. */
+            log_warn("conn %s: HTTP request on the carid port, closing",
+                     c->addr);
+            resp_req_free(&req);
+            stats_add(&stats.protocol_errors, 1);
+            conn_close(c);
+            return;
+        }
         c->stalled = conn_new_job(c, &req);
     }
     conn_flush(c);
@@ -339,7 +400,17 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
     struct conn *c = arg;
 
     (void)bev;
-    if (what & BEV_EVENT_ERROR) {
+    if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
+        c->njobs > 0) {
+        /* Not idle: it is waiting for us.  libevent disabled reading on
+         * the timeout; turn it back on. */
+        bufferevent_enable(c->bev, EV_READ);
+    } else if (what & BEV_EVENT_TIMEOUT) {
+        log_info("conn %s: %s for %ld s, closing", c->addr,
+                 (what & BEV_EVENT_READING) ? "idle" : "not reading replies",
+                 server.cfg.timeout);
+        conn_close(c);
+    } else if (what & BEV_EVENT_ERROR) {
         log_debug("conn %s: error, closing", c->addr);
         conn_close(c);
     } else if (what & BEV_EVENT_EOF) {
@@ -350,16 +421,25 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 void
+conn_set_auth(struct conn *c, int level)
+{
+    c->auth = level;
+}
+
+void
 conn_job_done(struct job *job)
 {
     struct conn *c = job->conn;
 
+    uint64_t usec = stats_now_usec() - job->started;
+
     job->done = 1;
     c->busy[job->where]--;
-    if (job->cmd->where == JOB_READ && job->cmd->run == cmd_search_run)
-        stats_record(&stats.search_usec, stats_now_usec() - job->started);
+    if (job->cmd->run == cmd_search_run)
+        stats_record(&stats.search_usec, usec);
     else if (job->cmd->run == cmd_put_run)
-        stats_record(&stats.put_usec, stats_now_usec() - job->started);
+        stats_record(&stats.put_usec, usec);
+    slowlog_record(job, usec, c->addr);
     if (c->bev == NULL) {
         /* The client left while this ran. */
         if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
@@ -416,6 +496,15 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     /* The write callback fires once the output has drained: resume
      * reading, or close a finishing connection. */
     bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+    if (server.cfg.timeout > 0) {
+        struct timeval tv = {server.cfg.timeout, 0};
+
+        bufferevent_set_timeouts(c->bev, &tv, &tv);
+    }
+    c->auth = (*server.cfg.requirepass != '\0' ||
+               *server.cfg.readonly_pass != '\0')
+                  ? CONN_AUTH_NONE
+                  : CONN_AUTH_FULL;
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     c->next = conn_list;
     if (conn_list != NULL)

@@ -9,15 +9,23 @@
 
 struct sockaddr;
 struct job;
+struct conn;
+
+/* What a connection may do. */
+#define CONN_AUTH_NONE     0 /* only CMD_NOAUTH commands until AUTH */
+#define CONN_AUTH_READONLY 1 /* everything but CMD_WRITE commands */
+#define CONN_AUTH_FULL     2
 
 #define CONN_MAX_PIPELINE 1024          /* requests in flight per connection */
-#define CONN_MAX_OUTPUT   (64u << 20)   /* bytes of unread replies before we
-                                           stop reading from the client */
+#define CONN_PAUSE_OUTPUT (1u << 20)    /* bytes of unread replies before we
+                                           stop reading requests */
 #define CONN_MAX_REQUEST  (64u << 20)   /* bytes buffered for one request */
 
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);
+/* After AUTH: sets what c may do. */
+void conn_set_auth(struct conn *c, int level);
 /* A job of this connection has finished on its thread. */
 void conn_job_done(struct job *job);
 /* Shutdown: stop reading from every client; each closes once its replies

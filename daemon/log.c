@@ -3,6 +3,7 @@
  * local buffer and written with one write(2), so lines from different
  * threads never interleave.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,22 @@ log_vmsg(int level, const char *fmt, va_list ap)
     if (write(STDERR_FILENO, line, n) < 0) {
         /* Nowhere left to report it. */
     }
+}
+
+int
+log_reopen(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+    if (fd < 0)
+        return -1;
+    /* dup2 swaps fd 2 atomically: a thread mid-write() keeps a valid fd. */
+    if (dup2(fd, STDERR_FILENO) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
 }
 
 void

@@ -10,6 +10,9 @@
 void log_set_level(int level);
 /* Parses "debug", "info", "warn" or "err"; -1 if none of them. */
 int log_level_parse(const char *name);
+/* Sends log lines (and stderr) to path, appending; called at start-up and
+ * on SIGHUP so that logrotate can move the file.  0, or -1 with errno. */
+int log_reopen(const char *path);
 /* Thread-safe; fmt without trailing newline. */
 void log_msg(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -153,6 +153,21 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(server.base, NULL);
 }
 
+static void
+loop_hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    (void)arg;
+    if (*server.cfg.log_file == '\0')
+        return;
+    if (log_reopen(server.cfg.log_file) != 0)
+        log_err("SIGHUP: cannot reopen %s: %s", server.cfg.log_file,
+                strerror(errno));
+    else
+        log_info("SIGHUP: log file reopened");
+}
+
 static struct evconnlistener *
 loop_listen(void)
 {
@@ -178,7 +193,7 @@ int
 loop_run(void)
 {
     static const struct timeval tick = {0, 100000};
-    struct event *sigterm, *sigint, *ticker;
+    struct event *sigterm, *sigint, *sighup, *ticker;
 
     loop_listener = loop_listen();
     if (loop_listener == NULL) {
@@ -191,7 +206,9 @@ loop_run(void)
     loop_resume_ev = evtimer_new(server.base, loop_resume_cb, NULL);
     sigterm = evsignal_new(server.base, SIGTERM, loop_signal_cb, NULL);
     sigint = evsignal_new(server.base, SIGINT, loop_signal_cb, NULL);
+    sighup = evsignal_new(server.base, SIGHUP, loop_hup_cb, NULL);
     ticker = event_new(server.base, -1, EV_PERSIST, loop_tick_cb, NULL);
+    event_add(sighup, NULL);
     event_add(sigterm, NULL);
     event_add(sigint, NULL);
     event_add(ticker, &tick);
@@ -202,6 +219,7 @@ loop_run(void)
     evconnlistener_free(loop_listener);
     event_free(sigterm);
     event_free(sigint);
+    event_free(sighup);
     event_free(ticker);
     event_free(loop_resume_ev);
     return 0;

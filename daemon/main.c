@@ -59,6 +59,14 @@ main_host_log(int level, const char *fmt, ...)
     log_msg(level, "plugin: %s", line);
 }
 
+/* 127.0.0.0/8, ::1 or localhost: reachable from this machine only. */
+static int
+main_is_loopback(const char *addr)
+{
+    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+           strcmp(addr, "localhost") == 0;
+}
+
 static int
 main_threads(long wanted)
 {
@@ -75,11 +83,23 @@ main(int argc, char **argv)
 
     config_parse(&server.cfg, argc, argv);
     log_set_level(log_level_parse(server.cfg.log_level));
+    if (*server.cfg.log_file != '\0' && log_reopen(server.cfg.log_file) != 0)
+        fatal("--log-file %s: %s", server.cfg.log_file, strerror(errno));
+    if (!main_is_loopback(server.cfg.bind) && *server.cfg.requirepass == '\0' &&
+        *server.cfg.readonly_pass == '\0' && !server.cfg.unsafe_no_auth)
+        fatal("refusing to listen on %s without a password: set "
+              "--requirepass, or --unsafe-no-auth if you really mean it",
+              server.cfg.bind);
     signal(SIGPIPE, SIG_IGN);
     stats.started = time(NULL);
     server.limits = (struct resp_limits){(size_t)server.cfg.max_line,
                                          (size_t)server.cfg.max_bulk,
                                          (size_t)server.cfg.max_args};
+    /* Before AUTH a client gets Redis's unauthenticated limits. */
+    server.limits_noauth = (struct resp_limits){
+        (size_t)server.cfg.max_line < 16384 ? (size_t)server.cfg.max_line
+                                            : 16384,
+        16384, 10};
     server.host = (struct carid_host){CARID_PLUGIN_ABI, main_host_log};
     server.threads = main_threads(server.cfg.threads);
 
@@ -88,6 +108,15 @@ main(int argc, char **argv)
         fatal("%s", err);
     if (main_mkdirs(server.cfg.data) != 0)
         fatal("cannot create data directory %s: %s", server.cfg.data,
+              strerror(errno));
+    if (*server.cfg.backup_dir != '\0')
+        snprintf(server.backup_dir, sizeof server.backup_dir, "%s",
+                 server.cfg.backup_dir);
+    else
+        snprintf(server.backup_dir, sizeof server.backup_dir, "%s/backups",
+                 server.cfg.data);
+    if (main_mkdirs(server.backup_dir) != 0)
+        fatal("cannot create backup directory %s: %s", server.backup_dir,
               strerror(errno));
     if (server.plugin->open(&server.host, server.cfg.data, &server.db, err,
                             sizeof err) != 0)

@@ -17,6 +17,8 @@ struct server {
     void *db;                  /* the plugin's handle */
     struct carid_host host;    /* what the plugin may call */
     struct resp_limits limits; /* request framing limits */
+    struct resp_limits limits_noauth; /* tighter, until AUTH succeeds */
+    char backup_dir[4096];     /* --backup-dir, or DATA/backups */
     int threads;               /* query threads actually started */
     struct event_base *base;   /* the loop; loop thread only */
 };

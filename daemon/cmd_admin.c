@@ -1,0 +1,144 @@
+/*
+ * cmd_admin.c - AUTH, SLOWLOG and BACKUP: what operators use to protect,
+ * watch and copy a running carid.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "slowlog.h"
+
+#define CMD_MAX_PASS   512 /* bytes; longer passwords are refused */
+#define CMD_MAX_BACKUP 64  /* bytes of a backup file name */
+
+/* Compares in time independent of where the strings differ (the password
+ * must not leak through timing); a too-long input is simply unequal. */
+static int
+cmd_pass_equal(const char *given, size_t len, const char *want)
+{
+    char a[CMD_MAX_PASS] = {0}, b[CMD_MAX_PASS] = {0};
+    size_t wlen = strlen(want);
+    unsigned diff = 0;
+
+    if (len > CMD_MAX_PASS || wlen > CMD_MAX_PASS)
+        return 0;
+    memcpy(a, given, len);
+    memcpy(b, want, wlen);
+    for (size_t i = 0; i < CMD_MAX_PASS; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0 && len == wlen;
+}
+
+void
+cmd_auth_run(struct job *job, void *handle)
+{
+    /* AUTH pass, or AUTH user pass as Redis 6 clients send it. */
+    int i = job->req.argc - 1;
+    const char *pass = job->req.argv[i];
+    size_t len = job->req.argl[i];
+    const char *full = server.cfg.requirepass;
+    const char *ro = server.cfg.readonly_pass;
+
+    (void)handle;
+    if (*full == '\0' && *ro == '\0') {
+        reply_error(&job->out, "ERR AUTH called without any password "
+                               "configured");
+        return;
+    }
+    if (*full != '\0' && cmd_pass_equal(pass, len, full)) {
+        conn_set_auth(job->conn, CONN_AUTH_FULL);
+        reply_simple(&job->out, "OK");
+    } else if (*ro != '\0' && cmd_pass_equal(pass, len, ro)) {
+        conn_set_auth(job->conn, CONN_AUTH_READONLY);
+        reply_simple(&job->out, "OK");
+    } else {
+        reply_error(&job->out, "WRONGPASS invalid password");
+    }
+}
+
+void
+cmd_slowlog_run(struct job *job, void *handle)
+{
+    struct resp_req *r = &job->req;
+    int64_t n = 10;
+
+    (void)handle;
+    if (r->argl[1] == 3 && strncasecmp(r->argv[1], "GET", 3) == 0) {
+        if (r->argc == 3 &&
+            cmd_parse_int(r->argv[2], r->argl[2], 0, 100000, &n) != 0) {
+            reply_error(&job->out, "ERR SLOWLOG GET count must be 0..100000");
+            return;
+        }
+        slowlog_reply_get(&job->out, n);
+    } else if (r->argl[1] == 3 && strncasecmp(r->argv[1], "LEN", 3) == 0 &&
+               r->argc == 2) {
+        reply_int(&job->out, slowlog_len());
+    } else if (r->argl[1] == 5 && strncasecmp(r->argv[1], "RESET", 5) == 0 &&
+               r->argc == 2) {
+        slowlog_reset();
+        reply_simple(&job->out, "OK");
+    } else {
+        reply_error(&job->out, "ERR SLOWLOG takes GET [count], LEN or RESET");
+    }
+}
+
+/* A backup name is a plain file name: it can never leave backup-dir. */
+int
+cmd_backup_prepare(struct job *job)
+{
+    const char *p = job->req.argv[1];
+    size_t len = job->req.argl[1];
+
+    if (server.plugin->backup == NULL) {
+        reply_error(&job->out, "ERR plugin '%s' has no BACKUP",
+                    server.plugin->name);
+        return -1;
+    }
+    if (len == 0 || len > CMD_MAX_BACKUP || p[0] == '.') {
+        reply_error(&job->out, "ERR backup name must be 1..64 characters of "
+                               "A-Z a-z 0-9 . _ - not starting with '.'");
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = p[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+            reply_error(&job->out, "ERR backup name must be 1..64 characters "
+                                   "of A-Z a-z 0-9 . _ - not starting with "
+                                   "'.'");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void
+cmd_backup_run(struct job *job, void *reader)
+{
+    char path[PATH_MAX + CMD_MAX_BACKUP + 2], err[256];
+    size_t dirlen = strlen(server.backup_dir);
+
+    /* The name was checked in prepare: at most 64 plain characters. */
+    memcpy(path, server.backup_dir, dirlen);
+    path[dirlen] = '/';
+    memcpy(path + dirlen + 1, job->req.argv[1], job->req.argl[1]);
+    path[dirlen + 1 + job->req.argl[1]] = '\0';
+    if (access(path, F_OK) == 0) {
+        reply_error(&job->out, "ERR backup '%.*s' already exists",
+                    (int)job->req.argl[1], job->req.argv[1]);
+        return;
+    }
+    if (server.plugin->backup(reader, path, err, sizeof err) != 0) {
+        unlink(path);
+        reply_error(&job->out, "ERR backup failed: %s", err);
+        return;
+    }
+    reply_simple(&job->out, "OK");
+}
