@@ -42,9 +42,9 @@ index_init(struct index *ix)
 {
     memset(ix, 0, sizeof *ix);
     ix->ndoc_bucket = INDEX_MIN_BUCKETS;
-    ix->doc = index_xcalloc(ix->ndoc_bucket, sizeof *ix->doc);
+    ix->doc = index_xcalloc(ix->ndoc_bucket, sizeof(struct index_doc *));
     ix->nterm_bucket = INDEX_MIN_BUCKETS;
-    ix->term = index_xcalloc(ix->nterm_bucket, sizeof *ix->term);
+    ix->term = index_xcalloc(ix->nterm_bucket, sizeof(struct index_term *));
 }
 
 void
@@ -142,11 +142,9 @@ index_key_cmp(uint64_t ha, const char *a, size_t alen, uint64_t hb,
 {
     int c;
 
-    if (ha != hb)
-        return ha < hb ? -1 : 1;
+    if (ha != hb) return ha < hb ? -1 : 1;
     c = memcmp(a, b, alen < blen ? alen : blen);
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return alen < blen ? -1 : alen > blen;
 }
 
@@ -155,8 +153,7 @@ index_dterm_cmp(const void *a, const void *b)
 {
     const struct index_dterm *x = a, *y = b;
 
-    return index_key_cmp(x->hash, x->text, x->len, y->hash, y->text,
-                         y->len);
+    return index_key_cmp(x->hash, x->text, x->len, y->hash, y->text, y->len);
 }
 
 /* Appends the words of p[0..len) to doc->term[] (unsorted, duplicates
@@ -190,8 +187,8 @@ index_doc_merge(struct index_doc *doc)
 
     qsort(doc->term, doc->nterm, sizeof *doc->term, index_dterm_cmp);
     for (i = 0; i < doc->nterm; i++) {
-        if (out > 0 && index_dterm_cmp(&doc->term[out - 1],
-                                       &doc->term[i]) == 0) {
+        if (out > 0 &&
+            index_dterm_cmp(&doc->term[out - 1], &doc->term[i]) == 0) {
             doc->term[out - 1].tf_title += doc->term[i].tf_title;
             doc->term[out - 1].tf_body += doc->term[i].tf_body;
         } else {
@@ -206,15 +203,13 @@ index_doc_new(const struct carid_doc *d, char *err, size_t errlen)
 {
     struct index_doc *doc;
     size_t size = sizeof *doc + d->id.len, words, used = 0, i;
-    const struct carid_str *title = &d->field[CARID_FIELD_TITLE];
-    const struct carid_str *body = &d->field[CARID_FIELD_BODY];
+    const struct carid_str *title, *body;
     char *p;
 
     for (i = 0; i < CARID_FIELD_COUNT; i++)
         size += d->field[i].p != NULL ? d->field[i].len : 0;
     doc = malloc(size);
-    if (doc == NULL)
-        goto fail;
+    if (doc == NULL) goto fail;
     memset(doc, 0, sizeof *doc);
     p = (char *)(doc + 1);
     memcpy(p, d->id.p, d->id.len);
@@ -223,8 +218,7 @@ index_doc_new(const struct carid_doc *d, char *err, size_t errlen)
     doc->hash = index_hash(p, d->id.len);
     p += d->id.len;
     for (i = 0; i < CARID_FIELD_COUNT; i++) {
-        if (d->field[i].p == NULL || d->field[i].len == 0)
-            continue;
+        if (d->field[i].p == NULL || d->field[i].len == 0) continue;
         memcpy(p, d->field[i].p, d->field[i].len);
         doc->field[i].p = p;
         doc->field[i].len = d->field[i].len;
@@ -237,8 +231,7 @@ index_doc_new(const struct carid_doc *d, char *err, size_t errlen)
     words = (title->len + 1) / 2 + (body->len + 1) / 2;
     doc->term = malloc((words ? words : 1) * sizeof *doc->term);
     doc->tokens = malloc(title->len + body->len + 1);
-    if (doc->term == NULL || doc->tokens == NULL)
-        goto fail;
+    if (doc->term == NULL || doc->tokens == NULL) goto fail;
     index_doc_tokenize(doc, title->p, title->len, 1, &used);
     index_doc_tokenize(doc, body->p, body->len, 0, &used);
     index_doc_merge(doc);
@@ -253,8 +246,7 @@ fail:
 void
 index_doc_free(struct index_doc *doc)
 {
-    if (doc == NULL)
-        return;
+    if (doc == NULL) return;
     free(doc->term);
     free(doc->tokens);
     free(doc);
@@ -296,8 +288,7 @@ index_doc_term(const struct index_doc *doc, const char *text, size_t len,
         size_t mid = lo + (hi - lo) / 2;
         const struct index_dterm *t = &doc->term[mid];
         int c = index_key_cmp(hash, text, len, t->hash, t->text, t->len);
-        if (c == 0)
-            return t;
+        if (c == 0) return t;
         if (c < 0)
             hi = mid;
         else
@@ -311,7 +302,7 @@ static void
 index_grow_docs(struct index *ix)
 {
     size_t n = ix->ndoc_bucket * 2, i;
-    struct index_doc **b = index_xcalloc(n, sizeof *b);
+    struct index_doc **b = index_xcalloc(n, sizeof(struct index_doc *));
 
     for (i = 0; i < ix->ndoc_bucket; i++) {
         struct index_doc *d = ix->doc[i], *next;
@@ -330,7 +321,7 @@ static void
 index_grow_terms(struct index *ix)
 {
     size_t n = ix->nterm_bucket * 2, i;
-    struct index_term **b = index_xcalloc(n, sizeof *b);
+    struct index_term **b = index_xcalloc(n, sizeof(struct index_term *));
 
     for (i = 0; i < ix->nterm_bucket; i++) {
         struct index_term *t = ix->term[i], *next;
@@ -351,12 +342,9 @@ index_term_get(struct index *ix, const struct index_dterm *dt)
 {
     struct index_term **b, *t;
 
-    t = (struct index_term *)index_term_find(ix, dt->text, dt->len,
-                                             dt->hash);
-    if (t != NULL)
-        return t;
-    if (ix->nterm >= ix->nterm_bucket)
-        index_grow_terms(ix);
+    t = (struct index_term *)index_term_find(ix, dt->text, dt->len, dt->hash);
+    if (t != NULL) return t;
+    if (ix->nterm >= ix->nterm_bucket) index_grow_terms(ix);
     t = index_xcalloc(1, sizeof *t + dt->len);
     memcpy(t->text, dt->text, dt->len);
     t->len = dt->len;
@@ -400,8 +388,7 @@ index_unlink(struct index *ix, struct index_doc *doc)
             t->post[dt->pos] = last;
             last.doc->term[last.slot].pos = dt->pos;
         }
-        if (t->npost == 0)
-            index_term_drop(ix, t);
+        if (t->npost == 0) index_term_drop(ix, t);
     }
     while (*pp != doc)
         pp = &(*pp)->next;
@@ -417,8 +404,7 @@ index_put(struct index *ix, struct index_doc *doc)
     struct index_doc **b;
     size_t i;
 
-    if (old != NULL)
-        index_unlink(ix, old);
+    if (old != NULL) index_unlink(ix, old);
     for (i = 0; i < doc->nterm; i++) {
         struct index_dterm *dt = &doc->term[i];
         struct index_term *t = index_term_get(ix, dt);
@@ -436,8 +422,7 @@ index_put(struct index *ix, struct index_doc *doc)
     }
     free(doc->tokens);
     doc->tokens = NULL;
-    if (ix->ndoc >= ix->ndoc_bucket)
-        index_grow_docs(ix);
+    if (ix->ndoc >= ix->ndoc_bucket) index_grow_docs(ix);
     b = &ix->doc[doc->hash & (ix->ndoc_bucket - 1)];
     doc->next = *b;
     *b = doc;
@@ -450,8 +435,7 @@ index_del(struct index *ix, const char *id, size_t len)
 {
     struct index_doc *doc = index_find(ix, id, len);
 
-    if (doc == NULL)
-        return 0;
+    if (doc == NULL) return 0;
     index_unlink(ix, doc);
     return 1;
 }

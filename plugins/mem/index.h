@@ -14,51 +14,51 @@
 
 /* One term of one article: how often it occurs in the title and body. */
 struct index_dterm {
-    uint64_t hash;            /* index_hash() of the folded term */
-    const char *text;         /* folded term; owned by tokens, then term */
-    size_t len;               /* bytes of text */
-    uint32_t tf_title;        /* occurrences in the title */
-    uint32_t tf_body;         /* occurrences in the body */
-    struct index_term *term;  /* set when the article is indexed */
-    size_t pos;               /* this article's slot in term->post[] */
+    uint64_t hash;           /* index_hash() of the folded term */
+    const char *text;        /* folded term; owned by tokens, then term */
+    size_t len;              /* bytes of text */
+    uint32_t tf_title;       /* occurrences in the title */
+    uint32_t tf_body;        /* occurrences in the body */
+    struct index_term *term; /* set when the article is indexed */
+    size_t pos;              /* this article's slot in term->post[] */
 };
 
 /* An article: one allocation holds the id and the field bytes. */
 struct index_doc {
-    struct index_doc *next;   /* id hash chain */
-    uint64_t hash;            /* index_hash() of the id */
-    uint64_t seq;             /* insertion order; higher is newer */
+    struct index_doc *next; /* id hash chain */
+    uint64_t hash;          /* index_hash() of the id */
+    uint64_t seq;           /* insertion order; higher is newer */
     struct carid_str id;
     struct carid_str field[CARID_FIELD_COUNT]; /* p NULL when empty */
     struct index_dterm *term; /* nterm entries, sorted by index_dterm_cmp */
     size_t nterm;
-    char *tokens;             /* folded term text until indexed, then NULL */
+    char *tokens; /* folded term text until indexed, then NULL */
 };
 
 struct index_posting {
     struct index_doc *doc;
-    size_t slot;              /* index into doc->term[] */
+    size_t slot; /* index into doc->term[] */
 };
 
 /* A distinct term and every article containing it (unordered). */
 struct index_term {
-    struct index_term *next;  /* term hash chain */
+    struct index_term *next; /* term hash chain */
     uint64_t hash;
     struct index_posting *post;
     size_t npost;
     size_t cap;
-    size_t len;               /* bytes of text */
+    size_t len; /* bytes of text */
     char text[];
 };
 
 struct index {
-    struct index_doc **doc;   /* id buckets; ndoc_bucket is a power of 2 */
+    struct index_doc **doc; /* id buckets; ndoc_bucket is a power of 2 */
     size_t ndoc_bucket;
     size_t ndoc;
     struct index_term **term; /* term buckets; same scheme */
     size_t nterm_bucket;
     size_t nterm;
-    uint64_t seq;             /* last insertion number handed out */
+    uint64_t seq; /* last insertion number handed out */
 };
 
 /* Initialises an empty index; index_free() releases everything in it. */
@@ -78,8 +78,7 @@ int index_is_word(unsigned char c);
 
 /* Finds the next word in p[*pos..len): returns its length (0 at the end)
  * and its start in *start; advances *pos past it. */
-size_t index_token_next(const char *p, size_t len, size_t *pos,
-                        size_t *start);
+size_t index_token_next(const char *p, size_t len, size_t *pos, size_t *start);
 
 /* Copies p[0..len) into out, folding ASCII to lower case. */
 void index_fold(const char *p, size_t len, char *out);

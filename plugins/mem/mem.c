@@ -13,11 +13,11 @@
 #include "carid_plugin.h"
 #include "index.h"
 
-#define MEM_VERSION         "0.1.0"
-#define MEM_SNIPPET_BEFORE  60  /* bytes of body shown before a match */
-#define MEM_SNIPPET_LEN     200 /* bytes of body in a snippet, at most */
-#define MEM_ELLIPSIS        "..."
-#define MEM_TITLE_WEIGHT    3   /* a title occurrence counts this much */
+#define MEM_VERSION        "0.1.0"
+#define MEM_SNIPPET_BEFORE 60  /* bytes of body shown before a match */
+#define MEM_SNIPPET_LEN    200 /* bytes of body in a snippet, at most */
+#define MEM_ELLIPSIS       "..."
+#define MEM_TITLE_WEIGHT   3 /* a title occurrence counts this much */
 
 struct mem_db {
     const struct carid_host *host;
@@ -28,20 +28,20 @@ struct mem_db {
 /* A pending write: a put (doc != NULL) or a del (doc == NULL). */
 struct mem_op {
     struct index_doc *doc;
-    char *id;              /* del only: a copy of the id */
+    char *id; /* del only: a copy of the id */
     size_t idlen;
 };
 
 struct mem_writer {
     struct mem_db *db;
-    struct mem_op *op;     /* the open batch */
+    struct mem_op *op; /* the open batch */
     size_t nop;
     size_t cap;
 };
 
 /* A query word, folded. */
 struct mem_word {
-    const char *text;      /* into mem_query.buf */
+    const char *text; /* into mem_query.buf */
     size_t len;
     uint64_t hash;
     const struct index_term *term;
@@ -59,8 +59,8 @@ struct mem_match {
 };
 
 static int
-mem_open(const struct carid_host *host, const char *dir, void **db,
-         char *err, size_t errlen)
+mem_open(const struct carid_host *host, const char *dir, void **db, char *err,
+         size_t errlen)
 {
     struct mem_db *m = calloc(1, sizeof *m);
     pthread_rwlockattr_t attr;
@@ -162,8 +162,7 @@ mem_op_reserve(struct mem_writer *w, char *err, size_t errlen)
     struct mem_op *op;
     size_t cap;
 
-    if (w->nop < w->cap)
-        return 0;
+    if (w->nop < w->cap) return 0;
     cap = w->cap ? w->cap * 2 : 64;
     op = realloc(w->op, cap * sizeof *op);
     if (op == NULL) {
@@ -181,11 +180,9 @@ mem_put(void *writer, const struct carid_doc *doc, char *err, size_t errlen)
     struct mem_writer *w = writer;
     struct index_doc *d;
 
-    if (mem_op_reserve(w, err, errlen) != 0)
-        return -1;
+    if (mem_op_reserve(w, err, errlen) != 0) return -1;
     d = index_doc_new(doc, err, errlen);
-    if (d == NULL)
-        return -1;
+    if (d == NULL) return -1;
     w->op[w->nop].doc = d;
     w->op[w->nop].id = NULL;
     w->op[w->nop++].idlen = 0;
@@ -204,8 +201,7 @@ mem_exists(const struct mem_writer *w, struct carid_str id)
         const char *p = op->doc ? op->doc->id.p : op->id;
         size_t len = op->doc ? op->doc->id.len : op->idlen;
 
-        if (len == id.len && memcmp(p, id.p, len) == 0)
-            return op->doc != NULL;
+        if (len == id.len && memcmp(p, id.p, len) == 0) return op->doc != NULL;
     }
     return index_find(&w->db->ix, id.p, id.len) != NULL;
 }
@@ -217,8 +213,7 @@ mem_del(void *writer, struct carid_str id, int *removed, char *err,
     struct mem_writer *w = writer;
     char *copy;
 
-    if (mem_op_reserve(w, err, errlen) != 0)
-        return -1;
+    if (mem_op_reserve(w, err, errlen) != 0) return -1;
     copy = malloc(id.len ? id.len : 1);
     if (copy == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -311,8 +306,7 @@ mem_query_parse(struct mem_query *q, struct carid_str text, char *err,
                 memcmp(q->word[i].text, w->text, n) == 0)
                 break;
         }
-        if (i == q->nword)
-            q->nword++;
+        if (i == q->nword) q->nword++;
     }
     if (q->nword == 0) {
         snprintf(err, errlen, "empty query");
@@ -328,8 +322,7 @@ mem_str_cmp(struct carid_str a, struct carid_str b)
     size_t n = a.len < b.len ? a.len : b.len;
     int c = n ? memcmp(a.p, b.p, n) : 0;
 
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return a.len < b.len ? -1 : a.len > b.len;
 }
 
@@ -338,11 +331,9 @@ mem_newest_cmp(const void *a, const void *b)
 {
     const struct index_doc *x = ((const struct mem_match *)a)->doc;
     const struct index_doc *y = ((const struct mem_match *)b)->doc;
-    int c = mem_str_cmp(y->field[CARID_FIELD_DATE],
-                        x->field[CARID_FIELD_DATE]);
+    int c = mem_str_cmp(y->field[CARID_FIELD_DATE], x->field[CARID_FIELD_DATE]);
 
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return x->seq < y->seq ? 1 : -1;
 }
 
@@ -351,11 +342,9 @@ mem_oldest_cmp(const void *a, const void *b)
 {
     const struct index_doc *x = ((const struct mem_match *)a)->doc;
     const struct index_doc *y = ((const struct mem_match *)b)->doc;
-    int c = mem_str_cmp(x->field[CARID_FIELD_DATE],
-                        y->field[CARID_FIELD_DATE]);
+    int c = mem_str_cmp(x->field[CARID_FIELD_DATE], y->field[CARID_FIELD_DATE]);
 
-    if (c != 0)
-        return c;
+    if (c != 0) return c;
     return x->seq < y->seq ? -1 : 1;
 }
 
@@ -365,8 +354,7 @@ mem_relevance_cmp(const void *a, const void *b)
 {
     const struct mem_match *x = a, *y = b;
 
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
     return mem_newest_cmp(a, b);
 }
 
@@ -392,8 +380,8 @@ mem_filter(const struct index_doc *doc, const struct carid_query *q)
  * caller frees *out.  Call with the read lock held. */
 static int
 mem_match_all(struct mem_db *m, struct mem_query *mq,
-              const struct carid_query *q, struct mem_match **out,
-              size_t *nout, char *err, size_t errlen)
+              const struct carid_query *q, struct mem_match **out, size_t *nout,
+              char *err, size_t errlen)
 {
     const struct index_term *rare = NULL;
     struct mem_match *match;
@@ -405,11 +393,10 @@ mem_match_all(struct mem_db *m, struct mem_query *mq,
         struct mem_word *w = &mq->word[i];
 
         w->term = index_term_find(&m->ix, w->text, w->len, w->hash);
-        if (w->term == NULL)
-            return 0;
-        if (rare == NULL || w->term->npost < rare->npost)
-            rare = w->term;
+        if (w->term == NULL) return 0;
+        if (rare == NULL || w->term->npost < rare->npost) rare = w->term;
     }
+    if (rare == NULL) return 0; /* no words: mem_query_parse() refuses that */
     match = malloc((rare->npost ? rare->npost : 1) * sizeof *match);
     if (match == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -419,14 +406,12 @@ mem_match_all(struct mem_db *m, struct mem_query *mq,
         const struct index_doc *doc = rare->post[i].doc;
         double score = 0;
 
-        if (!mem_filter(doc, q))
-            continue;
+        if (!mem_filter(doc, q)) continue;
         for (j = 0; j < mq->nword; j++) {
             const struct mem_word *w = &mq->word[j];
             const struct index_dterm *dt =
                 index_doc_term(doc, w->text, w->len, w->hash);
-            if (dt == NULL)
-                break;
+            if (dt == NULL) break;
             score += MEM_TITLE_WEIGHT * (double)dt->tf_title + dt->tf_body;
         }
         if (j == mq->nword) {
@@ -449,12 +434,10 @@ mem_query_has(const struct mem_query *mq, const char *p, size_t len)
     for (i = 0; i < mq->nword; i++) {
         const struct mem_word *w = &mq->word[i];
 
-        if (w->hash != h || w->len != len)
-            continue;
+        if (w->hash != h || w->len != len) continue;
         for (k = 0; k < len && index_fold_byte(p[k]) == w->text[k]; k++)
             ;
-        if (k == len)
-            return 1;
+        if (k == len) return 1;
     }
     return 0;
 }
@@ -474,8 +457,7 @@ mem_snippet_window(const struct mem_query *mq, struct carid_str body,
             break;
         }
     }
-    if (n == 0)
-        start = 0;
+    if (n == 0) start = 0;
     s = start > MEM_SNIPPET_BEFORE ? start - MEM_SNIPPET_BEFORE : 0;
     while (s > 0 && s < body.len && index_is_word((unsigned char)p[s - 1]) &&
            index_is_word((unsigned char)p[s]))
@@ -489,8 +471,7 @@ mem_snippet_window(const struct mem_query *mq, struct carid_str body,
     /* A cut body ends at a word, right before the ellipsis. */
     while (e < body.len && e > s && !index_is_word((unsigned char)p[e - 1]))
         e--;
-    if (e < me)
-        e = me;
+    if (e < me) e = me;
     *ws = s;
     *we = e;
 }
@@ -506,21 +487,19 @@ mem_snippet(const struct mem_query *mq, const struct carid_query *q,
     const size_t el = sizeof MEM_ELLIPSIS - 1;
     char *buf;
 
-    if (body.p != NULL)
-        mem_snippet_window(mq, body, &ws, &we);
+    if (body.p == NULL) body.p = "";
+    mem_snippet_window(mq, body, &ws, &we);
     cap = 2 * el + (we - ws) +
           ((we - ws) / 2 + 1) * (q->mark_open.len + q->mark_close.len);
     buf = malloc(cap + 1);
-    if (buf == NULL)
-        return -1;
+    if (buf == NULL) return -1;
     if (ws > 0) {
         memcpy(buf, MEM_ELLIPSIS, el);
         len = el;
     }
     pos = last = ws;
     while ((n = index_token_next(body.p, we, &pos, &start)) > 0) {
-        if (!mem_query_has(mq, body.p + start, n))
-            continue;
+        if (!mem_query_has(mq, body.p + start, n)) continue;
         memcpy(buf + len, body.p + last, start - last);
         len += start - last;
         if (q->mark_open.len)
@@ -533,8 +512,7 @@ mem_snippet(const struct mem_query *mq, const struct carid_query *q,
         len += q->mark_close.len;
         last = start + n;
     }
-    if (we > last)
-        memcpy(buf + len, body.p + last, we - last);
+    if (we > last) memcpy(buf + len, body.p + last, we - last);
     len += we - last;
     if (we < body.len) {
         memcpy(buf + len, MEM_ELLIPSIS, el);
@@ -548,8 +526,8 @@ mem_snippet(const struct mem_query *mq, const struct carid_query *q,
 /* Emits hits [offset, offset + count) of the sorted matches. */
 static int
 mem_emit(const struct mem_query *mq, const struct carid_query *q,
-         const struct mem_match *match, size_t n, carid_hit_fn *fn,
-         void *ctx, char *err, size_t errlen)
+         const struct mem_match *match, size_t n, carid_hit_fn *fn, void *ctx,
+         char *err, size_t errlen)
 {
     size_t i, f, end;
 
@@ -566,8 +544,7 @@ mem_emit(const struct mem_query *mq, const struct carid_query *q,
         hit.doc.id = doc->id;
         hit.score = match[i].score;
         for (f = 0; f < CARID_FIELD_COUNT; f++) {
-            if (q->want_fields & (1u << f))
-                hit.doc.field[f] = doc->field[f];
+            if (q->want_fields & (1u << f)) hit.doc.field[f] = doc->field[f];
         }
         if (q->want_snippet && mem_snippet(mq, q, doc, &hit.snippet) != 0) {
             snprintf(err, errlen, "out of memory");
@@ -575,8 +552,7 @@ mem_emit(const struct mem_query *mq, const struct carid_query *q,
         }
         stop = fn(ctx, &hit);
         free((char *)hit.snippet.p);
-        if (stop)
-            break;
+        if (stop) break;
     }
     return 0;
 }
@@ -591,8 +567,7 @@ mem_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
     size_t n = 0;
     int rc = -1;
 
-    if (mem_query_parse(&mq, q->text, err, errlen) != 0)
-        goto fail;
+    if (mem_query_parse(&mq, q->text, err, errlen) != 0) goto fail;
     pthread_rwlock_rdlock(&m->lock);
     rc = mem_match_all(m, &mq, q, &match, &n, err, errlen);
     if (rc == 0) {
@@ -613,8 +588,7 @@ fail:
 }
 
 static int
-mem_stats(void *reader, carid_stat_fn *fn, void *ctx, char *err,
-          size_t errlen)
+mem_stats(void *reader, carid_stat_fn *fn, void *ctx, char *err, size_t errlen)
 {
     struct mem_db *m = reader;
     int64_t docs, terms;
@@ -625,8 +599,7 @@ mem_stats(void *reader, carid_stat_fn *fn, void *ctx, char *err,
     docs = (int64_t)m->ix.ndoc;
     terms = (int64_t)m->ix.nterm;
     pthread_rwlock_unlock(&m->lock);
-    if (fn(ctx, "documents", docs) == 0)
-        fn(ctx, "terms", terms);
+    if (fn(ctx, "documents", docs) == 0) fn(ctx, "terms", terms);
     return 0;
 }
 
