@@ -179,6 +179,23 @@ def abrupt_disconnects(s):
 
 
 @suite.test
+def optional_plugin_commands(s):
+    # mem has no analyzer, optimizer or backup: errors, not crashes.
+    c = s.daemon.connect()
+    for cmd in (("ANALYZE", "Pasar-pasar \xff"), ("OPTIMIZE",),
+                ("BACKUP", "uji-rusak")):
+        r = c.call(*cmd)
+        if s.plugin == "mem":
+            check(isinstance(r, harness.ReplyError),
+                  "%s with mem: %r" % (cmd[0], r))
+        else:
+            check(not isinstance(r, harness.ReplyError),
+                  "%s with %s: %r" % (cmd[0], s.plugin, r))
+    still_alive(s, c)
+    c.close()
+
+
+@suite.test
 def daemon_still_fine(s):
     c = s.daemon.connect()
     still_alive(s, c)
