@@ -1,0 +1,189 @@
+/*
+ * plugin.c - the FTS5 index plugin's ABI table: carid_plugin_entry(), the
+ * only exported symbol of carid_fts5.so.  Each member casts the daemon's
+ * void * handles back to store.c / query.c types and calls them.
+ */
+#include <stdio.h>
+
+#include "carid_plugin.h"
+#include "query.h"
+#include "store.h"
+#include "tokenizer.h"
+
+#define PLUGIN_VERSION "0.1.0"
+
+static int
+plugin_open(const struct carid_host *host, const char *dir, void **db,
+            char *err, size_t errlen)
+{
+    struct store *s;
+
+    if (store_open(host, dir, &s, err, errlen) != 0) return -1;
+    *db = s;
+    return 0;
+}
+
+static void
+plugin_close(void *db)
+{
+    store_close(db);
+}
+
+static int
+plugin_conn_open(void *db, int writer, void **out, char *err, size_t errlen)
+{
+    struct store_conn *c;
+
+    if (store_conn_open(db, writer, &c, err, errlen) != 0) return -1;
+    *out = c;
+    return 0;
+}
+
+static int
+plugin_reader_open(void *db, void **reader, char *err, size_t errlen)
+{
+    return plugin_conn_open(db, 0, reader, err, errlen);
+}
+
+static int
+plugin_writer_open(void *db, void **writer, char *err, size_t errlen)
+{
+    return plugin_conn_open(db, 1, writer, err, errlen);
+}
+
+static void
+plugin_conn_close(void *conn)
+{
+    store_conn_close(conn);
+}
+
+static int
+plugin_begin(void *writer, char *err, size_t errlen)
+{
+    return store_begin(writer, err, errlen);
+}
+
+static int
+plugin_put(void *writer, const struct carid_doc *doc, char *err, size_t errlen)
+{
+    return store_put(writer, doc, err, errlen);
+}
+
+static int
+plugin_del(void *writer, struct carid_str id, int *removed, char *err,
+           size_t errlen)
+{
+    return store_del(writer, id, removed, err, errlen);
+}
+
+static int
+plugin_commit(void *writer, char *err, size_t errlen)
+{
+    return store_commit(writer, err, errlen);
+}
+
+static void
+plugin_rollback(void *writer)
+{
+    store_rollback(writer);
+}
+
+static int
+plugin_get(void *reader, struct carid_str id, carid_doc_fn *fn, void *ctx,
+           int *found, char *err, size_t errlen)
+{
+    return store_get(reader, id, fn, ctx, found, err, errlen);
+}
+
+static int
+plugin_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
+              void *ctx, int64_t *total, char *err, size_t errlen)
+{
+    return query_search(reader, q, fn, ctx, total, err, errlen);
+}
+
+static int
+plugin_stats(void *reader, carid_stat_fn *fn, void *ctx, char *err,
+             size_t errlen)
+{
+    return store_stats(reader, fn, ctx, err, errlen);
+}
+
+struct plugin_analyze {
+    carid_token_fn *fn;
+    void *ctx;
+};
+
+static int
+plugin_analyze_token(void *ctx, const char *token, size_t token_len,
+                     const char *stem, size_t stem_len, size_t start,
+                     size_t end)
+{
+    struct plugin_analyze *a = ctx;
+    struct carid_str t = {token, token_len}, s = {stem, stem_len};
+
+    return a->fn(a->ctx, t, s, start, end) != 0;
+}
+
+static int
+plugin_analyze(void *reader, struct carid_str text, carid_token_fn *fn,
+               void *ctx, char *err, size_t errlen)
+{
+    struct plugin_analyze a = {fn, ctx};
+    struct tokenizer *t;
+
+    t = store_tokenizer(reader, err, errlen);
+    if (t == NULL) return -1;
+    if (text.p == NULL) return 0;
+    if (tokenizer_run(t, text.p, text.len, plugin_analyze_token, &a) ==
+        TOKENIZER_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0; /* fn asking to stop is not an error */
+}
+
+static int
+plugin_optimize(void *writer, char *err, size_t errlen)
+{
+    return store_optimize(writer, err, errlen);
+}
+
+static int
+plugin_backup(void *reader, const char *path, char *err, size_t errlen)
+{
+    return store_backup(reader, path, err, errlen);
+}
+
+static const struct carid_plugin plugin_fts5 = {
+    .abi = CARID_PLUGIN_ABI,
+    .name = "fts5",
+    .version = PLUGIN_VERSION,
+    .open = plugin_open,
+    .close = plugin_close,
+    .reader_open = plugin_reader_open,
+    .reader_close = plugin_conn_close,
+    .writer_open = plugin_writer_open,
+    .writer_close = plugin_conn_close,
+    .begin = plugin_begin,
+    .put = plugin_put,
+    .del = plugin_del,
+    .commit = plugin_commit,
+    .rollback = plugin_rollback,
+    .get = plugin_get,
+    .search = plugin_search,
+    .stats = plugin_stats,
+    .analyze = plugin_analyze,
+    .optimize = plugin_optimize,
+    .backup = plugin_backup,
+};
+
+/*
+ * Returns the plugin's table: static, never freed, the same on every call.
+ * Any thread.
+ */
+CARID_EXPORT const struct carid_plugin *
+carid_plugin_entry(void)
+{
+    return &plugin_fts5;
+}

@@ -1,0 +1,664 @@
+/*
+ * store.c - carid.db: the documents table, its external-content FTS5 index
+ * and the connections that use them.  The writer keeps docs and fts in step
+ * inside its transaction; readers are query_only connections reading WAL
+ * snapshots in parallel with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store.h"
+#include "tokenizer.h"
+
+#define STORE_SCHEMA  1    /* PRAGMA user_version of carid.db */
+#define STORE_BUSY_MS 5000 /* ms a connection waits for a lock */
+#define STORE_MAX_ID  1024 /* bytes; longest document id */
+
+/*
+ * synchronous=FULL: in WAL mode every COMMIT fsyncs the WAL, so when commit
+ * returns 0 (the daemon's +OK) the batch survives a power cut, not only a
+ * crash.  mmap (1 GiB) lets readers share the OS page cache instead of
+ * copying pages into each connection's cache; journal_size_limit stops a
+ * burst of writes from leaving a huge -wal file behind.
+ */
+#define STORE_PRAGMAS                                                          \
+    "PRAGMA synchronous=FULL;"                                                 \
+    "PRAGMA secure_delete=OFF;"                                                \
+    "PRAGMA mmap_size=1073741824;"                                             \
+    "PRAGMA journal_size_limit=67108864;"
+#define STORE_PRAGMAS_WRITER STORE_PRAGMAS "PRAGMA cache_size=-65536;"
+#define STORE_PRAGMAS_READER                                                   \
+    STORE_PRAGMAS "PRAGMA cache_size=-16384; PRAGMA query_only=1;"
+
+/*
+ * Columns: the small ones first so that reading date or source never walks
+ * a long body's overflow pages.  An upsert deletes the old row and inserts
+ * a new one, so rowid always follows arrival and newest-first by rowid is
+ * "last put first".
+ */
+static const char store_schema[] =
+    "CREATE TABLE docs("
+    " rowid INTEGER PRIMARY KEY,"
+    " id TEXT UNIQUE NOT NULL,"
+    " date TEXT NOT NULL DEFAULT '',"
+    " source TEXT NOT NULL DEFAULT '',"
+    " url TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX docs_date ON docs(date);"
+    "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
+    " content_rowid='rowid', tokenize='indonesian');"
+    "PRAGMA user_version=1;"; /* STORE_SCHEMA */
+
+static const char *const store_sql[STORE_STMT_COUNT] = {
+    [STORE_FIND] = "SELECT rowid, title, body FROM docs WHERE id = ?1",
+    [STORE_DOC] = "SELECT id, date, source, url, title, body FROM docs"
+                  " WHERE id = ?1",
+    [STORE_DOC_ROWID] = "SELECT id, date, source, url, title, body FROM docs"
+                        " WHERE rowid = ?1",
+    /* ?2.. follow enum carid_field: title, body, source, url, date */
+    [STORE_INSERT] = "INSERT INTO docs(id, title, body, source, url, date)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STORE_DELETE] = "DELETE FROM docs WHERE rowid = ?1",
+    [STORE_FTS_INSERT] = "INSERT INTO fts(rowid, title, body)"
+                         " VALUES (?1, ?2, ?3)",
+    /* External content: FTS5 must be told the OLD values to unindex. */
+    [STORE_FTS_DELETE] = "INSERT INTO fts(fts, rowid, title, body)"
+                         " VALUES ('delete', ?1, ?2, ?3)",
+    [STORE_SAVEPOINT] = "SAVEPOINT one",
+    [STORE_RELEASE] = "RELEASE one",
+    [STORE_ROLLBACK_TO] = "ROLLBACK TO one",
+    [STORE_BEGIN] = "BEGIN IMMEDIATE",
+    /* Readers: one snapshot for a search's count and hits; never IMMEDIATE,
+     * which would take the write lock. */
+    [STORE_BEGIN_READ] = "BEGIN",
+    [STORE_COMMIT] = "COMMIT",
+    [STORE_ROLLBACK] = "ROLLBACK",
+    [STORE_COUNT] = "SELECT count(*) FROM docs",
+    [STORE_STRUCTURE] = "SELECT block FROM fts_data WHERE id = 10",
+    [STORE_FREELIST] = "PRAGMA freelist_count",
+    [STORE_OPTIMIZE] = "INSERT INTO fts(fts) VALUES ('optimize')",
+};
+
+/* Column of each carid_field in the STORE_DOC* rows. */
+static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1};
+
+int
+store_fail(struct store_conn *c, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+    return -1;
+}
+
+sqlite3_stmt *
+store_prepare(struct store_conn *c, sqlite3_stmt **slot, const char *sql,
+              char *err, size_t errlen)
+{
+    if (*slot == NULL &&
+        sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+                           NULL) != SQLITE_OK) {
+        store_fail(c, "prepare", err, errlen);
+        return NULL;
+    }
+    return *slot;
+}
+
+sqlite3_stmt *
+store_stmt(struct store_conn *c, enum store_stmt which, char *err,
+           size_t errlen)
+{
+    return store_prepare(c, &c->stmt[which], store_sql[which], err, errlen);
+}
+
+void
+store_done(sqlite3_stmt *stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+}
+
+int
+store_bind(sqlite3_stmt *stmt, int i, struct carid_str v)
+{
+    if (v.p == NULL) return sqlite3_bind_text(stmt, i, "", 0, SQLITE_STATIC);
+    return sqlite3_bind_text64(stmt, i, v.p, v.len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+struct carid_str
+store_column(sqlite3_stmt *stmt, int i)
+{
+    struct carid_str s;
+
+    s.p = (const char *)sqlite3_column_text(stmt, i);
+    s.len = (size_t)sqlite3_column_bytes(stmt, i);
+    if (s.p == NULL) {
+        s.p = "";
+        s.len = 0;
+    }
+    return s;
+}
+
+void
+store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc)
+{
+    int i;
+
+    doc->id = store_column(stmt, 0);
+    for (i = 0; i < CARID_FIELD_COUNT; i++) {
+        if (want & (1u << i))
+            doc->field[i] = store_column(stmt, store_doc_col[i]);
+        else {
+            doc->field[i].p = NULL;
+            doc->field[i].len = 0;
+        }
+    }
+}
+
+struct tokenizer *
+store_tokenizer(struct store_conn *c, char *err, size_t errlen)
+{
+    if (c->tok == NULL) c->tok = tokenizer_new(1, err, errlen);
+    return c->tok;
+}
+
+/* Returns the connection's fts5_api, or NULL if FTS5 is not compiled in. */
+static fts5_api *
+store_fts5_api(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+
+    rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
+    if (rc == SQLITE_OK) sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return api;
+}
+
+/* Opens path and makes the connection ready: tokenizer, timeouts, pragmas. */
+static int
+store_connect(const char *path, int flags, const char *pragmas, sqlite3 **out,
+              char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    int rc;
+
+    rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_extended_result_codes(db, 1);
+    if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, STORE_BUSY_MS);
+    if (rc == SQLITE_OK) rc = tokenizer_register(store_fts5_api(db));
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path,
+                 db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+/* Returns the integer a one-row PRAGMA yields, or -1. */
+static int
+store_pragma_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+/* Switches to WAL and creates or checks the schema, in one transaction. */
+static int
+store_init(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *mode;
+    int rc, wal = 0, version;
+
+    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        mode = (const char *)sqlite3_column_text(stmt, 0);
+        wal = mode != NULL && strcmp(mode, "wal") == 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK && !wal) {
+        snprintf(err, errlen, "%s: cannot switch to WAL mode", STORE_FILE);
+        return -1;
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    version =
+        rc == SQLITE_OK ? store_pragma_int(db, "PRAGMA user_version") : -1;
+    if (rc == SQLITE_OK && version == 0)
+        rc = sqlite3_exec(db, store_schema, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", STORE_FILE, sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    if (version != 0 && version != STORE_SCHEMA) {
+        snprintf(err, errlen, "%s: schema version %d, plugin expects %d",
+                 STORE_FILE, version, STORE_SCHEMA);
+        return -1;
+    }
+    return 0;
+}
+
+int
+store_open(const struct carid_host *host, const char *dir, struct store **out,
+           char *err, size_t errlen)
+{
+    struct store *s;
+    sqlite3 *db = NULL;
+    size_t n;
+
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "mkdir(%s) failed: %s", dir, strerror(errno));
+        return -1;
+    }
+    s = calloc(1, sizeof *s);
+    n = strlen(dir) + sizeof "/" STORE_FILE;
+    if (s == NULL || (s->path = malloc(n)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    snprintf(s->path, n, "%s/%s", dir, STORE_FILE);
+    s->host = host;
+    if (store_connect(s->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      STORE_PRAGMAS_WRITER, &db, err, errlen) != 0)
+        goto fail;
+    if (store_init(db, err, errlen) != 0) goto fail;
+    sqlite3_close(db);
+    *out = s;
+    return 0;
+
+fail:
+    sqlite3_close(db);
+    store_close(s);
+    return -1;
+}
+
+void
+store_close(struct store *s)
+{
+    if (s == NULL) return;
+    free(s->path);
+    free(s);
+}
+
+int
+store_conn_open(struct store *s, int writer, struct store_conn **out, char *err,
+                size_t errlen)
+{
+    struct store_conn *c;
+
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->store = s;
+    c->writer = writer;
+    if (store_connect(s->path, SQLITE_OPEN_READWRITE,
+                      writer ? STORE_PRAGMAS_WRITER : STORE_PRAGMAS_READER,
+                      &c->db, err, errlen) != 0) {
+        free(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+void
+store_conn_close(struct store_conn *c)
+{
+    int i;
+
+    if (c == NULL) return;
+    for (i = 0; i < STORE_STMT_COUNT; i++)
+        sqlite3_finalize(c->stmt[i]);
+    for (i = 0; i < STORE_QUERY_SLOTS; i++)
+        sqlite3_finalize(c->query[i]);
+    if (c->writer && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(c->db);
+    tokenizer_free(c->tok);
+    free(c);
+}
+
+/* Steps a statement without parameters to its end. */
+static int
+store_run(struct store_conn *c, enum store_stmt which, const char *what,
+          char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = store_stmt(c, which, err, errlen);
+    if (stmt == NULL) return -1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        ;
+    if (rc != SQLITE_DONE) store_fail(c, what, err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_begin(struct store_conn *c, char *err, size_t errlen)
+{
+    if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
+    c->in_txn = 1;
+    return 0;
+}
+
+int
+store_commit(struct store_conn *c, char *err, size_t errlen)
+{
+    if (store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) return -1;
+    c->in_txn = 0;
+    return 0;
+}
+
+void
+store_rollback(struct store_conn *c)
+{
+    char err[128];
+
+    /* A failed COMMIT (SQLITE_FULL, IOERR) may have rolled back already. */
+    if (!sqlite3_get_autocommit(c->db))
+        store_run(c, STORE_ROLLBACK, "rollback", err, sizeof err);
+    c->in_txn = 0;
+}
+
+int
+store_optimize(struct store_conn *c, char *err, size_t errlen)
+{
+    return store_run(c, STORE_OPTIMIZE, "optimize", err, errlen);
+}
+
+/* Removes id from docs and fts if present; *removed says whether it was. */
+static int
+store_unindex(struct store_conn *c, struct carid_str id, int *removed,
+              char *err, size_t errlen)
+{
+    sqlite3_stmt *find, *fts = NULL, *del = NULL;
+    sqlite3_int64 rowid;
+    int rc;
+
+    *removed = 0;
+    find = store_stmt(c, STORE_FIND, err, errlen);
+    if (find == NULL) return -1;
+    rc = store_bind(find, 1, id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(find);
+    if (rc == SQLITE_DONE) {
+        store_done(find);
+        return 0;
+    }
+    if (rc != SQLITE_ROW) goto fail;
+    rowid = sqlite3_column_int64(find, 0);
+    if ((fts = store_stmt(c, STORE_FTS_DELETE, err, errlen)) == NULL ||
+        (del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL) {
+        store_done(find);
+        return -1;
+    }
+    /* bind_value copies, so find may be reset right after. */
+    rc = sqlite3_bind_int64(fts, 1, rowid);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_value(fts, 2, sqlite3_column_value(find, 1));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_value(fts, 3, sqlite3_column_value(find, 2));
+    if (rc == SQLITE_OK) rc = sqlite3_step(fts);
+    if (rc == SQLITE_DONE) rc = sqlite3_bind_int64(del, 1, rowid);
+    if (rc == SQLITE_OK) rc = sqlite3_step(del);
+    if (rc != SQLITE_DONE) goto fail;
+    store_done(find);
+    store_done(fts);
+    store_done(del);
+    *removed = 1;
+    return 0;
+
+fail:
+    store_fail(c, "unindex", err, errlen);
+    store_done(find);
+    if (fts != NULL) store_done(fts);
+    if (del != NULL) store_done(del);
+    return -1;
+}
+
+/* Inserts doc as a new row (new rowid) and indexes its title and body. */
+static int
+store_insert(struct store_conn *c, const struct carid_doc *doc, char *err,
+             size_t errlen)
+{
+    sqlite3_stmt *ins, *fts;
+    int rc, i;
+
+    if ((ins = store_stmt(c, STORE_INSERT, err, errlen)) == NULL ||
+        (fts = store_stmt(c, STORE_FTS_INSERT, err, errlen)) == NULL)
+        return -1;
+    rc = store_bind(ins, 1, doc->id);
+    for (i = 0; i < CARID_FIELD_COUNT && rc == SQLITE_OK; i++)
+        rc = store_bind(ins, i + 2, doc->field[i]);
+    if (rc == SQLITE_OK) rc = sqlite3_step(ins);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(c->db));
+    if (rc == SQLITE_OK) rc = store_bind(fts, 2, doc->field[CARID_FIELD_TITLE]);
+    if (rc == SQLITE_OK) rc = store_bind(fts, 3, doc->field[CARID_FIELD_BODY]);
+    if (rc == SQLITE_OK) rc = sqlite3_step(fts);
+    if (rc != SQLITE_DONE) store_fail(c, "put", err, errlen);
+    store_done(ins);
+    store_done(fts);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_check_id(struct carid_str id, char *err, size_t errlen)
+{
+    if (id.p == NULL || id.len == 0 || id.len > STORE_MAX_ID) {
+        snprintf(err, errlen, "id must be 1 to %d bytes", STORE_MAX_ID);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Ends the savepoint that makes one put or del atomic: on failure rolls back
+ * to it, so a failed call leaves the rest of the batch intact.  err keeps
+ * the first failure's message.
+ */
+static int
+store_savepoint_end(struct store_conn *c, int failed, char *err, size_t errlen)
+{
+    char scratch[128] = "";
+
+    if (failed)
+        store_run(c, STORE_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
+    if (store_run(c, STORE_RELEASE, "release", failed ? scratch : err,
+                  failed ? sizeof scratch : errlen) != 0)
+        return -1;
+    return failed ? -1 : 0;
+}
+
+int
+store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
+          size_t errlen)
+{
+    int removed, failed;
+
+    if (store_check_id(doc->id, err, errlen) != 0) return -1;
+    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
+    failed = store_unindex(c, doc->id, &removed, err, errlen) != 0 ||
+             store_insert(c, doc, err, errlen) != 0;
+    return store_savepoint_end(c, failed, err, errlen);
+}
+
+int
+store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
+          size_t errlen)
+{
+    int failed;
+
+    *removed = 0;
+    if (store_check_id(id, err, errlen) != 0) return -1;
+    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
+    failed = store_unindex(c, id, removed, err, errlen) != 0;
+    if (failed) *removed = 0;
+    return store_savepoint_end(c, failed, err, errlen);
+}
+
+int
+store_get(struct store_conn *c, struct carid_str id, carid_doc_fn *fn,
+          void *ctx, int *found, char *err, size_t errlen)
+{
+    struct carid_doc doc;
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *found = 0;
+    if (id.p == NULL || id.len == 0 || id.len > STORE_MAX_ID)
+        return 0; /* cannot exist */
+    stmt = store_stmt(c, STORE_DOC, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = store_bind(stmt, 1, id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        store_doc_read(stmt, (1u << CARID_FIELD_COUNT) - 1, &doc);
+        *found = 1;
+        fn(ctx, &doc); /* nonzero only means "stop": there is no more */
+    } else if (rc != SQLITE_DONE)
+        store_fail(c, "get", err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads an SQLite varint at p[*i..n); 0 if it runs past the end. */
+static int
+store_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
+{
+    int k;
+
+    *v = 0;
+    for (k = 0; k < 9 && *i < n; k++) {
+        unsigned char b = p[(*i)++];
+
+        if (k == 8) {
+            *v = (*v << 8) | b;
+            return 1;
+        }
+        *v = (*v << 7) | (b & 0x7f);
+        if (!(b & 0x80)) return 1;
+    }
+    return 0;
+}
+
+/* Segments in the FTS5 structure record (fts_data id 10), or -1. */
+static int64_t
+store_segments(struct store_conn *c, char *err, size_t errlen)
+{
+    static const unsigned char v2[4] = {0xff, 0x00, 0x00, 0x01};
+    const unsigned char *p;
+    sqlite3_stmt *stmt;
+    uint64_t levels, segments;
+    int64_t out = -1;
+    size_t n, i = 4; /* after the 32-bit cookie */
+
+    stmt = store_stmt(c, STORE_STRUCTURE, err, errlen);
+    if (stmt == NULL) return -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        p = sqlite3_column_blob(stmt, 0);
+        n = (size_t)sqlite3_column_bytes(stmt, 0);
+        /* SQLite >= 3.44 may mark a version 2 record. */
+        if (p != NULL && n >= 8 && memcmp(p + 4, v2, 4) == 0) i = 8;
+        if (p != NULL && store_varint(p, n, &i, &levels) &&
+            store_varint(p, n, &i, &segments))
+            out = (int64_t)segments;
+    }
+    store_done(stmt);
+    return out;
+}
+
+static int64_t
+store_file_size(const char *path, const char *suffix)
+{
+    char name[4096];
+    struct stat st;
+
+    snprintf(name, sizeof name, "%s%s", path, suffix);
+    return stat(name, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+/* Steps a one-value statement; -1 with err set on failure. */
+static int64_t
+store_scalar(struct store_conn *c, enum store_stmt which, char *err,
+             size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int64_t v = -1;
+
+    stmt = store_stmt(c, which, err, errlen);
+    if (stmt == NULL) return -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    else
+        store_fail(c, "stats", err, errlen);
+    store_done(stmt);
+    return v;
+}
+
+int
+store_stats(struct store_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+            size_t errlen)
+{
+    int64_t docs, freelist, segments;
+
+    docs = store_scalar(c, STORE_COUNT, err, errlen);
+    freelist = store_scalar(c, STORE_FREELIST, err, errlen);
+    if (docs < 0 || freelist < 0) return -1;
+    segments = store_segments(c, err, errlen);
+    if (fn(ctx, "documents", docs) || fn(ctx, "freelist_pages", freelist) ||
+        fn(ctx, "db_bytes", store_file_size(c->store->path, "")) ||
+        fn(ctx, "wal_bytes", store_file_size(c->store->path, "-wal")))
+        return 0;
+    if (segments >= 0) fn(ctx, "fts_segments", segments);
+    return 0;
+}
+
+int
+store_backup(struct store_conn *c, const char *path, char *err, size_t errlen)
+{
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b;
+    int rc;
+
+    rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                         NULL);
+    if (rc == SQLITE_OK) {
+        b = sqlite3_backup_init(dst, "main", c->db, "main");
+        if (b == NULL)
+            rc = sqlite3_errcode(dst);
+        else {
+            /* One step: the copy is a single consistent snapshot. */
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+            if (sqlite3_backup_finish(b) != SQLITE_OK && rc == SQLITE_OK)
+                rc = sqlite3_errcode(dst);
+        }
+    }
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "backup to %s: %s", path,
+                 dst != NULL ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+    sqlite3_close(dst);
+    return rc == SQLITE_OK ? 0 : -1;
+}

@@ -1,0 +1,119 @@
+/*
+ * store.h - the FTS5 plugin's SQLite side: one carid.db per index directory,
+ * one connection per reader or writer handle, each with its own prepared
+ * statements and its own tokenizer.  plugin.c maps the ABI onto these.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "carid_plugin.h"
+
+#define STORE_FILE        "carid.db" /* in the index directory */
+#define STORE_QUERY_SLOTS 48         /* statements query.c caches per handle */
+
+/* An open index: just where it lives; connections do the work. */
+struct store {
+    const struct carid_host *host; /* borrowed; outlives the store */
+    char *path;                    /* .../carid.db, owned */
+};
+
+enum store_stmt {
+    STORE_FIND,      /* rowid, title, body of an id */
+    STORE_DOC,       /* fields of an id */
+    STORE_DOC_ROWID, /* fields of a rowid */
+    STORE_INSERT,
+    STORE_DELETE,
+    STORE_FTS_INSERT,
+    STORE_FTS_DELETE,
+    STORE_SAVEPOINT,
+    STORE_RELEASE,
+    STORE_ROLLBACK_TO,
+    STORE_BEGIN,
+    STORE_BEGIN_READ,
+    STORE_COMMIT,
+    STORE_ROLLBACK,
+    STORE_COUNT,
+    STORE_STRUCTURE,
+    STORE_FREELIST,
+    STORE_OPTIMIZE,
+    STORE_STMT_COUNT
+};
+
+/* A reader or the writer: one connection, used by one thread at a time. */
+struct store_conn {
+    struct store *store;                    /* borrowed */
+    sqlite3 *db;                            /* owned */
+    int writer;                             /* the read-write handle */
+    int in_txn;                             /* between begin and commit */
+    struct tokenizer *tok;                  /* owned; made on first use */
+    sqlite3_stmt *stmt[STORE_STMT_COUNT];   /* owned, prepared lazily */
+    sqlite3_stmt *query[STORE_QUERY_SLOTS]; /* owned, query.c's shapes */
+};
+
+/*
+ * Opens (creating if needed) the index in dir: sets WAL mode and creates the
+ * schema.  *out must be freed with store_close().  Main thread.
+ */
+int store_open(const struct carid_host *host, const char *dir,
+               struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+
+/* Opens a reader (query_only) or the writer connection; free with
+ * store_conn_close().  Any thread; the handle then belongs to the caller. */
+int store_conn_open(struct store *s, int writer, struct store_conn **out,
+                    char *err, size_t errlen);
+void store_conn_close(struct store_conn *c);
+
+/*
+ * Returns *slot, preparing sql into it on first use (the statement lives
+ * until store_conn_close()), or NULL with a message in err.  The caller
+ * must sqlite3_reset() it after use so no read snapshot stays open.
+ */
+sqlite3_stmt *store_prepare(struct store_conn *c, sqlite3_stmt **slot,
+                            const char *sql, char *err, size_t errlen);
+/* Returns the fixed statement which, prepared on first use; as above. */
+sqlite3_stmt *store_stmt(struct store_conn *c, enum store_stmt which, char *err,
+                         size_t errlen);
+/* Resets stmt and drops its bindings (they borrow the caller's bytes). */
+void store_done(sqlite3_stmt *stmt);
+/* Writes "what: <SQLite's message>" into err; returns -1. */
+int store_fail(struct store_conn *c, const char *what, char *err,
+               size_t errlen);
+/* Binds the possibly absent string v to parameter i; absent binds ''. */
+int store_bind(sqlite3_stmt *stmt, int i, struct carid_str v);
+/* Returns column i of the current row as a borrowed string. */
+struct carid_str store_column(sqlite3_stmt *stmt, int i);
+/*
+ * Fills doc from a STORE_DOC or STORE_DOC_ROWID row: the id always, the
+ * fields whose bit (1 << CARID_FIELD_x) is in want, the others absent.
+ * The strings are borrowed until the statement moves on.
+ */
+void store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc);
+/* Returns the handle's tokenizer (stemming), or NULL with err set. */
+struct tokenizer *store_tokenizer(struct store_conn *c, char *err,
+                                  size_t errlen);
+
+/* The writer's calls; each returns 0 or -1 with err set. */
+int store_begin(struct store_conn *c, char *err, size_t errlen);
+int store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
+              size_t errlen);
+int store_del(struct store_conn *c, struct carid_str id, int *removed,
+              char *err, size_t errlen);
+int store_commit(struct store_conn *c, char *err, size_t errlen);
+void store_rollback(struct store_conn *c);
+int store_optimize(struct store_conn *c, char *err, size_t errlen);
+
+/* The readers' calls; each returns 0 or -1 with err set. */
+int store_get(struct store_conn *c, struct carid_str id, carid_doc_fn *fn,
+              void *ctx, int *found, char *err, size_t errlen);
+int store_stats(struct store_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+                size_t errlen);
+int store_backup(struct store_conn *c, const char *path, char *err,
+                 size_t errlen);
+
+#endif

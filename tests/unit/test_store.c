@@ -1,0 +1,454 @@
+/*
+ * test_store.c - drives carid_fts5.so through its ABI only, as the daemon
+ * does: dlopen, carid_plugin_entry(), then put/search/get/del/stats/backup
+ * on a temporary index, and a reopen to prove commits persist.  The module
+ * path comes from $CARID_FTS5_MODULE (ctest sets it); unset means skip.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "carid_plugin.h"
+#include "tap.h"
+
+#define TEST_MAX_HITS 16
+
+struct test_hit {
+    char id[64];
+    double score;
+    char title[256];
+    char snippet[512];
+    unsigned fields; /* bit per carid_field present */
+};
+
+struct test_hits {
+    struct test_hit hit[TEST_MAX_HITS];
+    int n;
+    int64_t total;
+    int rc;
+    char err[256];
+};
+
+static const struct carid_plugin *test_p;
+static void *test_db, *test_writer, *test_reader;
+static char test_dir[] = "/tmp/carid-test-store-XXXXXX";
+
+/* The plugin logs nothing worth checking here. */
+static void test_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+test_log(int level, const char *fmt, ...)
+{
+    (void)level;
+    (void)fmt;
+}
+
+static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log};
+
+static struct carid_str
+test_str(const char *s)
+{
+    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
+
+    return v;
+}
+
+static void
+test_copy(char *dst, size_t cap, struct carid_str s)
+{
+    size_t n = s.len < cap - 1 ? s.len : cap - 1;
+
+    memcpy(dst, s.p != NULL ? s.p : "", n);
+    dst[n] = '\0';
+}
+
+static int
+test_put(const char *id, const char *title, const char *body,
+         const char *source, const char *date)
+{
+    struct carid_doc doc;
+    char err[256];
+    int rc;
+
+    memset(&doc, 0, sizeof doc);
+    doc.id = test_str(id);
+    doc.field[CARID_FIELD_TITLE] = test_str(title);
+    doc.field[CARID_FIELD_BODY] = test_str(body);
+    doc.field[CARID_FIELD_SOURCE] = test_str(source);
+    doc.field[CARID_FIELD_DATE] = test_str(date);
+    rc = test_p->put(test_writer, &doc, err, sizeof err);
+    if (rc != 0) printf("# put %s: %s\n", id, err);
+    return rc;
+}
+
+static int
+test_hit_cb(void *ctx, const struct carid_hit *hit)
+{
+    struct test_hits *h = ctx;
+    struct test_hit *t;
+    int i;
+
+    if (h->n == TEST_MAX_HITS) return 1;
+    t = &h->hit[h->n++];
+    test_copy(t->id, sizeof t->id, hit->id);
+    test_copy(t->title, sizeof t->title, hit->doc.field[CARID_FIELD_TITLE]);
+    test_copy(t->snippet, sizeof t->snippet, hit->snippet);
+    t->score = hit->score;
+    for (i = 0; i < CARID_FIELD_COUNT; i++)
+        if (hit->doc.field[i].p != NULL) t->fields |= 1u << i;
+    return 0;
+}
+
+/* Runs a search with defaults: relevance, 0..10, all fields, no snippet. */
+static struct test_hits *
+test_search_q(struct carid_query *q)
+{
+    static struct test_hits h;
+
+    memset(&h, 0, sizeof h);
+    h.rc = test_p->search(test_reader, q, test_hit_cb, &h, &h.total, h.err,
+                          sizeof h.err);
+    return &h;
+}
+
+static void
+test_query(struct carid_query *q, const char *text)
+{
+    memset(q, 0, sizeof *q);
+    q->text = test_str(text);
+    q->count = 10;
+    q->want_fields = (1u << CARID_FIELD_COUNT) - 1;
+}
+
+static struct test_hits *
+test_search(const char *text)
+{
+    struct carid_query q;
+
+    test_query(&q, text);
+    return test_search_q(&q);
+}
+
+struct test_stat_want {
+    const char *name;
+    int64_t value; /* -1: not reported */
+};
+
+static int
+test_stat_cb(void *ctx, const char *name, int64_t value)
+{
+    struct test_stat_want *w = ctx;
+
+    if (strcmp(name, w->name) == 0) w->value = value;
+    return 0;
+}
+
+/* Returns the statistic, -1 if not reported, -2 if stats() failed. */
+static int64_t
+test_stat(const char *name)
+{
+    struct test_stat_want w = {name, -1};
+    char err[256];
+
+    if (test_p->stats(test_reader, test_stat_cb, &w, err, sizeof err) != 0)
+        return -2;
+    return w.value;
+}
+
+static void
+test_open_all(void)
+{
+    char err[256];
+
+    test_db = test_writer = test_reader = NULL;
+    ok(test_p->open(&test_host, test_dir, &test_db, err, sizeof err) == 0,
+       "open");
+    ok(test_p->writer_open(test_db, &test_writer, err, sizeof err) == 0,
+       "writer_open");
+    ok(test_p->reader_open(test_db, &test_reader, err, sizeof err) == 0,
+       "reader_open");
+}
+
+static void
+test_close_all(void)
+{
+    test_p->reader_close(test_reader);
+    test_p->writer_close(test_writer);
+    test_p->close(test_db);
+}
+
+static void
+test_feed(void)
+{
+    char err[256];
+
+    ok(test_p->begin(test_writer, err, sizeof err) == 0, "begin");
+    ok(test_put("a1", "Pemerintah kota menata taman",
+                "Wali kota meninjau taman baru pada 10/8/2024 bersama "
+                "warga sekitar.",
+                "harian", "2024-08-10") == 0,
+       "put a1");
+    ok(test_put("a2", "Banjir rendam desa",
+                "Pemerintah provinsi mengirim bantuan ke desa yang "
+                "terendam banjir.",
+                "warta", "2023-01-05") == 0,
+       "put a2");
+    ok(test_put("a3", "Pasar ramai menjelang lebaran",
+                "Pedagang sayur-mayur di pasar \xff lama kewalahan; "
+                "pemerintah memantau harga.",
+                "harian", "2024-03-30") == 0,
+       "put a3 (invalid UTF-8 in body)");
+    ok(test_put("", "tanpa id", "x", "harian", "2024-01-01") != 0,
+       "put with an empty id fails");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0,
+       "commit after a failed put keeps the batch");
+    ok(test_stat("documents") == 3, "stats documents = 3");
+}
+
+static void
+test_query_basics(void)
+{
+    struct test_hits *h;
+
+    h = test_search("pemerintah");
+    ok(h->rc == 0 && h->total == 3 && h->n == 3, "three match pemerintah");
+    ok(h->n == 3 && strcmp(h->hit[0].id, "a1") == 0,
+       "title match ranks first (title weighs more)");
+    ok(h->n == 3 && h->hit[0].score >= h->hit[1].score &&
+           h->hit[1].score >= h->hit[2].score && h->hit[2].score > 0,
+       "scores are positive and descending");
+    h = test_search("PEMERINTAH   banjir");
+    ok(h->rc == 0 && h->total == 1 && strcmp(h->hit[0].id, "a2") == 0,
+       "words are ANDed, case-insensitive");
+    h = test_search("10/8/2024");
+    ok(h->rc == 0 && h->total == 1 && strcmp(h->hit[0].id, "a1") == 0,
+       "a date is searched as a phrase");
+    h = test_search("8/10/2024");
+    ok(h->rc == 0 && h->total == 0, "the date's parts in another order: no");
+    h = test_search("sayur");
+    ok(h->rc == 0 && h->total == 1, "reduplication indexed by its root");
+    h = test_search(" ?!. \xff ");
+    ok(h->rc != 0 && strcmp(h->err, "empty query") == 0,
+       "no words: empty query");
+    h = test_search("\"') OR 1=1; DROP TABLE docs; -- NEAR( *");
+    ok(h->rc == 0 && h->total == 0, "SQL and FTS5 syntax in a query is text");
+    h = test_search("taman\"");
+    ok(h->rc == 0 && h->total == 1, "stray quote is harmless");
+}
+
+static void
+test_query_options(void)
+{
+    struct carid_query q;
+    struct test_hits *h;
+
+    test_query(&q, "pemerintah");
+    q.source = test_str("harian");
+    h = test_search_q(&q);
+    ok(h->rc == 0 && h->total == 2, "source filter");
+    test_query(&q, "pemerintah");
+    q.date_from = test_str("2024-01-01");
+    q.date_to = test_str("2024-03-30");
+    h = test_search_q(&q);
+    ok(h->rc == 0 && h->total == 1 && strcmp(h->hit[0].id, "a3") == 0,
+       "date range, inclusive");
+    test_query(&q, "pemerintah");
+    q.sort = CARID_SORT_NEWEST;
+    h = test_search_q(&q);
+    ok(h->n == 3 && strcmp(h->hit[0].id, "a1") == 0 &&
+           strcmp(h->hit[2].id, "a2") == 0,
+       "newest first by date");
+    q.sort = CARID_SORT_OLDEST;
+    q.offset = 1;
+    q.count = 1;
+    h = test_search_q(&q);
+    ok(h->total == 3 && h->n == 1 && strcmp(h->hit[0].id, "a3") == 0,
+       "oldest first, offset 1 count 1, total unaffected");
+    q.count = 0;
+    h = test_search_q(&q);
+    ok(h->rc == 0 && h->total == 3 && h->n == 0, "count 0: total only");
+    test_query(&q, "banjir");
+    q.want_fields = 1u << CARID_FIELD_TITLE;
+    q.want_snippet = 1;
+    q.mark_open = test_str("<b>");
+    q.mark_close = test_str("</b>");
+    h = test_search_q(&q);
+    ok(h->n == 1 && h->hit[0].fields == (1u << CARID_FIELD_TITLE) &&
+           strcmp(h->hit[0].title, "Banjir rendam desa") == 0,
+       "want_fields returns only the title");
+    ok(h->n == 1 && strstr(h->hit[0].snippet, "<b>banjir</b>") != NULL,
+       "snippet marks the body's match");
+    q.sort = 9;
+    h = test_search_q(&q);
+    ok(h->rc != 0, "unknown sort is an error");
+}
+
+static int
+test_get_cb(void *ctx, const struct carid_doc *doc)
+{
+    char *out = ctx;
+
+    test_copy(out, 64, doc->field[CARID_FIELD_SOURCE]);
+    test_copy(out + 64, 64, doc->field[CARID_FIELD_DATE]);
+    test_copy(out + 128, 64, doc->id);
+    return 0;
+}
+
+static int
+test_token_cb(void *ctx, struct carid_str token, struct carid_str stem,
+              size_t start, size_t end)
+{
+    int *n = ctx;
+
+    (void)token;
+    (void)stem;
+    (void)start;
+    (void)end;
+    (*n)++;
+    return 0;
+}
+
+static void
+test_get_del_upsert(void)
+{
+    char got[192], err[256];
+    int found = -1, removed = -1, ntok = 0;
+    struct test_hits *h;
+
+    ok(test_p->get(test_reader, test_str("a2"), test_get_cb, got, &found, err,
+                   sizeof err) == 0 &&
+           found == 1 && strcmp(got, "warta") == 0 &&
+           strcmp(got + 64, "2023-01-05") == 0 && strcmp(got + 128, "a2") == 0,
+       "get returns the fields");
+    ok(test_p->get(test_reader, test_str("nope"), test_get_cb, got, &found, err,
+                   sizeof err) == 0 &&
+           found == 0,
+       "get of a missing id: found 0");
+
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->del(test_writer, test_str("a2"), &removed, err, sizeof err) ==
+               0 &&
+           removed == 1,
+       "del removes");
+    ok(test_p->del(test_writer, test_str("a2"), &removed, err, sizeof err) ==
+               0 &&
+           removed == 0,
+       "del again: removed 0");
+    ok(test_put("a1", "Taman kota dibuka", "Warga menikmati air mancur.",
+                "harian", "2024-08-10") == 0,
+       "upsert a1");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    ok(test_search("banjir")->total == 0, "deleted article is gone");
+    ok(test_search("wali")->total == 0, "upsert unindexes the old text");
+    h = test_search("mancur");
+    ok(h->total == 1 && strcmp(h->hit[0].id, "a1") == 0,
+       "upsert indexes the new text");
+    ok(test_stat("documents") == 2, "documents after del and upsert");
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("a9", "Rollback", "Tidak tersimpan", "harian", "2024-01-01");
+    test_p->rollback(test_writer);
+    ok(test_search("tersimpan")->total == 0 && test_stat("documents") == 2,
+       "rollback discards the batch");
+
+    ok(test_p->analyze(test_reader, test_str("Kata-kata pe\xc2\xadmimpin"),
+                       test_token_cb, &ntok, err, sizeof err) == 0 &&
+           ntok == 2,
+       "analyze");
+}
+
+static void
+test_admin(void)
+{
+    char path[256], err[256];
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+    int n = -1;
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("b1", "Satu", "pertama", "x", "2024-01-01");
+    test_p->commit(test_writer, err, sizeof err);
+    ok(test_stat("fts_segments") > 1, "segments counted");
+    ok(test_p->optimize(test_writer, err, sizeof err) == 0, "optimize");
+    ok(test_stat("fts_segments") == 1, "one segment after optimize");
+    ok(test_stat("db_bytes") > 0 && test_stat("wal_bytes") >= 0, "file sizes");
+    snprintf(path, sizeof path, "%s/copy.db", test_dir);
+    ok(test_p->backup(test_reader, path, err, sizeof err) == 0, "backup");
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM docs", -1, &stmt, NULL) ==
+            SQLITE_OK) {
+        if (sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    ok(n == 3, "the backup holds the documents");
+    ok(test_p->backup(test_reader, "/nonexistent/dir/x.db", err, sizeof err) !=
+               0 &&
+           err[0] != '\0',
+       "backup to a bad path fails with a message");
+}
+
+static void
+test_reopen(void)
+{
+    test_close_all();
+    test_open_all();
+    ok(test_stat("documents") == 3, "documents persist across reopen");
+    ok(test_search("mancur")->total == 1, "index persists across reopen");
+}
+
+static void
+test_cleanup(void)
+{
+    char cmd[300];
+
+    test_close_all();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_dir);
+    ok(system(cmd) == 0, "temp dir removed");
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct tap_case cases[] = {
+        {"open", test_open_all},
+        {"feed", test_feed},
+        {"query_basics", test_query_basics},
+        {"query_options", test_query_options},
+        {"get_del_upsert", test_get_del_upsert},
+        {"admin", test_admin},
+        {"reopen", test_reopen},
+        {"cleanup", test_cleanup},
+        {NULL, NULL},
+    };
+    const char *path = argc > 1 ? argv[1] : getenv("CARID_FTS5_MODULE");
+    carid_plugin_entry_fn *entry;
+    void *h;
+
+    if (path == NULL) {
+        printf("1..0 # SKIP set CARID_FTS5_MODULE to carid_fts5.so\n");
+        return 0;
+    }
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        printf("Bail out! %s\n", dlerror());
+        return 1;
+    }
+    *(void **)&entry = dlsym(h, CARID_PLUGIN_ENTRY);
+    if (entry == NULL || (test_p = entry()) == NULL ||
+        test_p->abi != CARID_PLUGIN_ABI) {
+        printf("Bail out! %s: no carid plugin of ABI %d\n", path,
+               CARID_PLUGIN_ABI);
+        return 1;
+    }
+    if (mkdtemp(test_dir) == NULL) {
+        printf("Bail out! mkdtemp failed\n");
+        return 1;
+    }
+    return tap_main(cases);
+}
