@@ -47,6 +47,9 @@ main_mkdirs(const char *dir)
     return 0;
 }
 
+static void main_host_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 main_host_log(int level, const char *fmt, ...)
 {
