@@ -22,6 +22,7 @@ static const struct cmd cmd_table[] = {
     {"SEARCH", 0, 2, -1, JOB_READ, cmd_search_prepare, cmd_search_run},
     {"COUNT", 0, 2, -1, JOB_READ, cmd_count_prepare, cmd_search_run},
     {"ANALYZE", 0, 2, 2, JOB_READ, NULL, cmd_analyze_run},
+    {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run},
     {"STATS", 0, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run},
     {"INFO", 0, 1, 2, JOB_READ, cmd_stats_prepare, cmd_info_run},
 };

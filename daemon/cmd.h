@@ -62,6 +62,7 @@ int cmd_search_prepare(struct job *job);
 int cmd_count_prepare(struct job *job);
 void cmd_search_run(struct job *job, void *handle);
 void cmd_analyze_run(struct job *job, void *handle);
+void cmd_suggest_run(struct job *job, void *handle);
 int cmd_stats_prepare(struct job *job);
 void cmd_stats_run(struct job *job, void *handle);
 void cmd_info_run(struct job *job, void *handle);

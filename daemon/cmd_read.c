@@ -32,8 +32,9 @@ cmd_is(const struct resp_req *r, int i, const char *word)
 static int
 cmd_is_option(const struct resp_req *r, int i)
 {
-    static const char *const opts[] = {"LIMIT", "SORT",   "SOURCE", "FROM",
-                                       "TO",    "RETURN", "SNIPPET"};
+    static const char *const opts[] = {"LIMIT",  "SORT",    "SOURCE",
+                                       "FROM",   "TO",      "RETURN",
+                                       "SNIPPET", "COUNTS"};
 
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
         if (cmd_is(r, i, opts[k]))
@@ -156,6 +157,14 @@ cmd_parse_option(struct job *job, int i)
         }
         return i;
     }
+    if (cmd_is(r, i, "COUNTS")) {
+        if (!have1 || !cmd_is(r, i + 1, "source")) {
+            reply_error(&job->out, "ERR COUNTS takes one field: source");
+            return -1;
+        }
+        s->want_counts = 1;
+        return i + 1;
+    }
     cmd_sanitize(r->argv[i], r->argl[i], name, sizeof name);
     reply_error(&job->out, "ERR unknown option '%s'", name);
     return -1;
@@ -232,23 +241,105 @@ cmd_search_hit(void *ctx, const struct carid_hit *hit)
     return 0;
 }
 
+static int
+cmd_collect_term(void *ctx, struct carid_str term, int64_t count)
+{
+    struct cmd_collect *c = ctx;
+
+    reply_bulk(&c->buf, term.p, term.len);
+    if (count >= 0)
+        reply_int(&c->buf, count);
+    c->n++;
+    return 0;
+}
+
+/* SUGGEST replies with the words only. */
+static int
+cmd_suggest_term(void *ctx, struct carid_str term, int64_t count)
+{
+    (void)count;
+    return cmd_collect_term(ctx, term, -1);
+}
+
+/* COUNTS source: a flat [source, hits, ...] array into c. */
+static int
+cmd_search_counts(struct job *job, void *reader, struct cmd_collect *c,
+                  char *err, size_t errlen)
+{
+    if (server.plugin->facets == NULL) {
+        snprintf(err, errlen, "plugin '%s' has no COUNTS",
+                 server.plugin->name);
+        return -1;
+    }
+    return server.plugin->facets(reader, &job->arg.search.q,
+                                 CARID_FIELD_SOURCE, cmd_collect_term, c,
+                                 err, errlen);
+}
+
 void
 cmd_search_run(struct job *job, void *reader)
 {
     struct cmd_collect c = {.search = &job->arg.search};
+    struct cmd_collect counts = {0};
     char err[256];
     int64_t total = 0;
+    int want_counts = job->arg.search.want_counts;
 
     stats_add(&stats.searches, 1);
     reply_buf_init(&c.buf);
+    reply_buf_init(&counts.buf);
     if (server.plugin->search(reader, &job->arg.search.q, cmd_search_hit, &c,
-                              &total, err, sizeof err) != 0) {
+                              &total, err, sizeof err) != 0 ||
+        (want_counts &&
+         cmd_search_counts(job, reader, &counts, err, sizeof err) != 0)) {
         reply_error(&job->out, "ERR %s", err);
     } else if (job->arg.search.count_only) {
         reply_int(&job->out, total);
     } else {
-        reply_array(&job->out, c.n + 1);
+        /* [total, (counts,) hit, hit, ...] */
+        reply_array(&job->out, c.n + 1 + want_counts);
         reply_int(&job->out, total);
+        if (want_counts) {
+            reply_array(&job->out, 2 * counts.n);
+            reply_raw(&job->out, counts.buf.p, counts.buf.len);
+        }
+        reply_raw(&job->out, c.buf.p, c.buf.len);
+    }
+    reply_buf_free(&c.buf);
+    reply_buf_free(&counts.buf);
+}
+
+/* SUGGEST prefix [LIMIT n]: words for a search box, most frequent first. */
+void
+cmd_suggest_run(struct job *job, void *reader)
+{
+    struct resp_req *r = &job->req;
+    struct carid_str prefix = {r->argv[1], r->argl[1]};
+    struct cmd_collect c = {0};
+    char err[256];
+    int64_t max = 10;
+
+    if (r->argc != 2 &&
+        (r->argc != 4 || !cmd_is(r, 2, "LIMIT") ||
+         cmd_parse_int(r->argv[3], r->argl[3], 1, 100, &max) != 0)) {
+        reply_error(&job->out, "ERR SUGGEST takes a prefix and LIMIT 1..100");
+        return;
+    }
+    if (server.plugin->suggest == NULL) {
+        reply_error(&job->out, "ERR plugin '%s' has no SUGGEST",
+                    server.plugin->name);
+        return;
+    }
+    if (r->argl[1] == 0 || r->argl[1] > 256) {
+        reply_error(&job->out, "ERR SUGGEST prefix must be 1..256 bytes");
+        return;
+    }
+    reply_buf_init(&c.buf);
+    if (server.plugin->suggest(reader, prefix, max, cmd_suggest_term, &c, err,
+                               sizeof err) != 0) {
+        reply_error(&job->out, "ERR %s", err);
+    } else {
+        reply_array(&job->out, c.n);
         reply_raw(&job->out, c.buf.p, c.buf.len);
     }
     reply_buf_free(&c.buf);

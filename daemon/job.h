@@ -26,6 +26,7 @@ enum job_where {
 struct job_search {
     struct carid_query q;
     int count_only;        /* COUNT: reply with the total only */
+    int want_counts;       /* COUNTS source: hits per source too */
     unsigned field_order[CARID_FIELD_COUNT]; /* RETURN order */
     int nfields;
 };

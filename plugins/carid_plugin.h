@@ -97,6 +97,8 @@ typedef int carid_hit_fn(void *ctx, const struct carid_hit *hit);
 typedef int carid_doc_fn(void *ctx, const struct carid_doc *doc);
 /* A stat: name is [a-z0-9_]+, value an integer. */
 typedef int carid_stat_fn(void *ctx, const char *name, int64_t value);
+/* One term with a count: a suggestion, or a facet value and its hits. */
+typedef int carid_term_fn(void *ctx, struct carid_str term, int64_t count);
 /* One token of ANALYZE: [start, end) byte offsets into the input text. */
 typedef int carid_token_fn(void *ctx, struct carid_str token,
                            struct carid_str stem, size_t start, size_t end);
@@ -158,6 +160,15 @@ struct carid_plugin {
     int (*optimize)(void *writer, char *err, size_t errlen);
     /* Optional: consistent copy of the index to the file at path. */
     int (*backup)(void *reader, const char *path, char *err, size_t errlen);
+    /* Optional: up to max indexed words starting with prefix (as typed:
+     * the plugin folds it), most frequent first, for a search box. */
+    int (*suggest)(void *reader, struct carid_str prefix, int64_t max,
+                   carid_term_fn *fn, void *ctx, char *err, size_t errlen);
+    /* Optional: for the matches of q (its filters applied, offset/count
+     * ignored), the number of hits per value of field (only
+     * CARID_FIELD_SOURCE is asked for today), most hits first. */
+    int (*facets)(void *reader, const struct carid_query *q, int field,
+                  carid_term_fn *fn, void *ctx, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 
