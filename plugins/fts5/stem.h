@@ -27,4 +27,18 @@ void stemmer_free(struct stemmer *s);
 size_t stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out,
                     size_t cap);
 
+/*
+ * Turns the word->stem cache on (the default) or off, e.g. to measure the
+ * uncached stemmer.  Returns 0, or -1 when the cache can't be allocated
+ * (the stemmer then runs uncached).  Owning thread only.
+ */
+int stemmer_set_cache(struct stemmer *s, int on);
+
+/*
+ * Returns 1 when the case-folded word w[0..n) is an Indonesian function
+ * word in stopwords.txt ("yang", "dan", "di"), else 0.  Any thread; loads
+ * nothing (the list is compiled in).
+ */
+int stem_is_stopword(const char *w, size_t n);
+
 #endif

@@ -1,0 +1,283 @@
+/*
+ * dict.c - loads the root dictionary once per process: hunspell-id's
+ * id_ID.dic (ISO-8859-1, "word/FLAGS", first line a count) lower-cased and
+ * converted to UTF-8, plus roots-extra.txt and the news frequency classes of
+ * roots-freq.txt, both embedded at build time.  Lookups are lock-free reads
+ * of an open-addressing table that never changes after loading.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+
+/* Embedded by stem_embed.cmake from roots-extra.txt and roots-freq.txt. */
+extern const char stem_roots_extra[];
+extern const size_t stem_roots_extra_len;
+extern const char stem_roots_freq[];
+extern const size_t stem_roots_freq_len;
+
+#define DICT_MIN_SLOTS 65536 /* power of two; load factor stays below 1/2 */
+
+struct dict_slot {
+    uint32_t hash; /* dict_hash() of the word */
+    uint32_t off;  /* word offset in dict_g.pool */
+    uint32_t bits; /* DICT_* bits, 0 = empty slot */
+    uint8_t len;   /* word length, bytes */
+};
+
+static struct {
+    struct dict_slot *slots; /* mask + 1 slots */
+    size_t mask;
+    size_t count;  /* words stored */
+    char *pool;    /* all words back to back, no NULs */
+    size_t used;   /* bytes of pool in use */
+    size_t cap;    /* bytes allocated for pool */
+    int failed;    /* dict_load() could not finish */
+    char err[256]; /* why it failed */
+} dict_g;
+
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
+
+static struct dict_slot *
+dict_slot_for(const char *w, size_t n, uint32_t h)
+{
+    size_t i = h & dict_g.mask;
+
+    for (;;) {
+        struct dict_slot *sl = &dict_g.slots[i];
+        if (sl->bits == 0)
+            return sl;
+        if (sl->hash == h && sl->len == n &&
+            memcmp(dict_g.pool + sl->off, w, n) == 0)
+            return sl;
+        i = (i + 1) & dict_g.mask;
+    }
+}
+
+static int
+dict_grow(void)
+{
+    size_t nslots = (dict_g.mask + 1) * 2;
+    struct dict_slot *old = dict_g.slots;
+    size_t oldn = dict_g.mask + 1;
+    struct dict_slot *sl;
+
+    dict_g.slots = calloc(nslots, sizeof(*dict_g.slots));
+    if (dict_g.slots == NULL) {
+        dict_g.slots = old;
+        return -1;
+    }
+    dict_g.mask = nslots - 1;
+    for (size_t i = 0; i < oldn; i++) {
+        if (old[i].bits == 0)
+            continue;
+        sl = dict_slot_for(dict_g.pool + old[i].off, old[i].len, old[i].hash);
+        *sl = old[i];
+    }
+    free(old);
+    return 0;
+}
+
+/* Adds w[0..n) or ORs bits into an existing entry; -1 on out of memory. */
+static int
+dict_add(const char *w, size_t n, uint32_t bits)
+{
+    uint32_t h = dict_hash(w, n);
+    struct dict_slot *sl;
+
+    if (n == 0 || n > DICT_MAX_WORD)
+        return 0;
+    sl = dict_slot_for(w, n, h);
+    if (sl->bits != 0) {
+        sl->bits |= bits;
+        return 0;
+    }
+    if (dict_g.used + n > dict_g.cap) {
+        size_t cap = dict_g.cap ? dict_g.cap * 2 : 512 * 1024;
+        char *p = realloc(dict_g.pool, cap);
+        if (p == NULL)
+            return -1;
+        dict_g.pool = p;
+        dict_g.cap = cap;
+    }
+    memcpy(dict_g.pool + dict_g.used, w, n);
+    sl->hash = h;
+    sl->off = (uint32_t)dict_g.used;
+    sl->len = (uint8_t)n;
+    sl->bits = bits | DICT_ROOT;
+    dict_g.used += n;
+    dict_g.count++;
+    if (dict_g.count * 2 > dict_g.mask + 1)
+        return dict_grow();
+    return 0;
+}
+
+/* Maps hunspell-id's two-letter affix flags to families (see id_ID.aff). */
+static uint32_t
+dict_flag_bits(const char *f, size_t n)
+{
+    static const char pfx[] = "BDKMPRST";
+    static const uint32_t pbit[] = {DICT_HAS_BER, DICT_HAS_DI, DICT_HAS_KE,
+                                    DICT_HAS_ME,  DICT_HAS_PE, DICT_HAS_PER,
+                                    DICT_HAS_SE,  DICT_HAS_TER};
+    uint32_t bits = n > 0 ? DICT_AFFIXED : 0;
+
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        const char *p = strchr(pfx, f[i]);
+        if (p != NULL && *p != '\0')
+            bits |= pbit[p - pfx];
+        /* second letter a/i/k marks the suffix of a pattern: "Ba" ber-an */
+        if (f[i + 1] == 'a' || (f[i] == 'a' && f[i + 1] == '0'))
+            bits |= DICT_HAS_AN;
+        if (f[i + 1] == 'i' || (f[i] == 'i' && f[i + 1] == '0'))
+            bits |= DICT_HAS_I;
+        if (f[i + 1] == 'k' || (f[i] == 'k' && f[i + 1] == '0'))
+            bits |= DICT_HAS_KAN;
+    }
+    return bits;
+}
+
+/* Lower-cases one ISO-8859-1 word into UTF-8; returns bytes or 0 if too long. */
+static size_t
+dict_latin1_lower(const char *in, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        else if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+            c = (unsigned char)(c + 32);
+        if (o + 2 > cap)
+            return 0;
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = (char)(0xc0 | (c >> 6));
+            out[o++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    return o;
+}
+
+static int
+dict_load_hunspell(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512], word[DICT_MAX_WORD * 2];
+    int first = 1;
+
+    if (f == NULL) {
+        snprintf(dict_g.err, sizeof(dict_g.err),
+                 "stemmer: can't open root dictionary %s: %s (install "
+                 "hunspell-id or set %s)",
+                 path, strerror(errno), DICT_ENV);
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        size_t n = strcspn(line, "/\t \r\n");
+        const char *fl = line + n;
+        size_t wn, fn = 0;
+        if (first) { /* the entry count */
+            first = 0;
+            continue;
+        }
+        if (*fl == '/') {
+            fl++;
+            fn = strcspn(fl, "\t \r\n");
+        }
+        wn = dict_latin1_lower(line, n, word, sizeof(word));
+        if (wn > 0 && dict_add(word, wn, dict_flag_bits(fl, fn)) < 0) {
+            fclose(f);
+            snprintf(dict_g.err, sizeof(dict_g.err), "stemmer: out of memory");
+            return -1;
+        }
+    }
+    fclose(f);
+    if (dict_g.count == 0) {
+        snprintf(dict_g.err, sizeof(dict_g.err),
+                 "stemmer: root dictionary %s is empty", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Walks "word[ class]" lines of an embedded text; '#' starts a comment. */
+static int
+dict_load_embedded(const char *p, size_t len, int is_freq)
+{
+    const char *end = p + len;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t n = 0;
+        while (p + n < e && p[n] != ' ' && p[n] != '\t' && p[n] != '#' &&
+               p[n] != '\r')
+            n++;
+        if (n > 0 && !is_freq) {
+            if (dict_add(p, n, DICT_EXTRA) < 0)
+                return -1;
+        } else if (n > 0 && n <= DICT_MAX_WORD) {
+            uint32_t cls = (uint32_t)atoi(p + n) & 0x1fu;
+            struct dict_slot *sl = dict_slot_for(p, n, dict_hash(p, n));
+            if (sl->bits != 0)
+                sl->bits |= cls << DICT_FREQ_SHIFT;
+        }
+        p = e + 1;
+    }
+    return 0;
+}
+
+static void
+dict_load(void)
+{
+    const char *path = getenv(DICT_ENV);
+
+    if (path == NULL || *path == '\0')
+        path = DICT_DEFAULT_PATH;
+    dict_g.slots = calloc(DICT_MIN_SLOTS, sizeof(*dict_g.slots));
+    dict_g.mask = DICT_MIN_SLOTS - 1;
+    if (dict_g.slots == NULL) {
+        snprintf(dict_g.err, sizeof(dict_g.err), "stemmer: out of memory");
+        dict_g.failed = 1;
+        return;
+    }
+    if (dict_load_hunspell(path) < 0 ||
+        dict_load_embedded(stem_roots_extra, stem_roots_extra_len, 0) < 0 ||
+        dict_load_embedded(stem_roots_freq, stem_roots_freq_len, 1) < 0) {
+        if (dict_g.err[0] == '\0')
+            snprintf(dict_g.err, sizeof(dict_g.err), "stemmer: out of memory");
+        dict_g.failed = 1;
+    }
+}
+
+int
+dict_open(char *err, size_t errlen)
+{
+    pthread_once(&dict_once, dict_load);
+    if (dict_g.failed) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s", dict_g.err);
+        return -1;
+    }
+    return 0;
+}
+
+uint32_t
+dict_get(const char *w, size_t n)
+{
+    if (n == 0 || n > DICT_MAX_WORD || dict_g.slots == NULL)
+        return 0;
+    return dict_slot_for(w, n, dict_hash(w, n))->bits;
+}
+
+size_t
+dict_size(void)
+{
+    return dict_g.count;
+}

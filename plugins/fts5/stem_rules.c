@@ -1,0 +1,432 @@
+/*
+ * stem_rules.c - confix stripping in the Nazief-Adriani / ECS family, but
+ * instead of returning the first analysis that hits the dictionary it tries
+ * every split (particle, possessive, derivational suffix, up to three
+ * prefixes with nasal recoding) and keeps the best-scored root: longer
+ * roots, frequent roots and plausible affix combinations win.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "dict.h"
+#include "stem_rules.h"
+
+#define STEM_RULES_MAX_PFX 3 /* di-per-ke... deeper stacks do not occur */
+#define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
+
+enum stem_rules_pfx {
+    STEM_PFX_DI,
+    STEM_PFX_KE,
+    STEM_PFX_SE,
+    STEM_PFX_BER,
+    STEM_PFX_TER,
+    STEM_PFX_PER,
+    STEM_PFX_ME,
+    STEM_PFX_PE,
+    STEM_PFX_KU,
+    STEM_PFX_NGE /* colloquial nasal: "ngebantu", "nyuruh" */
+};
+
+enum stem_rules_sfx { STEM_SFX_NONE, STEM_SFX_KAN, STEM_SFX_AN, STEM_SFX_I };
+
+/* One way to strip a prefix: root = lead + s[cut..]. */
+struct stem_rules_alt {
+    int pfx;       /* enum stem_rules_pfx */
+    size_t cut;    /* bytes of s removed */
+    char lead[3];  /* restored root onset ("p" for mem- + vowel), NUL-ended */
+};
+
+/* The analysis being built and the best one so far. */
+struct stem_rules_ctx {
+    int informal;                  /* colloquial rules allowed */
+    int pfx[STEM_RULES_MAX_PFX];   /* stripped prefixes, outermost first */
+    int npfx;
+    int recoded;                   /* prefixes that restored an onset */
+    int sfx;                       /* enum stem_rules_sfx */
+    int ninfl;                     /* particles and possessives stripped */
+    int found;                     /* best[] holds a root */
+    int best_score;
+    size_t best_len;
+    char best[STEM_RULES_MAX];
+};
+
+static int
+stem_rules_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int
+stem_rules_starts(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && memcmp(s, p, k) == 0;
+}
+
+static int
+stem_rules_ends(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && memcmp(s + n - k, p, k) == 0;
+}
+
+static void
+stem_rules_alt_add(struct stem_rules_alt *a, int *na, int pfx, size_t cut,
+                   const char *lead)
+{
+    if (*na >= STEM_RULES_MAX_ALT)
+        return;
+    a[*na].pfx = pfx;
+    a[*na].cut = cut;
+    strcpy(a[*na].lead, lead);
+    (*na)++;
+}
+
+/*
+ * Nasal prefix meN-/peN- ("me"/"pe" in base), with the root onset the
+ * nasal replaced: mem- + vowel may hide p, men- t, meng- k, meny- s.
+ */
+static void
+stem_rules_nasal(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
+                 int *na)
+{
+    char c2 = n > 2 ? s[2] : 0, c3 = n > 3 ? s[3] : 0, c4 = n > 4 ? s[4] : 0;
+    char c5 = n > 5 ? s[5] : 0;
+
+    /* meN- before l r w y is plain me-: "melipat" -> "lipat" */
+    if (strchr("lrwy", c2) && c2 && stem_rules_vowel(c3))
+        stem_rules_alt_add(a, na, pfx, 2, "");
+    if (c2 == 'm') {
+        /* mem- + b f v p: "membaca" -> "baca", "memvonis" -> "vonis" */
+        if (c3 && strchr("bfvp", c3))
+            stem_rules_alt_add(a, na, pfx, 3, "");
+        /* mem- + vowel: m-root "memakan" or p-root "memukul" -> "pukul" */
+        if (stem_rules_vowel(c3)) {
+            stem_rules_alt_add(a, na, pfx, 3, "m");
+            stem_rules_alt_add(a, na, pfx, 3, "p");
+        }
+    } else if (c2 == 'n' && c3 == 'g') {
+        /* meng- + g h q k x: "menggali" -> "gali", "mengkritik" */
+        if (c4 && strchr("ghqkx", c4))
+            stem_rules_alt_add(a, na, pfx, 4, "");
+        /* meng- + vowel: vowel root "mengambil" or k-root "mengikis" */
+        if (stem_rules_vowel(c4)) {
+            stem_rules_alt_add(a, na, pfx, 4, "");
+            stem_rules_alt_add(a, na, pfx, 4, "k");
+            /* me- + ng-root: "menganga" -> "nganga" */
+            stem_rules_alt_add(a, na, pfx, 2, "");
+        }
+        /* menge- before a one-syllable root: "mengebom" -> "bom" */
+        if (c4 == 'e' && c5 && !stem_rules_vowel(c5))
+            stem_rules_alt_add(a, na, pfx, 5, "");
+    } else if (c2 == 'n' && c3 == 'y') {
+        /* meny- + vowel: s-root "menyebut" or ny-root "menyanyi" */
+        if (stem_rules_vowel(c4)) {
+            stem_rules_alt_add(a, na, pfx, 4, "s");
+            stem_rules_alt_add(a, na, pfx, 2, "");
+        }
+    } else if (c2 == 'n') {
+        /* men- + c d j s t z: "mencari" -> "cari", "mensyukuri" */
+        if (c3 && strchr("cdjstz", c3))
+            stem_rules_alt_add(a, na, pfx, 3, "");
+        /* men- + vowel: t-root "menulis" -> "tulis" or n-root "menanti" */
+        if (stem_rules_vowel(c3)) {
+            stem_rules_alt_add(a, na, pfx, 3, "t");
+            stem_rules_alt_add(a, na, pfx, 2, "");
+        }
+    }
+}
+
+/* ber-/ter-/per- ("xer" = s[0..3)), with r-dropping before r-roots. */
+static void
+stem_rules_er(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
+              int *na)
+{
+    char c3 = n > 3 ? s[3] : 0, c4 = n > 4 ? s[4] : 0, c5 = n > 5 ? s[5] : 0;
+
+    if (s[2] == 'r' && stem_rules_vowel(c3)) {
+        /* ber- + vowel: "berambut" -> "rambut" or "berawal" -> "awal" */
+        stem_rules_alt_add(a, na, pfx, 3, "");
+        stem_rules_alt_add(a, na, pfx, 3, "r");
+    } else if (s[2] == 'r' && c3) {
+        /* ber- + consonant: "bermain" -> "main" */
+        stem_rules_alt_add(a, na, pfx, 3, "");
+    } else if (s[2] != 'r' && !stem_rules_vowel(s[2]) && c3 == 'e' &&
+               c4 == 'r' && c5) {
+        /* be-/te- before a root with -er-: "bekerja" -> "kerja" */
+        stem_rules_alt_add(a, na, pfx, 2, "");
+    }
+}
+
+/* pe-/per-/peN-: "petani" -> "tani", "perbaiki", "pemukul" -> "pukul" */
+static void
+stem_rules_pe(const char *s, size_t n, struct stem_rules_alt *a, int *na)
+{
+    char c2 = s[2];
+
+    if (c2 == 'r' || (s[3] == 'e' && n > 4 && s[4] == 'r'))
+        stem_rules_er(s, n, STEM_PFX_PER, a, na);
+    stem_rules_nasal(s, n, STEM_PFX_PE, a, na);
+    /* plain pe- before most consonants: "pedagang" -> "dagang" */
+    if (!stem_rules_vowel(c2) && !strchr("rwylmn", c2))
+        stem_rules_alt_add(a, na, STEM_PFX_PE, 2, "");
+}
+
+/*
+ * Jakarta colloquial nasal prefixes, tried only when the standard rules
+ * find nothing: "ngebantu" -> "bantu", "ngamuk" -> "amuk", "nyuruh" ->
+ * "suruh", "nuduh" -> "tuduh", "ngadepin" -> "hadap".
+ */
+static void
+stem_rules_colloquial(const char *s, size_t n, struct stem_rules_alt *a,
+                      int *na)
+{
+    if (s[0] == 'n' && s[1] == 'g' && s[2] == 'e' && !stem_rules_vowel(s[3]))
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 3, "");
+    if (s[0] == 'n' && s[1] == 'g' && stem_rules_vowel(s[2])) {
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 2, "");
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 2, "k");
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 2, "h");
+    } else if (s[0] == 'n' && s[1] == 'y' && stem_rules_vowel(s[2])) {
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 2, "s");
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 2, "c");
+    } else if (s[0] == 'n' && stem_rules_vowel(s[1])) {
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 1, "t");
+    } else if (s[0] == 'm' && stem_rules_vowel(s[1])) {
+        stem_rules_alt_add(a, na, STEM_PFX_NGE, 1, "p");
+    }
+    (void)n;
+}
+
+/* Every prefix s can start with, as remainders to look up. */
+static int
+stem_rules_alts(const char *s, size_t n, int informal,
+                struct stem_rules_alt *a)
+{
+    int na = 0;
+
+    if (n < 4)
+        return 0;
+    if (s[0] == 'd' && s[1] == 'i')
+        stem_rules_alt_add(a, &na, STEM_PFX_DI, 2, "");
+    else if (s[0] == 'k' && s[1] == 'e')
+        stem_rules_alt_add(a, &na, STEM_PFX_KE, 2, "");
+    else if (s[0] == 's' && s[1] == 'e')
+        stem_rules_alt_add(a, &na, STEM_PFX_SE, 2, "");
+    else if (s[0] == 'b' && s[1] == 'e')
+        stem_rules_er(s, n, STEM_PFX_BER, a, &na);
+    else if (s[0] == 't' && s[1] == 'e')
+        stem_rules_er(s, n, STEM_PFX_TER, a, &na);
+    else if (s[0] == 'm' && s[1] == 'e')
+        stem_rules_nasal(s, n, STEM_PFX_ME, a, &na);
+    else if (s[0] == 'p' && s[1] == 'e')
+        stem_rules_pe(s, n, a, &na);
+    else if (s[0] == 'k' && s[1] == 'u')
+        stem_rules_alt_add(a, &na, STEM_PFX_KU, 2, "");
+    if (informal)
+        stem_rules_colloquial(s, n, a, &na);
+    /* be-/pe- + l before "ajar": "belajar" -> "ajar" (KBBI allomorph) */
+    if (stem_rules_starts(s + 1, n - 1, "elajar") && (s[0] == 'b' || s[0] == 'p'))
+        stem_rules_alt_add(a, &na, s[0] == 'b' ? STEM_PFX_BER : STEM_PFX_PE,
+                           3, "");
+    return na;
+}
+
+/*
+ * Prefixes stack outside-in as di-/meN-/ku- (outermost only), then
+ * per-/ber-/ter-/ke-/se-/peN-: "diperbaiki", "memberdayakan",
+ * "keberhasilan", "kepemimpinan".  No prefix twice in a row.
+ */
+static int
+stem_rules_chain_ok(const struct stem_rules_ctx *c, int pfx)
+{
+    if (c->npfx == 0)
+        return 1;
+    if (pfx == STEM_PFX_DI || pfx == STEM_PFX_ME || pfx == STEM_PFX_KU ||
+        pfx == STEM_PFX_NGE)
+        return 0;
+    return pfx != c->pfx[c->npfx - 1];
+}
+
+/*
+ * Confixes Indonesian does not form (ECS): be-...-i, di-...-an, ke-...-i,
+ * ke-...-kan, me-...-an, se-...-i, se-...-kan, ter-...-an.
+ */
+static int
+stem_rules_confix_bad(int pfx, int sfx)
+{
+    switch (pfx) {
+    case STEM_PFX_BER:
+        return sfx == STEM_SFX_I;
+    case STEM_PFX_DI:
+        return sfx == STEM_SFX_AN;
+    case STEM_PFX_KE:
+        return sfx == STEM_SFX_I || sfx == STEM_SFX_KAN;
+    case STEM_PFX_ME:
+        return sfx == STEM_SFX_AN;
+    case STEM_PFX_SE:
+        return sfx == STEM_SFX_I || sfx == STEM_SFX_KAN;
+    case STEM_PFX_TER:
+        return sfx == STEM_SFX_AN;
+    default:
+        return 0;
+    }
+}
+
+/* Higher is better: long roots, frequent roots, few and plausible affixes. */
+static int
+stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint32_t bits)
+{
+    int sc = (int)len * 10 + (int)DICT_FREQ(bits) * 4;
+
+    sc -= 2 * (c->npfx + (c->sfx != STEM_SFX_NONE) + c->ninfl);
+    sc -= c->recoded;
+    /* one- and two-letter roots only as a last resort: "bertemu" is
+     * ber- + "temu", not ber- + "te" + -mu */
+    if (len < 3)
+        sc -= 200;
+    if (c->npfx > 0 && stem_rules_confix_bad(c->pfx[0], c->sfx))
+        sc -= 100;
+    /* bare -kan/-i is an imperative; -an nouns are far more common:
+     * "gerakan" is "gerak" + -an, not "gera" + -kan */
+    if (c->npfx == 0 && (c->sfx == STEM_SFX_KAN || c->sfx == STEM_SFX_I))
+        sc -= 15;
+    return sc;
+}
+
+/*
+ * Colloquial vowel shift in the last syllable: "temen" -> "teman",
+ * "nyimpen" -> "simpan", "tuker" -> "tukar".  Rewrites s in place.
+ */
+static uint32_t
+stem_rules_try_shift(char *s, size_t n)
+{
+    size_t i = n;
+
+    while (i > 0 && !stem_rules_vowel(s[i - 1]))
+        i--;
+    if (i < 2 || i == n || s[i - 1] != 'e')
+        return 0;
+    s[i - 1] = 'a';
+    return dict_get(s, n);
+}
+
+static void
+stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
+{
+    uint32_t bits = dict_get(s, n);
+    char tmp[STEM_RULES_MAX];
+    int sc;
+
+    if (bits == 0 && c->informal && n <= sizeof(tmp)) {
+        memcpy(tmp, s, n);
+        bits = stem_rules_try_shift(tmp, n);
+        s = tmp;
+    }
+    if (bits == 0)
+        return;
+    sc = stem_rules_score(c, n, bits);
+    if (c->found && sc <= c->best_score)
+        return;
+    c->found = 1;
+    c->best_score = sc;
+    c->best_len = n;
+    memcpy(c->best, s, n);
+}
+
+static void
+stem_rules_prefix(struct stem_rules_ctx *c, const char *s, size_t n)
+{
+    struct stem_rules_alt a[STEM_RULES_MAX_ALT];
+    char buf[STEM_RULES_MAX];
+    int na;
+
+    if (c->npfx > 0 || c->sfx != STEM_SFX_NONE || c->ninfl > 0)
+        stem_rules_try(c, s, n);
+    if (c->npfx == STEM_RULES_MAX_PFX)
+        return;
+    na = stem_rules_alts(s, n, c->informal && c->npfx == 0, a);
+    for (int i = 0; i < na; i++) {
+        size_t ll = strlen(a[i].lead), len = ll + n - a[i].cut;
+        if (!stem_rules_chain_ok(c, a[i].pfx) || len < 2 ||
+            len > sizeof(buf))
+            continue;
+        memcpy(buf, a[i].lead, ll);
+        memcpy(buf + ll, s + a[i].cut, n - a[i].cut);
+        c->pfx[c->npfx++] = a[i].pfx;
+        c->recoded += ll > 0;
+        stem_rules_prefix(c, buf, len);
+        c->recoded -= ll > 0;
+        c->npfx--;
+    }
+}
+
+static const char *const stem_rules_particles[] = {"", "lah", "kah", "tah",
+                                                   "pun"};
+static const char *const stem_rules_possessives[] = {"", "ku", "mu", "nya"};
+static const struct {
+    const char *s;
+    int sfx;      /* enum stem_rules_sfx */
+    int informal; /* colloquial only */
+} stem_rules_derivs[] = {
+    {"", STEM_SFX_NONE, 0},
+    {"kan", STEM_SFX_KAN, 0},
+    {"an", STEM_SFX_AN, 0},
+    {"i", STEM_SFX_I, 0},
+    /* Jakarta -in for -kan/-i: "gangguin" -> "ganggu" */
+    {"in", STEM_SFX_KAN, 1},
+};
+
+#define STEM_RULES_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Peels particle, possessive and derivational suffix, outermost first. */
+static void
+stem_rules_suffixes(struct stem_rules_ctx *c, const char *w, size_t n)
+{
+    for (size_t p = 0; p < STEM_RULES_COUNT(stem_rules_particles); p++) {
+        const char *ps = stem_rules_particles[p];
+        size_t n1 = n - strlen(ps);
+        if (!stem_rules_ends(w, n, ps))
+            continue;
+        for (size_t o = 0; o < STEM_RULES_COUNT(stem_rules_possessives); o++) {
+            const char *os = stem_rules_possessives[o];
+            size_t n2 = n1 - strlen(os);
+            if (!stem_rules_ends(w, n1, os))
+                continue;
+            for (size_t d = 0; d < STEM_RULES_COUNT(stem_rules_derivs); d++) {
+                const char *ds = stem_rules_derivs[d].s;
+                if ((stem_rules_derivs[d].informal && !c->informal) ||
+                    !stem_rules_ends(w, n2, ds) || n2 - strlen(ds) < 2)
+                    continue;
+                c->sfx = stem_rules_derivs[d].sfx;
+                c->ninfl = (p > 0) + (o > 0);
+                stem_rules_prefix(c, w, n2 - strlen(ds));
+            }
+        }
+    }
+}
+
+size_t
+stem_rules_word(const char *w, size_t n, char *out)
+{
+    struct stem_rules_ctx c;
+
+    if (n > STEM_RULES_MAX)
+        n = STEM_RULES_MAX;
+    if (dict_get(w, n) != 0) {
+        memcpy(out, w, n);
+        return n;
+    }
+    memset(&c, 0, sizeof(c));
+    stem_rules_suffixes(&c, w, n);
+    if (!c.found) {
+        c.informal = 1;
+        stem_rules_suffixes(&c, w, n);
+    }
+    if (!c.found) {
+        memcpy(out, w, n);
+        return n;
+    }
+    memcpy(out, c.best, c.best_len);
+    return c.best_len;
+}

@@ -1,0 +1,20 @@
+/*
+ * stem_rules.h - the confix-stripping core of the stemmer: every analysis
+ * of one plain [a-z] word whose root is in the dictionary, ranked.
+ */
+#ifndef STEM_RULES_H
+#define STEM_RULES_H
+
+#include <stddef.h>
+
+#define STEM_RULES_MAX 48 /* bytes; longer words are not analysed */
+
+/*
+ * Stems w[0..n) (lower-case a-z only, n <= STEM_RULES_MAX) into out, which
+ * has room for STEM_RULES_MAX bytes, and returns the stem's length.  A word
+ * that is itself a root, or that has no analysis, is copied unchanged.
+ * Pure function of the loaded dictionary: any thread.
+ */
+size_t stem_rules_word(const char *w, size_t n, char *out);
+
+#endif
