@@ -22,9 +22,9 @@ extern const size_t stem_roots_freq_len;
 #define DICT_MIN_SLOTS 65536 /* power of two; load factor stays below 1/2 */
 
 struct dict_slot {
+    uint64_t bits; /* DICT_* bits, 0 = empty slot */
     uint32_t hash; /* dict_hash() of the word */
     uint32_t off;  /* word offset in dict_g.pool */
-    uint32_t bits; /* DICT_* bits, 0 = empty slot */
     uint8_t len;   /* word length, bytes */
 };
 
@@ -36,6 +36,7 @@ static struct {
     size_t used;   /* bytes of pool in use */
     size_t cap;    /* bytes allocated for pool */
     int failed;    /* dict_load() could not finish */
+    uint8_t flag_kind[65536]; /* per two-letter affix flag: DICT_KIND_* */
     char err[256]; /* why it failed */
 } dict_g;
 
@@ -83,7 +84,7 @@ dict_grow(void)
 
 /* Adds w[0..n) or ORs bits into an existing entry; -1 on out of memory. */
 static int
-dict_add(const char *w, size_t n, uint32_t bits)
+dict_add(const char *w, size_t n, uint64_t bits)
 {
     uint32_t h = dict_hash(w, n);
     struct dict_slot *sl;
@@ -115,27 +116,83 @@ dict_add(const char *w, size_t n, uint32_t bits)
     return 0;
 }
 
-/* Maps hunspell-id's two-letter affix flags to families (see id_ID.aff). */
-static uint32_t
+#define DICT_KIND_PFX 0x10 /* flag_kind: a prefix flag; low bits: suffix */
+#define DICT_KIND_SFX 0x20 /* a derivational suffix flag, DICT_SFX_* below */
+
+/* hunspell-id flag families by first letter: "M0" me-, "Mk" me-...-kan. */
+static int
+dict_family(char c)
+{
+    static const char fams[] = "?BDKMPRSTO";
+    const char *p = c ? strchr(fams + 1, c) : NULL;
+
+    return p != NULL ? (int)(p - fams) : DICT_FAM_NONE;
+}
+
+/* Suffix kind of an SFX rule's affix text: "kan/M1nl" -> DICT_SFX_KAN. */
+static int
+dict_sfx_kind(const char *add)
+{
+    size_t n = strcspn(add, "/ \t\r\n");
+
+    if (n >= 3 && memcmp(add + n - 3, "kan", 3) == 0)
+        return DICT_SFX_KAN;
+    if (n >= 2 && memcmp(add + n - 2, "an", 2) == 0 && n <= 3)
+        return DICT_SFX_AN;
+    if (n == 1 && add[0] == 'i')
+        return DICT_SFX_I;
+    return DICT_SFX_NONE;
+}
+
+/*
+ * Reads id_ID.aff beside the .dic to learn what each flag adds: PFX flags
+ * license their family alone, SFX flags "-an"/"-i"/"-kan" with the family
+ * of their first letter ("Mk": me-...-kan, "a0": bare -an).  A missing .aff
+ * only costs the licences.
+ */
+static void
+dict_load_aff(const char *dic_path)
+{
+    char path[4096], line[512], kind[8], flag[8], strip[64], add[64];
+    size_t n = strlen(dic_path);
+    FILE *f;
+
+    if (n < 4 || n >= sizeof(path) || strcmp(dic_path + n - 4, ".dic") != 0)
+        return;
+    memcpy(path, dic_path, n - 4);
+    memcpy(path + n - 4, ".aff", 5);
+    if ((f = fopen(path, "r")) == NULL)
+        return;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        unsigned idx;
+        if (sscanf(line, "%7s %7s %63s %63s", kind, flag, strip, add) != 4 ||
+            strlen(flag) != 2 || (strcmp(kind, "PFX") && strcmp(kind, "SFX")))
+            continue;
+        idx = (unsigned char)flag[0] << 8 | (unsigned char)flag[1];
+        if (strcmp(strip, "Y") == 0 || strcmp(strip, "N") == 0)
+            continue; /* the header line of a rule group */
+        if (kind[0] == 'P')
+            dict_g.flag_kind[idx] = DICT_KIND_PFX;
+        else if (dict_g.flag_kind[idx] == 0 && dict_sfx_kind(add))
+            dict_g.flag_kind[idx] = (uint8_t)(DICT_KIND_SFX | dict_sfx_kind(add));
+    }
+    fclose(f);
+}
+
+/* Licence bits of one entry's flag string, e.g. "DkMkP0a0". */
+static uint64_t
 dict_flag_bits(const char *f, size_t n)
 {
-    static const char pfx[] = "BDKMPRST";
-    static const uint32_t pbit[] = {DICT_HAS_BER, DICT_HAS_DI, DICT_HAS_KE,
-                                    DICT_HAS_ME,  DICT_HAS_PE, DICT_HAS_PER,
-                                    DICT_HAS_SE,  DICT_HAS_TER};
-    uint32_t bits = n > 0 ? DICT_AFFIXED : 0;
+    uint64_t bits = n > 0 ? DICT_AFFIXED : 0;
 
     for (size_t i = 0; i + 1 < n; i += 2) {
-        const char *p = strchr(pfx, f[i]);
-        if (p != NULL && *p != '\0')
-            bits |= pbit[p - pfx];
-        /* second letter a/i/k marks the suffix of a pattern: "Ba" ber-an */
-        if (f[i + 1] == 'a' || (f[i] == 'a' && f[i + 1] == '0'))
-            bits |= DICT_HAS_AN;
-        if (f[i + 1] == 'i' || (f[i] == 'i' && f[i + 1] == '0'))
-            bits |= DICT_HAS_I;
-        if (f[i + 1] == 'k' || (f[i] == 'k' && f[i + 1] == '0'))
-            bits |= DICT_HAS_KAN;
+        unsigned k = dict_g.flag_kind[(unsigned char)f[i] << 8 |
+                                      (unsigned char)f[i + 1]];
+        int fam = dict_family(f[i]);
+        if (k & DICT_KIND_PFX)
+            bits |= DICT_LIC(fam, DICT_SFX_NONE);
+        else if (k & DICT_KIND_SFX)
+            bits |= DICT_LIC(fam, k & 0x3u);
     }
     return bits;
 }
@@ -223,7 +280,7 @@ dict_load_embedded(const char *p, size_t len, int is_freq)
             if (dict_add(p, n, DICT_EXTRA) < 0)
                 return -1;
         } else if (n > 0 && n <= DICT_MAX_WORD) {
-            uint32_t cls = (uint32_t)atoi(p + n) & 0x1fu;
+            uint64_t cls = (uint64_t)atoi(p + n) & 0x1fu;
             struct dict_slot *sl = dict_slot_for(p, n, dict_hash(p, n));
             if (sl->bits != 0)
                 sl->bits |= cls << DICT_FREQ_SHIFT;
@@ -247,6 +304,7 @@ dict_load(void)
         dict_g.failed = 1;
         return;
     }
+    dict_load_aff(path);
     if (dict_load_hunspell(path) < 0 ||
         dict_load_embedded(stem_roots_extra, stem_roots_extra_len, 0) < 0 ||
         dict_load_embedded(stem_roots_freq, stem_roots_freq_len, 1) < 0) {
@@ -268,7 +326,7 @@ dict_open(char *err, size_t errlen)
     return 0;
 }
 
-uint32_t
+uint64_t
 dict_get(const char *w, size_t n)
 {
     if (n == 0 || n > DICT_MAX_WORD || dict_g.slots == NULL)

@@ -14,23 +14,34 @@
 #define DICT_ENV          "CARID_DICT" /* overrides DICT_DEFAULT_PATH */
 #define DICT_MAX_WORD     48           /* bytes; longer entries are skipped */
 
-/* dict_get() result bits: 0 means "not a root". */
-#define DICT_ROOT      0x0001u /* present */
-#define DICT_EXTRA     0x0002u /* from roots-extra.txt */
-#define DICT_AFFIXED   0x0004u /* hunspell gives it affix flags */
-#define DICT_HAS_BER   0x0010u /* flag families: ber- be- */
-#define DICT_HAS_DI    0x0020u /* di- */
-#define DICT_HAS_KE    0x0040u /* ke- */
-#define DICT_HAS_ME    0x0080u /* meN- */
-#define DICT_HAS_PE    0x0100u /* peN- pe- */
-#define DICT_HAS_PER   0x0200u /* per- */
-#define DICT_HAS_SE    0x0400u /* se- */
-#define DICT_HAS_TER   0x0800u /* ter- te- */
-#define DICT_HAS_AN    0x1000u /* -an in some pattern */
-#define DICT_HAS_I     0x2000u /* -i in some pattern */
-#define DICT_HAS_KAN   0x4000u /* -kan in some pattern */
-#define DICT_FREQ_SHIFT 16      /* bits 16..20: log2 news frequency class */
-#define DICT_FREQ(v)    (((v) >> DICT_FREQ_SHIFT) & 0x1fu)
+/*
+ * dict_get() result: 0 means "not a root".  The low 40 bits are hunspell-id's
+ * affix licences of the root, one bit per (outermost prefix family, suffix)
+ * pair: DICT_LIC(DICT_FAM_ME, DICT_SFX_KAN) is set when the flags allow
+ * me-...-kan.  Words from roots-extra.txt carry no licences.
+ */
+#define DICT_FAM_NONE 0 /* no prefix */
+#define DICT_FAM_BER  1 /* ber- be- (hunspell flags B*) */
+#define DICT_FAM_DI   2 /* di- (D*) */
+#define DICT_FAM_KE   3 /* ke- (K*) */
+#define DICT_FAM_ME   4 /* meN- (M*) */
+#define DICT_FAM_PE   5 /* peN- pe- (P*) */
+#define DICT_FAM_PER  6 /* per- (R*) */
+#define DICT_FAM_SE   7 /* se- (S*) */
+#define DICT_FAM_TER  8 /* ter- te- (T*) */
+#define DICT_FAM_KU   9 /* ku- kau- (O*) */
+#define DICT_FAMS     10
+#define DICT_SFX_NONE 0
+#define DICT_SFX_AN   1
+#define DICT_SFX_I    2
+#define DICT_SFX_KAN  3
+#define DICT_LIC(fam, sfx) (1ull << ((fam) * 4 + (sfx)))
+#define DICT_ROOT      (1ull << 40) /* present */
+#define DICT_EXTRA     (1ull << 41) /* from roots-extra.txt */
+#define DICT_AFFIXED   (1ull << 42) /* hunspell gives it affix flags */
+#define DICT_DERIVED   (1ull << 43) /* itself an affixed form of a root */
+#define DICT_FREQ_SHIFT 48          /* bits 48..52: news frequency class */
+#define DICT_FREQ(v)    ((unsigned)((v) >> DICT_FREQ_SHIFT) & 0x1fu)
 
 /*
  * Loads the dictionary on first call (pthread_once; any thread).  Returns 0,
@@ -43,7 +54,7 @@ int dict_open(char *err, size_t errlen);
  * Returns the DICT_* bits of w[0..n) or 0 when it is not a root.  Only
  * valid after dict_open() succeeded; read-only, any thread.
  */
-uint32_t dict_get(const char *w, size_t n);
+uint64_t dict_get(const char *w, size_t n);
 
 /* Number of roots loaded (0 before dict_open()). */
 size_t dict_size(void);

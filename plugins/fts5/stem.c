@@ -136,11 +136,6 @@ stem_hyphen(const char *w, size_t n, char *out)
     size_t an = (size_t)(h - w), bn = n - an - 1, san, sbn;
     char sa[STEM_RULES_MAX], sb[STEM_MAX_WORD];
 
-    if (dict_get(w, n) != 0 &&
-        !(an == bn && memcmp(w, h + 1, an) == 0)) {
-        memcpy(out, w, n); /* a lexicalised compound: "bolak-balik" */
-        return n;
-    }
     san = stem_part(w, an, sa);
     /* clitic written apart: "kuasa-mu", "allah-lah" */
     if (stem_clitic(h + 1, bn)) {
@@ -152,6 +147,11 @@ stem_hyphen(const char *w, size_t n, char *out)
     if (stem_redup(w, an, h + 1, bn, sa, san, sb, sbn)) {
         memcpy(out, sa, san);
         return san;
+    }
+    /* a lexicalised compound stays whole: "bolak-balik", "tanda-tangan" */
+    if (dict_get(w, n) != 0) {
+        memcpy(out, w, n);
+        return n;
     }
     /* a compound of two words: keep both stems */
     memcpy(out, sa, san);
@@ -192,7 +192,7 @@ stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out,
     size_t len;
 
     if (s->cache != NULL && n <= STEM_CACHE_WORD) {
-        uint32_t h = dict_hash(w, n) | 1u;
+        uint32_t h = dict_hash(w, n) | 1u; /* 0 marks an empty slot */
         sl = &s->cache[h & (STEM_CACHE_SLOTS - 1)];
         if (sl->hash == h && sl->wlen == n && memcmp(sl->word, w, n) == 0) {
             s->hits++;

@@ -12,6 +12,25 @@
 #include "stem_rules.h"
 
 #define STEM_RULES_MAX_PFX 3 /* di-per-ke... deeper stacks do not occur */
+#ifndef STEM_RULES_LICENSED
+#define STEM_RULES_LICENSED 20  /* score bonus: hunspell flags allow it */
+#endif
+#ifndef STEM_RULES_UNLICENSED
+#define STEM_RULES_UNLICENSED 15 /* score malus: flagged root, not this affix */
+#endif
+#ifndef STEM_RULES_BARE
+#define STEM_RULES_BARE 40 /* malus: flagged root, bare suffix not allowed */
+#endif
+#ifndef STEM_RULES_FREQ_W
+#define STEM_RULES_FREQ_W 4 /* score per news frequency class of the root */
+#endif
+#ifndef STEM_RULES_STACK
+#define STEM_RULES_STACK 20 /* malus per prefix beyond the first */
+#endif
+#ifndef STEM_RULES_IMPER
+#define STEM_RULES_IMPER 15 /* malus: bare -kan/-i (imperative) */
+#endif
+#define STEM_RULES_MIN_ROOT 3 /* bytes; shorter roots are hunspell noise */
 #define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
 
 enum stem_rules_pfx {
@@ -100,8 +119,9 @@ stem_rules_nasal(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
         /* mem- + b f v p: "membaca" -> "baca", "memvonis" -> "vonis" */
         if (c3 && strchr("bfvp", c3))
             stem_rules_alt_add(a, na, pfx, 3, "");
-        /* mem- + vowel: m-root "memakan" or p-root "memukul" -> "pukul" */
-        if (stem_rules_vowel(c3)) {
+        /* mem- + vowel: m-root "memakan" or p-root "memukul" -> "pukul";
+         * also mem- + r + vowel: "memrakarsai" -> "prakarsa" */
+        if (stem_rules_vowel(c3) || (c3 == 'r' && stem_rules_vowel(c4))) {
             stem_rules_alt_add(a, na, pfx, 3, "m");
             stem_rules_alt_add(a, na, pfx, 3, "p");
         }
@@ -221,8 +241,10 @@ stem_rules_alts(const char *s, size_t n, int informal,
         stem_rules_nasal(s, n, STEM_PFX_ME, a, &na);
     else if (s[0] == 'p' && s[1] == 'e')
         stem_rules_pe(s, n, a, &na);
+    else if (s[0] == 'k' && s[1] == 'a' && s[2] == 'u')
+        stem_rules_alt_add(a, &na, STEM_PFX_KU, 3, ""); /* "kaubeli" */
     else if (s[0] == 'k' && s[1] == 'u')
-        stem_rules_alt_add(a, &na, STEM_PFX_KU, 2, "");
+        stem_rules_alt_add(a, &na, STEM_PFX_KU, 2, ""); /* "kubeli" */
     if (informal)
         stem_rules_colloquial(s, n, a, &na);
     /* be-/pe- + l before "ajar": "belajar" -> "ajar" (KBBI allomorph) */
@@ -273,24 +295,70 @@ stem_rules_confix_bad(int pfx, int sfx)
     }
 }
 
-/* Higher is better: long roots, frequent roots, few and plausible affixes. */
+/* hunspell-id's flag family of an analysis' outermost prefix. */
 static int
-stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint32_t bits)
+stem_rules_family(const struct stem_rules_ctx *c)
 {
-    int sc = (int)len * 10 + (int)DICT_FREQ(bits) * 4;
+    static const int fam[] = {
+        [STEM_PFX_DI] = DICT_FAM_DI,   [STEM_PFX_KE] = DICT_FAM_KE,
+        [STEM_PFX_SE] = DICT_FAM_SE,   [STEM_PFX_BER] = DICT_FAM_BER,
+        [STEM_PFX_TER] = DICT_FAM_TER, [STEM_PFX_PER] = DICT_FAM_PER,
+        [STEM_PFX_ME] = DICT_FAM_ME,   [STEM_PFX_PE] = DICT_FAM_PE,
+        [STEM_PFX_KU] = DICT_FAM_KU,   [STEM_PFX_NGE] = DICT_FAM_ME,
+    };
+    return c->npfx > 0 ? fam[c->pfx[0]] : DICT_FAM_NONE;
+}
+
+/* The analysis' derivational suffix as a DICT_SFX_* value. */
+static int
+stem_rules_dict_sfx(const struct stem_rules_ctx *c)
+{
+    switch (c->sfx) {
+    case STEM_SFX_KAN:
+        return DICT_SFX_KAN;
+    case STEM_SFX_AN:
+        return DICT_SFX_AN;
+    case STEM_SFX_I:
+        return DICT_SFX_I;
+    default:
+        return DICT_SFX_NONE;
+    }
+}
+
+/*
+ * Higher is better: long roots, frequent roots, few and plausible affixes,
+ * and above all affixes the dictionary says the root takes ("gerak" takes
+ * -an, "gera" no -kan).
+ */
+static int
+stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
+{
+    int sc = (int)len * 10 + (int)DICT_FREQ(bits) * STEM_RULES_FREQ_W;
+    int fam = stem_rules_family(c), sfx = stem_rules_dict_sfx(c);
 
     sc -= 2 * (c->npfx + (c->sfx != STEM_SFX_NONE) + c->ninfl);
+    /* stacked prefixes are rarer than one: "bersedia" is ber- + "sedia" */
+    if (c->npfx > 1)
+        sc -= STEM_RULES_STACK * (c->npfx - 1);
     sc -= c->recoded;
-    /* one- and two-letter roots only as a last resort: "bertemu" is
-     * ber- + "temu", not ber- + "te" + -mu */
-    if (len < 3)
-        sc -= 200;
+    /* hunspell-id's flags license one prefix (or a circumfix) per root;
+     * stacked prefixes ("me-" + "per-") are not checked */
+    if ((bits & DICT_AFFIXED) && c->npfx <= 1 &&
+        (c->npfx > 0 || c->sfx != STEM_SFX_NONE)) {
+        if (bits & DICT_LIC(fam, sfx))
+            sc += STEM_RULES_LICENSED;
+        else if (c->npfx == 0)
+            sc -= STEM_RULES_BARE; /* "bali" is not "bal" + -i */
+        else
+            sc -= STEM_RULES_UNLICENSED;
+    }
+
     if (c->npfx > 0 && stem_rules_confix_bad(c->pfx[0], c->sfx))
         sc -= 100;
     /* bare -kan/-i is an imperative; -an nouns are far more common:
      * "gerakan" is "gerak" + -an, not "gera" + -kan */
     if (c->npfx == 0 && (c->sfx == STEM_SFX_KAN || c->sfx == STEM_SFX_I))
-        sc -= 15;
+        sc -= STEM_RULES_IMPER;
     return sc;
 }
 
@@ -298,7 +366,7 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint32_t bits)
  * Colloquial vowel shift in the last syllable: "temen" -> "teman",
  * "nyimpen" -> "simpan", "tuker" -> "tukar".  Rewrites s in place.
  */
-static uint32_t
+static uint64_t
 stem_rules_try_shift(char *s, size_t n)
 {
     size_t i = n;
@@ -311,10 +379,29 @@ stem_rules_try_shift(char *s, size_t n)
     return dict_get(s, n);
 }
 
+/* Roots an analysis may end in at all. */
+static int
+stem_rules_root_ok(const struct stem_rules_ctx *c, size_t n, uint64_t bits)
+{
+    if (n < STEM_RULES_MIN_ROOT)
+        return 0;
+    /* three-letter entries without affix flags are mostly names and
+     * abbreviations: "peter" is not pe- + "ter", "milan" not "mil" + -an */
+    if (n == STEM_RULES_MIN_ROOT && !(bits & (DICT_AFFIXED | DICT_EXTRA)))
+        return 0;
+    /* colloquial nasal only on roots that take meN-: "nyuruh" -> "suruh",
+     * but "mike" is no "pike" */
+    if (c->npfx > 0 && c->pfx[0] == STEM_PFX_NGE &&
+        !(bits & (DICT_LIC(DICT_FAM_ME, 0) | DICT_LIC(DICT_FAM_ME, 1) |
+                  DICT_LIC(DICT_FAM_ME, 2) | DICT_LIC(DICT_FAM_ME, 3))))
+        return 0;
+    return 1;
+}
+
 static void
 stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
 {
-    uint32_t bits = dict_get(s, n);
+    uint64_t bits = dict_get(s, n);
     char tmp[STEM_RULES_MAX];
     int sc;
 
@@ -323,7 +410,7 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
         bits = stem_rules_try_shift(tmp, n);
         s = tmp;
     }
-    if (bits == 0)
+    if (bits == 0 || !stem_rules_root_ok(c, n, bits))
         return;
     sc = stem_rules_score(c, n, bits);
     if (c->found && sc <= c->best_score)
