@@ -334,6 +334,22 @@ dict_get(const char *w, size_t n)
     return dict_slot_for(w, n, dict_hash(w, n))->bits;
 }
 
+void
+dict_foreach(dict_each_fn *fn, void *ctx)
+{
+    for (size_t i = 0; dict_g.slots != NULL && i <= dict_g.mask; i++) {
+        const struct dict_slot *sl = &dict_g.slots[i];
+        if (sl->bits != 0)
+            fn(ctx, i, dict_g.pool + sl->off, sl->len, sl->bits);
+    }
+}
+
+void
+dict_mark(size_t slot, uint64_t bits)
+{
+    dict_g.slots[slot].bits |= bits;
+}
+
 size_t
 dict_size(void)
 {

@@ -56,6 +56,19 @@ int dict_open(char *err, size_t errlen);
  */
 uint64_t dict_get(const char *w, size_t n);
 
+typedef void dict_each_fn(void *ctx, size_t slot, const char *w, size_t n,
+                          uint64_t bits);
+
+/*
+ * Calls fn for every root; slot identifies it to dict_mark().  For the
+ * one-time post-processing in stem_rules_derive(), which runs under its own
+ * pthread_once before any stemmer exists; not thread-safe with dict_mark().
+ */
+void dict_foreach(dict_each_fn *fn, void *ctx);
+
+/* ORs bits into the root at slot (see dict_foreach()). */
+void dict_mark(size_t slot, uint64_t bits);
+
 /* Number of roots loaded (0 before dict_open()). */
 size_t dict_size(void);
 

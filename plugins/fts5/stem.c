@@ -4,6 +4,7 @@
  * bounded per-stemmer cache, so a repeated word costs one hash and one
  * memcmp.  The affix analysis itself lives in stem_rules.c.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,11 @@ stemmer_new(char *err, size_t errlen)
 {
     struct stemmer *s;
 
+    static pthread_once_t derive_once = PTHREAD_ONCE_INIT;
+
     if (dict_open(err, errlen) < 0)
         return NULL;
+    pthread_once(&derive_once, stem_rules_derive);
     s = calloc(1, sizeof(*s));
     if (s != NULL)
         s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));

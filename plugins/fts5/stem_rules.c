@@ -6,6 +6,7 @@
  * roots, frequent roots and plausible affix combinations win.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dict.h"
@@ -29,6 +30,9 @@
 #endif
 #ifndef STEM_RULES_IMPER
 #define STEM_RULES_IMPER 15 /* malus: bare -kan/-i (imperative) */
+#endif
+#ifndef STEM_RULES_DERIVED_MALUS
+#define STEM_RULES_DERIVED_MALUS 30 /* malus: root is a derived entry */
 #endif
 #define STEM_RULES_MIN_ROOT 3 /* bytes; shorter roots are hunspell noise */
 #define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
@@ -64,6 +68,9 @@ struct stem_rules_ctx {
     int sfx;                       /* enum stem_rules_sfx */
     int ninfl;                     /* particles and possessives stripped */
     int found;                     /* best[] holds a root */
+    int best_licensed;             /* hunspell's flags derive it exactly */
+    int best_npfx;                 /* prefixes of the best analysis */
+    int best_sfx;                  /* and its derivational suffix */
     int best_score;
     size_t best_len;
     char best[STEM_RULES_MAX];
@@ -341,6 +348,10 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
     if (c->npfx > 1)
         sc -= STEM_RULES_STACK * (c->npfx - 1);
     sc -= c->recoded;
+    /* an entry hunspell itself derives ("biarkan") is a poor stopping
+     * point: "dibiarkan" -> "biar" */
+    if (bits & DICT_DERIVED)
+        sc -= STEM_RULES_DERIVED_MALUS;
     /* hunspell-id's flags license one prefix (or a circumfix) per root;
      * stacked prefixes ("me-" + "per-") are not checked */
     if ((bits & DICT_AFFIXED) && c->npfx <= 1 &&
@@ -387,7 +398,8 @@ stem_rules_root_ok(const struct stem_rules_ctx *c, size_t n, uint64_t bits)
         return 0;
     /* three-letter entries without affix flags are mostly names and
      * abbreviations: "peter" is not pe- + "ter", "milan" not "mil" + -an */
-    if (n == STEM_RULES_MIN_ROOT && !(bits & (DICT_AFFIXED | DICT_EXTRA)))
+    if (n == STEM_RULES_MIN_ROOT && !(bits & (DICT_AFFIXED | DICT_EXTRA)) &&
+        (c->npfx > 0 || c->sfx != STEM_SFX_NONE))
         return 0;
     /* colloquial nasal only on roots that take meN-: "nyuruh" -> "suruh",
      * but "mike" is no "pike" */
@@ -416,7 +428,12 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
     if (c->found && sc <= c->best_score)
         return;
     c->found = 1;
+    c->best_licensed = c->npfx <= 1 && (bits & DICT_AFFIXED) &&
+                       (bits & DICT_LIC(stem_rules_family(c),
+                                        stem_rules_dict_sfx(c)));
     c->best_score = sc;
+    c->best_npfx = c->npfx;
+    c->best_sfx = c->sfx;
     c->best_len = n;
     memcpy(c->best, s, n);
 }
@@ -493,27 +510,76 @@ stem_rules_suffixes(struct stem_rules_ctx *c, const char *w, size_t n)
     }
 }
 
+/* Best analysis of w[0..n) other than w itself; 0 if there is none. */
+static int
+stem_rules_analyse(struct stem_rules_ctx *c, const char *w, size_t n)
+{
+    memset(c, 0, sizeof(*c));
+    stem_rules_suffixes(c, w, n);
+    if (!c->found) {
+        c->informal = 1;
+        stem_rules_suffixes(c, w, n);
+    }
+    return c->found;
+}
+
 size_t
 stem_rules_word(const char *w, size_t n, char *out)
 {
     struct stem_rules_ctx c;
+    uint64_t bits;
 
     if (n > STEM_RULES_MAX)
         n = STEM_RULES_MAX;
-    if (dict_get(w, n) != 0) {
-        memcpy(out, w, n);
-        return n;
-    }
-    memset(&c, 0, sizeof(c));
-    stem_rules_suffixes(&c, w, n);
-    if (!c.found) {
-        c.informal = 1;
-        stem_rules_suffixes(&c, w, n);
-    }
-    if (!c.found) {
+    bits = dict_get(w, n);
+    if ((bits != 0 && !(bits & DICT_DERIVED)) || !stem_rules_analyse(&c, w, n)) {
         memcpy(out, w, n);
         return n;
     }
     memcpy(out, c.best, c.best_len);
     return c.best_len;
+}
+
+struct stem_rules_derived {
+    size_t *slots; /* entries found to be affixed forms */
+    size_t n, cap;
+};
+
+static void
+stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
+                     uint64_t bits)
+{
+    struct stem_rules_derived *d = ctx;
+    struct stem_rules_ctx c;
+
+    if ((bits & DICT_EXTRA) || n > STEM_RULES_MAX ||
+        !stem_rules_analyse(&c, w, n) || !c.best_licensed || c.informal)
+        return;
+#ifndef STEM_RULES_DERIVE_MODE
+#define STEM_RULES_DERIVE_MODE 1
+#endif
+    if (STEM_RULES_DERIVE_MODE >= 1 && (c.best_npfx > 0 || c.best_sfx == STEM_SFX_NONE))
+        return;
+    if (STEM_RULES_DERIVE_MODE >= 2 && DICT_FREQ(bits) >= DICT_FREQ(dict_get(c.best, c.best_len)))
+        return;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 1024;
+        size_t *p = realloc(d->slots, cap * sizeof(*p));
+        if (p == NULL)
+            return;
+        d->slots = p;
+        d->cap = cap;
+    }
+    d->slots[d->n++] = slot;
+}
+
+void
+stem_rules_derive(void)
+{
+    struct stem_rules_derived d = {0};
+
+    dict_foreach(stem_rules_derive_cb, &d);
+    for (size_t i = 0; i < d.n; i++)
+        dict_mark(d.slots[i], DICT_DERIVED);
+    free(d.slots);
 }
