@@ -1,0 +1,917 @@
+/*
+ * qparse.c - the query language, by recursive descent straight over the
+ * client's bytes.  Every word becomes a double-quoted FTS5 string holding
+ * only the bytes the tokenizer took for words (and the joiners between
+ * glued words), so no client byte can act as FTS5 syntax; source: and
+ * date: become filter values that query.c binds as SQL parameters.
+ *
+ *   query   := or
+ *   or      := and ("OR" and)*
+ *   and     := unary (["AND"] unary)*          implicit AND
+ *   unary   := ("-" | "+" | "NOT") near | near  NOT binds one operand
+ *   near    := primary (("NEAR" | "NEAR/n") primary)*
+ *   primary := "(" or ")" | "NEAR(" item+ ["," n] ")" | field ":" primary
+ *            | filter ":" value | phrase ["*"] | word ["*"]
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qparse.h"
+#include "tokenizer.h"
+
+/* What an expression is, for parentheses and for NEAR's operands. */
+#define QPARSE_NONE 0 /* nothing: a filter, or no words */
+#define QPARSE_TERM 1 /* one quoted string, maybe with '*' */
+#define QPARSE_ATOM 2 /* NEAR(...) or field : x: needs no parentheses */
+#define QPARSE_AND  3
+#define QPARSE_OR   4
+#define QPARSE_NOT  5
+
+/* Lexical items. */
+#define QPARSE_END    0
+#define QPARSE_LPAREN 1
+#define QPARSE_RPAREN 2
+#define QPARSE_QUOTE  3
+#define QPARSE_CHUNK  4 /* a run of bytes up to space, ( ) or a quote */
+
+struct qparse_expr {
+    char *s;     /* FTS5 text, malloc'd; NULL when kind is QPARSE_NONE */
+    size_t len;  /* bytes in s */
+    int kind;    /* QPARSE_NONE .. QPARSE_NOT */
+};
+
+struct qparse_lex {
+    int type;     /* QPARSE_END .. QPARSE_CHUNK */
+    size_t start; /* offset of the item */
+    size_t end;   /* offset after it (a quote: after the opening mark) */
+};
+
+struct qparse {
+    const char *text;          /* the client's query, borrowed */
+    size_t len;                /* bytes in text */
+    size_t pos;                /* next byte to read */
+    struct tokenizer *tok;     /* the caller's */
+    struct qparse_result *out; /* filters and the word count go here */
+    int depth;                 /* open (, field: and NEAR( */
+    int negated;               /* parsing the operand of - or NOT */
+    const char *field;         /* column the operand is under, or NULL */
+    char *err;
+    size_t errlen;
+    int failed;
+    size_t span[QPARSE_MAX_TERMS + 1][2]; /* token spans of one run */
+    int nspan;                            /* spans in span[] */
+    size_t base;                          /* offset of the run's bytes */
+};
+
+static int qparse_or(struct qparse *q, struct qparse_expr *e);
+static int qparse_primary(struct qparse *q, struct qparse_expr *e);
+
+/* Sets the error once; returns -1. */
+static int
+qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
+{
+    char what[160];
+    va_list ap;
+
+    if (q->failed) return -1;
+    q->failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(q->err, q->errlen, "query error at %zu: %s", at, what);
+    return -1;
+}
+
+static int
+qparse_nomem(struct qparse *q)
+{
+    if (!q->failed) snprintf(q->err, q->errlen, "out of memory");
+    q->failed = 1;
+    return -1;
+}
+
+static void
+qparse_expr_free(struct qparse_expr *e)
+{
+    free(e->s);
+    e->s = NULL;
+    e->len = 0;
+    e->kind = QPARSE_NONE;
+}
+
+/* Appends p[0..n) to e->s; -1 when out of memory (e is then freed). */
+static int
+qparse_cat(struct qparse *q, struct qparse_expr *e, const char *p, size_t n)
+{
+    char *s = realloc(e->s, e->len + n + 1);
+
+    if (s == NULL) {
+        qparse_expr_free(e);
+        return qparse_nomem(q);
+    }
+    memcpy(s + e->len, p, n);
+    e->s = s;
+    e->len += n;
+    s[e->len] = '\0';
+    return 0;
+}
+
+static int
+qparse_cats(struct qparse *q, struct qparse_expr *e, const char *s)
+{
+    return qparse_cat(q, e, s, strlen(s));
+}
+
+/* Appends child to e, in parentheses unless it cannot be misread. */
+static int
+qparse_cat_child(struct qparse *q, struct qparse_expr *e,
+                 const struct qparse_expr *child, int parent)
+{
+    int bare = child->kind == QPARSE_TERM || child->kind == QPARSE_ATOM ||
+               (child->kind == parent && parent != QPARSE_NOT);
+
+    if (!bare && qparse_cats(q, e, "(") != 0) return -1;
+    if (qparse_cat(q, e, child->s, child->len) != 0) return -1;
+    return bare ? 0 : qparse_cats(q, e, ")");
+}
+
+/* *a becomes "a op b" of the given kind; b is consumed either way. */
+static int
+qparse_join(struct qparse *q, struct qparse_expr *a, const char *op,
+            struct qparse_expr *b, int kind)
+{
+    struct qparse_expr e = {NULL, 0, kind};
+    int rc;
+
+    rc = qparse_cat_child(q, &e, a, kind);
+    if (rc == 0) rc = qparse_cats(q, &e, op);
+    if (rc == 0) rc = qparse_cat_child(q, &e, b, kind);
+    qparse_expr_free(a);
+    qparse_expr_free(b);
+    if (rc != 0) return -1;
+    *a = e;
+    return 0;
+}
+
+/* Bytes of the quotation mark at p: '"', U+201C or U+201D; else 0. */
+static size_t
+qparse_quote_len(const char *p, size_t n)
+{
+    if (n >= 1 && p[0] == '"') return 1;
+    if (n >= 3 && (unsigned char)p[0] == 0xe2 &&
+        (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d))
+        return 3;
+    return 0;
+}
+
+/* Bytes of the white space at p: ASCII controls, space, U+00A0; else 0. */
+static size_t
+qparse_space_len(const char *p, size_t n)
+{
+    if (n >= 1 && (unsigned char)p[0] <= ' ') return 1;
+    if (n >= 2 && (unsigned char)p[0] == 0xc2 && (unsigned char)p[1] == 0xa0)
+        return 2;
+    return 0;
+}
+
+/* Skips white space, then classifies what starts at q->pos. */
+static void
+qparse_peek(struct qparse *q, struct qparse_lex *lx)
+{
+    size_t n, i;
+
+    while ((n = qparse_space_len(q->text + q->pos, q->len - q->pos)) > 0)
+        q->pos += n;
+    lx->start = q->pos;
+    lx->end = q->pos + 1;
+    if (q->pos >= q->len) {
+        lx->type = QPARSE_END;
+        lx->end = q->pos;
+    } else if (q->text[q->pos] == '(')
+        lx->type = QPARSE_LPAREN;
+    else if (q->text[q->pos] == ')')
+        lx->type = QPARSE_RPAREN;
+    else if ((n = qparse_quote_len(q->text + q->pos, q->len - q->pos)) > 0) {
+        lx->type = QPARSE_QUOTE;
+        lx->end = q->pos + n;
+    } else {
+        lx->type = QPARSE_CHUNK;
+        for (i = q->pos; i < q->len; i++) {
+            if (q->text[i] == '(' || q->text[i] == ')' ||
+                qparse_space_len(q->text + i, q->len - i) > 0 ||
+                qparse_quote_len(q->text + i, q->len - i) > 0)
+                break;
+        }
+        lx->end = i;
+    }
+}
+
+/* Nonzero if lx is the chunk word, exactly. */
+static int
+qparse_is(const struct qparse *q, const struct qparse_lex *lx,
+          const char *word)
+{
+    size_t n = strlen(word);
+
+    return lx->type == QPARSE_CHUNK && lx->end - lx->start == n &&
+           memcmp(q->text + lx->start, word, n) == 0;
+}
+
+/* Reads digits p[0..n) as a NEAR distance into *out; -1 if not one. */
+static int
+qparse_distance(const char *p, size_t n, int *out)
+{
+    size_t i;
+    int v = 0;
+
+    if (n == 0 || n > 4) return -1;
+    for (i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (v > QPARSE_MAX_NEAR) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Binary NEAR: "NEAR" or "NEAR/n" not glued to '('.  Sets *dist. */
+static int
+qparse_is_near_op(const struct qparse *q, const struct qparse_lex *lx,
+                  int *dist)
+{
+    const char *p = q->text + lx->start;
+    size_t n = lx->end - lx->start;
+
+    if (lx->type != QPARSE_CHUNK || n < 4 || memcmp(p, "NEAR", 4) != 0)
+        return 0;
+    if (n == 4) {
+        *dist = QPARSE_NEAR;
+        return lx->end >= q->len || q->text[lx->end] != '(';
+    }
+    return p[4] == '/' && qparse_distance(p + 5, n - 5, dist) == 0;
+}
+
+/*
+ * Nonzero if the bytes between two tokens only join them: "-", "/", ".",
+ * ":", ",", "'" and the Unicode hyphens and apostrophe.  "10/8/2024",
+ * "1.500", "ke-72" and "Jum'at" then stay phrases.
+ */
+static int
+qparse_joined(const unsigned char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] != '\0' && strchr("-/.:,'", p[i]) != NULL) continue;
+        /* U+2010 hyphen, U+2011 non-breaking hyphen, U+2019 apostrophe */
+        if (i + 2 < n && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+            (p[i + 2] == 0x90 || p[i + 2] == 0x91 || p[i + 2] == 0x99)) {
+            i += 2;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static int
+qparse_span_cb(void *ctx, const char *token, size_t token_len,
+               const char *stem, size_t stem_len, size_t start, size_t end)
+{
+    struct qparse *q = ctx;
+
+    (void)token;
+    (void)token_len;
+    (void)stem;
+    (void)stem_len;
+    if (++q->out->terms > QPARSE_MAX_TERMS) {
+        qparse_fail(q, q->base + start, "more than %d words",
+                    QPARSE_MAX_TERMS);
+        return 1; /* not TOKENIZER_NOMEM */
+    }
+    q->span[q->nspan][0] = q->base + start;
+    q->span[q->nspan][1] = q->base + end;
+    q->nspan++;
+    return 0;
+}
+
+/* Splits text[start..end) into token spans (q->span). */
+static int
+qparse_spans(struct qparse *q, size_t start, size_t end)
+{
+    int rc;
+
+    q->nspan = 0;
+    q->base = start;
+    rc = tokenizer_run(q->tok, q->text + start, end - start, qparse_span_cb,
+                       q);
+    if (rc == TOKENIZER_NOMEM) return qparse_nomem(q);
+    return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Appends spans [a, b) as one FTS5 string: the words' own bytes, joiners
+ * kept, any other gap as one space (so a phrase never carries a quote, a
+ * NUL or a control byte), '"' doubled all the same.
+ */
+static int
+qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
+                  int prefix)
+{
+    const char *p, *quote;
+    size_t s, n;
+    int i;
+
+    if (qparse_cats(q, e, "\"") != 0) return -1;
+    for (i = a; i < b; i++) {
+        if (i > a) {
+            s = q->span[i - 1][1];
+            n = q->span[i][0] - s;
+            if (!qparse_joined((const unsigned char *)q->text + s, n)) {
+                s = 0;
+                n = 1;
+            }
+            if (qparse_cat(q, e, s > 0 ? q->text + s : " ", n) != 0)
+                return -1;
+        }
+        p = q->text + q->span[i][0];
+        n = q->span[i][1] - q->span[i][0];
+        while ((quote = memchr(p, '"', n)) != NULL) {
+            if (qparse_cat(q, e, p, (size_t)(quote - p) + 1) != 0 ||
+                qparse_cats(q, e, "\"") != 0)
+                return -1;
+            n -= (size_t)(quote - p) + 1;
+            p = quote + 1;
+        }
+        if (qparse_cat(q, e, p, n) != 0) return -1;
+    }
+    return qparse_cats(q, e, prefix ? "\"*" : "\"");
+}
+
+/*
+ * The words of text[start..end): each run of glued words one FTS5 string,
+ * the strings joined by sep; '*' at the end makes the last one a prefix.
+ * *ngroups receives the number of strings (0: no words).
+ */
+static int
+qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
+             struct qparse_expr *e, int *ngroups)
+{
+    int prefix = 0, i, first = 0;
+
+    *ngroups = 0;
+    while (end > start && q->text[end - 1] == '*') {
+        end--;
+        prefix = 1;
+    }
+    if (qparse_spans(q, start, end) != 0) return -1;
+    for (i = 1; i <= q->nspan; i++) {
+        if (i < q->nspan &&
+            qparse_joined((const unsigned char *)q->text + q->span[i - 1][1],
+                          q->span[i][0] - q->span[i - 1][1]))
+            continue;
+        if (*ngroups > 0 && qparse_cats(q, e, sep) != 0) return -1;
+        if (qparse_cat_string(q, e, first, i, prefix && i == q->nspan) != 0)
+            return -1;
+        ++*ngroups;
+        first = i;
+    }
+    return 0;
+}
+
+/* A quoted phrase at lx; one FTS5 string of its words, '*' glued after
+ * the closing mark making the last word a prefix. */
+static int
+qparse_phrase(struct qparse *q, const struct qparse_lex *lx,
+              struct qparse_expr *e)
+{
+    size_t i, n = 0;
+    int prefix;
+
+    for (i = lx->end; i < q->len; i++) {
+        if ((n = qparse_quote_len(q->text + i, q->len - i)) > 0) break;
+    }
+    if (i >= q->len) return qparse_fail(q, lx->start, "unbalanced quote");
+    q->pos = i + n;
+    prefix = q->pos < q->len && q->text[q->pos] == '*';
+    while (q->pos < q->len && q->text[q->pos] == '*')
+        q->pos++;
+    if (qparse_spans(q, lx->end, i) != 0) return -1;
+    if (q->nspan == 0) return qparse_fail(q, lx->start, "empty phrase");
+    e->kind = QPARSE_TERM;
+    return qparse_cat_string(q, e, 0, q->nspan, prefix);
+}
+
+/* ", n)" at q->pos: the NEAR distance and the closing parenthesis. */
+static int
+qparse_near_tail(struct qparse *q, int *dist)
+{
+    size_t at = q->pos, ds, de;
+
+    for (ds = at + 1; ds < q->len && q->text[ds] == ' '; ds++)
+        ;
+    for (de = ds; de < q->len && q->text[de] >= '0' && q->text[de] <= '9';
+         de++)
+        ;
+    for (q->pos = de; q->pos < q->len && q->text[q->pos] == ' '; q->pos++)
+        ;
+    if (qparse_distance(q->text + ds, de - ds, dist) != 0 ||
+        q->pos >= q->len || q->text[q->pos] != ')')
+        return qparse_fail(q, at, "NEAR( ends with , distance 0..%d)",
+                           QPARSE_MAX_NEAR);
+    return 0;
+}
+
+/* NEAR(a "b c" d*, n): words and phrases only, at least two. */
+static int
+qparse_near_group(struct qparse *q, size_t at, struct qparse_expr *e)
+{
+    struct qparse_expr w = {NULL, 0, QPARSE_NONE};
+    struct qparse_lex lx;
+    char tail[32];
+    int dist = QPARSE_NEAR, items = 0, n, rc;
+    size_t end;
+
+    q->pos = at + 5; /* after "NEAR(" */
+    if (qparse_cats(q, e, "NEAR(") != 0) return -1;
+    for (;;) {
+        qparse_peek(q, &lx);
+        if (lx.type == QPARSE_END)
+            return qparse_fail(q, at, "unbalanced parenthesis");
+        if (lx.type == QPARSE_RPAREN) break;
+        if (lx.type == QPARSE_LPAREN)
+            return qparse_fail(q, lx.start, "NEAR( takes words and phrases");
+        if (q->text[lx.start] == ',') {
+            if (qparse_near_tail(q, &dist) != 0) return -1;
+            break;
+        }
+        if (lx.type == QPARSE_QUOTE) {
+            rc = qparse_phrase(q, &lx, &w);
+            n = 1;
+        } else {
+            for (end = lx.start; end < lx.end && q->text[end] != ','; end++)
+                ;
+            q->pos = end;
+            rc = qparse_words(q, lx.start, end, " ", &w, &n);
+        }
+        if (rc == 0 && n > 0 && items > 0) rc = qparse_cats(q, e, " ");
+        if (rc == 0 && n > 0) rc = qparse_cat(q, e, w.s, w.len);
+        qparse_expr_free(&w);
+        if (rc != 0) return -1;
+        items += n;
+    }
+    q->pos++; /* the ')' */
+    if (items < 2)
+        return qparse_fail(q, at, "NEAR needs two words or phrases");
+    snprintf(tail, sizeof tail, ", %d)", dist);
+    e->kind = QPARSE_ATOM;
+    return qparse_cats(q, e, tail);
+}
+
+/* "(" or ")" at lx: a group of its own. */
+static int
+qparse_group(struct qparse *q, const struct qparse_lex *lx,
+             struct qparse_expr *e)
+{
+    struct qparse_lex close;
+
+    q->pos = lx->end;
+    if (qparse_or(q, e) != 0) return -1;
+    qparse_peek(q, &close);
+    if (close.type != QPARSE_RPAREN) {
+        qparse_expr_free(e);
+        return qparse_fail(q, lx->start, "unbalanced parenthesis");
+    }
+    q->pos = close.end;
+    if (e->kind == QPARSE_NONE)
+        return qparse_fail(q, lx->start, "empty parentheses");
+    return 0;
+}
+
+/* title:x or body:x, colon at q->text[colon]. */
+static int
+qparse_field(struct qparse *q, const char *name, size_t at, size_t colon,
+             struct qparse_expr *e)
+{
+    struct qparse_expr inner = {NULL, 0, QPARSE_NONE};
+    const char *saved = q->field;
+    int rc;
+
+    q->pos = colon + 1;
+    if (q->pos >= q->len || q->text[q->pos] == ')' ||
+        qparse_space_len(q->text + q->pos, q->len - q->pos) > 0)
+        return qparse_fail(q, at, "%s: needs a term right after the colon",
+                           name);
+    if (saved != NULL && strcmp(saved, name) != 0)
+        return qparse_fail(q, at, "%s: inside %s:", name, saved);
+    q->field = name;
+    rc = qparse_primary(q, &inner);
+    q->field = saved;
+    if (rc != 0) {
+        qparse_expr_free(&inner);
+        return -1;
+    }
+    if (inner.kind == QPARSE_NONE)
+        return qparse_fail(q, at, "%s: needs a term right after the colon",
+                           name);
+    e->kind = QPARSE_ATOM;
+    rc = qparse_cats(q, e, name);
+    if (rc == 0) rc = qparse_cats(q, e, " : ");
+    if (rc == 0) rc = qparse_cat_child(q, e, &inner, QPARSE_ATOM);
+    qparse_expr_free(&inner);
+    return rc;
+}
+
+/* Copies at most 24 bytes of p[0..n) into out for a message, '?' for
+ * anything but printable ASCII. */
+static void
+qparse_sanitize(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; i < n && i < 24 && i + 1 < cap; i++)
+        out[i] = p[i] > ' ' && p[i] < 0x7f ? p[i] : '?';
+    out[i] = '\0';
+}
+
+int
+qparse_date_valid(const char *p, size_t len)
+{
+    static const int days[12] = {31, 29, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+    int y = 0, m, d, i;
+
+    if (len != 10 || p[4] != '-' || p[7] != '-') return 0;
+    for (i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9')) return 0;
+    }
+    for (i = 0; i < 4; i++)
+        y = y * 10 + (p[i] - '0');
+    m = (p[5] - '0') * 10 + (p[6] - '0');
+    d = (p[8] - '0') * 10 + (p[9] - '0');
+    if (y == 0 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return 0;
+    /* 29 February only in leap years */
+    return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400)));
+}
+
+/* date:A..B, A.., ..B or A: narrows out->from and out->to. */
+static int
+qparse_date(struct qparse *q, size_t at, const char *v, size_t n)
+{
+    char shown[32];
+    const char *dots = NULL;
+    size_t i, an, bn;
+    char *from = q->out->from, *to = q->out->to;
+
+    for (i = 0; i + 1 < n && dots == NULL; i++) {
+        if (v[i] == '.' && v[i + 1] == '.') dots = v + i;
+    }
+    an = dots != NULL ? (size_t)(dots - v) : n;
+    bn = dots != NULL ? n - an - 2 : n;
+    if (an == 0 && bn == 0)
+        return qparse_fail(q, at, "date: needs YYYY-MM-DD, A..B, A.. or ..B");
+    if ((an > 0 && !qparse_date_valid(v, an)) ||
+        (bn > 0 && !qparse_date_valid(v + n - bn, bn))) {
+        qparse_sanitize(v, n, shown, sizeof shown);
+        return qparse_fail(q, at, "invalid date '%s' (expected YYYY-MM-DD)",
+                           shown);
+    }
+    if (an > 0 && (from[0] == '\0' || memcmp(v, from, 10) > 0))
+        memcpy(from, v, 10);
+    if (bn > 0 && (to[0] == '\0' || memcmp(v + n - bn, to, 10) < 0))
+        memcpy(to, v + n - bn, 10);
+    if (from[0] != '\0' && to[0] != '\0' && memcmp(from, to, 10) > 0)
+        return qparse_fail(q, at, "date range ends before it starts");
+    return 0;
+}
+
+/* source:x or date:..., value starting at q->text[colon + 1]. */
+static int
+qparse_filter(struct qparse *q, int source, size_t at, size_t colon,
+              size_t end)
+{
+    struct carid_str *list;
+    struct qparse_lex lx;
+    size_t v = colon + 1, i, n;
+    int *count;
+
+    if (q->depth > 0)
+        return qparse_fail(q, at, "source: and date: go outside parentheses");
+    q->pos = end;
+    if (v == end && v < q->len && qparse_quote_len(q->text + v, q->len - v)) {
+        qparse_peek(q, &lx);
+        for (i = lx.end; i < q->len; i++) {
+            if ((n = qparse_quote_len(q->text + i, q->len - i)) > 0) break;
+        }
+        if (i >= q->len) return qparse_fail(q, lx.start, "unbalanced quote");
+        v = lx.end;
+        end = i;
+        q->pos = i + n;
+    }
+    if (!source) {
+        if (q->negated) return qparse_fail(q, at, "date: cannot be excluded");
+        return qparse_date(q, at, q->text + v, end - v);
+    }
+    if (v == end) return qparse_fail(q, at, "source: needs a name");
+    list = q->negated ? q->out->exclude : q->out->source;
+    count = q->negated ? &q->out->nexclude : &q->out->nsource;
+    if (*count >= QPARSE_MAX_SOURCES)
+        return qparse_fail(q, at, "more than %d source: filters",
+                           QPARSE_MAX_SOURCES);
+    list[*count].p = q->text + v;
+    list[(*count)++].len = end - v;
+    return 0;
+}
+
+/* A chunk: an operator out of place, a field, a filter or words. */
+static int
+qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
+             struct qparse_expr *e)
+{
+    static const char *const fields[] = {"title", "body", "source", "date"};
+    const char *p = q->text + lx->start;
+    size_t n = lx->end - lx->start, k, f;
+    int dist, groups;
+
+    if (qparse_is(q, lx, "AND") || qparse_is(q, lx, "OR") ||
+        qparse_is_near_op(q, lx, &dist))
+        return qparse_fail(q, lx->start, "%.*s needs a term on each side",
+                           (int)(n < 8 ? n : 8), p);
+    if (qparse_is(q, lx, "NOT"))
+        return qparse_fail(q, lx->start, "NOT needs a term after it");
+    if (n == 4 && memcmp(p, "NEAR", 4) == 0) {
+        if (++q->depth > QPARSE_MAX_DEPTH)
+            return qparse_fail(q, lx->start, "nesting deeper than %d",
+                               QPARSE_MAX_DEPTH);
+        if (qparse_near_group(q, lx->start, e) != 0) return -1;
+        q->depth--;
+        return 0;
+    }
+    for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        k = strlen(fields[f]);
+        if (n <= k || p[k] != ':' || memcmp(p, fields[f], k) != 0) continue;
+        if (f >= 2)
+            return qparse_filter(q, f == 2, lx->start, lx->start + k,
+                                 lx->end);
+        if (++q->depth > QPARSE_MAX_DEPTH)
+            return qparse_fail(q, lx->start, "nesting deeper than %d",
+                               QPARSE_MAX_DEPTH);
+        if (qparse_field(q, fields[f], lx->start, lx->start + k, e) != 0)
+            return -1;
+        q->depth--;
+        return 0;
+    }
+    q->pos = lx->end;
+    if (qparse_words(q, lx->start, lx->end, " AND ", e, &groups) != 0)
+        return -1;
+    e->kind = groups == 0 ? QPARSE_NONE
+              : groups == 1 ? QPARSE_TERM
+                            : QPARSE_AND;
+    return 0;
+}
+
+static int
+qparse_primary(struct qparse *q, struct qparse_expr *e)
+{
+    struct qparse_lex lx;
+    int rc;
+
+    qparse_peek(q, &lx);
+    switch (lx.type) {
+    case QPARSE_LPAREN:
+        if (++q->depth > QPARSE_MAX_DEPTH)
+            return qparse_fail(q, lx.start, "nesting deeper than %d",
+                               QPARSE_MAX_DEPTH);
+        rc = qparse_group(q, &lx, e);
+        q->depth--;
+        return rc;
+    case QPARSE_QUOTE:
+        return qparse_phrase(q, &lx, e);
+    case QPARSE_CHUNK:
+        return qparse_chunk(q, &lx, e);
+    }
+    return 0; /* end or ')': nothing, the caller says what was missing */
+}
+
+/* primary (NEAR primary)*: a NEAR chain of words and phrases. */
+static int
+qparse_near(struct qparse *q, struct qparse_expr *e)
+{
+    struct qparse_expr chain = {NULL, 0, QPARSE_NONE}, r = {NULL, 0, 0};
+    struct qparse_lex lx;
+    int dist, maxdist = -1;
+    char tail[32];
+
+    if (qparse_primary(q, e) != 0) return -1;
+    for (;;) {
+        qparse_peek(q, &lx);
+        if (!qparse_is_near_op(q, &lx, &dist)) break;
+        if (e->kind != QPARSE_TERM && chain.s == NULL) goto bad;
+        q->pos = lx.end;
+        if (qparse_primary(q, &r) != 0) goto fail;
+        if (r.kind != QPARSE_TERM) goto bad;
+        if (chain.s == NULL && (qparse_cats(q, &chain, "NEAR(") != 0 ||
+                                qparse_cat(q, &chain, e->s, e->len) != 0))
+            goto fail;
+        if (qparse_cats(q, &chain, " ") != 0 ||
+            qparse_cat(q, &chain, r.s, r.len) != 0)
+            goto fail;
+        qparse_expr_free(&r);
+        if (dist > maxdist) maxdist = dist;
+    }
+    if (chain.s == NULL) return 0;
+    snprintf(tail, sizeof tail, ", %d)", maxdist);
+    if (qparse_cats(q, &chain, tail) != 0) goto fail;
+    qparse_expr_free(e);
+    *e = chain;
+    e->kind = QPARSE_ATOM;
+    return 0;
+
+bad:
+    qparse_fail(q, lx.start, "NEAR joins words and phrases, one each side");
+fail:
+    qparse_expr_free(&chain);
+    qparse_expr_free(&r);
+    qparse_expr_free(e);
+    return -1;
+}
+
+/* [- + NOT] near; *neg says whether the operand is excluded. */
+static int
+qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
+{
+    struct qparse_lex lx, next;
+    char c;
+    int rc;
+
+    *neg = 0;
+    qparse_peek(q, &lx);
+    c = lx.type == QPARSE_CHUNK ? q->text[lx.start] : '\0';
+    if (qparse_is(q, &lx, "NOT")) {
+        q->pos = lx.end;
+        qparse_peek(q, &next);
+        if (next.type == QPARSE_END || next.type == QPARSE_RPAREN ||
+            qparse_is(q, &next, "AND") || qparse_is(q, &next, "OR") ||
+            qparse_is(q, &next, "NOT"))
+            return qparse_fail(q, lx.start, "NOT needs a term after it");
+        *neg = 1;
+    } else if (lx.type == QPARSE_CHUNK && (c == '-' || c == '+')) {
+        q->pos = lx.start + 1;
+        /* A lone "-" is punctuation: "Jakarta - Bandung". */
+        if (lx.end == lx.start + 1 &&
+            (lx.end >= q->len || (q->text[lx.end] != '(' &&
+                                  !qparse_quote_len(q->text + lx.end,
+                                                    q->len - lx.end))))
+            return 0;
+        *neg = c == '-';
+    }
+    q->negated = *neg;
+    rc = qparse_near(q, e);
+    q->negated = 0;
+    return rc;
+}
+
+/* unary (["AND"] unary)*: the included terms ANDed, then NOT each
+ * excluded one; a group that only excludes cannot run in FTS5. */
+static int
+qparse_and(struct qparse *q, struct qparse_expr *e)
+{
+    struct qparse_expr item = {NULL, 0, QPARSE_NONE};
+    struct qparse_expr nots = {NULL, 0, QPARSE_NONE};
+    struct qparse_lex lx;
+    size_t first_not = 0;
+    int neg, rc = 0;
+
+    for (;;) {
+        qparse_peek(q, &lx);
+        if (lx.type == QPARSE_END || lx.type == QPARSE_RPAREN ||
+            qparse_is(q, &lx, "OR"))
+            break;
+        if (qparse_is(q, &lx, "AND")) {
+            q->pos = lx.end;
+            if (e->s == NULL && nots.s == NULL) goto and_fail;
+            qparse_peek(q, &lx);
+            if (lx.type == QPARSE_END || lx.type == QPARSE_RPAREN ||
+                qparse_is(q, &lx, "OR") || qparse_is(q, &lx, "AND"))
+                goto and_fail;
+            continue;
+        }
+        item.s = NULL;
+        item.len = 0;
+        item.kind = QPARSE_NONE;
+        if (qparse_unary(q, &item, &neg) != 0) goto fail;
+        if (item.kind == QPARSE_NONE) continue;
+        if (neg) {
+            if (nots.s == NULL) first_not = lx.start;
+            rc = qparse_cats(q, &nots, " NOT ");
+            if (rc == 0) rc = qparse_cat_child(q, &nots, &item, QPARSE_NOT);
+            qparse_expr_free(&item);
+        } else if (e->s == NULL) {
+            *e = item;
+            item.s = NULL;
+        } else
+            rc = qparse_join(q, e, " AND ", &item, QPARSE_AND);
+        if (rc != 0) goto fail;
+    }
+    if (nots.s == NULL) return 0;
+    if (e->s == NULL) {
+        qparse_fail(q, first_not, "nothing to search for, only to exclude");
+        goto fail;
+    }
+    item = *e;
+    e->s = NULL;
+    e->len = 0;
+    e->kind = QPARSE_NOT;
+    rc = qparse_cat_child(q, e, &item, QPARSE_NOT);
+    qparse_expr_free(&item);
+    if (rc == 0) rc = qparse_cat(q, e, nots.s, nots.len);
+    qparse_expr_free(&nots);
+    return rc;
+
+and_fail:
+    qparse_fail(q, lx.start, "AND needs a term on each side");
+fail:
+    qparse_expr_free(&item);
+    qparse_expr_free(&nots);
+    qparse_expr_free(e);
+    return -1;
+}
+
+static int
+qparse_or(struct qparse *q, struct qparse_expr *e)
+{
+    struct qparse_expr r;
+    struct qparse_lex lx;
+
+    e->s = NULL;
+    e->len = 0;
+    e->kind = QPARSE_NONE;
+    if (qparse_and(q, e) != 0) return -1;
+    for (;;) {
+        qparse_peek(q, &lx);
+        if (!qparse_is(q, &lx, "OR")) return 0;
+        q->pos = lx.end;
+        r.s = NULL;
+        r.len = 0;
+        r.kind = QPARSE_NONE;
+        if (e->kind == QPARSE_NONE || qparse_and(q, &r) != 0 ||
+            r.kind == QPARSE_NONE) {
+            qparse_expr_free(e);
+            qparse_expr_free(&r);
+            return qparse_fail(q, lx.start, "OR needs a term on each side");
+        }
+        if (qparse_join(q, e, " OR ", &r, QPARSE_OR) != 0) return -1;
+    }
+}
+
+int
+qparse(struct tokenizer *t, const char *text, size_t len,
+       struct qparse_result *out, char *err, size_t errlen)
+{
+    struct qparse *q;
+    struct qparse_expr e = {NULL, 0, QPARSE_NONE};
+    struct qparse_lex lx;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    q->text = text != NULL ? text : "";
+    q->len = text != NULL ? len : 0;
+    q->tok = t;
+    q->out = out;
+    q->err = err;
+    q->errlen = errlen;
+    if (qparse_or(q, &e) == 0) {
+        qparse_peek(q, &lx);
+        if (lx.type != QPARSE_END)
+            qparse_fail(q, lx.start, "unbalanced parenthesis");
+        else if (e.kind == QPARSE_NONE)
+            qparse_fail(q, 0, "no words to search for");
+        else
+            rc = 0;
+    } else if (!q->failed)
+        qparse_fail(q, q->pos, "cannot parse");
+    if (rc == 0)
+        out->match = e.s;
+    else {
+        qparse_expr_free(&e);
+        memset(out, 0, sizeof *out);
+    }
+    free(q);
+    return rc;
+}
+
+void
+qparse_free(struct qparse_result *r)
+{
+    free(r->match);
+    r->match = NULL;
+}

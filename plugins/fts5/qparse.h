@@ -1,0 +1,51 @@
+/*
+ * qparse.h - the search language: the client's query text in, a safe FTS5
+ * MATCH expression plus SQL filter values out.  Pure C (the tokenizer, no
+ * SQLite), so the unit tests and the fuzzer run it alone.  The grammar is
+ * at the top of qparse.c and in protocol/PROTOCOL.md.
+ */
+#ifndef QPARSE_H
+#define QPARSE_H
+
+#include <stddef.h>
+
+#include "carid_plugin.h"
+
+#define QPARSE_MAX_TERMS   64   /* words in one query */
+#define QPARSE_MAX_DEPTH   32   /* nested (), field: and NEAR( */
+#define QPARSE_MAX_SOURCES 8    /* source: filters, and -source: ones */
+#define QPARSE_NEAR        10   /* default NEAR distance, in words */
+#define QPARSE_MAX_NEAR    1000 /* largest NEAR distance */
+
+struct tokenizer;
+
+/* A parsed query.  The strings in source[] and exclude[] are borrowed from
+ * the query text; match is owned (qparse_free()). */
+struct qparse_result {
+    char *match;     /* the FTS5 expression, NUL-terminated */
+    int terms;       /* words in it, 1..QPARSE_MAX_TERMS */
+    char from[11];   /* date: lower bound YYYY-MM-DD, "" when open */
+    char to[11];     /* date: upper bound, "" when open */
+    int nsource;     /* source:x filters: any of them */
+    int nexclude;    /* -source:x filters: none of them */
+    struct carid_str source[QPARSE_MAX_SOURCES];
+    struct carid_str exclude[QPARSE_MAX_SOURCES];
+};
+
+/*
+ * Parses text[0..len) (any bytes) into *out, using t only to split words
+ * the way the index does (its stems are not used: FTS5 stems the quoted
+ * strings itself).  Returns 0, or -1 with a message for the client in err,
+ * "query error at <byte offset>: <what>" or "out of memory"; *out then
+ * owns nothing.  Any thread; t is the caller's.
+ */
+int qparse(struct tokenizer *t, const char *text, size_t len,
+           struct qparse_result *out, char *err, size_t errlen);
+
+/* Frees what qparse() allocated in r; safe on a zeroed or freed result. */
+void qparse_free(struct qparse_result *r);
+
+/* Nonzero if p[0..len) is a real calendar date written YYYY-MM-DD. */
+int qparse_date_valid(const char *p, size_t len);
+
+#endif
