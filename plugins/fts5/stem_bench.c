@@ -211,31 +211,3 @@ stem_bench_run(const char *path)
     free(t.len);
     return 0;
 }
-
-struct stem_bench_text_ctx {
-    struct stemmer *s;
-};
-
-static void
-stem_bench_print(void *ctx, const char *w, size_t n)
-{
-    struct stem_bench_text_ctx *c = ctx;
-    char out[STEM_BENCH_WORD * 2];
-    size_t k = stemmer_stem(c->s, w, n, out, sizeof(out));
-
-    printf("%.*s\t%.*s\n", (int)n, w, (int)k, out);
-}
-
-int
-stem_bench_text(struct stemmer *s, FILE *in)
-{
-    struct stem_bench_text_ctx c = {s};
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-
-    while ((n = getline(&line, &cap, in)) > 0)
-        stem_bench_split(line, (size_t)n, stem_bench_print, &c);
-    free(line);
-    return ferror(in) ? 1 : 0;
-}

@@ -5,18 +5,11 @@
 #ifndef STEM_BENCH_H
 #define STEM_BENCH_H
 
-#include <stdio.h>
-
-struct stemmer;
-
 /*
  * Times carid (cached, uncached) and Snowball over the title and body words
  * of a JSON-lines file and prints words/s, medians and ratios to stdout.
  * Returns the process exit status.
  */
 int stem_bench_run(const char *path);
-
-/* Prints "word<TAB>stem" for every word of running text in; 0 or 1. */
-int stem_bench_text(struct stemmer *s, FILE *in);
 
 #endif
