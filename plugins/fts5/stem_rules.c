@@ -47,7 +47,9 @@ enum stem_rules_pfx {
     STEM_PFX_ME,
     STEM_PFX_PE,
     STEM_PFX_KU,
-    STEM_PFX_NGE /* colloquial nasal: "ngebantu", "nyuruh" */
+    STEM_PFX_NGE, /* colloquial nasal: "ngebantu", "nyuruh" */
+    STEM_PFX_BEL, /* ber- before "ajar" */
+    STEM_PFX_PEL  /* peN- before "ajar" */
 };
 
 enum stem_rules_sfx { STEM_SFX_NONE, STEM_SFX_KAN, STEM_SFX_AN, STEM_SFX_I };
@@ -65,6 +67,7 @@ struct stem_rules_ctx {
     int pfx[STEM_RULES_MAX_PFX];   /* stripped prefixes, outermost first */
     int npfx;
     int recoded;                   /* prefixes that restored an onset */
+    int allomorph;                 /* bel-/pel- used (best analysis) */
     int sfx;                       /* enum stem_rules_sfx */
     int ninfl;                     /* particles and possessives stripped */
     int found;                     /* best[] holds a root */
@@ -256,7 +259,7 @@ stem_rules_alts(const char *s, size_t n, int informal,
         stem_rules_colloquial(s, n, a, &na);
     /* be-/pe- + l before "ajar": "belajar" -> "ajar" (KBBI allomorph) */
     if (stem_rules_starts(s + 1, n - 1, "elajar") && (s[0] == 'b' || s[0] == 'p'))
-        stem_rules_alt_add(a, &na, s[0] == 'b' ? STEM_PFX_BER : STEM_PFX_PE,
+        stem_rules_alt_add(a, &na, s[0] == 'b' ? STEM_PFX_BEL : STEM_PFX_PEL,
                            3, "");
     return na;
 }
@@ -312,6 +315,7 @@ stem_rules_family(const struct stem_rules_ctx *c)
         [STEM_PFX_TER] = DICT_FAM_TER, [STEM_PFX_PER] = DICT_FAM_PER,
         [STEM_PFX_ME] = DICT_FAM_ME,   [STEM_PFX_PE] = DICT_FAM_PE,
         [STEM_PFX_KU] = DICT_FAM_KU,   [STEM_PFX_NGE] = DICT_FAM_ME,
+        [STEM_PFX_BEL] = DICT_FAM_BER, [STEM_PFX_PEL] = DICT_FAM_PE,
     };
     return c->npfx > 0 ? fam[c->pfx[0]] : DICT_FAM_NONE;
 }
@@ -433,6 +437,9 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
                                         stem_rules_dict_sfx(c)));
     c->best_score = sc;
     c->best_npfx = c->npfx;
+    c->allomorph = 0;
+    for (int i = 0; i < c->npfx; i++)
+        c->allomorph |= c->pfx[i] == STEM_PFX_BEL || c->pfx[i] == STEM_PFX_PEL;
     c->best_sfx = c->sfx;
     c->best_len = n;
     memcpy(c->best, s, n);
@@ -553,14 +560,13 @@ stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
     struct stem_rules_ctx c;
 
     if ((bits & DICT_EXTRA) || n > STEM_RULES_MAX ||
-        !stem_rules_analyse(&c, w, n) || !c.best_licensed || c.informal)
+        !stem_rules_analyse(&c, w, n) || c.informal ||
+        !(c.best_licensed || c.allomorph))
         return;
-#ifndef STEM_RULES_DERIVE_MODE
-#define STEM_RULES_DERIVE_MODE 1
-#endif
-    if (STEM_RULES_DERIVE_MODE >= 1 && (c.best_npfx > 0 || c.best_sfx == STEM_SFX_NONE))
-        return;
-    if (STEM_RULES_DERIVE_MODE >= 2 && DICT_FREQ(bits) >= DICT_FREQ(dict_get(c.best, c.best_len)))
+    /* root + suffix entries ("biarkan", "kuningan") are derived; prefixed
+     * entries are mostly lexicalised ("pertanda", "mereka") except the
+     * bel-/pel- allomorph, which only ever forms "belajar"/"pelajar" */
+    if ((c.best_npfx > 0 || c.best_sfx == STEM_SFX_NONE) && !c.allomorph)
         return;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 1024;
