@@ -155,6 +155,20 @@ plugin_backup(void *reader, const char *path, char *err, size_t errlen)
     return store_backup(reader, path, err, errlen);
 }
 
+static int
+plugin_suggest(void *reader, struct carid_str prefix, int64_t max,
+               carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    return query_suggest(reader, prefix, max, fn, ctx, err, errlen);
+}
+
+static int
+plugin_facets(void *reader, const struct carid_query *q, int field,
+              carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    return query_facets(reader, q, field, fn, ctx, err, errlen);
+}
+
 static const struct carid_plugin plugin_fts5 = {
     .abi = CARID_PLUGIN_ABI,
     .name = "fts5",
@@ -176,6 +190,8 @@ static const struct carid_plugin plugin_fts5 = {
     .analyze = plugin_analyze,
     .optimize = plugin_optimize,
     .backup = plugin_backup,
+    .suggest = plugin_suggest,
+    .facets = plugin_facets,
 };
 
 /*

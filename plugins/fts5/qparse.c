@@ -38,9 +38,9 @@
 #define QPARSE_CHUNK  4 /* a run of bytes up to space, ( ) or a quote */
 
 struct qparse_expr {
-    char *s;     /* FTS5 text, malloc'd; NULL when kind is QPARSE_NONE */
-    size_t len;  /* bytes in s */
-    int kind;    /* QPARSE_NONE .. QPARSE_NOT */
+    char *s;    /* FTS5 text, malloc'd; NULL when kind is QPARSE_NONE */
+    size_t len; /* bytes in s */
+    int kind;   /* QPARSE_NONE .. QPARSE_NOT */
 };
 
 struct qparse_lex {
@@ -161,8 +161,7 @@ static size_t
 qparse_quote_len(const char *p, size_t n)
 {
     if (n >= 1 && p[0] == '"') return 1;
-    if (n >= 3 && (unsigned char)p[0] == 0xe2 &&
-        (unsigned char)p[1] == 0x80 &&
+    if (n >= 3 && (unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
         ((unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d))
         return 3;
     return 0;
@@ -212,8 +211,7 @@ qparse_peek(struct qparse *q, struct qparse_lex *lx)
 
 /* Nonzero if lx is the chunk word, exactly. */
 static int
-qparse_is(const struct qparse *q, const struct qparse_lex *lx,
-          const char *word)
+qparse_is(const struct qparse *q, const struct qparse_lex *lx, const char *word)
 {
     size_t n = strlen(word);
 
@@ -279,8 +277,8 @@ qparse_joined(const unsigned char *p, size_t n)
 }
 
 static int
-qparse_span_cb(void *ctx, const char *token, size_t token_len,
-               const char *stem, size_t stem_len, size_t start, size_t end)
+qparse_span_cb(void *ctx, const char *token, size_t token_len, const char *stem,
+               size_t stem_len, size_t start, size_t end)
 {
     struct qparse *q = ctx;
 
@@ -289,8 +287,7 @@ qparse_span_cb(void *ctx, const char *token, size_t token_len,
     (void)stem;
     (void)stem_len;
     if (++q->out->terms > QPARSE_MAX_TERMS) {
-        qparse_fail(q, q->base + start, "more than %d words",
-                    QPARSE_MAX_TERMS);
+        qparse_fail(q, q->base + start, "more than %d words", QPARSE_MAX_TERMS);
         return 1; /* not TOKENIZER_NOMEM */
     }
     q->span[q->nspan][0] = q->base + start;
@@ -307,8 +304,7 @@ qparse_spans(struct qparse *q, size_t start, size_t end)
 
     q->nspan = 0;
     q->base = start;
-    rc = tokenizer_run(q->tok, q->text + start, end - start, qparse_span_cb,
-                       q);
+    rc = tokenizer_run(q->tok, q->text + start, end - start, qparse_span_cb, q);
     if (rc == TOKENIZER_NOMEM) return qparse_nomem(q);
     return rc == 0 ? 0 : -1;
 }
@@ -335,8 +331,7 @@ qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
                 s = 0;
                 n = 1;
             }
-            if (qparse_cat(q, e, s > 0 ? q->text + s : " ", n) != 0)
-                return -1;
+            if (qparse_cat(q, e, s > 0 ? q->text + s : " ", n) != 0) return -1;
         }
         p = q->text + q->span[i][0];
         n = q->span[i][1] - q->span[i][0];
@@ -384,7 +379,8 @@ qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
 }
 
 /* A quoted phrase at lx; one FTS5 string of its words, '*' glued after
- * the closing mark making the last word a prefix. */
+ * the closing mark making the last word a prefix.  Nothing (QPARSE_NONE)
+ * for a stray quote. */
 static int
 qparse_phrase(struct qparse *q, const struct qparse_lex *lx,
               struct qparse_expr *e)
@@ -395,12 +391,13 @@ qparse_phrase(struct qparse *q, const struct qparse_lex *lx,
     for (i = lx->end; i < q->len; i++) {
         if ((n = qparse_quote_len(q->text + i, q->len - i)) > 0) break;
     }
-    if (i >= q->len) return qparse_fail(q, lx->start, "unbalanced quote");
     q->pos = i + n;
     prefix = q->pos < q->len && q->text[q->pos] == '*';
     while (q->pos < q->len && q->text[q->pos] == '*')
         q->pos++;
     if (qparse_spans(q, lx->end, i) != 0) return -1;
+    /* An unclosed quote runs to the end; with no words it is a stray. */
+    if (q->nspan == 0 && i >= q->len) return 0;
     if (q->nspan == 0) return qparse_fail(q, lx->start, "empty phrase");
     e->kind = QPARSE_TERM;
     return qparse_cat_string(q, e, 0, q->nspan, prefix);
@@ -414,13 +411,12 @@ qparse_near_tail(struct qparse *q, int *dist)
 
     for (ds = at + 1; ds < q->len && q->text[ds] == ' '; ds++)
         ;
-    for (de = ds; de < q->len && q->text[de] >= '0' && q->text[de] <= '9';
-         de++)
+    for (de = ds; de < q->len && q->text[de] >= '0' && q->text[de] <= '9'; de++)
         ;
     for (q->pos = de; q->pos < q->len && q->text[q->pos] == ' '; q->pos++)
         ;
-    if (qparse_distance(q->text + ds, de - ds, dist) != 0 ||
-        q->pos >= q->len || q->text[q->pos] != ')')
+    if (qparse_distance(q->text + ds, de - ds, dist) != 0 || q->pos >= q->len ||
+        q->text[q->pos] != ')')
         return qparse_fail(q, at, "NEAR( ends with , distance 0..%d)",
                            QPARSE_MAX_NEAR);
     return 0;
@@ -465,8 +461,7 @@ qparse_near_group(struct qparse *q, size_t at, struct qparse_expr *e)
         items += n;
     }
     q->pos++; /* the ')' */
-    if (items < 2)
-        return qparse_fail(q, at, "NEAR needs two words or phrases");
+    if (items < 2) return qparse_fail(q, at, "NEAR needs two words or phrases");
     snprintf(tail, sizeof tail, ", %d)", dist);
     e->kind = QPARSE_ATOM;
     return qparse_cats(q, e, tail);
@@ -591,8 +586,7 @@ qparse_date(struct qparse *q, size_t at, const char *v, size_t n)
 
 /* source:x or date:..., value starting at q->text[colon + 1]. */
 static int
-qparse_filter(struct qparse *q, int source, size_t at, size_t colon,
-              size_t end)
+qparse_filter(struct qparse *q, int source, size_t at, size_t colon, size_t end)
 {
     struct carid_str *list;
     struct qparse_lex lx;
@@ -607,7 +601,6 @@ qparse_filter(struct qparse *q, int source, size_t at, size_t colon,
         for (i = lx.end; i < q->len; i++) {
             if ((n = qparse_quote_len(q->text + i, q->len - i)) > 0) break;
         }
-        if (i >= q->len) return qparse_fail(q, lx.start, "unbalanced quote");
         v = lx.end;
         end = i;
         q->pos = i + n;
@@ -655,8 +648,7 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
         k = strlen(fields[f]);
         if (n <= k || p[k] != ':' || memcmp(p, fields[f], k) != 0) continue;
         if (f >= 2)
-            return qparse_filter(q, f == 2, lx->start, lx->start + k,
-                                 lx->end);
+            return qparse_filter(q, f == 2, lx->start, lx->start + k, lx->end);
         if (++q->depth > QPARSE_MAX_DEPTH)
             return qparse_fail(q, lx->start, "nesting deeper than %d",
                                QPARSE_MAX_DEPTH);
@@ -668,7 +660,7 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
     q->pos = lx->end;
     if (qparse_words(q, lx->start, lx->end, " AND ", e, &groups) != 0)
         return -1;
-    e->kind = groups == 0 ? QPARSE_NONE
+    e->kind = groups == 0   ? QPARSE_NONE
               : groups == 1 ? QPARSE_TERM
                             : QPARSE_AND;
     return 0;
@@ -763,9 +755,9 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
         q->pos = lx.start + 1;
         /* A lone "-" is punctuation: "Jakarta - Bandung". */
         if (lx.end == lx.start + 1 &&
-            (lx.end >= q->len || (q->text[lx.end] != '(' &&
-                                  !qparse_quote_len(q->text + lx.end,
-                                                    q->len - lx.end))))
+            (lx.end >= q->len ||
+             (q->text[lx.end] != '(' &&
+              !qparse_quote_len(q->text + lx.end, q->len - lx.end))))
             return 0;
         *neg = c == '-';
     }
@@ -893,8 +885,11 @@ qparse(struct tokenizer *t, const char *text, size_t len,
         qparse_peek(q, &lx);
         if (lx.type != QPARSE_END)
             qparse_fail(q, lx.start, "unbalanced parenthesis");
+        else if (e.kind == QPARSE_NONE &&
+                 (out->nsource || out->nexclude || out->from[0] || out->to[0]))
+            qparse_fail(q, 0, "no words to search for, only filters");
         else if (e.kind == QPARSE_NONE)
-            qparse_fail(q, 0, "no words to search for");
+            snprintf(err, errlen, "empty query");
         else
             rc = 0;
     } else if (!q->failed)

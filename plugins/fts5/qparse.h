@@ -22,12 +22,12 @@ struct tokenizer;
 /* A parsed query.  The strings in source[] and exclude[] are borrowed from
  * the query text; match is owned (qparse_free()). */
 struct qparse_result {
-    char *match;     /* the FTS5 expression, NUL-terminated */
-    int terms;       /* words in it, 1..QPARSE_MAX_TERMS */
-    char from[11];   /* date: lower bound YYYY-MM-DD, "" when open */
-    char to[11];     /* date: upper bound, "" when open */
-    int nsource;     /* source:x filters: any of them */
-    int nexclude;    /* -source:x filters: none of them */
+    char *match;   /* the FTS5 expression, NUL-terminated */
+    int terms;     /* words in it, 1..QPARSE_MAX_TERMS */
+    char from[11]; /* date: lower bound YYYY-MM-DD, "" when open */
+    char to[11];   /* date: upper bound, "" when open */
+    int nsource;   /* source:x filters: any of them */
+    int nexclude;  /* -source:x filters: none of them */
     struct carid_str source[QPARSE_MAX_SOURCES];
     struct carid_str exclude[QPARSE_MAX_SOURCES];
 };

@@ -1,175 +1,112 @@
 /*
- * query.c - from the client's query text to hits.  Client text never
- * reaches SQL: the MATCH expression is built from the tokenizer's spans and
- * bound as a parameter, and the SQL itself comes from a fixed set of shapes
- * (sort x filters), each prepared once per reader.
+ * query.c - from the client's query text to hits, facets and suggestions.
+ * Client text never reaches SQL: qparse.c turns it into an FTS5 expression
+ * and filter values, both bound as parameters, and the SQL itself comes
+ * from a fixed set of shapes (sort x filters), each prepared once per
+ * reader.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "qparse.h"
 #include "query.h"
 #include "store.h"
 #include "tokenizer.h"
 
 #define QUERY_BM25       "bm25(fts, 4.0, 1.0)" /* title weighs 4x body */
-#define QUERY_SLOT_COUNT 24 /* count statements: 24 + filter bits */
-#define QUERY_SLOT_SNIP  32 /* the per-hit snippet statement */
+#define QUERY_TITLE_FN   "carid_title"         /* query_title_fn() */
+#define QUERY_SHAPES     32                    /* filter bit combinations */
+#define QUERY_SLOT_COUNT 96  /* count statements: 96 + filter bits */
+#define QUERY_SLOT_FACET 128 /* facet statements: 128 + filter bits */
+#define QUERY_SLOT_SNIP  160 /* the per-hit snippet statement */
+#define QUERY_SLOT_VOCAB 161 /* the suggestion statement */
 
 /* Filter bits: which optional WHERE terms a statement has. */
-#define QUERY_SOURCE 1
-#define QUERY_FROM   2
-#define QUERY_TO     4
+#define QUERY_SOURCE 1  /* SOURCE option */
+#define QUERY_FROM   2  /* FROM option or date: */
+#define QUERY_TO     4  /* TO option or date: */
+#define QUERY_IN     8  /* source: filters, any of them */
+#define QUERY_OUT    16 /* -source: filters, none of them */
 
-struct query_builder {
-    const char *text; /* the client's query, borrowed */
-    char *out;        /* the expression, malloc'd */
-    size_t len;       /* bytes in out */
-    size_t cap;       /* bytes allocated */
-    size_t prev_end;  /* end of the previous token's span */
-    int terms;        /* tokens seen */
-    int nomem;
+/* A parsed query with its filters merged with the SEARCH options. */
+struct query_plan {
+    struct qparse_result r;
+    struct carid_str from; /* the later lower bound, or absent */
+    struct carid_str to;   /* the earlier upper bound, or absent */
+    int filters;           /* QUERY_* bits */
 };
 
-static void
-query_append(struct query_builder *b, const char *p, size_t n)
-{
-    char *out;
-    size_t cap;
-
-    if (b->nomem) return;
-    if (b->len + n + 1 > b->cap) {
-        cap = (b->len + n + 1) * 2;
-        out = realloc(b->out, cap);
-        if (out == NULL) {
-            b->nomem = 1;
-            return;
-        }
-        b->out = out;
-        b->cap = cap;
-    }
-    memcpy(b->out + b->len, p, n);
-    b->len += n;
-    b->out[b->len] = '\0';
-}
-
 /*
- * Nonzero if the bytes between two tokens only join them: "-", "/", ".",
- * ":", ",", "'" and the Unicode hyphens and apostrophe.  "10/8/2024",
- * "1.500", "ke-72" and "Jum'at" then stay phrases.
+ * carid_title(fts): how many of the query's phrases occur in the title.
+ * Hits are ordered by it before bm25, so a title match always outranks a
+ * body-only match, whatever the body's term frequencies.
  */
-static int
-query_joined(const unsigned char *p, size_t n)
+static void
+query_title_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+               sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    size_t i;
+    uint64_t seen = 0;
+    int n = 0, i, phrase, col, off, titles = 0;
 
+    (void)argc;
+    (void)argv;
+    if (api->xInstCount(fts, &n) != SQLITE_OK) n = 0;
     for (i = 0; i < n; i++) {
-        if (p[i] != '\0' && strchr("-/.:,'", p[i]) != NULL) continue;
-        /* U+2010 hyphen, U+2011 non-breaking hyphen, U+2019 apostrophe */
-        if (i + 2 < n && p[i] == 0xe2 && p[i + 1] == 0x80 &&
-            (p[i + 2] == 0x90 || p[i + 2] == 0x91 || p[i + 2] == 0x99)) {
-            i += 2;
-            continue;
-        }
-        return 0;
+        if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK) break;
+        if (col != 0 || phrase < 0 || phrase >= 64) continue;
+        if (!(seen & ((uint64_t)1 << phrase))) titles++;
+        seen |= (uint64_t)1 << phrase;
     }
-    return 1;
-}
-
-static int
-query_build_token(void *ctx, const char *token, size_t token_len,
-                  const char *stem, size_t stem_len, size_t start, size_t end)
-{
-    struct query_builder *b = ctx;
-    const char *p, *q;
-
-    (void)token;
-    (void)token_len;
-    (void)stem;
-    (void)stem_len;
-    if (++b->terms > QUERY_MAX_TERMS) return 1;
-    if (b->terms == 1)
-        query_append(b, "\"", 1);
-    else if (query_joined((const unsigned char *)b->text + b->prev_end,
-                          start - b->prev_end))
-        query_append(b, " ", 1);
-    else
-        query_append(b, "\" AND \"", 7);
-    /* The original span, not the stem: FTS5 tokenizes the quoted string
-     * with the same tokenizer, and stemming a stem is not idempotent.
-     * Spans hold no '"' today; double it anyway. */
-    for (p = b->text + start; p < b->text + end; p = q + 1) {
-        q = memchr(p, '"', (size_t)(b->text + end - p));
-        if (q == NULL) {
-            query_append(b, p, (size_t)(b->text + end - p));
-            break;
-        }
-        query_append(b, p, (size_t)(q - p + 1));
-        query_append(b, "\"", 1);
-    }
-    b->prev_end = end;
-    return b->nomem ? TOKENIZER_NOMEM : 0;
+    sqlite3_result_int(ctx, titles);
 }
 
 int
-query_build(struct tokenizer *t, const char *text, size_t len, char **match,
-            char *err, size_t errlen)
+query_register(fts5_api *api)
 {
-    struct query_builder b = {text, NULL, 0, 0, 0, 0, 0};
-    int rc;
-
-    *match = NULL;
-    rc = text != NULL ? tokenizer_run(t, text, len, query_build_token, &b) : 0;
-    if (rc == TOKENIZER_NOMEM || b.nomem)
-        snprintf(err, errlen, "out of memory");
-    else if (b.terms > QUERY_MAX_TERMS)
-        snprintf(err, errlen, "query has more than %d words", QUERY_MAX_TERMS);
-    else if (b.terms == 0)
-        snprintf(err, errlen, "empty query");
-    else {
-        query_append(&b, "\"", 1);
-        if (!b.nomem) {
-            *match = b.out;
-            return 0;
-        }
-        snprintf(err, errlen, "out of memory");
-    }
-    free(b.out);
-    return -1;
+    if (api == NULL) return SQLITE_ERROR;
+    return api->xCreateFunction(api, QUERY_TITLE_FN, NULL, query_title_fn,
+                                NULL);
 }
 
 static void
 query_where(char *sql, size_t cap, int filters)
 {
-    snprintf(sql, cap, "%s%s%s",
+    snprintf(sql, cap, "%s%s%s%s%s",
              filters & QUERY_SOURCE ? " AND d.source = :source" : "",
              filters & QUERY_FROM ? " AND d.date >= :from" : "",
-             filters & QUERY_TO ? " AND d.date <= :to" : "");
+             filters & QUERY_TO ? " AND d.date <= :to" : "",
+             filters & QUERY_IN ? " AND d.source IN (:s0, :s1, :s2, :s3,"
+                                  " :s4, :s5, :s6, :s7)"
+                                : "",
+             filters & QUERY_OUT ? " AND d.source NOT IN (:x0, :x1, :x2,"
+                                   " :x3, :x4, :x5, :x6, :x7)"
+                                 : "");
 }
 
 /*
  * The hits statement for a sort and a set of filters.  It returns rowids
- * and scores only; fields and snippets are fetched for the page of hits,
- * not for every match.  CROSS JOIN keeps fts the outer loop.  Ties in
- * relevance go to the newest arrival (highest rowid).
+ * and score parts only; fields and snippets are fetched for the page of
+ * hits, not for every match.  CROSS JOIN keeps fts the outer loop.  Ties
+ * in relevance go to the newest arrival (highest rowid).
  */
 static sqlite3_stmt *
 query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
                 size_t errlen)
 {
     static const char *const order[] = {
-        [CARID_SORT_RELEVANCE] = "2 DESC, fts.rowid DESC",
+        [CARID_SORT_RELEVANCE] = "2 DESC, 3 DESC, fts.rowid DESC",
         [CARID_SORT_NEWEST] = "d.date DESC, fts.rowid DESC",
         [CARID_SORT_OLDEST] = "d.date ASC, fts.rowid ASC",
     };
-    char where[128], sql[512];
-    int slot = sort * 8 + filters;
+    char where[256], sql[768];
+    int slot = sort * QUERY_SHAPES + filters;
 
     if (c->query[slot] != NULL) return c->query[slot];
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
-             "SELECT fts.rowid, -" QUERY_BM25 " FROM fts%s"
-             " WHERE fts MATCH :match%s ORDER BY %s"
+             "SELECT fts.rowid, " QUERY_TITLE_FN "(fts), -" QUERY_BM25
+             " FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
              " LIMIT :limit OFFSET :offset",
              filters != 0 || sort != CARID_SORT_RELEVANCE
                  ? " CROSS JOIN docs d ON d.rowid = fts.rowid"
@@ -181,7 +118,7 @@ query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
 static sqlite3_stmt *
 query_count_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
 {
-    char where[128], sql[512];
+    char where[256], sql[768];
     int slot = QUERY_SLOT_COUNT + filters;
 
     if (c->query[slot] != NULL) return c->query[slot];
@@ -189,6 +126,24 @@ query_count_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
     snprintf(
         sql, sizeof sql, "SELECT count(*) FROM fts%s WHERE fts MATCH :match%s",
         filters != 0 ? " CROSS JOIN docs d ON d.rowid = fts.rowid" : "", where);
+    return store_prepare(c, &c->query[slot], sql, err, errlen);
+}
+
+/* Hits per source: most first, ties by name; articles without a source
+ * are not counted. */
+static sqlite3_stmt *
+query_facet_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
+{
+    char where[256], sql[768];
+    int slot = QUERY_SLOT_FACET + filters;
+
+    if (c->query[slot] != NULL) return c->query[slot];
+    query_where(where, sizeof where, filters);
+    snprintf(sql, sizeof sql,
+             "SELECT d.source, count(*) FROM fts CROSS JOIN docs d"
+             " ON d.rowid = fts.rowid WHERE fts MATCH :match%s"
+             " AND d.source <> '' GROUP BY d.source ORDER BY 2 DESC, 1",
+             where);
     return store_prepare(c, &c->query[slot], sql, err, errlen);
 }
 
@@ -201,31 +156,88 @@ query_bind(sqlite3_stmt *stmt, const char *name, struct carid_str v)
     return i == 0 ? SQLITE_OK : store_bind(stmt, i, v);
 }
 
+/* Binds :<c>0..:<c>7 to list[0..n), repeating list[0] in unused slots. */
 static int
-query_bind_common(sqlite3_stmt *stmt, const char *match,
+query_bind_list(sqlite3_stmt *stmt, char c, const struct carid_str *list, int n)
+{
+    char name[8];
+    int i, rc = SQLITE_OK;
+
+    for (i = 0; i < QPARSE_MAX_SOURCES && rc == SQLITE_OK && n > 0; i++) {
+        snprintf(name, sizeof name, ":%c%d", c, i);
+        rc = query_bind(stmt, name, list[i < n ? i : 0]);
+    }
+    return rc;
+}
+
+static int
+query_bind_common(sqlite3_stmt *stmt, const struct query_plan *p,
                   const struct carid_query *q)
 {
     int rc;
 
     rc = sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":match"),
-                           match, -1, SQLITE_STATIC);
+                           p->r.match, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = query_bind(stmt, ":source", q->source);
-    if (rc == SQLITE_OK) rc = query_bind(stmt, ":from", q->date_from);
-    if (rc == SQLITE_OK) rc = query_bind(stmt, ":to", q->date_to);
+    if (rc == SQLITE_OK) rc = query_bind(stmt, ":from", p->from);
+    if (rc == SQLITE_OK) rc = query_bind(stmt, ":to", p->to);
+    if (rc == SQLITE_OK)
+        rc = query_bind_list(stmt, 's', p->r.source, p->r.nsource);
+    if (rc == SQLITE_OK)
+        rc = query_bind_list(stmt, 'x', p->r.exclude, p->r.nexclude);
     return rc;
 }
 
+/* Of a and b (absent: p == NULL), the later if later, else the earlier. */
+static struct carid_str
+query_bound(struct carid_str a, const char *b, int later)
+{
+    struct carid_str s = {b, 10};
+    int c;
+
+    if (b[0] == '\0') return a;
+    if (a.p == NULL) return s;
+    c = memcmp(a.p, b, a.len < 10 ? a.len : 10);
+    if (c == 0) c = a.len < 10 ? -1 : a.len > 10;
+    return (later ? c >= 0 : c <= 0) ? a : s;
+}
+
+/* Parses q's text and merges its filters with q's options. */
 static int
-query_count(struct store_conn *c, const char *match,
-            const struct carid_query *q, int filters, int64_t *total, char *err,
+query_plan(struct store_conn *c, const struct carid_query *q,
+           struct query_plan *p, char *err, size_t errlen)
+{
+    struct tokenizer *t;
+
+    memset(p, 0, sizeof *p);
+    if (q->sort < CARID_SORT_RELEVANCE || q->sort > CARID_SORT_OLDEST) {
+        snprintf(err, errlen, "unknown sort order %d", q->sort);
+        return -1;
+    }
+    if ((t = store_tokenizer(c, err, errlen)) == NULL ||
+        qparse(t, q->text.p, q->text.len, &p->r, err, errlen) != 0)
+        return -1;
+    p->from = query_bound(q->date_from, p->r.from, 1);
+    p->to = query_bound(q->date_to, p->r.to, 0);
+    p->filters = (q->source.p != NULL ? QUERY_SOURCE : 0) |
+                 (p->from.p != NULL ? QUERY_FROM : 0) |
+                 (p->to.p != NULL ? QUERY_TO : 0) |
+                 (p->r.nsource > 0 ? QUERY_IN : 0) |
+                 (p->r.nexclude > 0 ? QUERY_OUT : 0);
+    return 0;
+}
+
+static int
+query_count(struct store_conn *c, const struct query_plan *p,
+            const struct carid_query *q, int64_t *total, char *err,
             size_t errlen)
 {
     sqlite3_stmt *stmt;
     int rc;
 
-    stmt = query_count_stmt(c, filters, err, errlen);
+    stmt = query_count_stmt(c, p->filters, err, errlen);
     if (stmt == NULL) return -1;
-    rc = query_bind_common(stmt, match, q);
+    rc = query_bind_common(stmt, p, q);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *total = sqlite3_column_int64(stmt, 0);
@@ -237,13 +249,12 @@ query_count(struct store_conn *c, const char *match,
 
 /* Fills hit's snippet for rowid; 0 or an SQLite error code. */
 static int
-query_snippet(struct store_conn *c, sqlite3_stmt *snip, const char *match,
+query_snippet(sqlite3_stmt *snip, const char *match,
               const struct carid_query *q, sqlite3_int64 rowid,
               struct carid_hit *hit)
 {
     int rc;
 
-    (void)c;
     rc = sqlite3_bind_text(snip, 1, match, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = store_bind(snip, 2, q->mark_open);
     if (rc == SQLITE_OK) rc = store_bind(snip, 3, q->mark_close);
@@ -253,16 +264,30 @@ query_snippet(struct store_conn *c, sqlite3_stmt *snip, const char *match,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * The wire score: title phrases first, then bm25 squeezed into [0, 1), so
+ * that a higher score always means an earlier hit.
+ */
+static double
+query_score(sqlite3_stmt *hits)
+{
+    double s = sqlite3_column_double(hits, 2);
+
+    if (s < 0) s = 0;
+    return sqlite3_column_int(hits, 1) + s / (1.0 + s);
+}
+
 static int
-query_hits(struct store_conn *c, const char *match, const struct carid_query *q,
-           int filters, carid_hit_fn *fn, void *ctx, char *err, size_t errlen)
+query_hits(struct store_conn *c, const struct query_plan *p,
+           const struct carid_query *q, carid_hit_fn *fn, void *ctx, char *err,
+           size_t errlen)
 {
     sqlite3_stmt *hits, *doc, *snip = NULL;
     struct carid_hit hit;
     sqlite3_int64 rowid;
     int rc, drc, stop = 0;
 
-    hits = query_hits_stmt(c, q->sort, filters, err, errlen);
+    hits = query_hits_stmt(c, q->sort, p->filters, err, errlen);
     doc = store_stmt(c, STORE_DOC_ROWID, err, errlen);
     if (q->want_snippet)
         snip = store_prepare(c, &c->query[QUERY_SLOT_SNIP],
@@ -271,7 +296,7 @@ query_hits(struct store_conn *c, const char *match, const struct carid_query *q,
                              err, errlen);
     if (hits == NULL || doc == NULL || (q->want_snippet && snip == NULL))
         return -1;
-    rc = query_bind_common(hits, match, q);
+    rc = query_bind_common(hits, p, q);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(
             hits, sqlite3_bind_parameter_index(hits, ":limit"), q->count);
@@ -282,7 +307,7 @@ query_hits(struct store_conn *c, const char *match, const struct carid_query *q,
            (rc = sqlite3_step(hits)) == SQLITE_ROW) {
         memset(&hit, 0, sizeof hit);
         rowid = sqlite3_column_int64(hits, 0);
-        hit.score = sqlite3_column_double(hits, 1);
+        hit.score = query_score(hits);
         rc = sqlite3_bind_int64(doc, 1, rowid);
         if (rc == SQLITE_OK && (drc = sqlite3_step(doc)) != SQLITE_ROW)
             rc = drc == SQLITE_DONE ? SQLITE_CORRUPT : drc;
@@ -291,7 +316,7 @@ query_hits(struct store_conn *c, const char *match, const struct carid_query *q,
             hit.id = hit.doc.id;
         }
         if (rc == SQLITE_OK && snip != NULL)
-            rc = query_snippet(c, snip, match, q, rowid, &hit);
+            rc = query_snippet(snip, p->r.match, q, rowid, &hit);
         if (rc == SQLITE_OK)
             stop = fn(ctx, &hit) != 0; /* stopping early is not an error */
         store_done(doc);
@@ -303,44 +328,249 @@ query_hits(struct store_conn *c, const char *match, const struct carid_query *q,
     return rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Runs a read transaction's BEGIN (which) or COMMIT; 0 or -1. */
+static int
+query_txn(struct store_conn *c, enum store_stmt which, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) store_fail(c, "search", err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 query_search(struct store_conn *c, const struct carid_query *q,
              carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
              size_t errlen)
 {
-    sqlite3_stmt *begin, *commit;
-    struct tokenizer *t;
-    char *match = NULL;
-    int filters, rc = -1;
+    struct query_plan p;
+    char scratch[128];
+    int rc = -1;
 
     *total = 0;
-    if (q->sort < CARID_SORT_RELEVANCE || q->sort > CARID_SORT_OLDEST) {
-        snprintf(err, errlen, "unknown sort order %d", q->sort);
-        return -1;
+    if (query_plan(c, q, &p, err, errlen) != 0) return -1;
+    if (query_txn(c, STORE_BEGIN_READ, err, errlen) == 0) {
+        if (query_count(c, &p, q, total, err, errlen) == 0 &&
+            (q->count <= 0 || q->offset >= *total ||
+             query_hits(c, &p, q, fn, ctx, err, errlen) == 0))
+            rc = 0;
+        /* ends a read: cannot fail in a way that matters */
+        query_txn(c, STORE_COMMIT, scratch, sizeof scratch);
     }
-    if ((t = store_tokenizer(c, err, errlen)) == NULL ||
-        query_build(t, q->text.p, q->text.len, &match, err, errlen) != 0)
-        return -1;
-    filters = (q->source.p != NULL ? QUERY_SOURCE : 0) |
-              (q->date_from.p != NULL ? QUERY_FROM : 0) |
-              (q->date_to.p != NULL ? QUERY_TO : 0);
-    begin = store_stmt(c, STORE_BEGIN_READ, err, errlen);
-    commit = store_stmt(c, STORE_COMMIT, err, errlen);
-    if (begin == NULL || commit == NULL) goto fail;
-    if (sqlite3_step(begin) != SQLITE_DONE) {
-        store_fail(c, "search", err, errlen);
-        store_done(begin);
-        goto fail;
-    }
-    store_done(begin);
-    if (query_count(c, match, q, filters, total, err, errlen) == 0 &&
-        (q->count <= 0 || q->offset >= *total ||
-         query_hits(c, match, q, filters, fn, ctx, err, errlen) == 0))
-        rc = 0;
-    sqlite3_step(commit); /* ends a read: cannot fail in a way that matters */
-    store_done(commit);
+    qparse_free(&p.r);
+    return rc;
+}
 
-fail:
-    free(match);
+int
+query_facets(struct store_conn *c, const struct carid_query *q, int field,
+             carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct query_plan p;
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if (field != CARID_FIELD_SOURCE) {
+        snprintf(err, errlen, "counts by this field are not supported");
+        return -1;
+    }
+    if (query_plan(c, q, &p, err, errlen) != 0) return -1;
+    stmt = query_facet_stmt(c, p.filters, err, errlen);
+    if (stmt == NULL) {
+        qparse_free(&p.r);
+        return -1;
+    }
+    rc = query_bind_common(stmt, &p, q);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (fn(ctx, store_column(stmt, 0), sqlite3_column_int64(stmt, 1)))
+            rc = SQLITE_DONE;
+        else
+            rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE) store_fail(c, "counts", err, errlen);
+    store_done(stmt);
+    qparse_free(&p.r);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A suggestion: an indexed word and the articles holding it. */
+struct query_word {
+    char *term;  /* malloc'd */
+    size_t len;  /* bytes in term */
+    int64_t doc; /* articles */
+};
+
+struct query_words {
+    struct query_word *w; /* malloc'd, cap entries */
+    int n, cap;
+};
+
+/* The last token of a text as the index folds and stems it. */
+struct query_fold {
+    char token[TOKENIZER_MAX_TOKEN];
+    size_t token_len;
+    char stem[TOKENIZER_MAX_TOKEN];
+    size_t stem_len;
+    int n; /* tokens seen */
+};
+
+static int
+query_fold_cb(void *ctx, const char *token, size_t token_len, const char *stem,
+              size_t stem_len, size_t start, size_t end)
+{
+    struct query_fold *f = ctx;
+
+    (void)start;
+    (void)end;
+    f->token_len = token_len < sizeof f->token ? token_len : sizeof f->token;
+    memcpy(f->token, token, f->token_len);
+    f->stem_len = stem_len < sizeof f->stem ? stem_len : sizeof f->stem;
+    memcpy(f->stem, stem, f->stem_len);
+    f->n++;
+    return 0;
+}
+
+/* Nonzero if searching term finds term: one token that stems to itself
+ * (stemming a stem is not always idempotent). */
+static int
+query_searchable(struct tokenizer *t, const char *term, size_t len)
+{
+    struct query_fold f;
+
+    f.n = 0;
+    return tokenizer_run(t, term, len, query_fold_cb, &f) == 0 && f.n == 1 &&
+           f.stem_len == len && memcmp(f.stem, term, len) == 0;
+}
+
+static int
+query_word_cmp(const void *a, const void *b)
+{
+    const struct query_word *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c;
+
+    if (x->doc != y->doc) return x->doc > y->doc ? -1 : 1;
+    c = memcmp(x->term, y->term, n);
+    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The reader's temp.vocab over fts, made on first use: readers are
+ * query_only, which also forbids creating temp tables. */
+static sqlite3_stmt *
+query_vocab_stmt(struct store_conn *c, char *err, size_t errlen)
+{
+    int rc;
+
+    if (c->query[QUERY_SLOT_VOCAB] != NULL) return c->query[QUERY_SLOT_VOCAB];
+    rc = sqlite3_exec(c->db, "PRAGMA query_only=0", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->db,
+                          "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab"
+                          " USING fts5vocab(main, fts, 'row')",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK) store_fail(c, "suggest", err, errlen);
+    if (!c->writer)
+        sqlite3_exec(c->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return NULL;
+    return store_prepare(c, &c->query[QUERY_SLOT_VOCAB],
+                         "SELECT term, doc FROM temp.vocab"
+                         " WHERE term >= ?1 AND term < ?2"
+                         " ORDER BY doc DESC, term",
+                         err, errlen);
+}
+
+/* Adds up to max searchable words starting with p[0..n) to ws. */
+static int
+query_vocab_range(struct store_conn *c, struct tokenizer *t, const char *p,
+                  size_t n, int64_t max, struct query_words *ws, char *err,
+                  size_t errlen)
+{
+    char upper[TOKENIZER_MAX_TOKEN + 1];
+    sqlite3_stmt *stmt;
+    struct carid_str term;
+    int64_t added = 0;
+    int rc, i;
+
+    if ((stmt = query_vocab_stmt(c, err, errlen)) == NULL) return -1;
+    /* 0xff never occurs in UTF-8: every word with the prefix sorts below */
+    memcpy(upper, p, n);
+    upper[n] = (char)0xff;
+    rc = sqlite3_bind_text64(stmt, 1, p, n, SQLITE_STATIC, SQLITE_UTF8);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text64(stmt, 2, upper, n + 1, SQLITE_STATIC,
+                                 SQLITE_UTF8);
+    while (rc == SQLITE_OK && added < max &&
+           (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        term = store_column(stmt, 0);
+        if (!query_searchable(t, term.p, term.len)) continue;
+        for (i = 0; i < ws->n; i++) {
+            if (ws->w[i].len == term.len &&
+                memcmp(ws->w[i].term, term.p, term.len) == 0)
+                break;
+        }
+        if (i < ws->n || ws->n >= ws->cap) continue;
+        ws->w[ws->n].term = malloc(term.len + 1);
+        if (ws->w[ws->n].term == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        memcpy(ws->w[ws->n].term, term.p, term.len);
+        ws->w[ws->n].len = term.len;
+        ws->w[ws->n++].doc = sqlite3_column_int64(stmt, 1);
+        added++;
+    }
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+        if (rc == SQLITE_NOMEM)
+            snprintf(err, errlen, "out of memory");
+        else
+            store_fail(c, "suggest", err, errlen);
+    }
+    store_done(stmt);
+    return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+query_suggest(struct store_conn *c, struct carid_str prefix, int64_t max,
+              carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct query_words ws = {NULL, 0, 0};
+    struct query_fold f;
+    struct tokenizer *t;
+    int rc = 0, i;
+
+    if (max > QUERY_MAX_SUGGEST) max = QUERY_MAX_SUGGEST;
+    f.n = 0;
+    if ((t = store_tokenizer(c, err, errlen)) == NULL) return -1;
+    if (prefix.p == NULL || max <= 0 ||
+        tokenizer_run(t, prefix.p, prefix.len, query_fold_cb, &f) != 0 ||
+        f.n == 0)
+        return 0; /* no word in the prefix: nothing to suggest */
+    ws.cap = (int)max * 2;
+    ws.w = calloc((size_t)ws.cap, sizeof *ws.w);
+    if (ws.w == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* The prefix as typed ("ekono" finds "ekonomi"), then as stemmed
+     * ("pemerin" -> "perin" finds "perintah", the stem of "pemerintah"). */
+    rc = query_vocab_range(c, t, f.token, f.token_len, max, &ws, err, errlen);
+    if (rc == 0 && (f.stem_len != f.token_len ||
+                    memcmp(f.stem, f.token, f.token_len) != 0))
+        rc = query_vocab_range(c, t, f.stem, f.stem_len, max, &ws, err, errlen);
+    if (rc == 0) {
+        qsort(ws.w, (size_t)ws.n, sizeof *ws.w, query_word_cmp);
+        for (i = 0; i < ws.n && i < max; i++) {
+            struct carid_str term = {ws.w[i].term, ws.w[i].len};
+
+            if (fn(ctx, term, ws.w[i].doc) != 0) break;
+        }
+    }
+    for (i = 0; i < ws.n; i++)
+        free(ws.w[i].term);
+    free(ws.w);
     return rc;
 }

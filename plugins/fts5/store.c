@@ -10,12 +10,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "query.h"
 #include "store.h"
 #include "tokenizer.h"
 
 #define STORE_SCHEMA  1    /* PRAGMA user_version of carid.db */
 #define STORE_BUSY_MS 5000 /* ms a connection waits for a lock */
 #define STORE_MAX_ID  1024 /* bytes; longest document id */
+/* Evaluation switch, read only when a new carid.db is created: the FTS5
+ * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
+ * the table, so an index keeps the choice it was made with. */
+#define STORE_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
 
 /*
  * synchronous=FULL: in WAL mode every COMMIT fsyncs the WAL, so when commit
@@ -50,7 +55,10 @@ static const char store_schema[] =
     " body TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX docs_date ON docs(date);"
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
-    " content_rowid='rowid', tokenize='indonesian');"
+    " content_rowid='rowid', tokenize='";
+/* ... then the tokenizer's arguments (store_tokenize()), then: */
+static const char store_schema_tail[] =
+    "');"
     "PRAGMA user_version=1;"; /* STORE_SCHEMA */
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
@@ -160,7 +168,7 @@ store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc)
 struct tokenizer *
 store_tokenizer(struct store_conn *c, char *err, size_t errlen)
 {
-    if (c->tok == NULL) c->tok = tokenizer_new(1, err, errlen);
+    if (c->tok == NULL) c->tok = tokenizer_new(c->store->stem, err, errlen);
     return c->tok;
 }
 
@@ -192,6 +200,7 @@ store_connect(const char *path, int flags, const char *pragmas, sqlite3 **out,
     if (rc == SQLITE_OK) rc = sqlite3_extended_result_codes(db, 1);
     if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, STORE_BUSY_MS);
     if (rc == SQLITE_OK) rc = tokenizer_register(store_fts5_api(db));
+    if (rc == SQLITE_OK) rc = query_register(store_fts5_api(db));
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path,
@@ -217,12 +226,46 @@ store_pragma_int(sqlite3 *db, const char *sql)
     return v;
 }
 
+/* The tokenizer a new index gets: STORE_TOKENIZE_ENV or "indonesian". */
+static const char *
+store_tokenize(char *err, size_t errlen)
+{
+    const char *v = getenv(STORE_TOKENIZE_ENV);
+
+    if (v == NULL || v[0] == '\0') return "indonesian";
+    if (strcmp(v, "indonesian") == 0 || strcmp(v, "indonesian nostem") == 0)
+        return v;
+    snprintf(err, errlen, "%s must be 'indonesian' or 'indonesian nostem'",
+             STORE_TOKENIZE_ENV);
+    return NULL;
+}
+
+/* 1 unless the fts table was made with "indonesian nostem". */
+static int
+store_stems(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *sql;
+    int stem = 1;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT sql FROM sqlite_master WHERE name = 'fts'",
+                           -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        sql = (const char *)sqlite3_column_text(stmt, 0);
+        stem = sql == NULL || strstr(sql, "nostem") == NULL;
+    }
+    sqlite3_finalize(stmt);
+    return stem;
+}
+
 /* Switches to WAL and creates or checks the schema, in one transaction. */
 static int
 store_init(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt = NULL;
-    const char *mode;
+    const char *mode, *tokenize;
+    char schema[sizeof store_schema + sizeof store_schema_tail + 32];
     int rc, wal = 0, version;
 
     rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
@@ -240,8 +283,15 @@ store_init(sqlite3 *db, char *err, size_t errlen)
         rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     version =
         rc == SQLITE_OK ? store_pragma_int(db, "PRAGMA user_version") : -1;
-    if (rc == SQLITE_OK && version == 0)
-        rc = sqlite3_exec(db, store_schema, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && version == 0) {
+        if ((tokenize = store_tokenize(err, errlen)) == NULL) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+        snprintf(schema, sizeof schema, "%s%s%s", store_schema, tokenize,
+                 store_schema_tail);
+        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+    }
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", STORE_FILE, sqlite3_errmsg(db));
@@ -280,6 +330,7 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
                       STORE_PRAGMAS_WRITER, &db, err, errlen) != 0)
         goto fail;
     if (store_init(db, err, errlen) != 0) goto fail;
+    s->stem = store_stems(db);
     sqlite3_close(db);
     *out = s;
     return 0;

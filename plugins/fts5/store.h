@@ -14,12 +14,13 @@
 #include "carid_plugin.h"
 
 #define STORE_FILE        "carid.db" /* in the index directory */
-#define STORE_QUERY_SLOTS 48         /* statements query.c caches per handle */
+#define STORE_QUERY_SLOTS 168        /* statements query.c caches per handle */
 
 /* An open index: just where it lives; connections do the work. */
 struct store {
     const struct carid_host *host; /* borrowed; outlives the store */
     char *path;                    /* .../carid.db, owned */
+    int stem;                      /* fts stems (not "indonesian nostem") */
 };
 
 enum store_stmt {
@@ -94,7 +95,8 @@ struct carid_str store_column(sqlite3_stmt *stmt, int i);
  * The strings are borrowed until the statement moves on.
  */
 void store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc);
-/* Returns the handle's tokenizer (stemming), or NULL with err set. */
+/* Returns the handle's tokenizer (stemming unless the index was made
+ * with "indonesian nostem"), or NULL with err set. */
 struct tokenizer *store_tokenizer(struct store_conn *c, char *err,
                                   size_t errlen);
 

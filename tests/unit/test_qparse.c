@@ -50,7 +50,11 @@ static const struct test_qparse_case test_cases[] = {
     {"harga -\"beras merah\"", "\"harga\" NOT \"beras merah\"", ""},
     {"(a -b) OR c", "(\"a\" NOT \"b\") OR \"c\"", ""},
     {"x (a -b)", "\"x\" AND (\"a\" NOT \"b\")", ""},
-    /* phrases, curly quotes, prefixes */
+    /* phrases, curly quotes, prefixes; an unclosed quote runs to the end */
+    {"harga \"beras merah", "\"harga\" AND \"beras merah\"", ""},
+    {"taman\"", "\"taman\"", ""},
+    {"\"') OR 1=1; DROP TABLE docs; -- NEAR( *",
+     "\"OR 1 1 DROP TABLE docs NEAR\"", ""},
     {"\"harga beras\"", "\"harga beras\"", ""},
     {"\"harga, beras!\"", "\"harga beras\"", ""},
     {"\xe2\x80\x9charga beras\xe2\x80\x9d", "\"harga beras\"", ""},
@@ -92,14 +96,16 @@ static const struct test_qparse_case test_cases[] = {
      "\"harga\"", "2023-03-01..2023-06-30"},
     {"a OR b source:x", "\"a\" OR \"b\"", ".. +x"},
     /* errors, with where */
-    {"", NULL, "query error at 0: no words to search for"},
-    {"!!! ---", NULL, "query error at 0: no words to search for"},
-    {"source:kompas", NULL, "query error at 0: no words to search for"},
+    {"", NULL, "empty query"},
+    {"!!! ---", NULL, "empty query"},
+    {"\"", NULL, "empty query"},
+    {"source:kompas", NULL,
+     "query error at 0: no words to search for, only filters"},
     {"(harga beras", NULL, "query error at 0: unbalanced parenthesis"},
     {"harga beras)", NULL, "query error at 11: unbalanced parenthesis"},
     {"harga (beras", NULL, "query error at 6: unbalanced parenthesis"},
     {"harga ()", NULL, "query error at 6: empty parentheses"},
-    {"harga \"beras", NULL, "query error at 6: unbalanced quote"},
+    {"NEAR(a \"b)", NULL, "query error at 0: unbalanced parenthesis"},
     {"harga \"!!\"", NULL, "query error at 6: empty phrase"},
     {"-beras", NULL, "query error at 0: nothing to search for, only to exclude"},
     {"NOT beras", NULL,
@@ -158,14 +164,12 @@ test_filters(const struct qparse_result *r, char *out, size_t cap)
     size_t n;
     int i;
 
-    n = (size_t)snprintf(out, cap, "%s%s%s", r->from,
-                         r->from[0] || r->to[0] || r->nsource || r->nexclude
-                             ? ".."
-                             : "",
-                         r->to);
+    n = (size_t)snprintf(
+        out, cap, "%s%s%s", r->from,
+        r->from[0] || r->to[0] || r->nsource || r->nexclude ? ".." : "", r->to);
     for (i = 0; i < r->nsource && n < cap; i++)
-        n += (size_t)snprintf(out + n, cap - n, " +%.*s",
-                              (int)r->source[i].len, r->source[i].p);
+        n += (size_t)snprintf(out + n, cap - n, " +%.*s", (int)r->source[i].len,
+                              r->source[i].p);
     for (i = 0; i < r->nexclude && n < cap; i++)
         n += (size_t)snprintf(out + n, cap - n, " -%.*s",
                               (int)r->exclude[i].len, r->exclude[i].p);
@@ -178,8 +182,8 @@ test_fts5_accepts(const char *match)
     sqlite3_stmt *stmt = NULL;
     int rc;
 
-    rc = sqlite3_prepare_v2(test_db, "SELECT rowid FROM f WHERE f MATCH ?1",
-                            -1, &stmt, NULL);
+    rc = sqlite3_prepare_v2(test_db, "SELECT rowid FROM f WHERE f MATCH ?1", -1,
+                            &stmt, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(stmt, 1, match, -1, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
@@ -197,13 +201,11 @@ test_table(void)
     int rc;
 
     for (c = test_cases; c->query != NULL; c++) {
-        rc = qparse(test_tok, c->query, strlen(c->query), &r, err,
-                    sizeof err);
+        rc = qparse(test_tok, c->query, strlen(c->query), &r, err, sizeof err);
         snprintf(what, sizeof what, "'%s'", c->query);
         if (c->match == NULL) {
             if (!ok(rc == -1 && strcmp(err, c->extra) == 0, what))
-                printf("#   got rc %d, '%s'\n", rc,
-                       rc == 0 ? r.match : err);
+                printf("#   got rc %d, '%s'\n", rc, rc == 0 ? r.match : err);
             if (rc == 0) qparse_free(&r);
             continue;
         }
