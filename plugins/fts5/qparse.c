@@ -66,6 +66,8 @@ struct qparse {
     size_t base;                          /* offset of the run's bytes */
 };
 
+static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int qparse_or(struct qparse *q, struct qparse_expr *e);
 static int qparse_primary(struct qparse *q, struct qparse_expr *e);
 
@@ -106,13 +108,15 @@ qparse_expr_free(struct qparse_expr *e)
 static int
 qparse_cat(struct qparse *q, struct qparse_expr *e, const char *p, size_t n)
 {
-    char *s = realloc(e->s, e->len + n + 1);
+    char *s;
 
+    if (n == 0 && e->s != NULL) return 0;
+    s = realloc(e->s, e->len + n + 1);
     if (s == NULL) {
         qparse_expr_free(e);
         return qparse_nomem(q);
     }
-    memcpy(s + e->len, p, n);
+    if (n > 0) memcpy(s + e->len, p, n);
     e->s = s;
     e->len += n;
     s[e->len] = '\0';
@@ -447,7 +451,7 @@ qparse_near_group(struct qparse *q, size_t at, struct qparse_expr *e)
         }
         if (lx.type == QPARSE_QUOTE) {
             rc = qparse_phrase(q, &lx, &w);
-            n = 1;
+            n = w.s != NULL;
         } else {
             for (end = lx.start; end < lx.end && q->text[end] != ','; end++)
                 ;
@@ -513,6 +517,10 @@ qparse_field(struct qparse *q, const char *name, size_t at, size_t colon,
     if (inner.kind == QPARSE_NONE)
         return qparse_fail(q, at, "%s: needs a term right after the colon",
                            name);
+    if (saved != NULL) { /* title:title:x - FTS5 takes one column filter */
+        *e = inner;
+        return 0;
+    }
     e->kind = QPARSE_ATOM;
     rc = qparse_cats(q, e, name);
     if (rc == 0) rc = qparse_cats(q, e, " : ");

@@ -79,6 +79,7 @@ static const struct test_qparse_case test_cases[] = {
     {"title:NEAR(a b)", "title : NEAR(\"a\" \"b\", 10)", ""},
     {"harga -title:beras", "\"harga\" NOT title : \"beras\"", ""},
     {"title:ekono*", "title : \"ekono\"*", ""},
+    {"title:title:(a title:b)", "title : (\"a\" AND \"b\")", ""},
     {"Title:banjir", "\"Title:banjir\"", ""},
     {"Catatan: harga", "\"Catatan\" AND \"harga\"", ""},
     {"jam 10:30", "\"jam\" AND \"10:30\"", ""},
