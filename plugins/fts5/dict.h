@@ -40,6 +40,7 @@
 #define DICT_EXTRA     (1ull << 41) /* from roots-extra.txt */
 #define DICT_AFFIXED   (1ull << 42) /* hunspell gives it affix flags */
 #define DICT_DERIVED   (1ull << 43) /* itself an affixed form of a root */
+#define DICT_DERIVED_PFX (1ull << 44) /* ... and that form has a prefix */
 #define DICT_FREQ_SHIFT 48          /* bits 48..52: news frequency class */
 #define DICT_FREQ(v)    ((unsigned)((v) >> DICT_FREQ_SHIFT) & 0x1fu)
 

@@ -34,6 +34,12 @@
 #ifndef STEM_RULES_DERIVED_MALUS
 #define STEM_RULES_DERIVED_MALUS 30 /* malus: root is a derived entry */
 #endif
+#ifndef STEM_RULES_DERIVED_PFX
+#define STEM_RULES_DERIVED_PFX 60 /* more malus: entry is prefix + root */
+#endif
+#ifndef STEM_RULES_ALLOMORPH
+#define STEM_RULES_ALLOMORPH 20 /* bonus: bel-/pel- before "ajar" */
+#endif
 #define STEM_RULES_MIN_ROOT 3 /* bytes; shorter roots are hunspell noise */
 #define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
 
@@ -356,6 +362,12 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
      * point: "dibiarkan" -> "biar" */
     if (bits & DICT_DERIVED)
         sc -= STEM_RULES_DERIVED_MALUS;
+    /* a prefixed entry ("pelajar") can always be taken apart further by
+     * the prefix recursion ("mempelajari" -> me- + pel- + "ajar" + -i), so
+     * it is a stopping point only when nothing else is left; a suffixed one
+     * ("abadi") may be the only stop ("keabadian": no -i + -an) */
+    if (bits & DICT_DERIVED_PFX)
+        sc -= STEM_RULES_DERIVED_PFX;
     /* hunspell-id's flags license one prefix (or a circumfix) per root;
      * stacked prefixes ("me-" + "per-") are not checked */
     if ((bits & DICT_AFFIXED) && c->npfx <= 1 &&
@@ -370,6 +382,12 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
 
     if (c->npfx > 0 && stem_rules_confix_bad(c->pfx[0], c->sfx))
         sc -= 100;
+    /* KBBI's bel-/pel- allomorph is the grammar's own analysis of
+     * "belajar", "pelajar", "mempelajari": it beats pe- + the rare
+     * homograph "lajar" that hunspell-id also lists */
+    for (int i = 0; i < c->npfx; i++)
+        if (c->pfx[i] == STEM_PFX_BEL || c->pfx[i] == STEM_PFX_PEL)
+            sc += STEM_RULES_ALLOMORPH;
     /* bare -kan/-i is an imperative; -an nouns are far more common:
      * "gerakan" is "gerak" + -an, not "gera" + -kan */
     if (c->npfx == 0 && (c->sfx == STEM_SFX_KAN || c->sfx == STEM_SFX_I))
@@ -548,7 +566,8 @@ stem_rules_word(const char *w, size_t n, char *out)
 }
 
 struct stem_rules_derived {
-    size_t *slots; /* entries found to be affixed forms */
+    size_t *slots;  /* entries found to be affixed forms */
+    uint64_t *bits; /* DICT_DERIVED bits to set on slots[i] */
     size_t n, cap;
 };
 
@@ -571,11 +590,17 @@ stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 1024;
         size_t *p = realloc(d->slots, cap * sizeof(*p));
+        uint64_t *b;
         if (p == NULL)
             return;
         d->slots = p;
+        b = realloc(d->bits, cap * sizeof(*b));
+        if (b == NULL)
+            return;
+        d->bits = b;
         d->cap = cap;
     }
+    d->bits[d->n] = DICT_DERIVED | (c.best_npfx > 0 ? DICT_DERIVED_PFX : 0);
     d->slots[d->n++] = slot;
 }
 
@@ -586,6 +611,7 @@ stem_rules_derive(void)
 
     dict_foreach(stem_rules_derive_cb, &d);
     for (size_t i = 0; i < d.n; i++)
-        dict_mark(d.slots[i], DICT_DERIVED);
+        dict_mark(d.slots[i], d.bits[i]);
     free(d.slots);
+    free(d.bits);
 }

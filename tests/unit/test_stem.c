@@ -144,6 +144,16 @@ test_stem_colloquial(void)
 }
 
 static void
+test_stem_allomorph(void)
+{
+    /* bel-/pel- + "ajar" beats pe- + "lajar"; the entry "pelajar" is
+     * taken apart further */
+    static const char *const p[] = {"terpelajar", "ajar", "pelajarmu", "ajar",
+                                    "membelajarkan", "ajar", NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_unknown(void)
 {
     static const char *const p[] = {"xyzabc", "xyzabc", "peter", "peter",
@@ -240,6 +250,7 @@ static const struct tap_case test_stem_cases[] = {
     {"short roots", test_stem_short_roots},
     {"reduplication", test_stem_reduplication},
     {"colloquial", test_stem_colloquial},
+    {"bel-/pel- allomorph", test_stem_allomorph},
     {"unknown words", test_stem_unknown},
     {"odd input", test_stem_odd_input},
     {"cache", test_stem_cache},
