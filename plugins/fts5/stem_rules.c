@@ -343,6 +343,23 @@ stem_rules_dict_sfx(const struct stem_rules_ctx *c)
 }
 
 /*
+ * Licence bits that allow family fam with suffix sfx.  A bare -kan is the
+ * imperative of the meN- verb ("belikan!" of "membelikan"), which
+ * hunspell-id does not list apart: the meN-...-kan licence covers it.  Not
+ * so for -i: bare -i words are mostly nouns and Arabic adjectives
+ * ("gulai", "badani"), not imperatives.
+ */
+static uint64_t
+stem_rules_lic(int fam, int sfx)
+{
+    uint64_t lic = DICT_LIC(fam, sfx);
+
+    if (fam == DICT_FAM_NONE && sfx == DICT_SFX_KAN)
+        lic |= DICT_LIC(DICT_FAM_ME, DICT_SFX_KAN);
+    return lic;
+}
+
+/*
  * Higher is better: long roots, frequent roots, few and plausible affixes,
  * and above all affixes the dictionary says the root takes ("gerak" takes
  * -an, "gera" no -kan).
@@ -372,7 +389,7 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
      * stacked prefixes ("me-" + "per-") are not checked */
     if ((bits & DICT_AFFIXED) && c->npfx <= 1 &&
         (c->npfx > 0 || c->sfx != STEM_SFX_NONE)) {
-        if (bits & DICT_LIC(fam, sfx))
+        if (bits & stem_rules_lic(fam, sfx))
             sc += STEM_RULES_LICENSED;
         else if (c->npfx == 0)
             sc -= STEM_RULES_BARE; /* "bali" is not "bal" + -i */
@@ -451,8 +468,8 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
         return;
     c->found = 1;
     c->best_licensed = c->npfx <= 1 && (bits & DICT_AFFIXED) &&
-                       (bits & DICT_LIC(stem_rules_family(c),
-                                        stem_rules_dict_sfx(c)));
+                       (bits & stem_rules_lic(stem_rules_family(c),
+                                              stem_rules_dict_sfx(c)));
     c->best_score = sc;
     c->best_npfx = c->npfx;
     c->allomorph = 0;

@@ -154,6 +154,15 @@ test_stem_allomorph(void)
 }
 
 static void
+test_stem_imperative(void)
+{
+    /* bare -kan on a root hunspell-id licenses only as meN-...-kan */
+    static const char *const p[] = {"masakkan", "masak", "jualkanlah", "jual",
+                                    NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_unknown(void)
 {
     static const char *const p[] = {"xyzabc", "xyzabc", "peter", "peter",
@@ -251,6 +260,7 @@ static const struct tap_case test_stem_cases[] = {
     {"reduplication", test_stem_reduplication},
     {"colloquial", test_stem_colloquial},
     {"bel-/pel- allomorph", test_stem_allomorph},
+    {"imperative -kan", test_stem_imperative},
     {"unknown words", test_stem_unknown},
     {"odd input", test_stem_odd_input},
     {"cache", test_stem_cache},
