@@ -40,6 +40,10 @@
 #ifndef STEM_RULES_ALLOMORPH
 #define STEM_RULES_ALLOMORPH 20 /* bonus: bel-/pel- before "ajar" */
 #endif
+/* the root takes -an in a confix (ber-an ke-an peN-an per-an) */
+#define STEM_RULES_CONFIX_AN                                                   \
+    (DICT_LIC(DICT_FAM_BER, DICT_SFX_AN) | DICT_LIC(DICT_FAM_KE, DICT_SFX_AN) | \
+     DICT_LIC(DICT_FAM_PE, DICT_SFX_AN) | DICT_LIC(DICT_FAM_PER, DICT_SFX_AN))
 #define STEM_RULES_MIN_ROOT 3 /* bytes; shorter roots are hunspell noise */
 #define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
 
@@ -356,6 +360,7 @@ stem_rules_lic(int fam, int sfx)
 
     if (fam == DICT_FAM_NONE && sfx == DICT_SFX_KAN)
         lic |= DICT_LIC(DICT_FAM_ME, DICT_SFX_KAN);
+
     return lic;
 }
 
@@ -391,7 +396,8 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
         (c->npfx > 0 || c->sfx != STEM_SFX_NONE)) {
         if (bits & stem_rules_lic(fam, sfx))
             sc += STEM_RULES_LICENSED;
-        else if (c->npfx == 0)
+        else if (c->npfx == 0 &&
+                 !(sfx == DICT_SFX_AN && (bits & STEM_RULES_CONFIX_AN)))
             sc -= STEM_RULES_BARE; /* "bali" is not "bal" + -i */
         else
             sc -= STEM_RULES_UNLICENSED;
@@ -588,6 +594,23 @@ struct stem_rules_derived {
     size_t n, cap;
 };
 
+/*
+ * A flagless entry that is root + -an ("besaran"), where the root takes -an
+ * in a confix and news uses the bare root more often than the entry: an -an
+ * noun hunspell-id lists without relating it to its root.  Roots without an
+ * -an confix ("rambut": "rambutan") or rarer than the entry stay apart.
+ */
+static int
+stem_rules_an_entry(const struct stem_rules_ctx *c, uint64_t bits)
+{
+    uint64_t root;
+
+    if (c->best_npfx > 0 || c->best_sfx != STEM_SFX_AN || (bits & DICT_AFFIXED))
+        return 0;
+    root = dict_get(c->best, c->best_len);
+    return (root & STEM_RULES_CONFIX_AN) && DICT_FREQ(root) > DICT_FREQ(bits);
+}
+
 static void
 stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
                      uint64_t bits)
@@ -597,7 +620,7 @@ stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
 
     if ((bits & DICT_EXTRA) || n > STEM_RULES_MAX ||
         !stem_rules_analyse(&c, w, n) || c.informal ||
-        !(c.best_licensed || c.allomorph))
+        !(c.best_licensed || c.allomorph || stem_rules_an_entry(&c, bits)))
         return;
     /* root + suffix entries ("biarkan", "kuningan") are derived; prefixed
      * entries are mostly lexicalised ("pertanda", "mereka") except the

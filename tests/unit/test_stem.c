@@ -163,6 +163,16 @@ test_stem_imperative(void)
 }
 
 static void
+test_stem_an_nouns(void)
+{
+    /* flagless -an entry of a root with an -an confix, more frequent in
+     * news; "rambut" has no -an confix, so "rambutan" stays */
+    static const char *const p[] = {"jujuran", "jujur", "jujurannya", "jujur",
+                                    "rambutan", "rambutan", NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_unknown(void)
 {
     static const char *const p[] = {"xyzabc", "xyzabc", "peter", "peter",
@@ -261,6 +271,7 @@ static const struct tap_case test_stem_cases[] = {
     {"colloquial", test_stem_colloquial},
     {"bel-/pel- allomorph", test_stem_allomorph},
     {"imperative -kan", test_stem_imperative},
+    {"-an nouns", test_stem_an_nouns},
     {"unknown words", test_stem_unknown},
     {"odd input", test_stem_odd_input},
     {"cache", test_stem_cache},
