@@ -435,6 +435,32 @@ stem_rules_try_shift(char *s, size_t n)
     return dict_get(s, n);
 }
 
+/*
+ * Colloquial schwa loss before r/l: "sebrang" -> "seberang", "prempuan"
+ * -> "perempuan".  Puts the e back at the first consonant + r/l cluster;
+ * writes the candidate to out (room for *n + 1 bytes) and bumps *n on a hit.
+ */
+static uint64_t
+stem_rules_try_schwa(char *out, const char *s, size_t *n)
+{
+    uint64_t bits;
+    size_t i;
+
+    for (i = 0; i + 1 < *n; i++)
+        if (!stem_rules_vowel(s[i]) && s[i] != 'r' && s[i] != 'l' &&
+            (s[i + 1] == 'r' || s[i + 1] == 'l'))
+            break;
+    if (i + 1 >= *n)
+        return 0;
+    memcpy(out, s, i + 1);
+    out[i + 1] = 'e';
+    memcpy(out + i + 2, s + i + 1, *n - i - 1);
+    bits = dict_get(out, *n + 1);
+    if (bits != 0)
+        (*n)++;
+    return bits;
+}
+
 /* Roots an analysis may end in at all. */
 static int
 stem_rules_root_ok(const struct stem_rules_ctx *c, size_t n, uint64_t bits)
@@ -462,9 +488,11 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
     char tmp[STEM_RULES_MAX];
     int sc;
 
-    if (bits == 0 && c->informal && n <= sizeof(tmp)) {
+    if (bits == 0 && c->informal && n < sizeof(tmp)) {
         memcpy(tmp, s, n);
         bits = stem_rules_try_shift(tmp, n);
+        if (bits == 0)
+            bits = stem_rules_try_schwa(tmp, s, &n);
         s = tmp;
     }
     if (bits == 0 || !stem_rules_root_ok(c, n, bits))

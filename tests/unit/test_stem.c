@@ -173,6 +173,15 @@ test_stem_an_nouns(void)
 }
 
 static void
+test_stem_schwa(void)
+{
+    /* colloquial schwa loss before r/l, e put back */
+    static const char *const p[] = {"ngebrantas", "berantas", "ditrima",
+                                    "terima", NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_unknown(void)
 {
     static const char *const p[] = {"xyzabc", "xyzabc", "peter", "peter",
@@ -272,6 +281,7 @@ static const struct tap_case test_stem_cases[] = {
     {"bel-/pel- allomorph", test_stem_allomorph},
     {"imperative -kan", test_stem_imperative},
     {"-an nouns", test_stem_an_nouns},
+    {"colloquial schwa loss", test_stem_schwa},
     {"unknown words", test_stem_unknown},
     {"odd input", test_stem_odd_input},
     {"cache", test_stem_cache},
