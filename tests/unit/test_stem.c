@@ -182,6 +182,15 @@ test_stem_schwa(void)
 }
 
 static void
+test_stem_extra_roots(void)
+{
+    /* roots-extra.txt: regional and literary roots hunspell-id lacks */
+    static const char *const p[] = {"kebonnya", "kebon", "menghenyakkan",
+                                    "henyak", NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_unknown(void)
 {
     static const char *const p[] = {"xyzabc", "xyzabc", "peter", "peter",
@@ -282,6 +291,7 @@ static const struct tap_case test_stem_cases[] = {
     {"imperative -kan", test_stem_imperative},
     {"-an nouns", test_stem_an_nouns},
     {"colloquial schwa loss", test_stem_schwa},
+    {"extra roots", test_stem_extra_roots},
     {"unknown words", test_stem_unknown},
     {"odd input", test_stem_odd_input},
     {"cache", test_stem_cache},
