@@ -164,12 +164,15 @@ conn_reply_error(struct conn *c, const char *msg)
     conn_append(c, job);
 }
 
-/* A job may start when no unfinished job of the other kind is ahead. */
+/* A job may start when no unfinished job of the other kind is ahead.
+ * Reads in flight are capped at two per query thread: more would not run
+ * sooner, and each holds its whole reply in memory until it is written. */
 static int
 conn_can_start(const struct conn *c, enum job_where where)
 {
     if (where == JOB_READ)
-        return c->busy[JOB_WRITE] == 0;
+        return c->busy[JOB_WRITE] == 0 &&
+               c->busy[JOB_READ] < 2 * server.threads;
     if (where == JOB_WRITE)
         return c->busy[JOB_READ] == 0;
     return 1;

@@ -35,6 +35,9 @@ log_level_parse(const char *name)
     return -1;
 }
 
+static void log_vmsg(int level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vmsg(int level, const char *fmt, va_list ap)
 {

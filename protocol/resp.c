@@ -198,7 +198,7 @@ resp_multibulk_copy(const char *p, size_t count, size_t data,
                     struct resp_req *req)
 {
     char *out = resp_req_alloc(req, count, data);
-    size_t i, n;
+    size_t i, n = 0; /* set by resp_number(); gcc -O3 can't see it */
     long h;
 
     for (i = 0; i < count; i++) {
