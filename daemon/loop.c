@@ -56,6 +56,19 @@ loop_post_done(struct job *job)
     event_active(loop_done.ev, EV_READ, 0);
 }
 
+/* Empties the done queue; returns its jobs as a qnext chain. */
+static struct job *
+loop_take_done(void)
+{
+    struct job *job;
+
+    pthread_mutex_lock(&loop_done.lock);
+    job = loop_done.head;
+    loop_done.head = loop_done.tail = NULL;
+    pthread_mutex_unlock(&loop_done.lock);
+    return job;
+}
+
 static void
 loop_done_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -64,11 +77,7 @@ loop_done_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     (void)arg;
-    pthread_mutex_lock(&loop_done.lock);
-    job = loop_done.head;
-    loop_done.head = loop_done.tail = NULL;
-    pthread_mutex_unlock(&loop_done.lock);
-    for (; job != NULL; job = next) {
+    for (job = loop_take_done(); job != NULL; job = next) {
         next = job->qnext;
         conn_job_done(job);
     }
@@ -232,11 +241,7 @@ loop_finish(void)
 
     /* Threads are stopped: hand back what they posted after the loop
      * ended, then drop the connections that were still busy. */
-    pthread_mutex_lock(&loop_done.lock);
-    job = loop_done.head;
-    loop_done.head = loop_done.tail = NULL;
-    pthread_mutex_unlock(&loop_done.lock);
-    for (; job != NULL; job = next) {
+    for (job = loop_take_done(); job != NULL; job = next) {
         next = job->qnext;
         conn_job_done(job);
     }
