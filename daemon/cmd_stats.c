@@ -14,7 +14,7 @@
 #include "stats.h"
 
 static const char *const cmd_stats_sections[] = {
-    "server", "clients", "commands", "latency", "index", NULL};
+    "server", "clients", "commands", "latency", "index", "plugin", NULL};
 static const char *const cmd_info_sections[] = {
     "server", "clients", "memory", "stats", "keyspace", NULL};
 
@@ -302,6 +302,12 @@ cmd_stats_run(struct job *job, void *reader)
         cmd_stats_latency(&o.text);
     if (want < 0 || want == 4)
         reply_raw(&o.text, o.index.p, o.index.len);
+    if (want == 5) {
+        cmd_stats_line(&o.text, "plugin:%s", server.plugin->name);
+        cmd_stats_line(&o.text, "plugin_version:%s", server.plugin->version);
+        cmd_stats_line(&o.text, "plugin_abi:%d", server.plugin->abi);
+        cmd_stats_line(&o.text, "plugin_path:%s", server.cfg.plugin);
+    }
     if (prometheus) {
         struct reply_buf prom;
 
