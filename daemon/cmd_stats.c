@@ -235,7 +235,7 @@ cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
     while (p < end) {
         const char *eol = memchr(p, '\r', (size_t)(end - p));
         const char *colon = memchr(p, ':', (size_t)((eol ? eol : end) - p));
-        const char *v;
+        const char *v, *suffix;
         int len, vlen, counter, numeric = 1;
 
         if (eol == NULL)
@@ -254,16 +254,12 @@ cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
             goto next;
         }
         counter = cmd_stats_is_counter(p, (size_t)len);
-        cmd_stats_line(out, "# TYPE carid_%.*s%s %s", len, p,
-                       counter && len > 6 && memcmp(p + len - 6, "_total", 6)
-                           ? "_total"
-                           : "",
+        suffix = counter && !(len >= 6 && memcmp(p + len - 6, "_total", 6) == 0)
+                     ? "_total"
+                     : "";
+        cmd_stats_line(out, "# TYPE carid_%.*s%s %s", len, p, suffix,
                        counter ? "counter" : "gauge");
-        cmd_stats_line(out, "carid_%.*s%s %.*s", len, p,
-                       counter && len > 6 && memcmp(p + len - 6, "_total", 6)
-                           ? "_total"
-                           : "",
-                       vlen, v);
+        cmd_stats_line(out, "carid_%.*s%s %.*s", len, p, suffix, vlen, v);
     next:
         p = eol + 2;
     }

@@ -133,8 +133,11 @@ config_find(const char *name)
     return NULL;
 }
 
-/* Lines "name value" or "name" (flags); '#' starts a comment.  Values are
- * kept for the life of the process (the strings are never freed). */
+/* Strings read from --config; freed by config_free(). */
+static char **config_owned;
+static size_t config_nowned;
+
+/* Lines "name value" or "name" (flags); '#' starts a comment. */
 static void
 config_read_file(struct config *cfg, const char *path)
 {
@@ -168,7 +171,10 @@ config_read_file(struct config *cfg, const char *path)
                     o == NULL ? "unknown option" : "missing value for", name);
             exit(2);
         }
-        config_set(cfg, o, xstrdup(val));
+        config_owned = xrealloc(config_owned,
+                                (config_nowned + 1) * sizeof *config_owned);
+        config_owned[config_nowned] = xstrdup(val);
+        config_set(cfg, o, config_owned[config_nowned++]);
     }
     fclose(f);
 }
@@ -232,4 +238,14 @@ const char *
 config_version(void)
 {
     return CARID_VERSION;
+}
+
+void
+config_free(void)
+{
+    for (size_t i = 0; i < config_nowned; i++)
+        free(config_owned[i]);
+    free(config_owned);
+    config_owned = NULL;
+    config_nowned = 0;
 }

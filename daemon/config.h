@@ -37,6 +37,10 @@ struct config {
  */
 void config_parse(struct config *cfg, int argc, char **argv);
 
+/* Frees the strings read from --config; the config's strings from the
+ * file are invalid afterwards.  Main thread, at exit. */
+void config_free(void);
+
 /* The daemon's version string. */
 const char *config_version(void);
 

@@ -149,5 +149,6 @@ close_plugin:
     server.plugin->close(server.db);
     event_base_free(server.base);
     log_info("carid stopped");
+    config_free();
     return rc;
 }

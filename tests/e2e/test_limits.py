@@ -18,7 +18,6 @@ from harness import ReplyError, check, eq
 MAX_LINE = 2048
 MAX_BULK = 8192
 MAX_ARGS = 16
-KNOWN_BUGS = "--known-bugs" in sys.argv
 suite = harness.Suite("limits", extra_args=[
     "--max-line", str(MAX_LINE), "--max-bulk", str(MAX_BULK),
     "--max-args", str(MAX_ARGS)])
@@ -28,15 +27,6 @@ ARTICLE = ("title", "Harga cabai rawit melonjak menjelang lebaran",
            "rawit yang melonjak dua kali lipat dalam sepekan.",
            "source", "uji", "date", "2024-04-02")
 
-
-def known_bug(reason):
-    """A test the daemon fails today: run only with --known-bugs."""
-    def deco(fn):
-        if KNOWN_BUGS:
-            return suite.test(fn)
-        print("skip %s (known daemon bug: %s)" % (fn.__name__, reason))
-        return fn
-    return deco
 
 
 def protocol_close(c, want, what):
@@ -355,9 +345,7 @@ def output_cap_drops_a_non_reader(s):
     non_reader(s, 64000, 3000, 200 * 1024)
 
 
-@known_bug("replies computed for a dropped client are all kept until every "
-           "in-flight job finishes: memory ~ 1024 x reply size, not bounded "
-           "by --max-output")
+@suite.test
 def output_memory_bounded_with_big_replies(s):
     # 1100 GETs of a 1 MB article, --max-output 4 MiB: RSS < +200 MB.
     non_reader(s, 1000000, 1100, 200 * 1024, 4 << 20)

@@ -21,22 +21,12 @@ import time
 import harness
 from harness import ReplyError, check, eq
 
-KNOWN_BUGS = "--known-bugs" in sys.argv
 SLOWLOG_LEN = 8
 suite = harness.Suite("operations", extra_args=[
     "--slowlog-usec", "0", "--slowlog-len", str(SLOWLOG_LEN)])
 BAD_NAME = ReplyError("ERR backup name must be 1..64 characters of A-Z a-z "
                       "0-9 . _ - not starting with '.'")
 
-
-def known_bug(reason):
-    """A test the daemon fails today: run only with --known-bugs."""
-    def deco(fn):
-        if KNOWN_BUGS:
-            return suite.test(fn)
-        print("skip %s (known daemon bug: %s)" % (fn.__name__, reason))
-        return fn
-    return deco
 
 
 def finish(s, d):
@@ -304,8 +294,7 @@ def stats_prometheus(s):
     c.close()
 
 
-@known_bug("STATS prometheus: counters carid_puts, carid_dels, carid_gets, "
-           "carid_errors lack the _total suffix PROTOCOL.md promises")
+@suite.test
 def prometheus_counters_end_in_total(s):
     c = s.daemon.connect()
     types, _ = prometheus(c)
@@ -494,13 +483,6 @@ def config_file_and_flag_override(s):
                 "slowlog-len 7\n"
                 "timeout 0\n" % (config_port, unused))
     d = harness.Daemon(s.opt, ["--config", conf, "--max-clients", "5"])
-    saved = os.environ.get("ASAN_OPTIONS")
-    if not KNOWN_BUGS:
-        # Known daemon bug: every value read from --config is leaked
-        # (config.c config_read_file xstrdup), so LeakSanitizer fails the
-        # exit.  Everything else is still checked.
-        os.environ["ASAN_OPTIONS"] = ((saved + ":") if saved else "") + \
-            "detect_leaks=0"
     try:
         d.start()   # on --port and --data from the flags
         c = d.connect()
@@ -543,10 +525,6 @@ def config_file_and_flag_override(s):
     finally:
         finish(s, d)
         shutil.rmtree(tmp, ignore_errors=True)
-        if saved is None:
-            os.environ.pop("ASAN_OPTIONS", None)
-        else:
-            os.environ["ASAN_OPTIONS"] = saved
 
 
 @suite.test
