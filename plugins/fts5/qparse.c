@@ -12,6 +12,13 @@
  *   near    := primary (("NEAR" | "NEAR/n") primary)*
  *   primary := "(" or ")" | "NEAR(" item+ ["," n] ")" | field ":" primary
  *            | filter ":" value | phrase ["*"] | word ["*"]
+ *
+ * Stopwords (stem_is_stopword(): "yang", "di") that stand alone as words
+ * of an AND are left out of it when the same AND has another term: they
+ * match nearly every article, so they only cost posting-list reads and
+ * tip the ranking towards titles that happen to hold them.  A stopword in
+ * quotes, in NEAR, after + or - or a field name, or in an AND of nothing
+ * but stopwords is searched like any word (PROTOCOL.md, Stopwords).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -20,6 +27,7 @@
 #include <string.h>
 
 #include "qparse.h"
+#include "stem.h"
 #include "tokenizer.h"
 
 /* What an expression is, for parentheses and for NEAR's operands. */
@@ -41,6 +49,7 @@ struct qparse_expr {
     char *s;    /* FTS5 text, malloc'd; NULL when kind is QPARSE_NONE */
     size_t len; /* bytes in s */
     int kind;   /* QPARSE_NONE .. QPARSE_NOT */
+    int stop;   /* only bare stopwords: an AND may leave it out */
 };
 
 struct qparse_lex {
@@ -62,6 +71,7 @@ struct qparse {
     size_t errlen;
     int failed;
     size_t span[QPARSE_MAX_TERMS + 1][2]; /* token spans of one run */
+    char stop[QPARSE_MAX_TERMS + 1];      /* span i is a stopword */
     int nspan;                            /* spans in span[] */
     size_t base;                          /* offset of the run's bytes */
 };
@@ -102,6 +112,7 @@ qparse_expr_free(struct qparse_expr *e)
     e->s = NULL;
     e->len = 0;
     e->kind = QPARSE_NONE;
+    e->stop = 0;
 }
 
 /* Appends p[0..n) to e->s; -1 when out of memory (e is then freed). */
@@ -147,7 +158,7 @@ static int
 qparse_join(struct qparse *q, struct qparse_expr *a, const char *op,
             struct qparse_expr *b, int kind)
 {
-    struct qparse_expr e = {NULL, 0, kind};
+    struct qparse_expr e = {NULL, 0, kind, 0};
     int rc;
 
     rc = qparse_cat_child(q, &e, a, kind);
@@ -286,8 +297,6 @@ qparse_span_cb(void *ctx, const char *token, size_t token_len, const char *stem,
 {
     struct qparse *q = ctx;
 
-    (void)token;
-    (void)token_len;
     (void)stem;
     (void)stem_len;
     if (++q->out->terms > QPARSE_MAX_TERMS) {
@@ -296,6 +305,7 @@ qparse_span_cb(void *ctx, const char *token, size_t token_len, const char *stem,
     }
     q->span[q->nspan][0] = q->base + start;
     q->span[q->nspan][1] = q->base + end;
+    q->stop[q->nspan] = (char)stem_is_stopword(token, token_len);
     q->nspan++;
     return 0;
 }
@@ -351,16 +361,39 @@ qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
     return qparse_cats(q, e, prefix ? "\"*" : "\"");
 }
 
+/* The end of the run of glued words that starts at span a. */
+static int
+qparse_run_end(const struct qparse *q, int a)
+{
+    int b = a + 1;
+
+    while (b < q->nspan &&
+           qparse_joined((const unsigned char *)q->text + q->span[b - 1][1],
+                         q->span[b][0] - q->span[b - 1][1]))
+        b++;
+    return b;
+}
+
+/* Nonzero if spans [a, b) are one stopword, not a prefix: "di", not
+ * "di*" (any word starting with di) nor "di-bawah" (a phrase). */
+static int
+qparse_run_stop(const struct qparse *q, int a, int b, int prefix)
+{
+    return b == a + 1 && q->stop[a] && !prefix;
+}
+
 /*
  * The words of text[start..end): each run of glued words one FTS5 string,
  * the strings joined by sep; '*' at the end makes the last one a prefix.
- * *ngroups receives the number of strings (0: no words).
+ * With and_stop, lone stopwords are left out if another string remains,
+ * and e->stop says when all of them are stopwords.  *ngroups receives the
+ * number of strings (0: no words).
  */
 static int
 qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
-             struct qparse_expr *e, int *ngroups)
+             int and_stop, struct qparse_expr *e, int *ngroups)
 {
-    int prefix = 0, i, first = 0;
+    int prefix = 0, a, b, skip = 0;
 
     *ngroups = 0;
     while (end > start && q->text[end - 1] == '*') {
@@ -368,17 +401,19 @@ qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
         prefix = 1;
     }
     if (qparse_spans(q, start, end) != 0) return -1;
-    for (i = 1; i <= q->nspan; i++) {
-        if (i < q->nspan &&
-            qparse_joined((const unsigned char *)q->text + q->span[i - 1][1],
-                          q->span[i][0] - q->span[i - 1][1]))
-            continue;
+    for (a = 0; and_stop && !skip && a < q->nspan; a = b) {
+        b = qparse_run_end(q, a);
+        skip = !qparse_run_stop(q, a, b, prefix && b == q->nspan);
+    }
+    for (a = 0; a < q->nspan; a = b) {
+        b = qparse_run_end(q, a);
+        if (skip && qparse_run_stop(q, a, b, prefix && b == q->nspan)) continue;
         if (*ngroups > 0 && qparse_cats(q, e, sep) != 0) return -1;
-        if (qparse_cat_string(q, e, first, i, prefix && i == q->nspan) != 0)
+        if (qparse_cat_string(q, e, a, b, prefix && b == q->nspan) != 0)
             return -1;
         ++*ngroups;
-        first = i;
     }
+    e->stop = and_stop && !skip && *ngroups > 0;
     return 0;
 }
 
@@ -430,7 +465,7 @@ qparse_near_tail(struct qparse *q, int *dist)
 static int
 qparse_near_group(struct qparse *q, size_t at, struct qparse_expr *e)
 {
-    struct qparse_expr w = {NULL, 0, QPARSE_NONE};
+    struct qparse_expr w = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     char tail[32];
     int dist = QPARSE_NEAR, items = 0, n, rc;
@@ -456,7 +491,7 @@ qparse_near_group(struct qparse *q, size_t at, struct qparse_expr *e)
             for (end = lx.start; end < lx.end && q->text[end] != ','; end++)
                 ;
             q->pos = end;
-            rc = qparse_words(q, lx.start, end, " ", &w, &n);
+            rc = qparse_words(q, lx.start, end, " ", 0, &w, &n);
         }
         if (rc == 0 && n > 0 && items > 0) rc = qparse_cats(q, e, " ");
         if (rc == 0 && n > 0) rc = qparse_cat(q, e, w.s, w.len);
@@ -496,7 +531,7 @@ static int
 qparse_field(struct qparse *q, const char *name, size_t at, size_t colon,
              struct qparse_expr *e)
 {
-    struct qparse_expr inner = {NULL, 0, QPARSE_NONE};
+    struct qparse_expr inner = {NULL, 0, QPARSE_NONE, 0};
     const char *saved = q->field;
     int rc;
 
@@ -519,6 +554,7 @@ qparse_field(struct qparse *q, const char *name, size_t at, size_t colon,
                            name);
     if (saved != NULL) { /* title:title:x - FTS5 takes one column filter */
         *e = inner;
+        e->stop = 0; /* title:di is asked for */
         return 0;
     }
     e->kind = QPARSE_ATOM;
@@ -666,7 +702,7 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
         return 0;
     }
     q->pos = lx->end;
-    if (qparse_words(q, lx->start, lx->end, " AND ", e, &groups) != 0)
+    if (qparse_words(q, lx->start, lx->end, " AND ", 1, e, &groups) != 0)
         return -1;
     e->kind = groups == 0   ? QPARSE_NONE
               : groups == 1 ? QPARSE_TERM
@@ -701,7 +737,8 @@ qparse_primary(struct qparse *q, struct qparse_expr *e)
 static int
 qparse_near(struct qparse *q, struct qparse_expr *e)
 {
-    struct qparse_expr chain = {NULL, 0, QPARSE_NONE}, r = {NULL, 0, 0};
+    struct qparse_expr chain = {NULL, 0, QPARSE_NONE, 0};
+    struct qparse_expr r = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     int dist, maxdist = -1;
     char tail[32];
@@ -772,16 +809,19 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
     q->negated = *neg;
     rc = qparse_near(q, e);
     q->negated = 0;
+    if (c == '+' || *neg) e->stop = 0; /* "+di": asked for */
     return rc;
 }
 
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
- * excluded one; a group that only excludes cannot run in FTS5. */
+ * excluded one; a group that only excludes cannot run in FTS5.  Bare
+ * stopwords wait in stops and count only if no other term comes. */
 static int
 qparse_and(struct qparse *q, struct qparse_expr *e)
 {
-    struct qparse_expr item = {NULL, 0, QPARSE_NONE};
-    struct qparse_expr nots = {NULL, 0, QPARSE_NONE};
+    struct qparse_expr item = {NULL, 0, QPARSE_NONE, 0};
+    struct qparse_expr nots = {NULL, 0, QPARSE_NONE, 0};
+    struct qparse_expr stops = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     size_t first_not = 0;
     int neg, rc = 0;
@@ -793,7 +833,8 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
             break;
         if (qparse_is(q, &lx, "AND")) {
             q->pos = lx.end;
-            if (e->s == NULL && nots.s == NULL) goto and_fail;
+            if (e->s == NULL && nots.s == NULL && stops.s == NULL)
+                goto and_fail;
             qparse_peek(q, &lx);
             if (lx.type == QPARSE_END || lx.type == QPARSE_RPAREN ||
                 qparse_is(q, &lx, "OR") || qparse_is(q, &lx, "AND"))
@@ -803,6 +844,7 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
         item.s = NULL;
         item.len = 0;
         item.kind = QPARSE_NONE;
+        item.stop = 0;
         if (qparse_unary(q, &item, &neg) != 0) goto fail;
         if (item.kind == QPARSE_NONE) continue;
         if (neg) {
@@ -810,13 +852,24 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
             rc = qparse_cats(q, &nots, " NOT ");
             if (rc == 0) rc = qparse_cat_child(q, &nots, &item, QPARSE_NOT);
             qparse_expr_free(&item);
-        } else if (e->s == NULL) {
+        } else if (item.stop && stops.s == NULL) {
+            stops = item;
+            item.s = NULL;
+        } else if (item.stop)
+            rc = qparse_join(q, &stops, " AND ", &item, QPARSE_AND);
+        else if (e->s == NULL) {
             *e = item;
             item.s = NULL;
         } else
             rc = qparse_join(q, e, " AND ", &item, QPARSE_AND);
         if (rc != 0) goto fail;
     }
+    if (e->s == NULL) { /* nothing but stopwords: search them */
+        *e = stops;
+        stops.s = NULL;
+    }
+    qparse_expr_free(&stops);
+    e->stop = 0; /* "(di)" is asked for */
     if (nots.s == NULL) return 0;
     if (e->s == NULL) {
         qparse_fail(q, first_not, "nothing to search for, only to exclude");
@@ -837,6 +890,7 @@ and_fail:
 fail:
     qparse_expr_free(&item);
     qparse_expr_free(&nots);
+    qparse_expr_free(&stops);
     qparse_expr_free(e);
     return -1;
 }
@@ -850,6 +904,7 @@ qparse_or(struct qparse *q, struct qparse_expr *e)
     e->s = NULL;
     e->len = 0;
     e->kind = QPARSE_NONE;
+    e->stop = 0;
     if (qparse_and(q, e) != 0) return -1;
     for (;;) {
         qparse_peek(q, &lx);
@@ -858,6 +913,7 @@ qparse_or(struct qparse *q, struct qparse_expr *e)
         r.s = NULL;
         r.len = 0;
         r.kind = QPARSE_NONE;
+        r.stop = 0;
         if (e->kind == QPARSE_NONE || qparse_and(q, &r) != 0 ||
             r.kind == QPARSE_NONE) {
             qparse_expr_free(e);
@@ -873,7 +929,7 @@ qparse(struct tokenizer *t, const char *text, size_t len,
        struct qparse_result *out, char *err, size_t errlen)
 {
     struct qparse *q;
-    struct qparse_expr e = {NULL, 0, QPARSE_NONE};
+    struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     int rc = -1;
 

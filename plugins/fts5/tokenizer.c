@@ -72,6 +72,7 @@ struct tokenizer_part {
 
 struct tokenizer {
     struct stemmer *stemmer; /* NULL: no stemming */
+    int drop_stop;           /* skip stopwords: tokenize='... stopwords' */
     tokenizer_emit_fn *emit; /* of the running tokenizer_run() */
     void *ctx;
     char raw[TOKENIZER_MAX_RAW];          /* current word, ASCII lowered */
@@ -259,6 +260,7 @@ tokenizer_emit(struct tokenizer *t, const struct tokenizer_part *p,
     size_t stem_len = p->len;
 
     if (p->len == 0) return 0;
+    if (t->drop_stop && stem_is_stopword(p->text, p->len)) return 0;
     if (t->stemmer != NULL) {
         stem_len =
             stemmer_stem(t->stemmer, p->text, p->len, t->stem, sizeof t->stem);
@@ -428,16 +430,21 @@ tokenizer_fts5_create(void *unused, const char **argv, int argc,
                       Fts5Tokenizer **out)
 {
     char err[128];
-    int stem = 1, i;
+    int stem = 1, stop = 0, i;
     struct tokenizer *t;
 
     (void)unused;
     for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "nostem") != 0) return SQLITE_ERROR;
-        stem = 0;
+        if (strcmp(argv[i], "nostem") == 0)
+            stem = 0;
+        else if (strcmp(argv[i], "stopwords") == 0)
+            stop = 1; /* an experiment: see PROTOCOL.md, Stopwords */
+        else
+            return SQLITE_ERROR;
     }
     t = tokenizer_new(stem, err, sizeof err);
     if (t == NULL) return SQLITE_ERROR;
+    t->drop_stop = stop;
     *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }

@@ -42,10 +42,12 @@ int tokenizer_run(struct tokenizer *t, const char *text, size_t len,
                   tokenizer_emit_fn *emit, void *ctx);
 
 /*
- * Registers the FTS5 tokenizer 'indonesian' (arguments: none, or "nostem")
- * with api, obtained on the connection with SELECT fts5(?1).  Must be done
- * on every connection that reads or writes a table using it.  Returns an
- * SQLite result code.  Any thread; the connection's own.
+ * Registers the FTS5 tokenizer 'indonesian' (arguments: none, "nostem",
+ * "stopwords" or both; "stopwords" drops the words stem_is_stopword() knows
+ * from the index, an evaluation switch the daemon never uses) with api,
+ * obtained on the connection with SELECT fts5(?1).  Must be done on every
+ * connection that reads or writes a table using it.  Returns an SQLite
+ * result code.  Any thread; the connection's own.
  */
 int tokenizer_register(struct fts5_api *api);
 

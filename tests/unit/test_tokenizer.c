@@ -385,6 +385,16 @@ test_fts5(void)
                             " tokenize='indonesian nostem')"),
                "ERR", 3) != 0,
        "nostem argument accepted");
+    /* The index-time stopword experiment: "yang" is not indexed. */
+    test_sql(db, "CREATE VIRTUAL TABLE s USING fts5(body,"
+                 " tokenize='indonesian nostem stopwords');"
+                 "INSERT INTO s VALUES ('harga yang naik');");
+    ok(strcmp(test_sql(db, "SELECT count(*) FROM s WHERE s MATCH 'yang'"),
+              "0") == 0 &&
+           strcmp(test_sql(db, "SELECT count(*) FROM s"
+                               " WHERE s MATCH '\"harga naik\"'"),
+                  "1") == 0,
+       "stopwords argument leaves stopwords out of the index");
     ok(strncmp(test_sql(db, "CREATE VIRTUAL TABLE x USING fts5(body,"
                             " tokenize='indonesian sideways')"),
                "ERR", 3) == 0,
