@@ -5,7 +5,9 @@ FTS5: articles, upserts and deletions survive SIGTERM + restart, and
 every article acknowledged before a kill -9 is there afterwards.  mem
 keeps nothing by design: after a restart its index must be empty.
 """
+import os
 import random
+import sqlite3
 import threading
 import time
 
@@ -194,6 +196,14 @@ def kill_9_mid_feed(s):
             expect[aid] = sent[aid]
     verify(s, c, "after kill -9 mid-feed")
     c.close()
+    # The file itself must be sound, read beside the running daemon (WAL).
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+        s.daemon.data_dir, "carid.db"), uri=True)
+    try:
+        eq(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)],
+           "PRAGMA integrity_check after kill -9 mid-feed")
+    finally:
+        db.close()
 
 
 if durable:
