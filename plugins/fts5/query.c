@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docid.h"
 #include "qparse.h"
 #include "query.h"
 #include "store.h"
@@ -69,13 +70,24 @@ query_register(fts5_api *api)
                                 NULL);
 }
 
+/* Source filters need the docs row; dates are rowid ranges (docid.h). */
+#define QUERY_NEEDS_DOCS (QUERY_SOURCE | QUERY_IN | QUERY_OUT)
+
+static const char *
+query_join(int filters)
+{
+    return filters & QUERY_NEEDS_DOCS
+               ? " CROSS JOIN docs d ON d.rowid = fts.rowid"
+               : "";
+}
+
 static void
 query_where(char *sql, size_t cap, int filters)
 {
     snprintf(sql, cap, "%s%s%s%s%s",
              filters & QUERY_SOURCE ? " AND d.source = :source" : "",
-             filters & QUERY_FROM ? " AND d.date >= :from" : "",
-             filters & QUERY_TO ? " AND d.date <= :to" : "",
+             filters & QUERY_FROM ? " AND fts.rowid >= :from" : "",
+             filters & QUERY_TO ? " AND fts.rowid <= :to" : "",
              filters & QUERY_IN ? " AND d.source IN (:s0, :s1, :s2, :s3,"
                                   " :s4, :s5, :s6, :s7)"
                                 : "",
@@ -87,8 +99,10 @@ query_where(char *sql, size_t cap, int filters)
 /*
  * The hits statement for a sort and a set of filters.  It returns rowids
  * and score parts only; fields and snippets are fetched for the page of
- * hits, not for every match.  CROSS JOIN keeps fts the outer loop.  Ties
- * in relevance go to the newest arrival (highest rowid).
+ * hits, not for every match.  CROSS JOIN keeps fts the outer loop.  rowids
+ * sort by date, then arrival (docid.h): ties in relevance go to the newest,
+ * and newest/oldest first is FTS5's own rowid order, which stops after the
+ * page instead of sorting every match.
  */
 static sqlite3_stmt *
 query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
@@ -96,8 +110,8 @@ query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
 {
     static const char *const order[] = {
         [CARID_SORT_RELEVANCE] = "2 DESC, 3 DESC, fts.rowid DESC",
-        [CARID_SORT_NEWEST] = "d.date DESC, fts.rowid DESC",
-        [CARID_SORT_OLDEST] = "d.date ASC, fts.rowid ASC",
+        [CARID_SORT_NEWEST] = "fts.rowid DESC",
+        [CARID_SORT_OLDEST] = "fts.rowid ASC",
     };
     char where[256], sql[768];
     int slot = sort * QUERY_SHAPES + filters;
@@ -108,10 +122,7 @@ query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
              "SELECT fts.rowid, " QUERY_TITLE_FN "(fts), -" QUERY_BM25
              " FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
              " LIMIT :limit OFFSET :offset",
-             filters != 0 || sort != CARID_SORT_RELEVANCE
-                 ? " CROSS JOIN docs d ON d.rowid = fts.rowid"
-                 : "",
-             where, order[sort]);
+             query_join(filters), where, order[sort]);
     return store_prepare(c, &c->query[slot], sql, err, errlen);
 }
 
@@ -125,7 +136,7 @@ query_count_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
     query_where(where, sizeof where, filters);
     snprintf(
         sql, sizeof sql, "SELECT count(*) FROM fts%s WHERE fts MATCH :match%s",
-        filters != 0 ? " CROSS JOIN docs d ON d.rowid = fts.rowid" : "", where);
+        query_join(filters), where);
     return store_prepare(c, &c->query[slot], sql, err, errlen);
 }
 
@@ -170,6 +181,19 @@ query_bind_list(sqlite3_stmt *stmt, char c, const struct carid_str *list, int n)
     return rc;
 }
 
+/* Binds the first (or last) rowid of date d's day, if stmt names it. */
+static int
+query_bind_day(sqlite3_stmt *stmt, const char *name, struct carid_str d,
+               int last)
+{
+    int i = sqlite3_bind_parameter_index(stmt, name);
+    int64_t day = docid_day(d.p, d.len);
+
+    if (i == 0) return SQLITE_OK;
+    return sqlite3_bind_int64(stmt, i, last ? docid_last(day)
+                                            : docid_first(day));
+}
+
 static int
 query_bind_common(sqlite3_stmt *stmt, const struct query_plan *p,
                   const struct carid_query *q)
@@ -179,8 +203,8 @@ query_bind_common(sqlite3_stmt *stmt, const struct query_plan *p,
     rc = sqlite3_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":match"),
                            p->r.match, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = query_bind(stmt, ":source", q->source);
-    if (rc == SQLITE_OK) rc = query_bind(stmt, ":from", p->from);
-    if (rc == SQLITE_OK) rc = query_bind(stmt, ":to", p->to);
+    if (rc == SQLITE_OK) rc = query_bind_day(stmt, ":from", p->from, 0);
+    if (rc == SQLITE_OK) rc = query_bind_day(stmt, ":to", p->to, 1);
     if (rc == SQLITE_OK)
         rc = query_bind_list(stmt, 's', p->r.source, p->r.nsource);
     if (rc == SQLITE_OK)

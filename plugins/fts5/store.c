@@ -10,11 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "docid.h"
 #include "query.h"
 #include "store.h"
 #include "tokenizer.h"
 
-#define STORE_SCHEMA  1    /* PRAGMA user_version of carid.db */
+#define STORE_SCHEMA  2    /* PRAGMA user_version of carid.db */
 #define STORE_BUSY_MS 5000 /* ms a connection waits for a lock */
 #define STORE_MAX_ID  1024 /* bytes; longest document id */
 /* Evaluation switch, read only when a new carid.db is created: the FTS5
@@ -40,11 +41,12 @@
 
 /*
  * Columns: the small ones first so that reading date or source never walks
- * a long body's overflow pages.  An upsert deletes the old row and inserts
- * a new one, so rowid always follows arrival and newest-first by rowid is
- * "last put first".
+ * a long body's overflow pages.  rowids sort by date, then arrival
+ * (docid.h); an upsert deletes the old row and inserts one with a new
+ * rowid.  meta holds the arrival counter ("seq").
  */
 static const char store_schema[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE docs("
     " rowid INTEGER PRIMARY KEY,"
     " id TEXT UNIQUE NOT NULL,"
@@ -53,13 +55,12 @@ static const char store_schema[] =
     " url TEXT NOT NULL DEFAULT '',"
     " title TEXT NOT NULL DEFAULT '',"
     " body TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX docs_date ON docs(date);"
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
     " content_rowid='rowid', tokenize='";
 /* ... then the tokenizer's arguments (store_tokenize()), then: */
 static const char store_schema_tail[] =
     "');"
-    "PRAGMA user_version=1;"; /* STORE_SCHEMA */
+    "PRAGMA user_version=2;"; /* STORE_SCHEMA */
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_FIND] = "SELECT rowid, title, body FROM docs WHERE id = ?1",
@@ -68,8 +69,8 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_DOC_ROWID] = "SELECT id, date, source, url, title, body FROM docs"
                         " WHERE rowid = ?1",
     /* ?2.. follow enum carid_field: title, body, source, url, date */
-    [STORE_INSERT] = "INSERT INTO docs(id, title, body, source, url, date)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STORE_INSERT] = "INSERT INTO docs(id, title, body, source, url, date,"
+                     " rowid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STORE_DELETE] = "DELETE FROM docs WHERE rowid = ?1",
     [STORE_FTS_INSERT] = "INSERT INTO fts(rowid, title, body)"
                          " VALUES (?1, ?2, ?3)",
@@ -89,6 +90,9 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_STRUCTURE] = "SELECT block FROM fts_data WHERE id = 10",
     [STORE_FREELIST] = "PRAGMA freelist_count",
     [STORE_OPTIMIZE] = "INSERT INTO fts(fts) VALUES ('optimize')",
+    [STORE_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
+    [STORE_SEQ_SET] = "INSERT INTO meta(key, value) VALUES ('seq', ?1)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -299,7 +303,9 @@ store_init(sqlite3 *db, char *err, size_t errlen)
         return -1;
     }
     if (version != 0 && version != STORE_SCHEMA) {
-        snprintf(err, errlen, "%s: schema version %d, plugin expects %d",
+        snprintf(err, errlen,
+                 "%s: schema version %d, plugin expects %d (feed the"
+                 " articles again into a new data directory)",
                  STORE_FILE, version, STORE_SCHEMA);
         return -1;
     }
@@ -406,18 +412,57 @@ store_run(struct store_conn *c, enum store_stmt which, const char *what,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Reads the arrival counter inside the write transaction: a rolled-back
+ * batch leaves it where the last commit put it. */
+static int
+store_seq_read(struct store_conn *c, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = store_stmt(c, STORE_SEQ_GET, err, errlen);
+    if (stmt == NULL) return -1;
+    c->seq = 0;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) c->seq = sqlite3_column_int64(stmt, 0);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_fail(c, "seq", err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_seq_write(struct store_conn *c, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = store_stmt(c, STORE_SEQ_SET, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_bind_int64(stmt, 1, c->seq);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) store_fail(c, "seq", err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_begin(struct store_conn *c, char *err, size_t errlen)
 {
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
+    if (store_seq_read(c, err, errlen) != 0) {
+        store_rollback(c);
+        return -1;
+    }
     return 0;
 }
 
 int
 store_commit(struct store_conn *c, char *err, size_t errlen)
 {
-    if (store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) return -1;
+    if (store_seq_write(c, err, errlen) != 0 ||
+        store_run(c, STORE_COMMIT, "commit", err, errlen) != 0)
+        return -1;
     c->in_txn = 0;
     return 0;
 }
@@ -494,17 +539,21 @@ store_insert(struct store_conn *c, const struct carid_doc *doc, char *err,
              size_t errlen)
 {
     sqlite3_stmt *ins, *fts;
+    struct carid_str date;
+    sqlite3_int64 rowid;
     int rc, i;
 
     if ((ins = store_stmt(c, STORE_INSERT, err, errlen)) == NULL ||
         (fts = store_stmt(c, STORE_FTS_INSERT, err, errlen)) == NULL)
         return -1;
+    date = doc->field[CARID_FIELD_DATE];
+    rowid = docid_make(docid_day(date.p, date.len), ++c->seq);
     rc = store_bind(ins, 1, doc->id);
     for (i = 0; i < CARID_FIELD_COUNT && rc == SQLITE_OK; i++)
         rc = store_bind(ins, i + 2, doc->field[i]);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(ins, 7, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
-    if (rc == SQLITE_DONE)
-        rc = sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(c->db));
+    if (rc == SQLITE_DONE) rc = sqlite3_bind_int64(fts, 1, rowid);
     if (rc == SQLITE_OK) rc = store_bind(fts, 2, doc->field[CARID_FIELD_TITLE]);
     if (rc == SQLITE_OK) rc = store_bind(fts, 3, doc->field[CARID_FIELD_BODY]);
     if (rc == SQLITE_OK) rc = sqlite3_step(fts);

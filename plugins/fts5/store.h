@@ -42,6 +42,8 @@ enum store_stmt {
     STORE_STRUCTURE,
     STORE_FREELIST,
     STORE_OPTIMIZE,
+    STORE_SEQ_GET,
+    STORE_SEQ_SET,
     STORE_STMT_COUNT
 };
 
@@ -51,6 +53,7 @@ struct store_conn {
     sqlite3 *db;                            /* owned */
     int writer;                             /* the read-write handle */
     int in_txn;                             /* between begin and commit */
+    int64_t seq;                            /* writer: last arrival number */
     struct tokenizer *tok;                  /* owned; made on first use */
     sqlite3_stmt *stmt[STORE_STMT_COUNT];   /* owned, prepared lazily */
     sqlite3_stmt *query[STORE_QUERY_SLOTS]; /* owned, query.c's shapes */

@@ -1,0 +1,57 @@
+/*
+ * docid.c - see docid.h.  Day numbers use the proleptic Gregorian calendar
+ * (days_from_civil, as in Howard Hinnant's date algorithms), so they are
+ * consecutive across months and leap years and compare like the dates.
+ */
+#include "docid.h"
+
+static int
+docid_digits(const char *p, int n, int *out)
+{
+    int i, v = 0;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int64_t
+docid_day(const char *p, size_t len)
+{
+    int y, m, d;
+    int64_t era, yoe, doy, doe;
+
+    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-' ||
+        docid_digits(p, 4, &y) != 0 || docid_digits(p + 5, 2, &m) != 0 ||
+        docid_digits(p + 8, 2, &d) != 0 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    /* Years start in March so that the leap day is the last of the year. */
+    if (m <= 2) y--;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    /* Counted from 0000-03-01, 0000-01-01 is day -60: make it day 1. */
+    return era * 146097 + doe + 61;
+}
+
+int64_t
+docid_make(int64_t day, int64_t seq)
+{
+    return (day << DOCID_SEQ_BITS) | (seq & DOCID_SEQ_MASK);
+}
+
+int64_t
+docid_first(int64_t day)
+{
+    return day << DOCID_SEQ_BITS;
+}
+
+int64_t
+docid_last(int64_t day)
+{
+    return (day << DOCID_SEQ_BITS) | DOCID_SEQ_MASK;
+}
