@@ -12,10 +12,14 @@
 #include "docid.h"
 #include "qparse.h"
 #include "query.h"
+#include "rank.h"
 #include "store.h"
 #include "tokenizer.h"
+#include "toplist.h"
 
-#define QUERY_BM25       "bm25(fts, 4.0, 1.0)" /* title weighs 4x body */
+/* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
+#define QUERY_BM25       RANK_FN "(fts, :avgdl)"
+#define QUERY_PAGE_MAX   1000 /* hits one top-list page may hold */
 #define QUERY_TITLE_FN   "carid_title"         /* query_title_fn() */
 #define QUERY_SHAPES     32                    /* filter bit combinations */
 #define QUERY_SLOT_COUNT 96  /* count statements: 96 + filter bits */
@@ -36,6 +40,13 @@ struct query_plan {
     struct carid_str from; /* the later lower bound, or absent */
     struct carid_str to;   /* the earlier upper bound, or absent */
     int filters;           /* QUERY_* bits */
+    /* A query of one plain word: the word as indexed (stemmed), and what
+     * its top list says (toplist.h) when it has one. */
+    char word[TOKENIZER_MAX_TOKEN];
+    size_t word_len;       /* 0: not such a query */
+    int listed;            /* top is filled in */
+    struct toplist_info top;
+    double avgdl;          /* pinned average length, 0: none */
 };
 
 /*
@@ -119,7 +130,7 @@ query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
     if (c->query[slot] != NULL) return c->query[slot];
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
-             "SELECT fts.rowid, " QUERY_TITLE_FN "(fts), -" QUERY_BM25
+             "SELECT fts.rowid, " QUERY_TITLE_FN "(fts), " QUERY_BM25
              " FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
              " LIMIT :limit OFFSET :offset",
              query_join(filters), where, order[sort]);
@@ -226,6 +237,48 @@ query_bound(struct carid_str a, const char *b, int later)
     return (later ? c >= 0 : c <= 0) ? a : s;
 }
 
+/* Keeps the stem of each token; counts the tokens. */
+static int
+query_word_token(void *ctx, const char *token, size_t token_len,
+                 const char *stem, size_t stem_len, size_t start, size_t end)
+{
+    struct query_plan *p = ctx;
+
+    (void)token;
+    (void)token_len;
+    (void)start;
+    (void)end;
+    if (p->word_len > 0 || stem_len == 0 || stem_len > sizeof p->word) {
+        p->word_len = 0;
+        return 1; /* a second token: not one word */
+    }
+    memcpy(p->word, stem, stem_len);
+    p->word_len = stem_len;
+    return 0;
+}
+
+/*
+ * Fills p->word if the expression is one quoted word, "w", as qparse()
+ * writes a query of one plain word (a prefix, a column filter, NOT or a
+ * second word all add more).  0, or -1 when out of memory.
+ */
+static int
+query_one_word(struct tokenizer *t, const struct qparse_result *r,
+               struct query_plan *p)
+{
+    size_t n = strlen(r->match);
+    int rc;
+
+    p->word_len = 0;
+    if (r->terms != 1 || n < 3 || r->match[0] != '"' ||
+        memchr(r->match + 1, '"', n - 1) != r->match + n - 1)
+        return 0;
+    rc = tokenizer_run(t, r->match + 1, n - 2, query_word_token, p);
+    if (rc == TOKENIZER_NOMEM) return -1;
+    if (rc != 0) p->word_len = 0;
+    return 0;
+}
+
 /* Parses q's text and merges its filters with q's options. */
 static int
 query_plan(struct store_conn *c, const struct carid_query *q,
@@ -241,6 +294,11 @@ query_plan(struct store_conn *c, const struct carid_query *q,
     if ((t = store_tokenizer(c, err, errlen)) == NULL ||
         qparse(t, q->text.p, q->text.len, &p->r, err, errlen) != 0)
         return -1;
+    if (query_one_word(t, &p->r, p) != 0) {
+        snprintf(err, errlen, "out of memory");
+        qparse_free(&p->r);
+        return -1;
+    }
     p->from = query_bound(q->date_from, p->r.from, 1);
     p->to = query_bound(q->date_to, p->r.to, 0);
     p->filters = (q->source.p != NULL ? QUERY_SOURCE : 0) |
@@ -259,6 +317,10 @@ query_count(struct store_conn *c, const struct query_plan *p,
     sqlite3_stmt *stmt;
     int rc;
 
+    if (p->listed && p->filters == 0) {
+        *total = p->top.df; /* kept exact at every commit */
+        return 0;
+    }
     stmt = query_count_stmt(c, p->filters, err, errlen);
     if (stmt == NULL) return -1;
     rc = query_bind_common(stmt, p, q);
@@ -301,25 +363,99 @@ query_score(sqlite3_stmt *hits)
     return sqlite3_column_int(hits, 1) + s / (1.0 + s);
 }
 
+/* The statements one hit needs: its fields, and maybe its snippet. */
+struct query_emit {
+    sqlite3_stmt *doc, *snip;
+};
+
+static int
+query_emit_open(struct store_conn *c, const struct carid_query *q,
+                struct query_emit *e, char *err, size_t errlen)
+{
+    e->snip = NULL;
+    e->doc = store_stmt(c, STORE_DOC_ROWID, err, errlen);
+    if (q->want_snippet)
+        e->snip = store_prepare(c, &c->query[QUERY_SLOT_SNIP],
+                                "SELECT snippet(fts, 1, ?2, ?3, '…', 16)"
+                                " FROM fts WHERE fts MATCH ?1 AND rowid = ?4",
+                                err, errlen);
+    return e->doc == NULL || (q->want_snippet && e->snip == NULL) ? -1 : 0;
+}
+
+/* Hands one hit to fn; an SQLite code, *stop set when fn says so. */
+static int
+query_emit(const struct query_emit *e, const struct query_plan *p,
+           const struct carid_query *q, sqlite3_int64 rowid, double score,
+           carid_hit_fn *fn, void *ctx, int *stop)
+{
+    struct carid_hit hit;
+    int rc, drc;
+
+    memset(&hit, 0, sizeof hit);
+    hit.score = score;
+    rc = sqlite3_bind_int64(e->doc, 1, rowid);
+    if (rc == SQLITE_OK && (drc = sqlite3_step(e->doc)) != SQLITE_ROW)
+        rc = drc == SQLITE_DONE ? SQLITE_CORRUPT : drc;
+    if (rc == SQLITE_OK) {
+        store_doc_read(e->doc, q->want_fields, &hit.doc);
+        hit.id = hit.doc.id;
+    }
+    if (rc == SQLITE_OK && e->snip != NULL)
+        rc = query_snippet(e->snip, p->r.match, q, rowid, &hit);
+    if (rc == SQLITE_OK)
+        *stop = fn(ctx, &hit) != 0; /* stopping early is not an error */
+    store_done(e->doc);
+    if (e->snip != NULL) store_done(e->snip);
+    return rc;
+}
+
+/* Whether the page can come from the word's top list (toplist.h). */
+static int
+query_from_list(const struct query_plan *p, const struct carid_query *q)
+{
+    return p->listed && p->filters == 0 && q->sort == CARID_SORT_RELEVANCE &&
+           q->count <= QUERY_PAGE_MAX &&
+           (p->top.n == p->top.df || q->offset + q->count <= p->top.n);
+}
+
+static int
+query_hits_listed(struct store_conn *c, const struct query_plan *p,
+                  const struct carid_query *q, carid_hit_fn *fn, void *ctx,
+                  char *err, size_t errlen)
+{
+    struct toplist_hit *page;
+    struct query_emit e;
+    int n, i, rc = SQLITE_OK, stop = 0;
+
+    if (query_emit_open(c, q, &e, err, errlen) != 0) return -1;
+    page = malloc((size_t)q->count * sizeof *page);
+    if (page == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    n = toplist_page(c, p->word, p->word_len, &p->top, q->offset, q->count,
+                     page, err, errlen);
+    for (i = 0; i < n && rc == SQLITE_OK && !stop; i++)
+        rc = query_emit(&e, p, q, page[i].docid, page[i].score, fn, ctx, &stop);
+    free(page);
+    if (n < 0) return -1;
+    __atomic_fetch_add(&c->store->top_pages, 1, __ATOMIC_RELAXED);
+    return rc == SQLITE_OK ? 0 : store_fail(c, "search", err, errlen);
+}
+
 static int
 query_hits(struct store_conn *c, const struct query_plan *p,
            const struct carid_query *q, carid_hit_fn *fn, void *ctx, char *err,
            size_t errlen)
 {
-    sqlite3_stmt *hits, *doc, *snip = NULL;
-    struct carid_hit hit;
-    sqlite3_int64 rowid;
-    int rc, drc, stop = 0;
+    struct query_emit e;
+    sqlite3_stmt *hits;
+    int rc, stop = 0, i;
 
+    if (query_from_list(p, q))
+        return query_hits_listed(c, p, q, fn, ctx, err, errlen);
     hits = query_hits_stmt(c, q->sort, p->filters, err, errlen);
-    doc = store_stmt(c, STORE_DOC_ROWID, err, errlen);
-    if (q->want_snippet)
-        snip = store_prepare(c, &c->query[QUERY_SLOT_SNIP],
-                             "SELECT snippet(fts, 1, ?2, ?3, '…', 16)"
-                             " FROM fts WHERE fts MATCH ?1 AND rowid = ?4",
-                             err, errlen);
-    if (hits == NULL || doc == NULL || (q->want_snippet && snip == NULL))
-        return -1;
+    if (hits == NULL || query_emit_open(c, q, &e, err, errlen) != 0) return -1;
     rc = query_bind_common(hits, p, q);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(
@@ -327,29 +463,33 @@ query_hits(struct store_conn *c, const struct query_plan *p,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(
             hits, sqlite3_bind_parameter_index(hits, ":offset"), q->offset);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(hits, ":avgdl")))
+        rc = sqlite3_bind_double(hits, i, p->avgdl);
     while (rc == SQLITE_OK && !stop &&
-           (rc = sqlite3_step(hits)) == SQLITE_ROW) {
-        memset(&hit, 0, sizeof hit);
-        rowid = sqlite3_column_int64(hits, 0);
-        hit.score = query_score(hits);
-        rc = sqlite3_bind_int64(doc, 1, rowid);
-        if (rc == SQLITE_OK && (drc = sqlite3_step(doc)) != SQLITE_ROW)
-            rc = drc == SQLITE_DONE ? SQLITE_CORRUPT : drc;
-        if (rc == SQLITE_OK) {
-            store_doc_read(doc, q->want_fields, &hit.doc);
-            hit.id = hit.doc.id;
-        }
-        if (rc == SQLITE_OK && snip != NULL)
-            rc = query_snippet(snip, p->r.match, q, rowid, &hit);
-        if (rc == SQLITE_OK)
-            stop = fn(ctx, &hit) != 0; /* stopping early is not an error */
-        store_done(doc);
-        if (snip != NULL) store_done(snip);
-    }
+           (rc = sqlite3_step(hits)) == SQLITE_ROW)
+        rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
+                        query_score(hits), fn, ctx, &stop);
     if (rc != SQLITE_DONE && rc != SQLITE_OK && rc != SQLITE_ROW)
         store_fail(c, "search", err, errlen);
     store_done(hits);
     return rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Inside the read transaction: the pinned length and the word's list. */
+static int
+query_lists(struct store_conn *c, struct query_plan *p, char *err,
+            size_t errlen)
+{
+    int rc;
+
+    if (p->word_len > 0 && p->filters == 0) {
+        rc = toplist_info(c, p->word, p->word_len, &p->top, err, errlen);
+        if (rc < 0) return -1;
+        p->listed = rc == 1;
+        p->avgdl = p->top.avgdl;
+        return 0;
+    }
+    return toplist_avgdl(c, &p->avgdl, err, errlen);
 }
 
 /* Runs a read transaction's BEGIN (which) or COMMIT; 0 or -1. */
@@ -378,7 +518,8 @@ query_search(struct store_conn *c, const struct carid_query *q,
     *total = 0;
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
     if (query_txn(c, STORE_BEGIN_READ, err, errlen) == 0) {
-        if (query_count(c, &p, q, total, err, errlen) == 0 &&
+        if (query_lists(c, &p, err, errlen) == 0 &&
+            query_count(c, &p, q, total, err, errlen) == 0 &&
             (q->count <= 0 || q->offset >= *total ||
              query_hits(c, &p, q, fn, ctx, err, errlen) == 0))
             rc = 0;

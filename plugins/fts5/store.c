@@ -12,6 +12,8 @@
 
 #include "docid.h"
 #include "query.h"
+#include "rank.h"
+#include "toplist.h"
 #include "store.h"
 #include "tokenizer.h"
 
@@ -22,6 +24,13 @@
  * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
  * the table, so an index keeps the choice it was made with. */
 #define STORE_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
+/* toplist.h: words in at least this many articles get a top list at
+ * OPTIMIZE (0 turns lists off), of this many entries.  The environment
+ * can change them for tests and benchmarks. */
+#define STORE_TOP_MIN_DF     2000
+#define STORE_TOP_SIZE       1000
+#define STORE_TOP_MIN_DF_ENV "CARID_FTS5_TOP_MIN_DF"
+#define STORE_TOP_SIZE_ENV   "CARID_FTS5_TOP_SIZE"
 
 /*
  * synchronous=FULL: in WAL mode every COMMIT fsyncs the WAL, so when commit
@@ -43,10 +52,17 @@
  * Columns: the small ones first so that reading date or source never walks
  * a long body's overflow pages.  rowids sort by date, then arrival
  * (docid.h); an upsert deletes the old row and inserts one with a new
- * rowid.  meta holds the arrival counter ("seq").
+ * rowid.  meta holds the arrival counter ("seq") and the pinned average
+ * length ("avgdl"); terms and tops are the top lists of toplist.h.
  */
 static const char store_schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL,"
+    " n INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE tops(term TEXT NOT NULL, impact REAL NOT NULL,"
+    " docid INTEGER NOT NULL, tf_title INTEGER NOT NULL,"
+    " tf_body INTEGER NOT NULL, dl INTEGER NOT NULL,"
+    " PRIMARY KEY(term, impact, docid)) WITHOUT ROWID;"
     "CREATE TABLE docs("
     " rowid INTEGER PRIMARY KEY,"
     " id TEXT UNIQUE NOT NULL,"
@@ -93,6 +109,32 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
     [STORE_SEQ_SET] = "INSERT INTO meta(key, value) VALUES ('seq', ?1)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* FTS5's totals record: article count, then tokens per column. */
+    [STORE_AVERAGES] = "SELECT block FROM fts_data WHERE id = 1",
+    [STORE_AVGDL_GET] = "SELECT value FROM meta WHERE key = 'avgdl'",
+    [STORE_AVGDL_SET] = "INSERT INTO meta(key, value) VALUES ('avgdl', ?1)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [STORE_AVGDL_CLEAR] = "DELETE FROM meta WHERE key = 'avgdl'",
+    [STORE_TERMS] = "SELECT term, df, n FROM terms ORDER BY term",
+    [STORE_TERM_ADD] = "INSERT INTO terms(term, df, n) VALUES (?1, ?2, ?3)",
+    [STORE_TERM_SET] = "UPDATE terms SET df = ?2, n = ?3 WHERE term = ?1",
+    [STORE_TERM_CLEAR] = "DELETE FROM terms",
+    [STORE_TERM_COUNT] = "SELECT count(*) FROM terms",
+    [STORE_TOP_INFO] = "SELECT df, n FROM terms WHERE term = ?1",
+    [STORE_TOP_PAGE] = "SELECT docid, tf_title, tf_body, dl FROM tops"
+                       " WHERE term = ?1 ORDER BY impact DESC, docid DESC"
+                       " LIMIT ?2 OFFSET ?3",
+    [STORE_TOP_MIN] = "SELECT impact, docid FROM tops WHERE term = ?1"
+                      " ORDER BY impact, docid LIMIT 1",
+    [STORE_TOP_ADD] = "INSERT OR IGNORE INTO tops(term, impact, docid,"
+                      " tf_title, tf_body, dl) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STORE_TOP_DEL] = "DELETE FROM tops WHERE term = ?1 AND impact = ?2"
+                      " AND docid = ?3",
+    [STORE_TOP_CLEAR] = "DELETE FROM tops",
+    [STORE_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
+    /* Made by toplist_build() on the writer before first use. */
+    [STORE_VOCAB_SCAN] = "SELECT term, doc, col = 'title'"
+                         " FROM temp.toplist_vocab",
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -205,6 +247,7 @@ store_connect(const char *path, int flags, const char *pragmas, sqlite3 **out,
     if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, STORE_BUSY_MS);
     if (rc == SQLITE_OK) rc = tokenizer_register(store_fts5_api(db));
     if (rc == SQLITE_OK) rc = query_register(store_fts5_api(db));
+    if (rc == SQLITE_OK) rc = rank_register(store_fts5_api(db));
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path,
@@ -312,6 +355,19 @@ store_init(sqlite3 *db, char *err, size_t errlen)
     return 0;
 }
 
+/* A non-negative integer from the environment, or dflt. */
+static int64_t
+store_env_int(const char *name, int64_t dflt)
+{
+    const char *v = getenv(name);
+    char *end;
+    long long n;
+
+    if (v == NULL || *v == '\0') return dflt;
+    n = strtoll(v, &end, 10);
+    return *end == '\0' && n >= 0 ? (int64_t)n : dflt;
+}
+
 int
 store_open(const struct carid_host *host, const char *dir, struct store **out,
            char *err, size_t errlen)
@@ -332,6 +388,9 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     }
     snprintf(s->path, n, "%s/%s", dir, STORE_FILE);
     s->host = host;
+    s->top_min_df = store_env_int(STORE_TOP_MIN_DF_ENV, STORE_TOP_MIN_DF);
+    s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
+    if (s->top_size < 1) s->top_size = 1;
     if (store_connect(s->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       STORE_PRAGMAS_WRITER, &db, err, errlen) != 0)
         goto fail;
@@ -392,6 +451,7 @@ store_conn_close(struct store_conn *c)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(c->db);
     tokenizer_free(c->tok);
+    toplist_free(c->top);
     free(c);
 }
 
@@ -450,7 +510,8 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
 {
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
-    if (store_seq_read(c, err, errlen) != 0) {
+    if (store_seq_read(c, err, errlen) != 0 ||
+        toplist_begin(c, err, errlen) != 0) {
         store_rollback(c);
         return -1;
     }
@@ -460,9 +521,12 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
 int
 store_commit(struct store_conn *c, char *err, size_t errlen)
 {
-    if (store_seq_write(c, err, errlen) != 0 ||
-        store_run(c, STORE_COMMIT, "commit", err, errlen) != 0)
+    if (toplist_commit(c, err, errlen) != 0 ||
+        store_seq_write(c, err, errlen) != 0 ||
+        store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) {
+        toplist_forget(c);
         return -1;
+    }
     c->in_txn = 0;
     return 0;
 }
@@ -476,12 +540,7 @@ store_rollback(struct store_conn *c)
     if (!sqlite3_get_autocommit(c->db))
         store_run(c, STORE_ROLLBACK, "rollback", err, sizeof err);
     c->in_txn = 0;
-}
-
-int
-store_optimize(struct store_conn *c, char *err, size_t errlen)
-{
-    return store_run(c, STORE_OPTIMIZE, "optimize", err, errlen);
+    toplist_forget(c);
 }
 
 /* Removes id from docs and fts if present; *removed says whether it was. */
@@ -515,6 +574,13 @@ store_unindex(struct store_conn *c, struct carid_str id, int *removed,
         rc = sqlite3_bind_value(fts, 2, sqlite3_column_value(find, 1));
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_value(fts, 3, sqlite3_column_value(find, 2));
+    if (rc == SQLITE_OK &&
+        toplist_doc(c, -1, rowid, store_column(find, 1), store_column(find, 2),
+                    err, errlen) != 0) {
+        store_done(find);
+        store_done(fts);
+        return -1;
+    }
     if (rc == SQLITE_OK) rc = sqlite3_step(fts);
     if (rc == SQLITE_DONE) rc = sqlite3_bind_int64(del, 1, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(del);
@@ -560,7 +626,9 @@ store_insert(struct store_conn *c, const struct carid_doc *doc, char *err,
     if (rc != SQLITE_DONE) store_fail(c, "put", err, errlen);
     store_done(ins);
     store_done(fts);
-    return rc == SQLITE_DONE ? 0 : -1;
+    if (rc != SQLITE_DONE) return -1;
+    return toplist_doc(c, 1, rowid, doc->field[CARID_FIELD_TITLE],
+                       doc->field[CARID_FIELD_BODY], err, errlen);
 }
 
 static int
@@ -595,12 +663,14 @@ int
 store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
           size_t errlen)
 {
+    size_t mark = toplist_mark(c);
     int removed, failed;
 
     if (store_check_id(doc->id, err, errlen) != 0) return -1;
     if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
     failed = store_unindex(c, doc->id, &removed, err, errlen) != 0 ||
              store_insert(c, doc, err, errlen) != 0;
+    if (failed) toplist_undo(c, mark);
     return store_savepoint_end(c, failed, err, errlen);
 }
 
@@ -608,14 +678,47 @@ int
 store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
           size_t errlen)
 {
+    size_t mark = toplist_mark(c);
     int failed;
 
     *removed = 0;
     if (store_check_id(id, err, errlen) != 0) return -1;
     if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
     failed = store_unindex(c, id, removed, err, errlen) != 0;
-    if (failed) *removed = 0;
+    if (failed) {
+        *removed = 0;
+        toplist_undo(c, mark);
+    }
     return store_savepoint_end(c, failed, err, errlen);
+}
+
+/*
+ * Merges FTS5's segments, then rebuilds the top lists.  Inside a batch it
+ * runs under a savepoint, with the batch's notes applied first, so that a
+ * failure leaves the batch and its lists as they were.
+ */
+int
+store_optimize(struct store_conn *c, char *err, size_t errlen)
+{
+    int own = !c->in_txn, failed;
+
+    if (own && store_begin(c, err, errlen) != 0) return -1;
+    if (toplist_commit(c, err, errlen) != 0 ||
+        store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) {
+        if (own) store_rollback(c);
+        return -1;
+    }
+    failed = store_run(c, STORE_OPTIMIZE, "optimize", err, errlen) != 0 ||
+             toplist_build(c, err, errlen) != 0;
+    failed = store_savepoint_end(c, failed, err, errlen) != 0;
+    toplist_forget(c);
+    if (own) {
+        if (failed) store_rollback(c);
+        return failed ? -1 : store_commit(c, err, errlen);
+    }
+    /* the batch goes on: later puts must see the new lists */
+    if (toplist_begin(c, err, errlen) != 0) return -1;
+    return failed ? -1 : 0;
 }
 
 int
@@ -660,6 +763,46 @@ store_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
         *v = (*v << 7) | (b & 0x7f);
         if (!(b & 0x80)) return 1;
     }
+    return 0;
+}
+
+int64_t
+store_varint_sum(const void *blob, size_t n)
+{
+    const unsigned char *p = blob;
+    uint64_t v;
+    int64_t sum = 0;
+    size_t i = 0;
+
+    while (p != NULL && i < n && store_varint(p, n, &i, &v))
+        sum += (int64_t)v;
+    return sum;
+}
+
+int
+store_averages(struct store_conn *c, int64_t *ndocs, int64_t *ntok, char *err,
+               size_t errlen)
+{
+    const unsigned char *p;
+    sqlite3_stmt *stmt;
+    uint64_t v;
+    size_t n, i = 0;
+    int rc;
+
+    *ndocs = 0;
+    if (ntok != NULL) *ntok = 0;
+    stmt = store_stmt(c, STORE_AVERAGES, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        p = sqlite3_column_blob(stmt, 0);
+        n = (size_t)sqlite3_column_bytes(stmt, 0);
+        if (p != NULL && store_varint(p, n, &i, &v)) *ndocs = (int64_t)v;
+        if (p != NULL && ntok != NULL) *ntok = store_varint_sum(p + i, n - i);
+    }
+    store_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(c, "averages", err, errlen);
     return 0;
 }
 
@@ -721,7 +864,7 @@ int
 store_stats(struct store_conn *c, carid_stat_fn *fn, void *ctx, char *err,
             size_t errlen)
 {
-    int64_t docs, freelist, segments;
+    int64_t docs, freelist, segments, words;
 
     docs = store_scalar(c, STORE_COUNT, err, errlen);
     freelist = store_scalar(c, STORE_FREELIST, err, errlen);
@@ -731,7 +874,12 @@ store_stats(struct store_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         fn(ctx, "db_bytes", store_file_size(c->store->path, "")) ||
         fn(ctx, "wal_bytes", store_file_size(c->store->path, "-wal")))
         return 0;
-    if (segments >= 0) fn(ctx, "fts_segments", segments);
+    if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
+    words = store_scalar(c, STORE_TERM_COUNT, err, errlen);
+    if (words < 0) return -1;
+    if (fn(ctx, "toplist_words", words)) return 0;
+    fn(ctx, "toplist_pages",
+       __atomic_load_n(&c->store->top_pages, __ATOMIC_RELAXED));
     return 0;
 }
 

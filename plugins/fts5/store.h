@@ -21,6 +21,9 @@ struct store {
     const struct carid_host *host; /* borrowed; outlives the store */
     char *path;                    /* .../carid.db, owned */
     int stem;                      /* fts stems (not "indonesian nostem") */
+    int64_t top_min_df;            /* toplist.h: words listed; 0: none */
+    int64_t top_size;              /* toplist.h: entries a list keeps */
+    int64_t top_pages;             /* pages read from lists (atomic) */
 };
 
 enum store_stmt {
@@ -44,6 +47,23 @@ enum store_stmt {
     STORE_OPTIMIZE,
     STORE_SEQ_GET,
     STORE_SEQ_SET,
+    STORE_AVERAGES,
+    STORE_AVGDL_GET,
+    STORE_AVGDL_SET,
+    STORE_AVGDL_CLEAR,
+    STORE_TERMS,
+    STORE_TERM_ADD,
+    STORE_TERM_SET,
+    STORE_TERM_CLEAR,
+    STORE_TOP_INFO,
+    STORE_TOP_PAGE,
+    STORE_TOP_MIN,
+    STORE_TOP_ADD,
+    STORE_TOP_DEL,
+    STORE_TOP_CLEAR,
+    STORE_DOCSIZES,
+    STORE_VOCAB_SCAN,
+    STORE_TERM_COUNT,
     STORE_STMT_COUNT
 };
 
@@ -54,6 +74,7 @@ struct store_conn {
     int writer;                             /* the read-write handle */
     int in_txn;                             /* between begin and commit */
     int64_t seq;                            /* writer: last arrival number */
+    struct toplist *top;                    /* writer: owned, toplist.h */
     struct tokenizer *tok;                  /* owned; made on first use */
     sqlite3_stmt *stmt[STORE_STMT_COUNT];   /* owned, prepared lazily */
     sqlite3_stmt *query[STORE_QUERY_SLOTS]; /* owned, query.c's shapes */
@@ -102,6 +123,13 @@ void store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc);
  * with "indonesian nostem"), or NULL with err set. */
 struct tokenizer *store_tokenizer(struct store_conn *c, char *err,
                                   size_t errlen);
+
+/* Articles and tokens in the index, from FTS5's own totals (O(1));
+ * ntok may be NULL.  0 or -1 with err set. */
+int store_averages(struct store_conn *c, int64_t *ndocs, int64_t *ntok,
+                   char *err, size_t errlen);
+/* The sum of the SQLite varints in p[0..n) (an fts_docsize row). */
+int64_t store_varint_sum(const void *p, size_t n);
 
 /* The writer's calls; each returns 0 or -1 with err set. */
 int store_begin(struct store_conn *c, char *err, size_t errlen);

@@ -5,6 +5,7 @@
  * path comes from $CARID_FTS5_MODULE (ctest sets it); unset means skip.
  */
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "carid_plugin.h"
 #include "tap.h"
 
-#define TEST_MAX_HITS 16
+#define TEST_MAX_HITS 32
 
 struct test_hit {
     char id[64];
@@ -402,6 +403,120 @@ test_reopen(void)
     ok(test_search("mancur")->total == 1, "index persists across reopen");
 }
 
+/* ---- top lists (toplist.h): a page read from a word's list must be the
+ * page a full scan returns, before and after puts, deletes, upserts and a
+ * rolled-back batch.  With lists of 4 entries, LIMIT 0 20 cannot come from
+ * a list, so it is the full scan to compare with. */
+
+#define TEST_TOP_DOCS 14
+
+static void
+test_top_put(int i, int variant)
+{
+    char id[16], title[256], body[1024];
+    int k, reps = (i * 7 + variant * 3) % 5;
+
+    snprintf(id, sizeof id, "t%d", i);
+    snprintf(title, sizeof title, "%s laporan nomor %d",
+             (i + variant) % 4 == 0 ? "Harga" : "Kabar", i);
+    body[0] = '\0';
+    for (k = 0; k < 1 + (i * 5 + variant) % 9; k++)
+        strcat(body, "warga kota membaca berita pagi ini. ");
+    for (k = 0; k < reps; k++)
+        strcat(body, "harga naik. ");
+    test_put(id, title, body, "x", "2024-05-01");
+}
+
+/* Compares LIMIT off n with the same slice of the full scan; returns 1 if
+ * equal, and counts list pages into *pages. */
+static int
+test_top_same(int off, int n)
+{
+    struct test_hits full, *h;
+    struct carid_query q;
+    int i, same;
+
+    test_query(&q, "harga");
+    q.count = 20;
+    full = *test_search_q(&q);
+    q.offset = off;
+    q.count = n;
+    h = test_search_q(&q);
+    same = h->rc == 0 && full.rc == 0 && h->total == full.total;
+    for (i = 0; same && i < n && off + i < full.n; i++)
+        same = i < h->n && strcmp(h->hit[i].id, full.hit[off + i].id) == 0 &&
+               fabs(h->hit[i].score - full.hit[off + i].score) < 1e-12;
+    if (!same)
+        printf("# LIMIT %d %d: %d hits of %lld, full scan %d of %lld\n", off,
+               n, h->n, (long long)h->total, full.n, (long long)full.total);
+    return same;
+}
+
+static int
+test_top_all_same(const char *when)
+{
+    char what[128];
+    int k, all = 1;
+
+    for (k = 1; k <= 4; k++)
+        all &= test_top_same(0, k);
+    all &= test_top_same(2, 2) & test_top_same(3, 1);
+    snprintf(what, sizeof what, "list pages = full scan %s", when);
+    return ok(all, what);
+}
+
+static void
+test_toplist(void)
+{
+    char err[256], id[16];
+    int64_t pages;
+    int i, removed;
+
+    setenv("CARID_FTS5_TOP_MIN_DF", "3", 1);
+    setenv("CARID_FTS5_TOP_SIZE", "4", 1);
+    test_close_all();
+    test_open_all();
+    test_p->begin(test_writer, err, sizeof err);
+    for (i = 0; i < TEST_TOP_DOCS; i++)
+        test_top_put(i, 0);
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    ok(test_stat("toplist_words") == 0, "no lists before OPTIMIZE");
+    ok(test_p->optimize(test_writer, err, sizeof err) == 0, "optimize");
+    ok(test_stat("toplist_words") > 1, "OPTIMIZE lists frequent words");
+    pages = test_stat("toplist_pages");
+    test_top_all_same("after OPTIMIZE");
+    ok(test_stat("toplist_pages") - pages >= 6, "those pages came from lists");
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_top_put(TEST_TOP_DOCS, 1);     /* new articles */
+    test_top_put(TEST_TOP_DOCS + 1, 2);
+    test_top_put(3, 3);                 /* upserts */
+    test_top_put(8, 1);
+    test_p->del(test_writer, test_str("t4"), &removed, err, sizeof err);
+    test_p->del(test_writer, test_str("t0"), &removed, err, sizeof err);
+    test_put("", "tanpa id", "harga", "x", "2024-01-01"); /* fails alone */
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit changes");
+    test_top_all_same("after puts, upserts and deletes");
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("r1", "Harga harga harga", "harga", "x", "2024-01-01");
+    test_p->del(test_writer, test_str("t1"), &removed, err, sizeof err);
+    test_p->rollback(test_writer);
+    test_top_all_same("after a rollback");
+
+    test_p->begin(test_writer, err, sizeof err);
+    for (i = 5; i < TEST_TOP_DOCS; i += 2) {
+        snprintf(id, sizeof id, "t%d", i);
+        test_p->del(test_writer, test_str(id), &removed, err, sizeof err);
+    }
+    test_top_put(2, 5);
+    test_p->commit(test_writer, err, sizeof err);
+    test_p->optimize(test_writer, err, sizeof err);
+    test_top_all_same("after a second OPTIMIZE");
+    unsetenv("CARID_FTS5_TOP_MIN_DF");
+    unsetenv("CARID_FTS5_TOP_SIZE");
+}
+
 static void
 test_cleanup(void)
 {
@@ -423,6 +538,7 @@ main(int argc, char **argv)
         {"get_del_upsert", test_get_del_upsert},
         {"admin", test_admin},
         {"reopen", test_reopen},
+        {"toplist", test_toplist},
         {"cleanup", test_cleanup},
         {NULL, NULL},
     };

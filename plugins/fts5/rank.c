@@ -1,0 +1,135 @@
+/*
+ * rank.c - see rank.h.  The constants and the formula are FTS5's own
+ * (fts5_aux.c, fts5Bm25Function): k1 = 1.2, b = 0.75, idf clamped to 1e-6
+ * for words in more than half of the articles.  It is written out here,
+ * not called, because bm25() cannot take a pinned average length, and a
+ * word's top list must be ordered by the same numbers as a full scan.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "rank.h"
+
+#define RANK_K1         1.2
+#define RANK_B          0.75
+#define RANK_MAX_PHRASE 64 /* qparse allows 64 words */
+
+double
+rank_idf(int64_t df, int64_t ndocs)
+{
+    double idf = log(((double)ndocs - (double)df + 0.5) / ((double)df + 0.5));
+
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
+static double
+rank_part(double freq, double dl, double avgdl)
+{
+    return freq * (RANK_K1 + 1.0) /
+           (freq + RANK_K1 * (1.0 - RANK_B + RANK_B * dl / avgdl));
+}
+
+double
+rank_tf(int tf_title, int tf_body, int dl, double avgdl)
+{
+    double freq = RANK_TITLE_WEIGHT * tf_title + RANK_BODY_WEIGHT * tf_body;
+
+    return rank_part(freq, dl, avgdl);
+}
+
+double
+rank_impact(int tf_title, int tf_body, int dl, double avgdl)
+{
+    return rank_tf(tf_title, tf_body, dl, avgdl) + (tf_title > 0 ? 10.0 : 0.0);
+}
+
+/* Per statement: the idf of each phrase, counted once (as bm25() does). */
+struct rank_data {
+    int nphrase;
+    double avgdl; /* the index's own */
+    double idf[];
+};
+
+static int
+rank_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+    (void)api;
+    (void)fts;
+    (*(sqlite3_int64 *)ctx)++;
+    return SQLITE_OK;
+}
+
+static struct rank_data *
+rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
+{
+    struct rank_data *d = api->xGetAuxdata(fts, 0);
+    sqlite3_int64 nrow = 0, ntok = 0, nhit;
+    int i, n;
+
+    if (d != NULL) return d;
+    n = api->xPhraseCount(fts);
+    if (n > RANK_MAX_PHRASE) n = RANK_MAX_PHRASE;
+    d = calloc(1, sizeof *d + (size_t)n * sizeof d->idf[0]);
+    if (d == NULL) {
+        *rc = SQLITE_NOMEM;
+        return NULL;
+    }
+    d->nphrase = n;
+    *rc = api->xRowCount(fts, &nrow);
+    if (*rc == SQLITE_OK) *rc = api->xColumnTotalSize(fts, -1, &ntok);
+    d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+    for (i = 0; *rc == SQLITE_OK && i < n; i++) {
+        nhit = 0;
+        *rc = api->xQueryPhrase(fts, i, &nhit, rank_count_cb);
+        d->idf[i] = rank_idf(nhit, nrow);
+    }
+    if (*rc != SQLITE_OK) {
+        free(d);
+        return NULL;
+    }
+    *rc = api->xSetAuxdata(fts, d, free); /* frees d itself if it fails */
+    return *rc == SQLITE_OK ? d : NULL;
+}
+
+static void
+rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+             sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    double freq[RANK_MAX_PHRASE], avgdl, score = 0.0;
+    struct rank_data *d;
+    int rc = SQLITE_OK, ninst = 0, i, phrase, col, off, dl = 0;
+
+    d = rank_data(api, fts, &rc);
+    if (d == NULL) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    avgdl = argc > 0 ? sqlite3_value_double(argv[0]) : 0.0;
+    if (!(avgdl > 0.0)) avgdl = d->avgdl;
+    memset(freq, 0, sizeof freq);
+    rc = api->xInstCount(fts, &ninst);
+    for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
+        rc = api->xInst(fts, i, &phrase, &col, &off);
+        if (rc == SQLITE_OK && phrase >= 0 && phrase < d->nphrase)
+            freq[phrase] +=
+                col == 0 ? RANK_TITLE_WEIGHT : RANK_BODY_WEIGHT;
+    }
+    if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &dl);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    for (i = 0; i < d->nphrase; i++)
+        score += d->idf[i] * rank_part(freq[i], dl, avgdl);
+    sqlite3_result_double(ctx, score);
+}
+
+int
+rank_register(struct fts5_api *api)
+{
+    if (api == NULL) return SQLITE_ERROR;
+    return api->xCreateFunction(api, RANK_FN, NULL, rank_bm25_fn, NULL);
+}

@@ -1,0 +1,39 @@
+/*
+ * rank.h - the relevance formula, in one place: BM25 with the title weighing
+ * 4 times the body, computed the way FTS5's bm25() does, except that the
+ * average article length can be pinned (at OPTIMIZE) so that a word's top
+ * list (toplist.h) and a full FTS5 scan order hits identically.
+ */
+#ifndef RANK_H
+#define RANK_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define RANK_FN           "carid_bm25"  /* carid_bm25(fts, avgdl) */
+#define RANK_TITLE_WEIGHT 4.0
+#define RANK_BODY_WEIGHT  1.0
+
+struct fts5_api;
+
+/* FTS5's inverse document frequency of a word in df of ndocs articles. */
+double rank_idf(int64_t df, int64_t ndocs);
+/* BM25's term-frequency part for tf_title and tf_body occurrences of a word
+ * in an article of dl tokens, when articles average avgdl tokens. */
+double rank_tf(int tf_title, int tf_body, int dl, double avgdl);
+/*
+ * A word's impact in one article: rank_tf(), plus 10 if the word is in the
+ * title, so that sorting by impact puts title matches first as SEARCH does
+ * (rank_tf() is below 2.2).
+ */
+double rank_impact(int tf_title, int tf_body, int dl, double avgdl);
+
+/*
+ * Registers carid_bm25(fts, avgdl) on a connection: BM25 as above (higher
+ * is better, unlike bm25()), with avgdl <= 0 meaning "the index's current
+ * average".  SQLite result code.
+ */
+int rank_register(struct fts5_api *api);
+
+#endif

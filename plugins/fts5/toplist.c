@@ -1,0 +1,475 @@
+/*
+ * toplist.c - see toplist.h: keeping the lists exact as articles come and
+ * go (the writer) and reading a page of one (the readers).  OPTIMIZE's
+ * rebuild is in toplist_build.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rank.h"
+#include "store.h"
+#include "tokenizer.h"
+#include "toplist.h"
+
+/* A listed word as the writer holds it between commits. */
+struct toplist_word {
+    char *term; /* owned, not NUL-terminated */
+    size_t len;
+    int64_t df, n;     /* as in terms, plus this batch */
+    int min_known;     /* min_* below are the list's last entry */
+    double min_impact; /* meaningful when min_known and n > 0 */
+    int64_t min_docid;
+    int dirty;                 /* df or n changed in this batch */
+    int tf_title, tf_body;     /* in the article being tokenized */
+};
+
+/* One listed word of one article put (sign 1) or deleted (sign -1). */
+struct toplist_post {
+    size_t word;
+    int sign;
+    int64_t docid;
+    int tf_title, tf_body, dl;
+};
+
+struct toplist {
+    int loaded;
+    double avgdl; /* 0: no lists, nothing to note */
+    struct toplist_word *word; /* sorted like terms' primary key */
+    size_t nword;
+    struct toplist_post *post;
+    size_t npost, cap;
+    size_t *seen; /* words met in the article being tokenized */
+    size_t nseen;
+    int col, dl;  /* column being tokenized, tokens so far */
+};
+
+/* BINARY collation: bytes, then length. */
+static int
+toplist_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = n ? memcmp(a, b, n) : 0;
+
+    if (c != 0) return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static int
+toplist_bind_term(sqlite3_stmt *stmt, const char *term, size_t len)
+{
+    return sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void
+toplist_clear(struct toplist *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->nword; i++)
+        free(t->word[i].term);
+    free(t->word);
+    free(t->seen);
+    t->word = NULL;
+    t->seen = NULL;
+    t->nword = t->npost = t->nseen = 0;
+    t->avgdl = 0;
+    t->loaded = 0;
+}
+
+void
+toplist_free(struct toplist *t)
+{
+    if (t == NULL) return;
+    toplist_clear(t);
+    free(t->post);
+    free(t);
+}
+
+void
+toplist_forget(struct store_conn *c)
+{
+    if (c->top != NULL) toplist_clear(c->top);
+}
+
+int
+toplist_avgdl(struct store_conn *c, double *avgdl, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *avgdl = 0;
+    stmt = store_stmt(c, STORE_AVGDL_GET, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) *avgdl = sqlite3_column_double(stmt, 0);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_fail(c, "avgdl", err, errlen);
+    store_done(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads terms into t->word (terms' key order is the bsearch order). */
+static int
+toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    struct toplist_word *w;
+    size_t cap = 0;
+    int rc;
+
+    if (toplist_avgdl(c, &t->avgdl, err, errlen) != 0) return -1;
+    if (t->avgdl <= 0) return 0;
+    stmt = store_stmt(c, STORE_TERMS, err, errlen);
+    if (stmt == NULL) return -1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (t->nword == cap) {
+            cap = cap ? cap * 2 : 1024;
+            w = realloc(t->word, cap * sizeof *w);
+            if (w == NULL) break;
+            t->word = w;
+        }
+        w = &t->word[t->nword];
+        memset(w, 0, sizeof *w);
+        w->len = (size_t)sqlite3_column_bytes(stmt, 0);
+        w->term = malloc(w->len + 1);
+        if (w->term == NULL) break;
+        memcpy(w->term, sqlite3_column_text(stmt, 0), w->len);
+        w->df = sqlite3_column_int64(stmt, 1);
+        w->n = sqlite3_column_int64(stmt, 2);
+        t->nword++;
+    }
+    store_done(stmt);
+    if (rc == SQLITE_ROW) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (rc != SQLITE_DONE) return store_fail(c, "terms", err, errlen);
+    t->seen = malloc((t->nword ? t->nword : 1) * sizeof *t->seen);
+    if (t->seen == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int
+toplist_begin(struct store_conn *c, char *err, size_t errlen)
+{
+    struct toplist *t = c->top;
+
+    if (t == NULL) {
+        if ((t = c->top = calloc(1, sizeof *t)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    if (t->loaded) return 0;
+    toplist_clear(t);
+    if (toplist_load(c, t, err, errlen) != 0) {
+        toplist_clear(t);
+        return -1;
+    }
+    t->loaded = 1;
+    return 0;
+}
+
+static struct toplist_word *
+toplist_find(struct toplist *t, const char *term, size_t len)
+{
+    size_t lo = 0, hi = t->nword, mid;
+    int c;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = toplist_cmp(term, len, t->word[mid].term, t->word[mid].len);
+        if (c == 0) return &t->word[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* Counts one token of the article being noted (tokenizer_emit_fn). */
+static int
+toplist_token(void *ctx, const char *token, size_t token_len,
+              const char *stem, size_t stem_len, size_t start, size_t end)
+{
+    struct toplist *t = ctx;
+    struct toplist_word *w;
+
+    (void)token;
+    (void)token_len;
+    (void)start;
+    (void)end;
+    t->dl++; /* FTS5 counts every token it is given */
+    if ((w = toplist_find(t, stem, stem_len)) == NULL) return 0;
+    if (w->tf_title == 0 && w->tf_body == 0)
+        t->seen[t->nseen++] = (size_t)(w - t->word);
+    if (t->col == 0)
+        w->tf_title++;
+    else
+        w->tf_body++;
+    return 0;
+}
+
+int
+toplist_doc(struct store_conn *c, int sign, int64_t docid,
+            struct carid_str title, struct carid_str body, char *err,
+            size_t errlen)
+{
+    struct toplist *t = c->top;
+    struct tokenizer *tok;
+    struct toplist_post *p;
+    struct toplist_word *w;
+    size_t i;
+    int rc = 0;
+
+    if (t == NULL || !t->loaded) {
+        /* a write outside store_begin(), or a reload that failed */
+        snprintf(err, errlen, "top lists are not loaded");
+        return -1;
+    }
+    if (t->nword == 0) return 0;
+    if ((tok = store_tokenizer(c, err, errlen)) == NULL) return -1;
+    t->dl = 0;
+    t->nseen = 0;
+    t->col = 0;
+    if (title.len > 0) rc = tokenizer_run(tok, title.p, title.len, toplist_token, t);
+    t->col = 1;
+    if (rc == 0 && body.len > 0)
+        rc = tokenizer_run(tok, body.p, body.len, toplist_token, t);
+    if (rc == 0 && t->npost + t->nseen > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
+
+        while (cap < t->npost + t->nseen)
+            cap *= 2;
+        p = realloc(t->post, cap * sizeof *p);
+        if (p == NULL)
+            rc = TOKENIZER_NOMEM;
+        else {
+            t->post = p;
+            t->cap = cap;
+        }
+    }
+    for (i = 0; i < t->nseen; i++) {
+        w = &t->word[t->seen[i]];
+        if (rc == 0) {
+            p = &t->post[t->npost++];
+            p->word = t->seen[i];
+            p->sign = sign;
+            p->docid = docid;
+            p->tf_title = w->tf_title;
+            p->tf_body = w->tf_body;
+            p->dl = t->dl;
+        }
+        w->tf_title = w->tf_body = 0;
+    }
+    t->nseen = 0;
+    if (rc != 0) snprintf(err, errlen, "out of memory");
+    return rc == 0 ? 0 : -1;
+}
+
+size_t
+toplist_mark(struct store_conn *c)
+{
+    return c->top != NULL ? c->top->npost : 0;
+}
+
+void
+toplist_undo(struct store_conn *c, size_t mark)
+{
+    if (c->top != NULL && mark <= c->top->npost) c->top->npost = mark;
+}
+
+/* Reads the list's last entry into w->min_*. */
+static int
+toplist_min(struct store_conn *c, struct toplist_word *w, char *err,
+            size_t errlen)
+{
+    sqlite3_stmt *stmt = store_stmt(c, STORE_TOP_MIN, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = toplist_bind_term(stmt, w->term, w->len);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        w->min_impact = sqlite3_column_double(stmt, 0);
+        w->min_docid = sqlite3_column_int64(stmt, 1);
+    }
+    store_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(c, "top list", err, errlen);
+    w->min_known = 1;
+    return 0;
+}
+
+/* Runs STORE_TOP_ADD or STORE_TOP_DEL; *changed says if a row moved. */
+static int
+toplist_row(struct store_conn *c, enum store_stmt which,
+            const struct toplist_word *w, double impact, int64_t docid,
+            const struct toplist_post *p, int *changed, char *err,
+            size_t errlen)
+{
+    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = toplist_bind_term(stmt, w->term, w->len);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, impact);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, docid);
+    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 4, p->tf_title);
+    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 5, p->tf_body);
+    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 6, p->dl);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : store_fail(c, "top list", err, errlen);
+}
+
+static int
+toplist_below(double impact, int64_t docid, double min_impact,
+              int64_t min_docid)
+{
+    return impact < min_impact || (impact == min_impact && docid <= min_docid);
+}
+
+/* Applies one noted article to its word's count and list. */
+static int
+toplist_apply(struct store_conn *c, struct toplist_word *w,
+              const struct toplist_post *p, char *err, size_t errlen)
+{
+    double impact =
+        rank_impact(p->tf_title, p->tf_body, p->dl, c->top->avgdl);
+    int complete = w->n == w->df, changed;
+
+    w->dirty = 1;
+    if (p->sign < 0) {
+        w->df--;
+        if (toplist_row(c, STORE_TOP_DEL, w, impact, p->docid, NULL, &changed,
+                        err, errlen) != 0)
+            return -1;
+        if (changed) {
+            w->n--;
+            w->min_known = 0;
+        }
+        return 0;
+    }
+    w->df++;
+    /* Outside a list that does not hold every article stays out: an
+     * article left out earlier may rank between. */
+    if (!complete) {
+        if (!w->min_known && toplist_min(c, w, err, errlen) != 0) return -1;
+        if (w->n == 0 || toplist_below(impact, p->docid, w->min_impact,
+                                       w->min_docid))
+            return 0;
+    }
+    if (toplist_row(c, STORE_TOP_ADD, w, impact, p->docid, p, &changed, err,
+                    errlen) != 0)
+        return -1;
+    if (!changed) return 0;
+    w->n++;
+    w->min_known = 0;
+    if (w->n <= c->store->top_size) return 0;
+    if (toplist_min(c, w, err, errlen) != 0 ||
+        toplist_row(c, STORE_TOP_DEL, w, w->min_impact, w->min_docid, NULL,
+                    &changed, err, errlen) != 0)
+        return -1;
+    if (changed) w->n--;
+    w->min_known = 0;
+    return 0;
+}
+
+static int
+toplist_save(struct store_conn *c, struct toplist_word *w, char *err,
+             size_t errlen)
+{
+    sqlite3_stmt *stmt = store_stmt(c, STORE_TERM_SET, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = toplist_bind_term(stmt, w->term, w->len);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, w->df);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, w->n);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    store_done(stmt);
+    w->dirty = 0;
+    return rc == SQLITE_DONE ? 0 : store_fail(c, "terms", err, errlen);
+}
+
+int
+toplist_commit(struct store_conn *c, char *err, size_t errlen)
+{
+    struct toplist *t = c->top;
+    size_t i;
+    int rc = 0;
+
+    if (t == NULL) return 0;
+    for (i = 0; rc == 0 && i < t->npost; i++)
+        rc = toplist_apply(c, &t->word[t->post[i].word], &t->post[i], err,
+                           errlen);
+    for (i = 0; rc == 0 && i < t->nword; i++)
+        if (t->word[i].dirty) rc = toplist_save(c, &t->word[i], err, errlen);
+    t->npost = 0;
+    if (rc != 0) toplist_clear(t); /* the caller rolls back */
+    return rc;
+}
+
+/* ---------------------------------------------------------- readers */
+
+int
+toplist_info(struct store_conn *c, const char *term, size_t len,
+             struct toplist_info *info, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    memset(info, 0, sizeof *info);
+    if (toplist_avgdl(c, &info->avgdl, err, errlen) != 0) return -1;
+    if (info->avgdl <= 0) return 0;
+    stmt = store_stmt(c, STORE_TOP_INFO, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = toplist_bind_term(stmt, term, len);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        info->df = sqlite3_column_int64(stmt, 0);
+        info->n = sqlite3_column_int64(stmt, 1);
+    }
+    store_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(c, "terms", err, errlen);
+    if (rc == SQLITE_DONE) return 0;
+    if (store_averages(c, &info->ndocs, NULL, err, errlen) != 0) return -1;
+    return 1;
+}
+
+int
+toplist_page(struct store_conn *c, const char *term, size_t len,
+             const struct toplist_info *info, int64_t offset, int count,
+             struct toplist_hit *out, char *err, size_t errlen)
+{
+    double idf = rank_idf(info->df, info->ndocs), s;
+    sqlite3_stmt *stmt;
+    int rc, n = 0, tf_title;
+
+    stmt = store_stmt(c, STORE_TOP_PAGE, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = toplist_bind_term(stmt, term, len);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 2, count);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, offset);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (n == count) break;
+        tf_title = sqlite3_column_int(stmt, 1);
+        s = idf * rank_tf(tf_title, sqlite3_column_int(stmt, 2),
+                          sqlite3_column_int(stmt, 3), info->avgdl);
+        out[n].docid = sqlite3_column_int64(stmt, 0);
+        out[n].score = (tf_title > 0) + s / (1.0 + s);
+        n++;
+        rc = SQLITE_OK;
+    }
+    store_done(stmt);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_fail(c, "top list", err, errlen);
+    return n;
+}

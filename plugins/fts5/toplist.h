@@ -1,0 +1,77 @@
+/*
+ * toplist.h - a frequent word's best articles, kept in order, so that a
+ * one-word search neither scores nor counts every article containing it.
+ *
+ * FTS5's ORDER BY rank computes BM25 for every match, and count(*) walks
+ * every match: for a word in most articles that is ~0.7 s and ~20 ms at a
+ * million articles.  OPTIMIZE (toplist_build()) pins the average article
+ * length BM25 uses (meta 'avgdl'), and for each word in at least
+ * store->top_min_df articles writes its article count into terms and its
+ * store->top_size best articles by impact (rank_impact()) into tops.  Each
+ * commit after that keeps counts and lists exact: a put or del is tokenized
+ * once more, and the listed words in it update their count and, when the
+ * article ranks above the list's last entry, the list.  A list stays "the
+ * best n articles of the word" through deletes (it only shrinks), so a page
+ * within its first n entries is the page a full scan would return.
+ */
+#ifndef TOPLIST_H
+#define TOPLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carid_plugin.h"
+
+struct store_conn;
+struct toplist;
+
+/* What the index knows of one word at a read snapshot. */
+struct toplist_info {
+    int64_t df;    /* articles containing it (exact) */
+    int64_t n;     /* entries in its list: its best n articles */
+    int64_t ndocs; /* articles in the index */
+    double avgdl;  /* the pinned average article length */
+};
+
+/* One entry of a page, best first. */
+struct toplist_hit {
+    int64_t docid;
+    double score; /* the wire score: title match + BM25 squeezed to [0,1) */
+};
+
+/* ---- the writer's side; each int function returns 0 or -1 with err */
+
+/* Loads the listed words, unless loaded since the last rollback. */
+int toplist_begin(struct store_conn *c, char *err, size_t errlen);
+/* Notes that article docid (title, body) was added (sign 1) or removed
+ * (sign -1) in the current transaction. */
+int toplist_doc(struct store_conn *c, int sign, int64_t docid,
+                struct carid_str title, struct carid_str body, char *err,
+                size_t errlen);
+/* How much has been noted; toplist_undo() forgets what came after. */
+size_t toplist_mark(struct store_conn *c);
+void toplist_undo(struct store_conn *c, size_t mark);
+/* Writes what was noted into terms and tops: just before COMMIT. */
+int toplist_commit(struct store_conn *c, char *err, size_t errlen);
+/* After a rollback: what is in memory may be ahead of the file. */
+void toplist_forget(struct store_conn *c);
+void toplist_free(struct toplist *t);
+/* Rebuilds every list from the index, inside the caller's transaction. */
+int toplist_build(struct store_conn *c, char *err, size_t errlen);
+
+/* ---- the readers' side, inside a read transaction */
+
+/* The pinned average length, or 0 when OPTIMIZE never built lists. */
+int toplist_avgdl(struct store_conn *c, double *avgdl, char *err,
+                  size_t errlen);
+/* 1 and *info if word term[0..len) (as indexed: stemmed) has a list,
+ * 0 if not, -1 on error. */
+int toplist_info(struct store_conn *c, const char *term, size_t len,
+                 struct toplist_info *info, char *err, size_t errlen);
+/* Entries [offset, offset + count) of the word's list, which the caller
+ * checked it has (offset + count <= info->n); returns how many, or -1. */
+int toplist_page(struct store_conn *c, const char *term, size_t len,
+                 const struct toplist_info *info, int64_t offset, int count,
+                 struct toplist_hit *out, char *err, size_t errlen);
+
+#endif

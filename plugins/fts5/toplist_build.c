@@ -1,0 +1,302 @@
+/*
+ * toplist_build.c - OPTIMIZE's part of toplist.h: one pass over every
+ * (word, article, column) occurrence of the index, in word order (FTS5's
+ * fts5vocab 'instance' table), keeping the best store->top_size articles of
+ * each word in a small heap.  Article lengths come from FTS5's own
+ * docsize table, read once into memory (16 bytes an article).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rank.h"
+#include "store.h"
+#include "toplist.h"
+
+struct toplist_entry {
+    double impact;
+    int64_t docid;
+    int tf_title, tf_body, dl;
+};
+
+struct toplist_build {
+    struct store_conn *c;
+    double avgdl;
+    int64_t *docid; /* fts_docsize, in rowid order */
+    int *dl;
+    size_t ndoc;
+    struct toplist_entry *heap; /* min-heap: the worst kept entry on top */
+    int nheap, size;
+    int64_t df;
+    /* the article being counted */
+    int64_t cur_doc;
+    int tf_title, tf_body;
+};
+
+static int
+toplist_worse(const struct toplist_entry *a, const struct toplist_entry *b)
+{
+    return a->impact < b->impact ||
+           (a->impact == b->impact && a->docid < b->docid);
+}
+
+static void
+toplist_swap(struct toplist_entry *a, struct toplist_entry *b)
+{
+    struct toplist_entry t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+static void
+toplist_sift_down(struct toplist_entry *h, int n, int i)
+{
+    int l, r, m;
+
+    for (;;) {
+        l = 2 * i + 1;
+        r = l + 1;
+        m = i;
+        if (l < n && toplist_worse(&h[l], &h[m])) m = l;
+        if (r < n && toplist_worse(&h[r], &h[m])) m = r;
+        if (m == i) return;
+        toplist_swap(&h[i], &h[m]);
+        i = m;
+    }
+}
+
+static void
+toplist_push(struct toplist_build *b, const struct toplist_entry *e)
+{
+    int i;
+
+    if (b->nheap == b->size) {
+        if (!toplist_worse(&b->heap[0], e)) return;
+        b->heap[0] = *e;
+        toplist_sift_down(b->heap, b->nheap, 0);
+        return;
+    }
+    i = b->nheap++;
+    b->heap[i] = *e;
+    while (i > 0 && toplist_worse(&b->heap[i], &b->heap[(i - 1) / 2])) {
+        toplist_swap(&b->heap[i], &b->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+}
+
+/* The length of article docid, by binary search of the docsize copy. */
+static int
+toplist_dl(const struct toplist_build *b, int64_t docid)
+{
+    size_t lo = 0, hi = b->ndoc, mid;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (b->docid[mid] == docid) return b->dl[mid];
+        if (b->docid[mid] < docid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Reads fts_docsize: each row a blob of per-column token counts. */
+static int
+toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
+{
+    struct store_conn *c = b->c;
+    sqlite3_stmt *stmt;
+    size_t cap = 0;
+    int64_t *ids;
+    int *dls, rc;
+
+    stmt = store_stmt(c, STORE_DOCSIZES, err, errlen);
+    if (stmt == NULL) return -1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (b->ndoc == cap) {
+            cap = cap ? cap * 2 : 65536;
+            ids = realloc(b->docid, cap * sizeof *ids);
+            if (ids != NULL) b->docid = ids;
+            dls = realloc(b->dl, cap * sizeof *dls);
+            if (dls != NULL) b->dl = dls;
+            if (ids == NULL || dls == NULL) break;
+        }
+        b->docid[b->ndoc] = sqlite3_column_int64(stmt, 0);
+        b->dl[b->ndoc] =
+            (int)store_varint_sum(sqlite3_column_blob(stmt, 1),
+                                  (size_t)sqlite3_column_bytes(stmt, 1));
+        b->ndoc++;
+    }
+    store_done(stmt);
+    if (rc == SQLITE_ROW) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return rc == SQLITE_DONE ? 0 : store_fail(c, "docsize", err, errlen);
+}
+
+/* Ends the article being counted: into the heap if it ranks. */
+static void
+toplist_end_doc(struct toplist_build *b)
+{
+    struct toplist_entry e;
+
+    if (b->cur_doc < 0) return;
+    e.docid = b->cur_doc;
+    e.tf_title = b->tf_title;
+    e.tf_body = b->tf_body;
+    e.dl = toplist_dl(b, b->cur_doc);
+    e.impact = rank_impact(e.tf_title, e.tf_body, e.dl, b->avgdl);
+    toplist_push(b, &e);
+    b->df++;
+    b->cur_doc = -1;
+    b->tf_title = b->tf_body = 0;
+}
+
+static int
+toplist_run(struct store_conn *c, enum store_stmt which, const char *what,
+            char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = sqlite3_step(stmt);
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : store_fail(c, what, err, errlen);
+}
+
+/* Ends a word: writes its count and list if it is frequent enough. */
+static int
+toplist_end_word(struct toplist_build *b, const char *term, size_t len,
+                 char *err, size_t errlen)
+{
+    struct store_conn *c = b->c;
+    sqlite3_stmt *stmt;
+    int rc = SQLITE_OK, i;
+
+    toplist_end_doc(b);
+    if (len > 0 && b->df >= c->store->top_min_df) {
+        stmt = store_stmt(c, STORE_TERM_ADD, err, errlen);
+        if (stmt == NULL) return -1;
+        rc = sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC, SQLITE_UTF8);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, b->df);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
+        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+        store_done(stmt);
+        if (rc != SQLITE_DONE) return store_fail(c, "terms", err, errlen);
+        stmt = store_stmt(c, STORE_TOP_ADD, err, errlen);
+        if (stmt == NULL) return -1;
+        for (i = 0, rc = SQLITE_DONE; i < b->nheap && rc == SQLITE_DONE; i++) {
+            rc = sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC,
+                                     SQLITE_UTF8);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, b->heap[i].impact);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->heap[i].docid);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 4, b->heap[i].tf_title);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 5, b->heap[i].tf_body);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 6, b->heap[i].dl);
+            if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+            sqlite3_reset(stmt);
+        }
+        store_done(stmt);
+        if (rc != SQLITE_DONE) return store_fail(c, "top list", err, errlen);
+    }
+    b->nheap = 0;
+    b->df = 0;
+    return 0;
+}
+
+/* The occurrence scan: terms come in order, then docs, then columns. */
+static int
+toplist_scan(struct toplist_build *b, char *err, size_t errlen)
+{
+    struct store_conn *c = b->c;
+    sqlite3_stmt *stmt;
+    char *term = NULL, *grown;
+    size_t len = 0, cap = 0, n;
+    const unsigned char *t;
+    int64_t doc;
+    int rc = SQLITE_OK;
+
+    stmt = store_stmt(c, STORE_VOCAB_SCAN, err, errlen);
+    if (stmt == NULL) return -1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        t = sqlite3_column_text(stmt, 0);
+        n = (size_t)sqlite3_column_bytes(stmt, 0);
+        if (t == NULL) continue;
+        if (n != len || memcmp(t, term, n) != 0) {
+            if (toplist_end_word(b, term, len, err, errlen) != 0) break;
+            if (n + 1 > cap) {
+                cap = n + 64;
+                if ((grown = realloc(term, cap)) == NULL) {
+                    snprintf(err, errlen, "out of memory");
+                    break;
+                }
+                term = grown;
+            }
+            memcpy(term, t, n);
+            len = n;
+        }
+        doc = sqlite3_column_int64(stmt, 1);
+        if (doc != b->cur_doc) {
+            toplist_end_doc(b);
+            b->cur_doc = doc;
+        }
+        if (sqlite3_column_int(stmt, 2) != 0) /* col = 'title' */
+            b->tf_title++;
+        else
+            b->tf_body++;
+    }
+    store_done(stmt);
+    if (rc == SQLITE_DONE) rc = toplist_end_word(b, term, len, err, errlen);
+    else if (rc != SQLITE_ROW) rc = store_fail(c, "vocabulary", err, errlen);
+    else rc = -1; /* the message is in err already */
+    free(term);
+    return rc == 0 ? 0 : -1;
+}
+
+int
+toplist_build(struct store_conn *c, char *err, size_t errlen)
+{
+    struct toplist_build b;
+    sqlite3_stmt *stmt;
+    int64_t ndocs = 0, ntok = 0;
+    int rc = -1;
+
+    memset(&b, 0, sizeof b);
+    b.c = c;
+    b.cur_doc = -1;
+    b.size = (int)c->store->top_size;
+    toplist_forget(c);
+    if (toplist_run(c, STORE_TOP_CLEAR, "top list", err, errlen) != 0 ||
+        toplist_run(c, STORE_TERM_CLEAR, "terms", err, errlen) != 0 ||
+        toplist_run(c, STORE_AVGDL_CLEAR, "avgdl", err, errlen) != 0 ||
+        store_averages(c, &ndocs, &ntok, err, errlen) != 0)
+        return -1;
+    if (c->store->top_min_df <= 0 || ndocs == 0) return 0; /* lists are off */
+    b.avgdl = (double)ntok / (double)ndocs;
+    b.heap = malloc((size_t)b.size * sizeof *b.heap);
+    if (b.heap == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (sqlite3_exec(c->db,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.toplist_vocab"
+                     " USING fts5vocab(main, fts, instance)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        store_fail(c, "vocabulary", err, errlen);
+    else if (toplist_load_sizes(&b, err, errlen) == 0 &&
+             toplist_scan(&b, err, errlen) == 0 &&
+             (stmt = store_stmt(c, STORE_AVGDL_SET, err, errlen)) != NULL) {
+        rc = sqlite3_bind_double(stmt, 1, b.avgdl);
+        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+        store_done(stmt);
+        rc = rc == SQLITE_DONE ? 0 : store_fail(c, "avgdl", err, errlen);
+    }
+    free(b.heap);
+    free(b.docid);
+    free(b.dl);
+    return rc;
+}
