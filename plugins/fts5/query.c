@@ -18,7 +18,7 @@
 #include "toplist.h"
 
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
-#define QUERY_BM25       RANK_FN "(fts, :avgdl)"
+#define QUERY_BM25       RANK_FN "(fts, :avgdl, :df)"
 #define QUERY_PAGE_MAX   1000 /* hits one top-list page may hold */
 #define QUERY_TITLE_FN   "carid_title"         /* query_title_fn() */
 #define QUERY_SHAPES     32                    /* filter bit combinations */
@@ -465,6 +465,8 @@ query_hits(struct store_conn *c, const struct query_plan *p,
             hits, sqlite3_bind_parameter_index(hits, ":offset"), q->offset);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(hits, ":avgdl")))
         rc = sqlite3_bind_double(hits, i, p->avgdl);
+    if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(hits, ":df")))
+        rc = sqlite3_bind_int64(hits, i, p->listed ? p->top.df : -1);
     while (rc == SQLITE_OK && !stop &&
            (rc = sqlite3_step(hits)) == SQLITE_ROW)
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
@@ -482,7 +484,7 @@ query_lists(struct store_conn *c, struct query_plan *p, char *err,
 {
     int rc;
 
-    if (p->word_len > 0 && p->filters == 0) {
+    if (p->word_len > 0) {
         rc = toplist_info(c, p->word, p->word_len, &p->top, err, errlen);
         if (rc < 0) return -1;
         p->listed = rc == 1;

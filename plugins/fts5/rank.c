@@ -62,8 +62,10 @@ rank_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     return SQLITE_OK;
 }
 
+/* df >= 0: the caller knows the one phrase's article count (a listed
+ * word, toplist.h), so the count over every match is skipped. */
 static struct rank_data *
-rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
+rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int64_t df, int *rc)
 {
     struct rank_data *d = api->xGetAuxdata(fts, 0);
     sqlite3_int64 nrow = 0, ntok = 0, nhit;
@@ -82,8 +84,11 @@ rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
     if (*rc == SQLITE_OK) *rc = api->xColumnTotalSize(fts, -1, &ntok);
     d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
     for (i = 0; *rc == SQLITE_OK && i < n; i++) {
-        nhit = 0;
-        *rc = api->xQueryPhrase(fts, i, &nhit, rank_count_cb);
+        nhit = df;
+        if (df < 0 || n != 1) {
+            nhit = 0;
+            *rc = api->xQueryPhrase(fts, i, &nhit, rank_count_cb);
+        }
         d->idf[i] = rank_idf(nhit, nrow);
     }
     if (*rc != SQLITE_OK) {
@@ -102,7 +107,7 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     struct rank_data *d;
     int rc = SQLITE_OK, ninst = 0, i, phrase, col, off, dl = 0;
 
-    d = rank_data(api, fts, &rc);
+    d = rank_data(api, fts, argc > 1 ? sqlite3_value_int64(argv[1]) : -1, &rc);
     if (d == NULL) {
         sqlite3_result_error_code(ctx, rc);
         return;

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#define RANK_FN           "carid_bm25"  /* carid_bm25(fts, avgdl) */
+#define RANK_FN           "carid_bm25"  /* carid_bm25(fts, avgdl, df) */
 #define RANK_TITLE_WEIGHT 4.0
 #define RANK_BODY_WEIGHT  1.0
 
@@ -30,9 +30,10 @@ double rank_tf(int tf_title, int tf_body, int dl, double avgdl);
 double rank_impact(int tf_title, int tf_body, int dl, double avgdl);
 
 /*
- * Registers carid_bm25(fts, avgdl) on a connection: BM25 as above (higher
- * is better, unlike bm25()), with avgdl <= 0 meaning "the index's current
- * average".  SQLite result code.
+ * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
+ * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's
+ * current average"; df >= 0 gives a one-word query's article count, known
+ * from its top list, instead of counting every match.  SQLite result code.
  */
 int rank_register(struct fts5_api *api);
 

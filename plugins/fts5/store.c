@@ -24,11 +24,16 @@
  * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
  * the table, so an index keeps the choice it was made with. */
 #define STORE_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
-/* toplist.h: words in at least this many articles get a top list at
- * OPTIMIZE (0 turns lists off), of this many entries.  The environment
- * can change them for tests and benchmarks. */
-#define STORE_TOP_MIN_DF     2000
-#define STORE_TOP_SIZE       1000
+/*
+ * toplist.h: words in at least this many articles get a top list at
+ * OPTIMIZE (0 turns lists off), of this many entries.  A new article
+ * enters a list with odds of about size/df, and each entry it takes is a
+ * B-tree page written at commit: df >= 20x size keeps that under 5% per
+ * listed word.  Below 10,000 articles a full scan costs < 10 ms anyway.
+ * The environment can change them for tests and benchmarks.
+ */
+#define STORE_TOP_MIN_DF     10000
+#define STORE_TOP_SIZE       500
 #define STORE_TOP_MIN_DF_ENV "CARID_FTS5_TOP_MIN_DF"
 #define STORE_TOP_SIZE_ENV   "CARID_FTS5_TOP_SIZE"
 
