@@ -4,8 +4,15 @@ real daemon and the FTS5 plugin: operators, phrases, prefixes, NEAR,
 fields, source: and date: filters with the SOURCE/FROM/TO options, errors
 with positions, ranking (title first, ties newest first), COUNTS source
 and SUGGEST.  The sentences are the test's own."""
+import os
+
 import harness
 from harness import ReplyError, check, eq
+
+# Top lists (plugins/fts5/DESIGN.md) for words in 2+ articles, 2 entries
+# each: the last test OPTIMIZEs and checks them against full scans.
+os.environ["CARID_FTS5_TOP_MIN_DF"] = "2"
+os.environ["CARID_FTS5_TOP_SIZE"] = "2"
 
 suite = harness.Suite("search")
 
@@ -254,6 +261,38 @@ def errors_say_where(s):
     eq(ids(search(c, "gempa\"")), ["s3"], "stray quote")
     eq(ids(search(c, "Gempa - pesisir")), ["s3"], "a lone '-' is punctuation")
     eq(c.call("PING"), "PONG", "the daemon is fine")
+
+
+@suite.test
+def top_lists_after_optimize(s):
+    """After OPTIMIZE a one-word search reads its word's top list: same
+    hits, scores and totals as the full scan, also after more writes.  With
+    lists of 2, LIMIT 0 10 of a word in 3+ articles is a full scan."""
+    c = s.daemon.connect()
+    words = ["harga", "pemerintah", "beras", "banjir", "warga", "pesisir"]
+    before = {w: search(c, w, "RETURN", "0") for w in words}
+    eq(c.call("OPTIMIZE"), "OK", "OPTIMIZE")
+    st = harness.stats(c, "index")
+    check(int(st["toplist_words"]) >= 3, "words listed: %r" % st)
+    pages = int(st["toplist_pages"])
+    for w in words:
+        eq(search(c, w, "RETURN", "0"), before[w], "%s after OPTIMIZE" % w)
+    got = int(harness.stats(c, "index")["toplist_pages"]) - pages
+    check(got >= 3, "only %d searches came from lists" % got)
+    eq(c.call("PUT", "s7", "title", "Harga cabai naik", "body",
+              "Harga cabai dan harga bawang naik menjelang hari raya.",
+              "source", "antara", "date", "2024-09-01"), "OK", "PUT s7")
+    eq(c.call("DEL", "s1"), 1, "DEL s1")
+    eq(c.call("PUT", "s5", "title", "Perekonomian daerah tumbuh pesat",
+              "body", "Harga komoditas stabil, kata pemerintah.",
+              "source", "kompas", "date", "2024-01-15"), "OK", "upsert s5")
+    for w in words:
+        full = search(c, w, "LIMIT", "0", "10", "RETURN", "0")
+        for off, n in ((0, 1), (0, 2), (1, 1)):
+            page = search(c, w, "LIMIT", str(off), str(n), "RETURN", "0")
+            eq(page, [full[0]] + full[1 + off:1 + off + n],
+               "%s LIMIT %d %d = the full scan's" % (w, off, n))
+    eq(ids(search(c, "harga", "LIMIT", "0", "1")), ["s7"], "new title first")
 
 
 if __name__ == "__main__":
