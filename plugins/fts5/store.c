@@ -515,6 +515,7 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
 {
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
+    c->failed[0] = '\0';
     if (store_seq_read(c, err, errlen) != 0 ||
         toplist_begin(c, err, errlen) != 0) {
         store_rollback(c);
@@ -526,6 +527,10 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
 int
 store_commit(struct store_conn *c, char *err, size_t errlen)
 {
+    if (c->failed[0] != '\0') {
+        snprintf(err, errlen, "a write in this batch failed (%s)", c->failed);
+        return -1;
+    }
     if (toplist_commit(c, err, errlen) != 0 ||
         store_seq_write(c, err, errlen) != 0 ||
         store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) {
@@ -647,64 +652,57 @@ store_check_id(struct carid_str id, char *err, size_t errlen)
 }
 
 /*
- * Ends the savepoint that makes one put or del atomic: on failure rolls back
- * to it, so a failed call leaves the rest of the batch intact.  err keeps
- * the first failure's message.
+ * A put or del that fails after it started writing leaves docs and fts out
+ * of step, so it fails its whole batch: commit refuses and the writer rolls
+ * back (every write of the batch is answered with the error; none is half
+ * done).  Not a SAVEPOINT per write: FTS5 flushes its pending terms to a
+ * new segment at every savepoint, which halved ingest speed.  What a client
+ * can get wrong (the id) is checked before anything is written.
  */
 static int
-store_savepoint_end(struct store_conn *c, int failed, char *err, size_t errlen)
+store_write_failed(struct store_conn *c, const char *err)
 {
-    char scratch[128] = "";
-
-    if (failed)
-        store_run(c, STORE_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
-    if (store_run(c, STORE_RELEASE, "release", failed ? scratch : err,
-                  failed ? sizeof scratch : errlen) != 0)
-        return -1;
-    return failed ? -1 : 0;
+    if (c->failed[0] == '\0')
+        snprintf(c->failed, sizeof c->failed, "%s", err);
+    return -1;
 }
 
 int
 store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
           size_t errlen)
 {
-    size_t mark = toplist_mark(c);
-    int removed, failed;
+    int removed;
 
     if (store_check_id(doc->id, err, errlen) != 0) return -1;
-    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
-    failed = store_unindex(c, doc->id, &removed, err, errlen) != 0 ||
-             store_insert(c, doc, err, errlen) != 0;
-    if (failed) toplist_undo(c, mark);
-    return store_savepoint_end(c, failed, err, errlen);
+    if (store_unindex(c, doc->id, &removed, err, errlen) != 0 ||
+        store_insert(c, doc, err, errlen) != 0)
+        return store_write_failed(c, err);
+    return 0;
 }
 
 int
 store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
           size_t errlen)
 {
-    size_t mark = toplist_mark(c);
-    int failed;
-
     *removed = 0;
     if (store_check_id(id, err, errlen) != 0) return -1;
-    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) return -1;
-    failed = store_unindex(c, id, removed, err, errlen) != 0;
-    if (failed) {
+    if (store_unindex(c, id, removed, err, errlen) != 0) {
         *removed = 0;
-        toplist_undo(c, mark);
+        return store_write_failed(c, err);
     }
-    return store_savepoint_end(c, failed, err, errlen);
+    return 0;
 }
 
 /*
  * Merges FTS5's segments, then rebuilds the top lists.  Inside a batch it
- * runs under a savepoint, with the batch's notes applied first, so that a
- * failure leaves the batch and its lists as they were.
+ * runs under a savepoint (one per OPTIMIZE is cheap), with the batch's notes
+ * applied first, so that a failure leaves the batch and its lists as they
+ * were.
  */
 int
 store_optimize(struct store_conn *c, char *err, size_t errlen)
 {
+    char scratch[128] = "";
     int own = !c->in_txn, failed;
 
     if (own && store_begin(c, err, errlen) != 0) return -1;
@@ -715,7 +713,11 @@ store_optimize(struct store_conn *c, char *err, size_t errlen)
     }
     failed = store_run(c, STORE_OPTIMIZE, "optimize", err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
-    failed = store_savepoint_end(c, failed, err, errlen) != 0;
+    if (failed)
+        store_run(c, STORE_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
+    if (store_run(c, STORE_RELEASE, "release", failed ? scratch : err,
+                  failed ? sizeof scratch : errlen) != 0)
+        failed = 1;
     toplist_forget(c);
     if (own) {
         if (failed) store_rollback(c);

@@ -75,6 +75,7 @@ struct store_conn {
     int in_txn;                             /* between begin and commit */
     int64_t seq;                            /* writer: last arrival number */
     struct toplist *top;                    /* writer: owned, toplist.h */
+    char failed[160]; /* writer: why this batch cannot commit, or "" */
     struct tokenizer *tok;                  /* owned; made on first use */
     sqlite3_stmt *stmt[STORE_STMT_COUNT];   /* owned, prepared lazily */
     sqlite3_stmt *query[STORE_QUERY_SLOTS]; /* owned, query.c's shapes */

@@ -271,18 +271,6 @@ toplist_doc(struct store_conn *c, int sign, int64_t docid,
     return rc == 0 ? 0 : -1;
 }
 
-size_t
-toplist_mark(struct store_conn *c)
-{
-    return c->top != NULL ? c->top->npost : 0;
-}
-
-void
-toplist_undo(struct store_conn *c, size_t mark)
-{
-    if (c->top != NULL && mark <= c->top->npost) c->top->npost = mark;
-}
-
 /* Reads the list's last entry into w->min_*. */
 static int
 toplist_min(struct store_conn *c, struct toplist_word *w, char *err,

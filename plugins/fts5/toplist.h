@@ -48,9 +48,6 @@ int toplist_begin(struct store_conn *c, char *err, size_t errlen);
 int toplist_doc(struct store_conn *c, int sign, int64_t docid,
                 struct carid_str title, struct carid_str body, char *err,
                 size_t errlen);
-/* How much has been noted; toplist_undo() forgets what came after. */
-size_t toplist_mark(struct store_conn *c);
-void toplist_undo(struct store_conn *c, size_t mark);
 /* Writes what was noted into terms and tops: just before COMMIT. */
 int toplist_commit(struct store_conn *c, char *err, size_t errlen);
 /* After a rollback: what is in memory may be ahead of the file. */
