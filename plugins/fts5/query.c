@@ -350,17 +350,12 @@ query_snippet(sqlite3_stmt *snip, const char *match,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/*
- * The wire score: title phrases first, then bm25 squeezed into [0, 1), so
- * that a higher score always means an earlier hit.
- */
+/* The wire score of the current row of a hits statement (rank_score()). */
 static double
 query_score(sqlite3_stmt *hits)
 {
-    double s = sqlite3_column_double(hits, 2);
-
-    if (s < 0) s = 0;
-    return sqlite3_column_int(hits, 1) + s / (1.0 + s);
+    return rank_score(sqlite3_column_int(hits, 1),
+                      sqlite3_column_double(hits, 2));
 }
 
 /* The statements one hit needs: its fields, and maybe its snippet. */

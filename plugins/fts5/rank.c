@@ -46,6 +46,13 @@ rank_impact(int tf_title, int tf_body, int dl, double avgdl)
     return rank_tf(tf_title, tf_body, dl, avgdl) + (tf_title > 0 ? 10.0 : 0.0);
 }
 
+double
+rank_score(int titles, double s)
+{
+    if (s < 0) s = 0;
+    return titles + s / (1.0 + s);
+}
+
 /* Per statement: the idf of each phrase, counted once (as bm25() does). */
 struct rank_data {
     int nphrase;

@@ -29,6 +29,11 @@ double rank_tf(int tf_title, int tf_body, int dl, double avgdl);
  */
 double rank_impact(int tf_title, int tf_body, int dl, double avgdl);
 
+/* The score a hit carries on the wire: title matches, then BM25 s squeezed
+ * into [0, 1), so that a higher score always means an earlier hit.  Both
+ * the full scan and a top list answer with it. */
+double rank_score(int titles, double s);
+
 /*
  * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
  * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's

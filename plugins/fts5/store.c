@@ -460,8 +460,7 @@ store_conn_close(struct store_conn *c)
     free(c);
 }
 
-/* Steps a statement without parameters to its end. */
-static int
+int
 store_run(struct store_conn *c, enum store_stmt which, const char *what,
           char *err, size_t errlen)
 {

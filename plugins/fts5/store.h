@@ -107,6 +107,10 @@ sqlite3_stmt *store_stmt(struct store_conn *c, enum store_stmt which, char *err,
                          size_t errlen);
 /* Resets stmt and drops its bindings (they borrow the caller's bytes). */
 void store_done(sqlite3_stmt *stmt);
+/* Steps the fixed statement which (no parameters) to its end; 0, or -1
+ * with "what: <SQLite's message>" in err. */
+int store_run(struct store_conn *c, enum store_stmt which, const char *what,
+              char *err, size_t errlen);
 /* Writes "what: <SQLite's message>" into err; returns -1. */
 int store_fail(struct store_conn *c, const char *what, char *err,
                size_t errlen);

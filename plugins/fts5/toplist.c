@@ -24,12 +24,12 @@ struct toplist_word {
     int tf_title, tf_body;     /* in the article being tokenized */
 };
 
-/* One listed word of one article put (sign 1) or deleted (sign -1). */
+/* One listed word of one article put (sign 1) or deleted (sign -1); the
+ * entry's impact is computed when it is applied. */
 struct toplist_post {
     size_t word;
     int sign;
-    int64_t docid;
-    int tf_title, tf_body, dl;
+    struct toplist_entry e;
 };
 
 struct toplist {
@@ -58,7 +58,7 @@ toplist_cmp(const char *a, size_t alen, const char *b, size_t blen)
 static int
 toplist_bind_term(sqlite3_stmt *stmt, const char *term, size_t len)
 {
-    return sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC, SQLITE_UTF8);
+    return store_bind(stmt, 1, (struct carid_str){term, len});
 }
 
 static void
@@ -259,10 +259,10 @@ toplist_doc(struct store_conn *c, int sign, int64_t docid,
             p = &t->post[t->npost++];
             p->word = t->seen[i];
             p->sign = sign;
-            p->docid = docid;
-            p->tf_title = w->tf_title;
-            p->tf_body = w->tf_body;
-            p->dl = t->dl;
+            p->e.docid = docid;
+            p->e.tf_title = w->tf_title;
+            p->e.tf_body = w->tf_body;
+            p->e.dl = t->dl;
         }
         w->tf_title = w->tf_body = 0;
     }
@@ -293,23 +293,22 @@ toplist_min(struct store_conn *c, struct toplist_word *w, char *err,
     return 0;
 }
 
-/* Runs STORE_TOP_ADD or STORE_TOP_DEL; *changed says if a row moved. */
-static int
-toplist_row(struct store_conn *c, enum store_stmt which,
-            const struct toplist_word *w, double impact, int64_t docid,
-            const struct toplist_post *p, int *changed, char *err,
+int
+toplist_row(struct store_conn *c, int add, const char *term, size_t len,
+            const struct toplist_entry *e, int *changed, char *err,
             size_t errlen)
 {
-    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
+    sqlite3_stmt *stmt;
     int rc;
 
+    stmt = store_stmt(c, add ? STORE_TOP_ADD : STORE_TOP_DEL, err, errlen);
     if (stmt == NULL) return -1;
-    rc = toplist_bind_term(stmt, w->term, w->len);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, impact);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, docid);
-    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 4, p->tf_title);
-    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 5, p->tf_body);
-    if (rc == SQLITE_OK && p != NULL) rc = sqlite3_bind_int(stmt, 6, p->dl);
+    rc = toplist_bind_term(stmt, term, len);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, e->impact);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, e->docid);
+    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 4, e->tf_title);
+    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 5, e->tf_body);
+    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 6, e->dl);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
     store_done(stmt);
@@ -328,15 +327,14 @@ static int
 toplist_apply(struct store_conn *c, struct toplist_word *w,
               const struct toplist_post *p, char *err, size_t errlen)
 {
-    double impact =
-        rank_impact(p->tf_title, p->tf_body, p->dl, c->top->avgdl);
+    struct toplist_entry e = p->e, last = {0};
     int complete = w->n == w->df, changed;
 
+    e.impact = rank_impact(e.tf_title, e.tf_body, e.dl, c->top->avgdl);
     w->dirty = 1;
     if (p->sign < 0) {
         w->df--;
-        if (toplist_row(c, STORE_TOP_DEL, w, impact, p->docid, NULL, &changed,
-                        err, errlen) != 0)
+        if (toplist_row(c, 0, w->term, w->len, &e, &changed, err, errlen) != 0)
             return -1;
         if (changed) {
             w->n--;
@@ -349,20 +347,20 @@ toplist_apply(struct store_conn *c, struct toplist_word *w,
      * article left out earlier may rank between. */
     if (!complete) {
         if (!w->min_known && toplist_min(c, w, err, errlen) != 0) return -1;
-        if (w->n == 0 || toplist_below(impact, p->docid, w->min_impact,
+        if (w->n == 0 || toplist_below(e.impact, e.docid, w->min_impact,
                                        w->min_docid))
             return 0;
     }
-    if (toplist_row(c, STORE_TOP_ADD, w, impact, p->docid, p, &changed, err,
-                    errlen) != 0)
+    if (toplist_row(c, 1, w->term, w->len, &e, &changed, err, errlen) != 0)
         return -1;
     if (!changed) return 0;
     w->n++;
     w->min_known = 0;
     if (w->n <= c->store->top_size) return 0;
-    if (toplist_min(c, w, err, errlen) != 0 ||
-        toplist_row(c, STORE_TOP_DEL, w, w->min_impact, w->min_docid, NULL,
-                    &changed, err, errlen) != 0)
+    if (toplist_min(c, w, err, errlen) != 0) return -1;
+    last.impact = w->min_impact;
+    last.docid = w->min_docid;
+    if (toplist_row(c, 0, w->term, w->len, &last, &changed, err, errlen) != 0)
         return -1;
     if (changed) w->n--;
     w->min_known = 0;
@@ -452,7 +450,7 @@ toplist_page(struct store_conn *c, const char *term, size_t len,
         s = idf * rank_tf(tf_title, sqlite3_column_int(stmt, 2),
                           sqlite3_column_int(stmt, 3), info->avgdl);
         out[n].docid = sqlite3_column_int64(stmt, 0);
-        out[n].score = (tf_title > 0) + s / (1.0 + s);
+        out[n].score = rank_score(tf_title > 0, s);
         n++;
         rc = SQLITE_OK;
     }

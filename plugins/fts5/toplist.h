@@ -39,6 +39,13 @@ struct toplist_hit {
     double score; /* the wire score: title match + BM25 squeezed to [0,1) */
 };
 
+/* One list entry, as table tops holds it. */
+struct toplist_entry {
+    double impact; /* rank_impact() with the pinned average length */
+    int64_t docid;
+    int tf_title, tf_body, dl;
+};
+
 /* ---- the writer's side; each int function returns 0 or -1 with err */
 
 /* Loads the listed words, unless loaded since the last rollback. */
@@ -53,6 +60,11 @@ int toplist_commit(struct store_conn *c, char *err, size_t errlen);
 /* After a rollback: what is in memory may be ahead of the file. */
 void toplist_forget(struct store_conn *c);
 void toplist_free(struct toplist *t);
+/* Adds (add 1) or removes entry e of word term[0..len) in tops; *changed
+ * says whether a row was written.  toplist.c and toplist_build.c. */
+int toplist_row(struct store_conn *c, int add, const char *term, size_t len,
+                const struct toplist_entry *e, int *changed, char *err,
+                size_t errlen);
 /* Rebuilds every list from the index, inside the caller's transaction. */
 int toplist_build(struct store_conn *c, char *err, size_t errlen);
 

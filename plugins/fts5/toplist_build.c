@@ -13,12 +13,6 @@
 #include "store.h"
 #include "toplist.h"
 
-struct toplist_entry {
-    double impact;
-    int64_t docid;
-    int tf_title, tf_body, dl;
-};
-
 struct toplist_build {
     struct store_conn *c;
     double avgdl;
@@ -155,19 +149,6 @@ toplist_end_doc(struct toplist_build *b)
     b->tf_title = b->tf_body = 0;
 }
 
-static int
-toplist_run(struct store_conn *c, enum store_stmt which, const char *what,
-            char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
-    int rc;
-
-    if (stmt == NULL) return -1;
-    rc = sqlite3_step(stmt);
-    store_done(stmt);
-    return rc == SQLITE_DONE ? 0 : store_fail(c, what, err, errlen);
-}
-
 /* Ends a word: writes its count and list if it is frequent enough. */
 static int
 toplist_end_word(struct toplist_build *b, const char *term, size_t len,
@@ -175,33 +156,22 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
 {
     struct store_conn *c = b->c;
     sqlite3_stmt *stmt;
-    int rc = SQLITE_OK, i;
+    int rc = SQLITE_OK, i, changed;
 
     toplist_end_doc(b);
     if (len > 0 && b->df >= c->store->top_min_df) {
         stmt = store_stmt(c, STORE_TERM_ADD, err, errlen);
         if (stmt == NULL) return -1;
-        rc = sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC, SQLITE_UTF8);
+        rc = store_bind(stmt, 1, (struct carid_str){term, len});
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, b->df);
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         store_done(stmt);
         if (rc != SQLITE_DONE) return store_fail(c, "terms", err, errlen);
-        stmt = store_stmt(c, STORE_TOP_ADD, err, errlen);
-        if (stmt == NULL) return -1;
-        for (i = 0, rc = SQLITE_DONE; i < b->nheap && rc == SQLITE_DONE; i++) {
-            rc = sqlite3_bind_text64(stmt, 1, term, len, SQLITE_STATIC,
-                                     SQLITE_UTF8);
-            if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, b->heap[i].impact);
-            if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->heap[i].docid);
-            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 4, b->heap[i].tf_title);
-            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 5, b->heap[i].tf_body);
-            if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 6, b->heap[i].dl);
-            if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-            sqlite3_reset(stmt);
-        }
-        store_done(stmt);
-        if (rc != SQLITE_DONE) return store_fail(c, "top list", err, errlen);
+        for (i = 0; i < b->nheap; i++)
+            if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
+                            errlen) != 0)
+                return -1;
     }
     b->nheap = 0;
     b->df = 0;
@@ -270,9 +240,9 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
     b.cur_doc = -1;
     b.size = (int)c->store->top_size;
     toplist_forget(c);
-    if (toplist_run(c, STORE_TOP_CLEAR, "top list", err, errlen) != 0 ||
-        toplist_run(c, STORE_TERM_CLEAR, "terms", err, errlen) != 0 ||
-        toplist_run(c, STORE_AVGDL_CLEAR, "avgdl", err, errlen) != 0 ||
+    if (store_run(c, STORE_TOP_CLEAR, "top list", err, errlen) != 0 ||
+        store_run(c, STORE_TERM_CLEAR, "terms", err, errlen) != 0 ||
+        store_run(c, STORE_AVGDL_CLEAR, "avgdl", err, errlen) != 0 ||
         store_averages(c, &ndocs, &ntok, err, errlen) != 0)
         return -1;
     if (c->store->top_min_df <= 0 || ndocs == 0) return 0; /* lists are off */
