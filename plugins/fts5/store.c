@@ -457,6 +457,7 @@ store_conn_close(struct store_conn *c)
     sqlite3_close(c->db);
     tokenizer_free(c->tok);
     toplist_free(c->top);
+    fts_batch_free(&c->fts);
     free(c);
 }
 
@@ -520,6 +521,75 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
         store_rollback(c);
         return -1;
     }
+    c->batch_seq = c->seq;
+    return 0;
+}
+
+/*
+ * A put or del that fails after it started writing leaves docs and fts out
+ * of step, so it fails its whole batch: commit refuses and the writer rolls
+ * back (every write of the batch is answered with the error; none is half
+ * done).  Not a SAVEPOINT per write: FTS5 flushes its pending terms to a
+ * new segment at every savepoint, which halved ingest speed.  What a client
+ * can get wrong (the id) is checked before anything is written.
+ */
+static int
+store_write_failed(struct store_conn *c, const char *err)
+{
+    if (c->failed[0] == '\0')
+        snprintf(c->failed, sizeof c->failed, "%s", err);
+    return -1;
+}
+
+struct store_fts_ctx {
+    struct store_conn *c;
+    char *err;
+    size_t errlen;
+};
+
+static int
+store_fts_write(void *ctx, const struct fts_op *op)
+{
+    struct store_fts_ctx *x = ctx;
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = store_stmt(x->c, op->del ? STORE_FTS_DELETE : STORE_FTS_INSERT,
+                      x->err, x->errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_bind_int64(stmt, 1, op->rowid);
+    if (rc == SQLITE_OK) rc = store_bind(stmt, 2, op->title);
+    if (rc == SQLITE_OK) rc = store_bind(stmt, 3, op->body);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE)
+        store_fail(x->c, op->del ? "unindex" : "index", x->err, x->errlen);
+    store_done(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Applies the held fts writes (fts_batch.h) in rowid order. */
+static int
+store_fts_apply(struct store_conn *c, char *err, size_t errlen)
+{
+    struct store_fts_ctx x = {c, err, errlen};
+
+    if (fts_batch_apply(&c->fts, store_fts_write, &x) != 0)
+        return store_write_failed(c, err);
+    return 0;
+}
+
+/* Holds one fts write; applies them all when they grow too big. */
+static int
+store_fts_hold(struct store_conn *c, int del, int64_t rowid,
+               struct carid_str title, struct carid_str body, char *err,
+               size_t errlen)
+{
+    if (fts_batch_add(&c->fts, del, rowid, title, body) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return store_write_failed(c, err);
+    }
+    if (c->fts.bytes > FTS_BATCH_MAX_BYTES)
+        return store_fts_apply(c, err, errlen);
     return 0;
 }
 
@@ -530,7 +600,8 @@ store_commit(struct store_conn *c, char *err, size_t errlen)
         snprintf(err, errlen, "a write in this batch failed (%s)", c->failed);
         return -1;
     }
-    if (toplist_commit(c, err, errlen) != 0 ||
+    if (store_fts_apply(c, err, errlen) != 0 ||
+        toplist_commit(c, err, errlen) != 0 ||
         store_seq_write(c, err, errlen) != 0 ||
         store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) {
         toplist_forget(c);
@@ -549,6 +620,7 @@ store_rollback(struct store_conn *c)
     if (!sqlite3_get_autocommit(c->db))
         store_run(c, STORE_ROLLBACK, "rollback", err, sizeof err);
     c->in_txn = 0;
+    fts_batch_clear(&c->fts);
     toplist_forget(c);
 }
 
@@ -557,87 +629,74 @@ static int
 store_unindex(struct store_conn *c, struct carid_str id, int *removed,
               char *err, size_t errlen)
 {
-    sqlite3_stmt *find, *fts = NULL, *del = NULL;
+    sqlite3_stmt *find, *del;
     sqlite3_int64 rowid;
+    struct carid_str title, body;
     int rc;
 
     *removed = 0;
-    find = store_stmt(c, STORE_FIND, err, errlen);
-    if (find == NULL) return -1;
+    if ((find = store_stmt(c, STORE_FIND, err, errlen)) == NULL ||
+        (del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL)
+        return -1;
     rc = store_bind(find, 1, id);
     if (rc == SQLITE_OK) rc = sqlite3_step(find);
     if (rc == SQLITE_DONE) {
         store_done(find);
         return 0;
     }
-    if (rc != SQLITE_ROW) goto fail;
+    if (rc != SQLITE_ROW) {
+        store_fail(c, "unindex", err, errlen);
+        store_done(find);
+        return -1;
+    }
     rowid = sqlite3_column_int64(find, 0);
-    if ((fts = store_stmt(c, STORE_FTS_DELETE, err, errlen)) == NULL ||
-        (del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL) {
-        store_done(find);
-        return -1;
-    }
-    /* bind_value copies, so find may be reset right after. */
-    rc = sqlite3_bind_int64(fts, 1, rowid);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_value(fts, 2, sqlite3_column_value(find, 1));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_value(fts, 3, sqlite3_column_value(find, 2));
-    if (rc == SQLITE_OK &&
-        toplist_doc(c, -1, rowid, store_column(find, 1), store_column(find, 2),
-                    err, errlen) != 0) {
-        store_done(find);
-        store_done(fts);
-        return -1;
-    }
-    if (rc == SQLITE_OK) rc = sqlite3_step(fts);
-    if (rc == SQLITE_DONE) rc = sqlite3_bind_int64(del, 1, rowid);
-    if (rc == SQLITE_OK) rc = sqlite3_step(del);
-    if (rc != SQLITE_DONE) goto fail;
+    title = store_column(find, 1);
+    body = store_column(find, 2);
+    /* Put earlier in this batch and still held: never reached FTS5. */
+    if ((rowid & DOCID_SEQ_MASK) > c->batch_seq &&
+        fts_batch_drop(&c->fts, rowid))
+        rc = 0;
+    else
+        rc = store_fts_hold(c, 1, rowid, title, body, err, errlen);
+    if (rc == 0)
+        rc = toplist_doc(c, -1, rowid, title, body, err, errlen);
     store_done(find);
-    store_done(fts);
+    if (rc != 0) return -1;
+    rc = sqlite3_bind_int64(del, 1, rowid);
+    if (rc == SQLITE_OK) rc = sqlite3_step(del);
+    if (rc != SQLITE_DONE) store_fail(c, "unindex", err, errlen);
     store_done(del);
+    if (rc != SQLITE_DONE) return -1;
     *removed = 1;
     return 0;
-
-fail:
-    store_fail(c, "unindex", err, errlen);
-    store_done(find);
-    if (fts != NULL) store_done(fts);
-    if (del != NULL) store_done(del);
-    return -1;
 }
 
-/* Inserts doc as a new row (new rowid) and indexes its title and body. */
+/* Inserts doc as a new row (new rowid); its indexing is held until commit. */
 static int
 store_insert(struct store_conn *c, const struct carid_doc *doc, char *err,
              size_t errlen)
 {
-    sqlite3_stmt *ins, *fts;
-    struct carid_str date;
+    sqlite3_stmt *ins;
+    struct carid_str date, title, body;
     sqlite3_int64 rowid;
     int rc, i;
 
-    if ((ins = store_stmt(c, STORE_INSERT, err, errlen)) == NULL ||
-        (fts = store_stmt(c, STORE_FTS_INSERT, err, errlen)) == NULL)
-        return -1;
+    if ((ins = store_stmt(c, STORE_INSERT, err, errlen)) == NULL) return -1;
     date = doc->field[CARID_FIELD_DATE];
+    title = doc->field[CARID_FIELD_TITLE];
+    body = doc->field[CARID_FIELD_BODY];
     rowid = docid_make(docid_day(date.p, date.len), ++c->seq);
     rc = store_bind(ins, 1, doc->id);
     for (i = 0; i < CARID_FIELD_COUNT && rc == SQLITE_OK; i++)
         rc = store_bind(ins, i + 2, doc->field[i]);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(ins, 7, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
-    if (rc == SQLITE_DONE) rc = sqlite3_bind_int64(fts, 1, rowid);
-    if (rc == SQLITE_OK) rc = store_bind(fts, 2, doc->field[CARID_FIELD_TITLE]);
-    if (rc == SQLITE_OK) rc = store_bind(fts, 3, doc->field[CARID_FIELD_BODY]);
-    if (rc == SQLITE_OK) rc = sqlite3_step(fts);
     if (rc != SQLITE_DONE) store_fail(c, "put", err, errlen);
     store_done(ins);
-    store_done(fts);
-    if (rc != SQLITE_DONE) return -1;
-    return toplist_doc(c, 1, rowid, doc->field[CARID_FIELD_TITLE],
-                       doc->field[CARID_FIELD_BODY], err, errlen);
+    if (rc != SQLITE_DONE ||
+        store_fts_hold(c, 0, rowid, title, body, err, errlen) != 0)
+        return -1;
+    return toplist_doc(c, 1, rowid, title, body, err, errlen);
 }
 
 static int
@@ -648,22 +707,6 @@ store_check_id(struct carid_str id, char *err, size_t errlen)
         return -1;
     }
     return 0;
-}
-
-/*
- * A put or del that fails after it started writing leaves docs and fts out
- * of step, so it fails its whole batch: commit refuses and the writer rolls
- * back (every write of the batch is answered with the error; none is half
- * done).  Not a SAVEPOINT per write: FTS5 flushes its pending terms to a
- * new segment at every savepoint, which halved ingest speed.  What a client
- * can get wrong (the id) is checked before anything is written.
- */
-static int
-store_write_failed(struct store_conn *c, const char *err)
-{
-    if (c->failed[0] == '\0')
-        snprintf(c->failed, sizeof c->failed, "%s", err);
-    return -1;
 }
 
 int
@@ -705,7 +748,8 @@ store_optimize(struct store_conn *c, char *err, size_t errlen)
     int own = !c->in_txn, failed;
 
     if (own && store_begin(c, err, errlen) != 0) return -1;
-    if (toplist_commit(c, err, errlen) != 0 ||
+    if (store_fts_apply(c, err, errlen) != 0 ||
+        toplist_commit(c, err, errlen) != 0 ||
         store_run(c, STORE_SAVEPOINT, "savepoint", err, errlen) != 0) {
         if (own) store_rollback(c);
         return -1;

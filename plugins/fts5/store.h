@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "carid_plugin.h"
+#include "fts_batch.h"
 
 #define STORE_FILE        "carid.db" /* in the index directory */
 #define STORE_QUERY_SLOTS 168        /* statements query.c caches per handle */
@@ -74,6 +75,8 @@ struct store_conn {
     int writer;                             /* the read-write handle */
     int in_txn;                             /* between begin and commit */
     int64_t seq;                            /* writer: last arrival number */
+    int64_t batch_seq;                      /* writer: seq when begun */
+    struct fts_batch fts;                   /* writer: held fts writes */
     struct toplist *top;                    /* writer: owned, toplist.h */
     char failed[160]; /* writer: why this batch cannot commit, or "" */
     struct tokenizer *tok;                  /* owned; made on first use */

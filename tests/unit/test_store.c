@@ -15,6 +15,7 @@
 
 #include "carid_plugin.h"
 #include "tap.h"
+#include "tokenizer.h"
 
 #define TEST_MAX_HITS 32
 
@@ -403,6 +404,91 @@ test_reopen(void)
     ok(test_search("mancur")->total == 1, "index persists across reopen");
 }
 
+/* ---- held FTS5 writes (fts_batch.h): a batch's index writes reach FTS5
+ * at commit in rowid (date) order.  Puts out of date order, an id put twice
+ * in one batch, put then deleted, and the upsert of a committed article must
+ * leave FTS5 in step with docs: FTS5's own integrity-check compares the
+ * index with the text it was built from. */
+
+/* Runs FTS5's integrity-check on the index file; 0 when it passes. */
+static int
+test_fts_check(void)
+{
+    char path[256];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    fts5_api *api = NULL;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/carid.db", test_dir);
+    rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
+    if (rc == SQLITE_OK) sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK) rc = api != NULL ? tokenizer_register(api) : -1;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db,
+                          "INSERT INTO fts(fts, rank)"
+                          " VALUES('integrity-check', 1)",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK) printf("# integrity-check: %s\n", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+static void
+test_batch_order(void)
+{
+    char err[256];
+    int removed = -1;
+    struct carid_query q;
+    struct test_hits *h;
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("o1", "Kapal nelayan", "Nelayan berlayar pagi.", "x",
+             "2024-05-01");
+    test_put("o2", "Kapal tua", "Kapal tua ditarik ke dermaga.", "x",
+             "2020-01-01");
+    test_put("o3", "Kapal tanpa tanggal", "Dermaga sepi.", "x", "");
+    test_put("o1", "Perahu nelayan", "Nelayan pulang membawa ikan.", "x",
+             "2019-03-03"); /* put twice: the held first version is dropped */
+    test_put("o4", "Sementara", "Segera dihapus kembali.", "x", "2024-01-01");
+    test_p->del(test_writer, test_str("o4"), &removed, err, sizeof err);
+    ok(removed == 1, "an article put earlier in the batch can be deleted");
+    test_put("a3", "Pasar sepi setelah lebaran", "Dermaga dan pasar sepi.",
+             "harian", "2024-04-20"); /* upsert of a committed article */
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    ok(test_fts_check() == SQLITE_OK, "FTS5 integrity-check after the batch");
+    h = test_search("kapal");
+    ok(h->total == 2, "every held put was indexed (o1 no longer says kapal)");
+    ok(test_search("berlayar")->total == 0,
+       "the first version of o1 is not indexed");
+    ok(test_search("lebaran")->total == 1 &&
+           test_search("sayur")->total == 0,
+       "the upsert replaced the committed text");
+    ok(test_search("dihapus")->total == 0, "the deleted put is not indexed");
+    test_query(&q, "dermaga");
+    q.sort = CARID_SORT_NEWEST;
+    h = test_search_q(&q);
+    ok(h->total == 3 && h->n == 3 && strcmp(h->hit[0].id, "a3") == 0 &&
+           strcmp(h->hit[1].id, "o2") == 0 && strcmp(h->hit[2].id, "o3") == 0,
+       "newest first follows the dates, not the order of the puts");
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("o5", "Rollback", "Kapal hantu", "x", "2018-01-01");
+    test_p->del(test_writer, test_str("o2"), &removed, err, sizeof err);
+    test_p->rollback(test_writer);
+    ok(test_search("kapal")->total == 2 && test_search("hantu")->total == 0,
+       "a rolled-back batch leaves no held write behind");
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_fts_check() == SQLITE_OK,
+       "the next commit applies nothing of it");
+}
+
 /* ---- top lists (toplist.h): a page read from a word's list must be the
  * page a full scan returns, before and after puts, deletes, upserts and a
  * rolled-back batch.  With lists of 4 entries, LIMIT 0 20 cannot come from
@@ -538,6 +624,7 @@ main(int argc, char **argv)
         {"get_del_upsert", test_get_del_upsert},
         {"admin", test_admin},
         {"reopen", test_reopen},
+        {"batch_order", test_batch_order},
         {"toplist", test_toplist},
         {"cleanup", test_cleanup},
         {NULL, NULL},
