@@ -14,26 +14,34 @@
 #include <stdint.h>
 
 #include "carid_plugin.h"
+#include "tokens.h"
 
 /* Held-back bytes (titles and bodies) above which the writer applies what
  * it holds before going on, so a batch of huge articles stays bounded. */
 #define FTS_BATCH_MAX_BYTES (64u << 20)
 
+/* Fewer held writes than this are applied without a helper thread. */
+#define FTS_BATCH_MIN_HELPED 8
+
 /* One write: index (del 0) or unindex (del 1) rowid's title and body. */
 struct fts_op {
     int64_t rowid;
     int del;
+    size_t arrival;         /* order of fts_batch_add() calls */
     struct carid_str title; /* owned copies, in one allocation */
     struct carid_str body;
+    struct tokens tok[2];   /* title's and body's, when recorded */
 };
 
 struct fts_batch {
     struct fts_op *op;
     size_t n, cap;
     size_t bytes; /* of titles and bodies held */
+    size_t added; /* fts_batch_add() calls, for arrival */
 };
 
-/* Called once per write, in ascending rowid order; nonzero stops. */
+/* Called once per write, in ascending rowid order (then arrival);
+ * nonzero stops. */
 typedef int fts_op_fn(void *ctx, const struct fts_op *op);
 
 /* Holds a copy of one write; -1 when out of memory. */
@@ -41,9 +49,16 @@ int fts_batch_add(struct fts_batch *b, int del, int64_t rowid,
                   struct carid_str title, struct carid_str body);
 /* Forgets the held insert of rowid: 1 if there was one, else 0. */
 int fts_batch_drop(struct fts_batch *b, int64_t rowid);
-/* Calls fn for every held write in rowid order, then holds none (also
- * when fn fails, whose value is returned). */
-int fts_batch_apply(struct fts_batch *b, fts_op_fn *fn, void *ctx);
+/*
+ * Calls fn for every held write in rowid order, then holds none (also when
+ * fn fails, whose value is returned).  With a tokenizer t and at least
+ * FTS_BATCH_MIN_HELPED writes, a helper thread records each write's tokens
+ * with t (op->tok) before fn gets it, while fn works on the writes before;
+ * t is the helper's alone until the call returns.  A write whose recording
+ * failed comes with op->tok empty.
+ */
+int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *fn,
+                    void *ctx);
 /* Forgets every held write (rollback). */
 void fts_batch_clear(struct fts_batch *b);
 /* Frees the batch's memory; it may be used again. */

@@ -77,6 +77,7 @@ struct store_conn {
     int64_t seq;                            /* writer: last arrival number */
     int64_t batch_seq;                      /* writer: seq when begun */
     struct fts_batch fts;                   /* writer: held fts writes */
+    struct tokens_replay replay;            /* writer: FTS5 may replay */
     struct toplist *top;                    /* writer: owned, toplist.h */
     char failed[160]; /* writer: why this batch cannot commit, or "" */
     struct tokenizer *tok;                  /* owned; made on first use */

@@ -41,6 +41,7 @@
 
 #include "stem.h"
 #include "tokenizer.h"
+#include "tokens.h"
 
 #define TOKENIZER_MAX_RAW (4 * TOKENIZER_MAX_TOKEN) /* bytes of a word kept */
 #define TOKENIZER_SCRATCH                                                      \
@@ -73,6 +74,7 @@ struct tokenizer_part {
 struct tokenizer {
     struct stemmer *stemmer; /* NULL: no stemming */
     int drop_stop;           /* skip stopwords: tokenize='... stopwords' */
+    const struct tokens_replay *replay; /* FTS5's: recordings to replay */
     tokenizer_emit_fn *emit; /* of the running tokenizer_run() */
     void *ctx;
     char raw[TOKENIZER_MAX_RAW];          /* current word, ASCII lowered */
@@ -426,14 +428,13 @@ tokenizer_fts5_emit(void *ctx, const char *token, size_t token_len,
 }
 
 static int
-tokenizer_fts5_create(void *unused, const char **argv, int argc,
+tokenizer_fts5_create(void *replay, const char **argv, int argc,
                       Fts5Tokenizer **out)
 {
     char err[128];
     int stem = 1, stop = 0, i;
     struct tokenizer *t;
 
-    (void)unused;
     for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "nostem") == 0)
             stem = 0;
@@ -445,6 +446,8 @@ tokenizer_fts5_create(void *unused, const char **argv, int argc,
     t = tokenizer_new(stem, err, sizeof err);
     if (t == NULL) return SQLITE_ERROR;
     t->drop_stop = stop;
+    /* recordings come from a tokenizer that keeps stopwords */
+    t->replay = stop ? NULL : replay;
     *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }
@@ -460,22 +463,33 @@ tokenizer_fts5_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
                         const char *text, int len,
                         int (*token)(void *, int, const char *, int, int, int))
 {
+    struct tokenizer *t = (struct tokenizer *)p;
     struct tokenizer_fts5 f = {ctx, token};
+    const struct tokens *tk;
     int rc;
 
     (void)flags; /* queries, documents and prefixes split alike */
     if (len <= 0) return SQLITE_OK;
-    rc = tokenizer_run((struct tokenizer *)p, text, (size_t)len,
-                       tokenizer_fts5_emit, &f);
+    tk = tokens_find(t->replay, text, (size_t)len);
+    if (tk != NULL)
+        rc = tokens_replay(tk, tokenizer_fts5_emit, &f);
+    else
+        rc = tokenizer_run(t, text, (size_t)len, tokenizer_fts5_emit, &f);
     return rc == TOKENIZER_NOMEM ? SQLITE_NOMEM : rc;
 }
 
 int
-tokenizer_register(struct fts5_api *api)
+tokenizer_register_replay(struct fts5_api *api, struct tokens_replay *replay)
 {
     fts5_tokenizer tok = {tokenizer_fts5_create, tokenizer_fts5_delete,
                           tokenizer_fts5_tokenize};
 
     if (api == NULL || api->iVersion < 2) return SQLITE_ERROR;
-    return api->xCreateTokenizer(api, "indonesian", NULL, &tok, NULL);
+    return api->xCreateTokenizer(api, "indonesian", replay, &tok, NULL);
+}
+
+int
+tokenizer_register(struct fts5_api *api)
+{
+    return tokenizer_register_replay(api, NULL);
 }

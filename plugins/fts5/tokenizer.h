@@ -50,5 +50,10 @@ int tokenizer_run(struct tokenizer *t, const char *text, size_t len,
  * result code.  Any thread; the connection's own.
  */
 int tokenizer_register(struct fts5_api *api);
+/* The same, for a connection whose tokenizer replays what replay points
+ * to when it is asked for exactly that text (tokens.h); the writer's. */
+struct tokens_replay;
+int tokenizer_register_replay(struct fts5_api *api,
+                              struct tokens_replay *replay);
 
 #endif
