@@ -475,6 +475,7 @@ store_conn_close(struct store_conn *c)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(c->db);
     tokenizer_free(c->tok);
+    tokenizer_free(c->rec_tok);
     toplist_free(c->top);
     fts_batch_free(&c->fts);
     free(c);
@@ -586,19 +587,23 @@ store_fts_write(void *ctx, const struct fts_op *op)
     if (rc != SQLITE_DONE)
         store_fail(x->c, op->del ? "unindex" : "index", x->err, x->errlen);
     store_done(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
+    if (rc != SQLITE_DONE) return -1;
+    return toplist_doc(x->c, op->del ? -1 : 1, op->rowid, op->title, op->body,
+                       op->tok, x->err, x->errlen);
 }
 
-/* Applies the held fts writes (fts_batch.h) in rowid order; the writer's
- * own tokenizer records their tokens on the helper thread meanwhile. */
+/* Applies the held fts writes (fts_batch.h) in rowid order, noting them
+ * for the top lists; rec_tok records their tokens on the helper thread
+ * meanwhile, for FTS5 and the lists to replay. */
 static int
 store_fts_apply(struct store_conn *c, char *err, size_t errlen)
 {
     struct store_fts_ctx x = {c, err, errlen};
-    struct tokenizer *tok = store_tokenizer(c, err, errlen);
 
-    if (tok == NULL) return store_write_failed(c, err);
-    if (fts_batch_apply(&c->fts, tok, store_fts_write, &x) != 0)
+    if (c->rec_tok == NULL &&
+        (c->rec_tok = tokenizer_new(c->store->stem, err, errlen)) == NULL)
+        return store_write_failed(c, err);
+    if (fts_batch_apply(&c->fts, c->rec_tok, store_fts_write, &x) != 0)
         return store_write_failed(c, err);
     return 0;
 }
@@ -683,8 +688,6 @@ store_unindex(struct store_conn *c, struct carid_str id, int *removed,
         rc = 0;
     else
         rc = store_fts_hold(c, 1, rowid, title, body, err, errlen);
-    if (rc == 0)
-        rc = toplist_doc(c, -1, rowid, title, body, err, errlen);
     store_done(find);
     if (rc != 0) return -1;
     rc = sqlite3_bind_int64(del, 1, rowid);
@@ -718,10 +721,8 @@ store_insert(struct store_conn *c, const struct carid_doc *doc, char *err,
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
     if (rc != SQLITE_DONE) store_fail(c, "put", err, errlen);
     store_done(ins);
-    if (rc != SQLITE_DONE ||
-        store_fts_hold(c, 0, rowid, title, body, err, errlen) != 0)
-        return -1;
-    return toplist_doc(c, 1, rowid, title, body, err, errlen);
+    if (rc != SQLITE_DONE) return -1;
+    return store_fts_hold(c, 0, rowid, title, body, err, errlen);
 }
 
 static int

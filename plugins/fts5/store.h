@@ -78,6 +78,7 @@ struct store_conn {
     int64_t batch_seq;                      /* writer: seq when begun */
     struct fts_batch fts;                   /* writer: held fts writes */
     struct tokens_replay replay;            /* writer: FTS5 may replay */
+    struct tokenizer *rec_tok; /* writer: the helper's (fts_batch_apply) */
     struct toplist *top;                    /* writer: owned, toplist.h */
     char failed[160]; /* writer: why this batch cannot commit, or "" */
     struct tokenizer *tok;                  /* owned; made on first use */

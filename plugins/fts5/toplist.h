@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "carid_plugin.h"
+#include "tokens.h"
 
 struct store_conn;
 struct toplist;
@@ -51,10 +52,12 @@ struct toplist_entry {
 /* Loads the listed words, unless loaded since the last rollback. */
 int toplist_begin(struct store_conn *c, char *err, size_t errlen);
 /* Notes that article docid (title, body) was added (sign 1) or removed
- * (sign -1) in the current transaction. */
+ * (sign -1) in the current transaction.  rec[0] and rec[1], when they hold
+ * recordings of title and body (tokens.h), are replayed instead of
+ * tokenizing again. */
 int toplist_doc(struct store_conn *c, int sign, int64_t docid,
-                struct carid_str title, struct carid_str body, char *err,
-                size_t errlen);
+                struct carid_str title, struct carid_str body,
+                const struct tokens *rec, char *err, size_t errlen);
 /* Writes what was noted into terms and tops: just before COMMIT. */
 int toplist_commit(struct store_conn *c, char *err, size_t errlen);
 /* After a rollback: what is in memory may be ahead of the file. */
