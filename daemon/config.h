@@ -12,6 +12,7 @@ struct config {
     long port;             /* TCP port */
     const char *data;      /* data directory, created if missing */
     const char *plugin;    /* plugin name ("fts5") or path to a .so */
+    const char *plugin_options; /* "name=value,..." handed to the plugin */
     long threads;          /* query threads; 0 = one per CPU */
     long max_line;         /* bytes; longest inline request */
     long max_bulk;         /* bytes; longest multibulk argument */

@@ -103,7 +103,8 @@ main(int argc, char **argv)
         (size_t)server.cfg.max_line < 16384 ? (size_t)server.cfg.max_line
                                             : 16384,
         16384, 10};
-    server.host = (struct carid_host){CARID_PLUGIN_ABI, main_host_log};
+    server.host = (struct carid_host){CARID_PLUGIN_ABI, main_host_log,
+                                      server.cfg.plugin_options};
     server.threads = main_threads(server.cfg.threads);
 
     server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CARID_PLUGIN_ABI   1 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   2 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -33,6 +33,9 @@ struct carid_host {
     /* Thread-safe; fmt is printf-style; one line per call, no newline. */
     void (*log)(int level, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+    /* --plugin-options: "name=value,name=value" or "" (never NULL).  The
+     * plugin parses it and fails open() on a name it does not know. */
+    const char *options;
 };
 
 /* A borrowed byte string; p is NULL when the value is absent. */

@@ -40,21 +40,31 @@
 /*
  * synchronous=FULL: in WAL mode every COMMIT fsyncs the WAL, so when commit
  * returns 0 (the daemon's +OK) the batch survives a power cut, not only a
- * crash.  mmap (1 GiB) lets readers share the OS page cache instead of
- * copying pages into each connection's cache; journal_size_limit stops a
- * burst of writes from leaving a huge -wal file behind.  The writer
+ * crash.  mmap lets readers share the OS page cache instead of copying
+ * pages into each connection's cache; its size and the caches' are plugin
+ * options (options.h), which bound the daemon's memory.  journal_size_limit
+ * stops a burst of writes from leaving a huge -wal file behind.  The writer
  * checkpoints every 10,000 pages (40 MB) of WAL rather than SQLite's 1,000:
  * FTS5's merges rewrite the same pages again and again, and a page written
  * twice between checkpoints is copied into the database once (20k articles:
  * -4 %, bench in plugins/fts5/DESIGN.md).
  */
-#define STORE_PRAGMAS                                                          \
-    "PRAGMA synchronous=FULL;"                                                 \
-    "PRAGMA secure_delete=OFF;"                                                \
-    "PRAGMA mmap_size=1073741824;"                                             \
-    "PRAGMA journal_size_limit=67108864;"
-#define STORE_PRAGMAS_WRITER                                                   \
-    STORE_PRAGMAS "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;"
+static void
+store_pragmas(const struct store *s, int writer, char *buf, size_t len)
+{
+    snprintf(buf, len,
+             "PRAGMA synchronous=FULL;"
+             "PRAGMA secure_delete=OFF;"
+             "PRAGMA journal_size_limit=67108864;"
+             "PRAGMA mmap_size=%lld;"
+             "PRAGMA cache_size=-%lld;"
+             "%s",
+             (long long)s->opt.mmap_mb << 20,
+             (long long)(writer ? s->opt.writer_cache_mb : s->opt.cache_mb)
+                 << 10,
+             writer ? "PRAGMA wal_autocheckpoint=10000;"
+                    : "PRAGMA query_only=1;");
+}
 
 /*
  * FTS5 writes its in-memory postings out as a new segment when they pass
@@ -65,8 +75,6 @@
  */
 #define STORE_FTS_CONFIG                                                       \
     "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
-#define STORE_PRAGMAS_READER                                                   \
-    STORE_PRAGMAS "PRAGMA cache_size=-16384; PRAGMA query_only=1;"
 
 /*
  * Columns: the small ones first so that reading date or source never walks
@@ -256,13 +264,17 @@ store_fts5_api(sqlite3 *db)
 
 /* Opens path and makes the connection ready: tokenizer, timeouts, pragmas. */
 static int
-store_connect(const char *path, int flags, const char *pragmas,
-              struct tokens_replay *replay, sqlite3 **out, char *err,
-              size_t errlen)
+store_connect(const struct store *s, int writer, struct tokens_replay *replay,
+              sqlite3 **out, char *err, size_t errlen)
 {
+    const char *path = s->path;
+    int flags = writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                       : SQLITE_OPEN_READWRITE;
+    char pragmas[512];
     sqlite3 *db = NULL;
     int rc;
 
+    store_pragmas(s, writer, pragmas, sizeof pragmas);
     rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_extended_result_codes(db, 1);
     if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, STORE_BUSY_MS);
@@ -415,8 +427,8 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     s->top_min_df = store_env_int(STORE_TOP_MIN_DF_ENV, STORE_TOP_MIN_DF);
     s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
     if (s->top_size < 1) s->top_size = 1;
-    if (store_connect(s->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      STORE_PRAGMAS_WRITER, NULL, &db, err, errlen) != 0)
+    if (options_parse(host->options, &s->opt, err, errlen) != 0 ||
+        store_connect(s, 1, NULL, &db, err, errlen) != 0)
         goto fail;
     if (store_init(db, err, errlen) != 0) goto fail;
     s->stem = store_stems(db);
@@ -451,9 +463,8 @@ store_conn_open(struct store *s, int writer, struct store_conn **out, char *err,
     }
     c->store = s;
     c->writer = writer;
-    if (store_connect(s->path, SQLITE_OPEN_READWRITE,
-                      writer ? STORE_PRAGMAS_WRITER : STORE_PRAGMAS_READER,
-                      writer ? &c->replay : NULL, &c->db, err, errlen) != 0) {
+    if (store_connect(s, writer, writer ? &c->replay : NULL, &c->db, err,
+                      errlen) != 0) {
         free(c);
         return -1;
     }
@@ -953,9 +964,15 @@ store_stats(struct store_conn *c, carid_stat_fn *fn, void *ctx, char *err,
     if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
     words = store_scalar(c, STORE_TERM_COUNT, err, errlen);
     if (words < 0) return -1;
-    if (fn(ctx, "toplist_words", words)) return 0;
-    fn(ctx, "toplist_pages",
-       __atomic_load_n(&c->store->top_pages, __ATOMIC_RELAXED));
+    if (fn(ctx, "toplist_words", words) ||
+        fn(ctx, "toplist_pages",
+           __atomic_load_n(&c->store->top_pages, __ATOMIC_RELAXED)))
+        return 0;
+    /* the memory bounds of options.h, per connection */
+    if (fn(ctx, "mmap_bytes", c->store->opt.mmap_mb << 20) ||
+        fn(ctx, "cache_bytes", c->store->opt.cache_mb << 20))
+        return 0;
+    fn(ctx, "writer_cache_bytes", c->store->opt.writer_cache_mb << 20);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "carid_plugin.h"
 #include "fts_batch.h"
+#include "options.h"
 
 #define STORE_FILE        "carid.db" /* in the index directory */
 #define STORE_QUERY_SLOTS 168        /* statements query.c caches per handle */
@@ -25,6 +26,7 @@ struct store {
     int64_t top_min_df;            /* toplist.h: words listed; 0: none */
     int64_t top_size;              /* toplist.h: entries a list keeps */
     int64_t top_pages;             /* pages read from lists (atomic) */
+    struct options opt;            /* --plugin-options */
 };
 
 enum store_stmt {

@@ -62,9 +62,14 @@ static int
 mem_open(const struct carid_host *host, const char *dir, void **db, char *err,
          size_t errlen)
 {
-    struct mem_db *m = calloc(1, sizeof *m);
+    struct mem_db *m;
     pthread_rwlockattr_t attr;
 
+    if (host->options != NULL && host->options[0] != '\0') {
+        snprintf(err, errlen, "the mem plugin takes no --plugin-options");
+        return -1;
+    }
+    m = calloc(1, sizeof *m);
     if (m == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -528,6 +528,31 @@ def config_file_and_flag_override(s):
 
 
 @suite.test
+def plugin_options(s):
+    """--plugin-options reach the plugin and bound its memory: STATS index
+    reports the mmap and page-cache sizes asked for, and searches work
+    with mmap off."""
+    if s.plugin != "fts5":
+        return
+    d = harness.Daemon(s.opt, ["--plugin-options",
+                               "mmap_mb=0,cache_mb=2,writer_cache_mb=8"])
+    try:
+        d.start()
+        c = d.connect()
+        eq(c.call("PUT", "opsi-1", "title", "Kapal feri berlayar",
+                  "body", "Kapal feri berlayar dari pelabuhan pagi ini."),
+           "OK", "PUT")
+        eq(c.call("COUNT", "pelabuhan"), 1, "COUNT with mmap off")
+        st = harness.stats(c, "index")
+        eq((st.get("mmap_bytes"), st.get("cache_bytes"),
+            st.get("writer_cache_bytes")),
+           ("0", str(2 << 20), str(8 << 20)), "memory bounds in STATS")
+        c.close()
+    finally:
+        finish(s, d)
+
+
+@suite.test
 def optimize(s):
     c = s.daemon.connect()
     before = c.call("COUNT", "pelabuhan")

@@ -50,7 +50,8 @@ test_log(int level, const char *fmt, ...)
     (void)fmt;
 }
 
-static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log};
+static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
+                                            "mmap_mb=64,cache_mb=4"};
 
 static struct carid_str
 test_str(const char *s)
