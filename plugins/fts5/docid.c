@@ -5,6 +5,9 @@
  */
 #include "docid.h"
 
+/* The proleptic day number (0000-01-01 = 1) of 1900-01-01. */
+#define DOCID_EPOCH INT64_C(693962)
+
 static int
 docid_digits(const char *p, int n, int *out)
 {
@@ -18,8 +21,9 @@ docid_digits(const char *p, int n, int *out)
     return 0;
 }
 
-int64_t
-docid_day(const char *p, size_t len)
+/* 1 + days from 0000-01-01 to the date, or 0 when it is not a date. */
+static int64_t
+docid_civil(const char *p, size_t len)
 {
     int y, m, d;
     int64_t era, yoe, doy, doe;
@@ -39,19 +43,34 @@ docid_day(const char *p, size_t len)
 }
 
 int64_t
-docid_make(int64_t day, int64_t seq)
+docid_day(const char *p, size_t len)
 {
-    return (day << DOCID_SEQ_BITS) | (seq & DOCID_SEQ_MASK);
+    int64_t day = docid_civil(p, len);
+
+    if (day == 0) return 0;
+    return day <= DOCID_EPOCH ? 1 : day - DOCID_EPOCH + 1;
+}
+
+int64_t
+docid_make(int64_t day, int64_t n)
+{
+    return (day << DOCID_N_BITS) | (n & DOCID_N_MAX);
+}
+
+int64_t
+docid_n(int64_t rowid)
+{
+    return rowid & DOCID_N_MAX;
 }
 
 int64_t
 docid_first(int64_t day)
 {
-    return day << DOCID_SEQ_BITS;
+    return day << DOCID_N_BITS;
 }
 
 int64_t
 docid_last(int64_t day)
 {
-    return (day << DOCID_SEQ_BITS) | DOCID_SEQ_MASK;
+    return (day << DOCID_N_BITS) | DOCID_N_MAX;
 }

@@ -81,15 +81,17 @@ query_register(fts5_api *api)
                                 NULL);
 }
 
-/* Source filters need the docs row; dates are rowid ranges (docid.h). */
+/* Source filters need the article's source, read from the narrow index
+ * docs_source rather than its row (store.c); dates are rowid ranges
+ * (docid.h). */
 #define QUERY_NEEDS_DOCS (QUERY_SOURCE | QUERY_IN | QUERY_OUT)
+#define QUERY_JOIN_SOURCE                                                      \
+    " CROSS JOIN docs d INDEXED BY docs_source ON d.rowid = fts.rowid"
 
 static const char *
 query_join(int filters)
 {
-    return filters & QUERY_NEEDS_DOCS
-               ? " CROSS JOIN docs d ON d.rowid = fts.rowid"
-               : "";
+    return filters & QUERY_NEEDS_DOCS ? QUERY_JOIN_SOURCE : "";
 }
 
 static void
@@ -162,8 +164,8 @@ query_facet_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
     if (c->query[slot] != NULL) return c->query[slot];
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
-             "SELECT d.source, count(*) FROM fts CROSS JOIN docs d"
-             " ON d.rowid = fts.rowid WHERE fts MATCH :match%s"
+             "SELECT d.source, count(*) FROM fts" QUERY_JOIN_SOURCE
+             " WHERE fts MATCH :match%s"
              " AND d.source <> '' GROUP BY d.source ORDER BY 2 DESC, 1",
              where);
     return store_prepare(c, &c->query[slot], sql, err, errlen);

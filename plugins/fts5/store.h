@@ -48,8 +48,7 @@ enum store_stmt {
     STORE_STRUCTURE,
     STORE_FREELIST,
     STORE_OPTIMIZE,
-    STORE_SEQ_GET,
-    STORE_SEQ_SET,
+    STORE_DAY_LAST,
     STORE_AVERAGES,
     STORE_AVGDL_GET,
     STORE_AVGDL_SET,
@@ -76,8 +75,6 @@ struct store_conn {
     sqlite3 *db;                            /* owned */
     int writer;                             /* the read-write handle */
     int in_txn;                             /* between begin and commit */
-    int64_t seq;                            /* writer: last arrival number */
-    int64_t batch_seq;                      /* writer: seq when begun */
     struct fts_batch fts;                   /* writer: held fts writes */
     struct tokens_replay replay;            /* writer: FTS5 may replay */
     struct tokenizer *rec_tok; /* writer: the helper's (fts_batch_apply) */

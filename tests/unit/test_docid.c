@@ -1,7 +1,7 @@
 /*
  * test_docid.c - rowids that sort by date: every calendar day from
- * 0000-01-01 to 9999-12-31 is exactly one more than the day before, and a
- * rowid orders by date first, arrival second.
+ * 1900-01-01 to 9999-12-31 is exactly one more than the day before (earlier
+ * dates are day 1), and a rowid orders by date first, arrival second.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +31,7 @@ test_consecutive(void)
     int y, m, d, bad = 0;
     int64_t prev = 0, day;
 
-    for (y = 0; y <= 9999; y++)
+    for (y = 1900; y <= 9999; y++)
         for (m = 1; m <= 12; m++)
             for (d = 1; d <= test_month_days(y, m); d++) {
                 snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
@@ -41,10 +41,16 @@ test_consecutive(void)
                            (long long)prev);
                 prev = day;
             }
-    ok(bad == 0, "each day is the one before plus 1, 0000 to 9999");
-    ok(test_day("0000-01-01") == 1, "0000-01-01 is day 1");
-    ok(test_day("1970-01-01") == 719529, "1970-01-01 is day 719529");
-    ok(prev < (INT64_C(1) << 22), "9999-12-31 fits in 22 bits");
+    ok(bad == 0, "each day is the one before plus 1, 1900 to 9999");
+    ok(test_day("1900-01-01") == 1, "1900-01-01 is day 1");
+    ok(test_day("1899-12-31") == 1 && test_day("0000-01-01") == 1,
+       "earlier dates are day 1 too");
+    ok(test_day("1970-01-01") == 25568, "1970-01-01 is day 25568");
+    ok(test_day("2024-02-29") - test_day("2024-02-28") == 1 &&
+           test_day("2024-03-01") - test_day("2024-02-29") == 1,
+       "a leap day is a day");
+    ok(docid_make(test_day("2059-12-31"), DOCID_N_MAX) < (INT64_C(1) << 42),
+       "rowids until 2059 fit in 42 bits: a 6-byte varint");
 }
 
 static void
@@ -66,13 +72,14 @@ test_order(void)
 
     ok(docid_make(a, 999) < docid_make(b, 1), "a later date sorts after");
     ok(docid_make(a, 1) < docid_make(a, 2), "same date: later arrival after");
-    ok(docid_make(0, DOCID_SEQ_MASK) < docid_first(1),
+    ok(docid_make(0, DOCID_N_MAX) < docid_first(1),
        "undated articles sort before every date");
-    ok(docid_first(a) <= docid_make(a, 0) &&
-           docid_make(a, DOCID_SEQ_MASK) <= docid_last(a) &&
+    ok(docid_first(a) < docid_make(a, 1) &&
+           docid_make(a, DOCID_N_MAX) == docid_last(a) &&
            docid_last(a) < docid_first(b),
        "first/last bound exactly one day");
-    ok(docid_make(test_day("9999-12-31"), DOCID_SEQ_MASK) > 0,
+    ok(docid_n(docid_make(a, 12345)) == 12345, "docid_n gives n back");
+    ok(docid_make(test_day("9999-12-31"), DOCID_N_MAX) > 0,
        "the largest rowid is positive");
 }
 

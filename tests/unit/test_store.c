@@ -488,6 +488,18 @@ test_batch_order(void)
     ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
            test_fts_check() == SQLITE_OK,
        "the next commit applies nothing of it");
+
+    /* o2 is the only article of 2020-01-01: deleting it frees its rowid,
+     * which the next article of that day gets in the same batch. */
+    test_p->begin(test_writer, err, sizeof err);
+    test_p->del(test_writer, test_str("o2"), &removed, err, sizeof err);
+    test_put("o6", "Perahu motor", "Perahu motor merapat di dermaga.", "x",
+             "2020-01-01");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_fts_check() == SQLITE_OK,
+       "a rowid freed and given again in one batch: integrity-check");
+    ok(test_search("kapal")->total == 1 && test_search("motor")->total == 1,
+       "the old article is gone, the new one found");
 }
 
 /* ---- top lists (toplist.h): a page read from a word's list must be the
