@@ -297,8 +297,10 @@ class Xapian:
     def start_tcpsrv(self, timeout=30):
         port = free_port()
         self.tcpsrv = subprocess.Popen(
+            # --timeout 0: never drop the bench's connection, which sits
+            # idle while carid runs a slow class (60 s by default)
             ["xapian-tcpsrv", "--port", str(port), "--interface", LOOPBACK,
-             self.path], stdin=subprocess.DEVNULL,
+             "--timeout", "0", self.path], stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             # on SIGTERM it signals its whole process group: not ours
             start_new_session=True)
