@@ -522,6 +522,11 @@ query_search(struct store_conn *c, const struct carid_query *q,
             (q->count <= 0 || q->offset >= *total ||
              query_hits(c, &p, q, fn, ctx, err, errlen) == 0))
             rc = 0;
+        /* frequent since OPTIMIZE: the writer lists it at its next batch */
+        if (rc == 0 && p.word_len > 0 && !p.listed && p.avgdl > 0 &&
+            p.filters == 0 && c->store->top_min_df > 0 &&
+            *total >= c->store->top_min_df)
+            toplist_want(c->store, p.word, p.word_len);
         /* ends a read: cannot fail in a way that matters */
         query_txn(c, STORE_COMMIT, scratch, sizeof scratch);
     }

@@ -165,6 +165,9 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
     /* Made by toplist_build() on the writer before first use. */
     [STORE_VOCAB_SCAN] = "SELECT term, doc, col = 'title'"
                          " FROM temp.toplist_vocab",
+    [STORE_VOCAB_WORD] = "SELECT term, doc, col = 'title'"
+                         " FROM temp.toplist_vocab WHERE term = ?1",
+    [STORE_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -426,6 +429,7 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     }
     snprintf(s->path, n, "%s/%s", dir, STORE_FILE);
     s->host = host;
+    pthread_mutex_init(&s->want_mu, NULL);
     s->top_min_df = store_env_int(STORE_TOP_MIN_DF_ENV, STORE_TOP_MIN_DF);
     s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
     if (s->top_size < 1) s->top_size = 1;
@@ -448,6 +452,7 @@ void
 store_close(struct store *s)
 {
     if (s == NULL) return;
+    if (s->host != NULL) pthread_mutex_destroy(&s->want_mu);
     free(s->path);
     free(s);
 }
@@ -516,6 +521,8 @@ store_begin(struct store_conn *c, char *err, size_t errlen)
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
     c->failed[0] = '\0';
+    /* before the lists are loaded, so that a new one is kept exact */
+    toplist_build_wanted(c);
     if (toplist_begin(c, err, errlen) != 0) {
         store_rollback(c);
         return -1;

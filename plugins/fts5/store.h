@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "carid_plugin.h"
@@ -17,6 +18,8 @@
 
 #define STORE_FILE        "carid.db" /* in the index directory */
 #define STORE_QUERY_SLOTS 168        /* statements query.c caches per handle */
+#define STORE_WANT_MAX    8   /* words waiting for a top list */
+#define STORE_WANT_WORD   64  /* bytes; longer words wait for OPTIMIZE */
 
 /* An open index: just where it lives; connections do the work. */
 struct store {
@@ -27,6 +30,12 @@ struct store {
     int64_t top_size;              /* toplist.h: entries a list keeps */
     int64_t top_pages;             /* pages read from lists (atomic) */
     struct options opt;            /* --plugin-options */
+    /* Words readers found frequent but unlisted (toplist_want()); the
+     * writer lists them at its next batch.  Guarded by want_mu. */
+    pthread_mutex_t want_mu;
+    char want[STORE_WANT_MAX][STORE_WANT_WORD];
+    size_t want_len[STORE_WANT_MAX];
+    int nwant;
 };
 
 enum store_stmt {
@@ -65,6 +74,8 @@ enum store_stmt {
     STORE_TOP_CLEAR,
     STORE_DOCSIZES,
     STORE_VOCAB_SCAN,
+    STORE_VOCAB_WORD,
+    STORE_DOCSIZE,
     STORE_TERM_COUNT,
     STORE_STMT_COUNT
 };

@@ -8,11 +8,14 @@
  * length BM25 uses (meta 'avgdl'), and for each word in at least
  * store->top_min_df articles writes its article count into terms and its
  * store->top_size best articles by impact (rank_impact()) into tops.  Each
- * commit after that keeps counts and lists exact: a put or del is tokenized
- * once more, and the listed words in it update their count and, when the
- * article ranks above the list's last entry, the list.  A list stays "the
- * best n articles of the word" through deletes (it only shrinks), so a page
- * within its first n entries is the page a full scan would return.
+ * commit after that keeps counts and lists exact: the listed words of each
+ * article put or deleted (from the tokens recorded for FTS5, tokens.h)
+ * update their count and, when the article ranks above the list's last
+ * entry, the list.  A list stays "the best n articles of the word" through
+ * deletes (it only shrinks), so a page within its first n entries is the
+ * page a full scan would return.  A word that becomes frequent after
+ * OPTIMIZE gets its list when a search finds it so (toplist_want()), at the
+ * writer's next batch.
  */
 #ifndef TOPLIST_H
 #define TOPLIST_H
@@ -23,6 +26,7 @@
 #include "carid_plugin.h"
 #include "tokens.h"
 
+struct store;
 struct store_conn;
 struct toplist;
 
@@ -70,8 +74,17 @@ int toplist_row(struct store_conn *c, int add, const char *term, size_t len,
                 size_t errlen);
 /* Rebuilds every list from the index, inside the caller's transaction. */
 int toplist_build(struct store_conn *c, char *err, size_t errlen);
+/* Lists the words readers asked for with toplist_want(), if they still
+ * have no list and are frequent enough; one word per call, so a batch waits
+ * for one scan at most.  Failures are logged and leave the word unlisted:
+ * the batch goes on.  Call before toplist_begin(). */
+void toplist_build_wanted(struct store_conn *c);
 
 /* ---- the readers' side, inside a read transaction */
+
+/* Asks the writer for a list of term[0..len), which a search found in at
+ * least top_min_df articles and without a list.  Any thread. */
+void toplist_want(struct store *s, const char *term, size_t len);
 
 /* The pinned average length, or 0 when OPTIMIZE never built lists. */
 int toplist_avgdl(struct store_conn *c, double *avgdl, char *err,

@@ -3,7 +3,9 @@
  * (word, article, column) occurrence of the index, in word order (FTS5's
  * fts5vocab 'instance' table), keeping the best store->top_size articles of
  * each word in a small heap.  Article lengths come from FTS5's own
- * docsize table, read once into memory (16 bytes an article).
+ * docsize table, read once into memory (16 bytes an article).  The same
+ * pass over one word's occurrences lists a word that became frequent after
+ * OPTIMIZE (toplist_want()); its article lengths are looked up one by one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +15,14 @@
 #include "store.h"
 #include "toplist.h"
 
+#define TOPLIST_VOCAB                                                          \
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.toplist_vocab"                    \
+    " USING fts5vocab(main, fts, instance)"
+
 struct toplist_build {
     struct store_conn *c;
     double avgdl;
-    int64_t *docid; /* fts_docsize, in rowid order */
+    int64_t *docid; /* fts_docsize, in rowid order; NULL: look up */
     int *dl;
     size_t ndoc;
     struct toplist_entry *heap; /* min-heap: the worst kept entry on top */
@@ -80,11 +86,29 @@ toplist_push(struct toplist_build *b, const struct toplist_entry *e)
 }
 
 /* The length of article docid, by binary search of the docsize copy. */
+/* One article's length from fts_docsize, or 0. */
+static int
+toplist_dl_lookup(const struct toplist_build *b, int64_t docid)
+{
+    char err[64];
+    sqlite3_stmt *stmt = store_stmt(b->c, STORE_DOCSIZE, err, sizeof err);
+    int dl = 0;
+
+    if (stmt == NULL) return 0;
+    if (sqlite3_bind_int64(stmt, 1, docid) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        dl = (int)store_varint_sum(sqlite3_column_blob(stmt, 0),
+                                   (size_t)sqlite3_column_bytes(stmt, 0));
+    store_done(stmt);
+    return dl;
+}
+
 static int
 toplist_dl(const struct toplist_build *b, int64_t docid)
 {
     size_t lo = 0, hi = b->ndoc, mid;
 
+    if (b->docid == NULL) return toplist_dl_lookup(b, docid);
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
         if (b->docid[mid] == docid) return b->dl[mid];
@@ -178,20 +202,19 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
     return 0;
 }
 
-/* The occurrence scan: terms come in order, then docs, then columns. */
+/* The occurrence scan of stmt (term, doc, col = 'title'): terms come in
+ * order, then docs, then columns. */
 static int
-toplist_scan(struct toplist_build *b, char *err, size_t errlen)
+toplist_scan(struct toplist_build *b, sqlite3_stmt *stmt, char *err,
+             size_t errlen)
 {
     struct store_conn *c = b->c;
-    sqlite3_stmt *stmt;
     char *term = NULL, *grown;
     size_t len = 0, cap = 0, n;
     const unsigned char *t;
     int64_t doc;
     int rc = SQLITE_OK;
 
-    stmt = store_stmt(c, STORE_VOCAB_SCAN, err, errlen);
-    if (stmt == NULL) return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         t = sqlite3_column_text(stmt, 0);
         n = (size_t)sqlite3_column_bytes(stmt, 0);
@@ -252,13 +275,11 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sqlite3_exec(c->db,
-                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.toplist_vocab"
-                     " USING fts5vocab(main, fts, instance)",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
         store_fail(c, "vocabulary", err, errlen);
     else if (toplist_load_sizes(&b, err, errlen) == 0 &&
-             toplist_scan(&b, err, errlen) == 0 &&
+             (stmt = store_stmt(c, STORE_VOCAB_SCAN, err, errlen)) != NULL &&
+             toplist_scan(&b, stmt, err, errlen) == 0 &&
              (stmt = store_stmt(c, STORE_AVGDL_SET, err, errlen)) != NULL) {
         rc = sqlite3_bind_double(stmt, 1, b.avgdl);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
@@ -269,4 +290,82 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
     free(b.docid);
     free(b.dl);
     return rc;
+}
+
+/* Lists term[0..len) if it has no list and is frequent enough. */
+static int
+toplist_build_word(struct store_conn *c, const char *term, size_t len,
+                   char *err, size_t errlen)
+{
+    struct toplist_build b;
+    struct toplist_info info;
+    sqlite3_stmt *stmt;
+    int rc;
+
+    memset(&b, 0, sizeof b);
+    b.c = c;
+    b.cur_doc = -1;
+    b.size = (int)c->store->top_size;
+    rc = toplist_info(c, term, len, &info, err, errlen);
+    if (rc != 0 || info.avgdl <= 0 || c->store->top_min_df <= 0)
+        return rc < 0 ? -1 : 0; /* listed already, or lists are off */
+    b.avgdl = info.avgdl;
+    b.heap = malloc((size_t)b.size * sizeof *b.heap);
+    if (b.heap == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    rc = -1;
+    if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
+        store_fail(c, "vocabulary", err, errlen);
+    else if ((stmt = store_stmt(c, STORE_VOCAB_WORD, err, errlen)) != NULL) {
+        if (store_bind(stmt, 1, (struct carid_str){term, len}) != SQLITE_OK)
+            store_fail(c, "vocabulary", err, errlen);
+        else
+            rc = toplist_scan(&b, stmt, err, errlen);
+    }
+    free(b.heap);
+    toplist_forget(c); /* toplist_begin() loads the new list */
+    return rc;
+}
+
+void
+toplist_build_wanted(struct store_conn *c)
+{
+    struct store *s = c->store;
+    char term[STORE_WANT_WORD], err[256];
+    size_t len;
+
+    pthread_mutex_lock(&s->want_mu);
+    if (s->nwant == 0) {
+        pthread_mutex_unlock(&s->want_mu);
+        return;
+    }
+    s->nwant--;
+    len = s->want_len[s->nwant];
+    memcpy(term, s->want[s->nwant], len);
+    pthread_mutex_unlock(&s->want_mu);
+    if (toplist_build_word(c, term, len, err, sizeof err) != 0)
+        s->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
+                     (int)len, term, err);
+    else
+        s->host->log(CARID_LOG_INFO, "top list for '%.*s' built", (int)len,
+                     term);
+}
+
+void
+toplist_want(struct store *s, const char *term, size_t len)
+{
+    int i;
+
+    if (len == 0 || len > STORE_WANT_WORD) return;
+    pthread_mutex_lock(&s->want_mu);
+    for (i = 0; i < s->nwant; i++)
+        if (s->want_len[i] == len && memcmp(s->want[i], term, len) == 0)
+            break;
+    if (i == s->nwant && s->nwant < STORE_WANT_MAX) {
+        memcpy(s->want[s->nwant], term, len);
+        s->want_len[s->nwant++] = len;
+    }
+    pthread_mutex_unlock(&s->want_mu);
 }

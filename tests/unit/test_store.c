@@ -529,13 +529,13 @@ test_top_put(int i, int variant)
 /* Compares LIMIT off n with the same slice of the full scan; returns 1 if
  * equal, and counts list pages into *pages. */
 static int
-test_top_same(int off, int n)
+test_top_same(const char *word, int off, int n)
 {
     struct test_hits full, *h;
     struct carid_query q;
     int i, same;
 
-    test_query(&q, "harga");
+    test_query(&q, word);
     q.count = 20;
     full = *test_search_q(&q);
     q.offset = off;
@@ -546,30 +546,38 @@ test_top_same(int off, int n)
         same = i < h->n && strcmp(h->hit[i].id, full.hit[off + i].id) == 0 &&
                fabs(h->hit[i].score - full.hit[off + i].score) < 1e-12;
     if (!same)
-        printf("# LIMIT %d %d: %d hits of %lld, full scan %d of %lld\n", off,
-               n, h->n, (long long)h->total, full.n, (long long)full.total);
+        printf("# %s LIMIT %d %d: %d hits of %lld, full scan %d of %lld\n",
+               word, off, n, h->n, (long long)h->total, full.n,
+               (long long)full.total);
     return same;
 }
 
 static int
-test_top_all_same(const char *when)
+test_top_word_same(const char *word, const char *when)
 {
     char what[128];
     int k, all = 1;
 
     for (k = 1; k <= 4; k++)
-        all &= test_top_same(0, k);
-    all &= test_top_same(2, 2) & test_top_same(3, 1);
-    snprintf(what, sizeof what, "list pages = full scan %s", when);
+        all &= test_top_same(word, 0, k);
+    all &= test_top_same(word, 2, 2) & test_top_same(word, 3, 1);
+    snprintf(what, sizeof what, "%s: list pages = full scan %s", word, when);
     return ok(all, what);
+}
+
+static int
+test_top_all_same(const char *when)
+{
+    return test_top_word_same("harga", when);
 }
 
 static void
 test_toplist(void)
 {
-    char err[256], id[16];
-    int64_t pages;
+    char err[256], id[16], body[128];
+    int64_t pages, words, before;
     int i, removed;
+    struct test_hits *h;
 
     setenv("CARID_FTS5_TOP_MIN_DF", "3", 1);
     setenv("CARID_FTS5_TOP_SIZE", "4", 1);
@@ -612,6 +620,35 @@ test_toplist(void)
     test_p->commit(test_writer, err, sizeof err);
     test_p->optimize(test_writer, err, sizeof err);
     test_top_all_same("after a second OPTIMIZE");
+
+    /* A word frequent only since OPTIMIZE: the first search scans and asks
+     * for a list, the writer's next batch builds it. */
+    words = test_stat("toplist_words");
+    before = test_search("nelayan")->total; /* o1 of batch_order */
+    test_p->begin(test_writer, err, sizeof err);
+    for (i = 0; i < 6; i++) {
+        snprintf(id, sizeof id, "n%d", i);
+        snprintf(body, sizeof body, "Nelayan %s melaut. %s", id,
+                 i % 2 ? "Nelayan pulang." : "");
+        test_put(id, i % 3 ? "Kabar pesisir" : "Nelayan pesisir", body, "x",
+                 "2024-06-01");
+    }
+    test_p->commit(test_writer, err, sizeof err);
+    ok(test_stat("toplist_words") == words, "no list for a new word yet");
+    h = test_search("nelayan");
+    ok(before < 3 && h->total == before + 6, "the full scan finds it");
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_stat("toplist_words") == words + 1,
+       "the next batch lists it");
+    pages = test_stat("toplist_pages");
+    test_top_word_same("nelayan", "for a word listed after OPTIMIZE");
+    ok(test_stat("toplist_pages") > pages, "those pages came from its list");
+    test_p->begin(test_writer, err, sizeof err);
+    test_p->del(test_writer, test_str("n0"), &removed, err, sizeof err);
+    test_put("n9", "Nelayan nelayan", "Nelayan lagi.", "x", "2024-06-02");
+    test_p->commit(test_writer, err, sizeof err);
+    test_top_word_same("nelayan", "after puts and deletes");
     unsetenv("CARID_FTS5_TOP_MIN_DF");
     unsetenv("CARID_FTS5_TOP_SIZE");
 }
