@@ -417,6 +417,10 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     sqlite3 *db = NULL;
     size_t n;
 
+    /* No global allocation counters: they take one process-wide mutex
+     * per malloc, which every query thread then queues on.  Only possible
+     * before SQLite is initialised; later it changes nothing. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "mkdir(%s) failed: %s", dir, strerror(errno));
         return -1;
