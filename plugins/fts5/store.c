@@ -426,6 +426,7 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
         return -1;
     }
     s = calloc(1, sizeof *s);
+    if (s != NULL) pthread_mutex_init(&s->want_mu, NULL);
     n = strlen(dir) + sizeof "/" STORE_FILE;
     if (s == NULL || (s->path = malloc(n)) == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -433,7 +434,6 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     }
     snprintf(s->path, n, "%s/%s", dir, STORE_FILE);
     s->host = host;
-    pthread_mutex_init(&s->want_mu, NULL);
     s->top_min_df = store_env_int(STORE_TOP_MIN_DF_ENV, STORE_TOP_MIN_DF);
     s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
     if (s->top_size < 1) s->top_size = 1;
@@ -456,7 +456,7 @@ void
 store_close(struct store *s)
 {
     if (s == NULL) return;
-    if (s->host != NULL) pthread_mutex_destroy(&s->want_mu);
+    pthread_mutex_destroy(&s->want_mu);
     free(s->path);
     free(s);
 }
@@ -517,6 +517,20 @@ store_run(struct store_conn *c, enum store_stmt which, const char *what,
     if (rc != SQLITE_DONE) store_fail(c, what, err, errlen);
     store_done(stmt);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_savepoint_end(struct store_conn *c, int failed, char *err,
+                    size_t errlen)
+{
+    char scratch[128] = "";
+
+    if (failed)
+        store_run(c, STORE_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
+    if (store_run(c, STORE_RELEASE, "release", failed ? scratch : err,
+                  failed ? sizeof scratch : errlen) != 0)
+        return -1;
+    return failed ? -1 : 0;
 }
 
 int
@@ -789,7 +803,6 @@ store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
 int
 store_optimize(struct store_conn *c, char *err, size_t errlen)
 {
-    char scratch[128] = "";
     int own = !c->in_txn, failed;
 
     if (own && store_begin(c, err, errlen) != 0) return -1;
@@ -801,11 +814,7 @@ store_optimize(struct store_conn *c, char *err, size_t errlen)
     }
     failed = store_run(c, STORE_OPTIMIZE, "optimize", err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
-    if (failed)
-        store_run(c, STORE_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
-    if (store_run(c, STORE_RELEASE, "release", failed ? scratch : err,
-                  failed ? sizeof scratch : errlen) != 0)
-        failed = 1;
+    failed = store_savepoint_end(c, failed, err, errlen) != 0;
     toplist_forget(c);
     if (own) {
         if (failed) store_rollback(c);

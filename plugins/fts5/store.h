@@ -126,6 +126,10 @@ void store_done(sqlite3_stmt *stmt);
  * with "what: <SQLite's message>" in err. */
 int store_run(struct store_conn *c, enum store_stmt which, const char *what,
               char *err, size_t errlen);
+/* Ends a SAVEPOINT (STORE_SAVEPOINT): rolls back to it first if failed.
+ * Returns -1 if failed or the release fails; err keeps the first message. */
+int store_savepoint_end(struct store_conn *c, int failed, char *err,
+                        size_t errlen);
 /* Writes "what: <SQLite's message>" into err; returns -1. */
 int store_fail(struct store_conn *c, const char *what, char *err,
                size_t errlen);

@@ -346,20 +346,15 @@ toplist_build_wanted(struct store_conn *c)
     memcpy(term, s->want[s->nwant], len);
     pthread_mutex_unlock(&s->want_mu);
     /* a savepoint, so that a failure leaves no half list behind */
-    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, sizeof err) == 0) {
-        if (toplist_build_word(c, term, len, err, sizeof err) != 0) {
-            char scratch[128];
-
-            store_run(c, STORE_ROLLBACK_TO, "rollback", scratch,
-                      sizeof scratch);
-            s->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
-                         (int)len, term, err);
-        } else {
-            s->host->log(CARID_LOG_INFO, "top list for '%.*s' built",
-                         (int)len, term);
-        }
-        store_run(c, STORE_RELEASE, "release", err, sizeof err);
-    }
+    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, sizeof err) != 0 ||
+        store_savepoint_end(c, toplist_build_word(c, term, len, err,
+                                                  sizeof err) != 0,
+                            err, sizeof err) != 0)
+        s->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
+                     (int)len, term, err);
+    else
+        s->host->log(CARID_LOG_INFO, "top list for '%.*s' built", (int)len,
+                     term);
 }
 
 void
