@@ -23,6 +23,7 @@ struct toplist_build {
     struct store_conn *c;
     double avgdl;
     int64_t *docid; /* fts_docsize, in rowid order; NULL: look up */
+    int dl_failed;  /* a look-up failed: the lengths cannot be trusted */
     int *dl;
     size_t ndoc;
     struct toplist_entry *heap; /* min-heap: the worst kept entry on top */
@@ -88,23 +89,27 @@ toplist_push(struct toplist_build *b, const struct toplist_entry *e)
 /* The length of article docid, by binary search of the docsize copy. */
 /* One article's length from fts_docsize, or 0. */
 static int
-toplist_dl_lookup(const struct toplist_build *b, int64_t docid)
+toplist_dl_lookup(struct toplist_build *b, int64_t docid)
 {
     char err[64];
     sqlite3_stmt *stmt = store_stmt(b->c, STORE_DOCSIZE, err, sizeof err);
-    int dl = 0;
+    int dl = 0, rc = SQLITE_ERROR;
 
-    if (stmt == NULL) return 0;
-    if (sqlite3_bind_int64(stmt, 1, docid) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        dl = (int)store_varint_sum(sqlite3_column_blob(stmt, 0),
-                                   (size_t)sqlite3_column_bytes(stmt, 0));
-    store_done(stmt);
+    if (stmt != NULL) {
+        rc = sqlite3_bind_int64(stmt, 1, docid);
+        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW)
+            dl = (int)store_varint_sum(sqlite3_column_blob(stmt, 0),
+                                       (size_t)sqlite3_column_bytes(stmt, 0));
+        store_done(stmt);
+    }
+    /* every article FTS5 indexed has a docsize row */
+    if (rc != SQLITE_ROW) b->dl_failed = 1;
     return dl;
 }
 
 static int
-toplist_dl(const struct toplist_build *b, int64_t docid)
+toplist_dl(struct toplist_build *b, int64_t docid)
 {
     size_t lo = 0, hi = b->ndoc, mid;
 
@@ -323,6 +328,10 @@ toplist_build_word(struct store_conn *c, const char *term, size_t len,
             store_fail(c, "vocabulary", err, errlen);
         else
             rc = toplist_scan(&b, stmt, err, errlen);
+    }
+    if (rc == 0 && b.dl_failed) {
+        snprintf(err, errlen, "an article length could not be read");
+        rc = -1;
     }
     free(b.heap);
     toplist_forget(c); /* toplist_begin() loads the new list */
