@@ -11,6 +11,11 @@
 
 #define CMD_NOAUTH 0x1 /* allowed before AUTH */
 #define CMD_WRITE  0x2 /* changes data or files: not for read-only clients */
+#define CMD_NOMULTI 0x4 /* refused between MULTI and EXEC.  A JOB_LOOP
+                           command without it must be safe on any thread:
+                           EXEC may run it on a query or the writer thread */
+#define CMD_TXN    0x8 /* MULTI, EXEC, DISCARD, QUIT: run at once, never
+                          queued */
 
 struct cmd {
     const char *name;    /* upper case, as in PROTOCOL.md */
@@ -63,6 +68,11 @@ int cmd_count_prepare(struct job *job);
 void cmd_search_run(struct job *job, void *handle);
 void cmd_analyze_run(struct job *job, void *handle);
 void cmd_suggest_run(struct job *job, void *handle);
+void cmd_multi_run(struct job *job, void *handle);
+void cmd_exec_run(struct job *job, void *handle);
+void cmd_discard_run(struct job *job, void *handle);
+void cmd_watch_run(struct job *job, void *handle);
+void cmd_unwatch_run(struct job *job, void *handle);
 int cmd_stats_prepare(struct job *job);
 void cmd_stats_run(struct job *job, void *handle);
 void cmd_info_run(struct job *job, void *handle);

@@ -23,6 +23,7 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "multi.h"
 #include "pool.h"
 #include "server.h"
 #include "slowlog.h"
@@ -39,6 +40,7 @@ struct conn {
     int closing;             /* write what is queued, then close */
     int eof;                 /* the client has sent all it will send */
     int auth;                /* CONN_AUTH_* */
+    struct multi multi;      /* MULTI ... EXEC */
     char addr[64];           /* "ip:port" for logs */
     struct conn *prev, *next;
 };
@@ -67,6 +69,7 @@ conn_free(struct conn *c)
     }
     if (c->stalled != NULL)
         job_free(c->stalled);
+    multi_reset(&c->multi);
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -224,8 +227,20 @@ conn_start(struct conn *c, struct job *job)
         writer_submit(job);
 }
 
+/* job was answered with an error before it could run; inside MULTI that
+ * makes EXEC fail (EXECABORT), as in Redis. */
+static struct job *
+conn_refused(struct conn *c, struct job *job)
+{
+    job->done = 1;
+    job->where = JOB_LOOP;
+    if (c->multi.active)
+        multi_refused(&c->multi);
+    return job;
+}
+
 /* Turns a parsed request into a job; unknown commands and bad arity are
- * answered here. */
+ * answered here, and commands between MULTI and EXEC are queued. */
 static struct job *
 conn_new_job(struct conn *c, struct resp_req *req)
 {
@@ -249,25 +264,24 @@ conn_new_job(struct conn *c, struct resp_req *req)
         }
         name[n] = '\0';
         reply_error(&job->out, "ERR unknown command '%s'", name);
-        job->done = 1;
-        return job;
+        return conn_refused(c, job);
     }
     job->where = job->cmd->where;
     if (c->auth == CONN_AUTH_NONE && !(job->cmd->flags & CMD_NOAUTH)) {
         reply_error(&job->out, "NOAUTH Authentication required.");
-        job->done = 1;
-        job->where = JOB_LOOP;
-        return job;
+        return conn_refused(c, job);
     }
     if (c->auth == CONN_AUTH_READONLY && (job->cmd->flags & CMD_WRITE)) {
         reply_error(&job->out, "NOPERM this client is read-only");
-        job->done = 1;
-        job->where = JOB_LOOP;
-        return job;
+        return conn_refused(c, job);
     }
     conn_check_arity(job);
     if (job->done)
-        job->where = JOB_LOOP;
+        return conn_refused(c, job);
+    if (c->multi.active && !(job->cmd->flags & CMD_TXN))
+        return multi_queue(&c->multi, job);
+    if (job->cmd->run == cmd_exec_run)
+        multi_exec_take(&c->multi, job);
     return job;
 }
 
@@ -421,6 +435,12 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
         c->eof = 1;
         conn_process(c);
     }
+}
+
+struct multi *
+conn_multi(struct conn *c)
+{
+    return &c->multi;
 }
 
 void

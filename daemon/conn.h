@@ -24,6 +24,8 @@ struct conn;
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);
+/* c's transaction state (MULTI ... EXEC). */
+struct multi *conn_multi(struct conn *c);
 /* After AUTH: sets what c may do. */
 void conn_set_auth(struct conn *c, int level);
 /* A job of this connection has finished on its thread. */

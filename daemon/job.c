@@ -8,6 +8,12 @@
 void
 job_free(struct job *job)
 {
+    struct job *next;
+
+    for (struct job *j = job->children; j != NULL; j = next) {
+        next = j->next;
+        job_free(j);
+    }
     resp_req_free(&job->req);
     reply_buf_free(&job->out);
     free(job);

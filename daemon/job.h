@@ -41,6 +41,8 @@ struct job {
     struct reply_buf out; /* the encoded reply; owned */
     int done;             /* loop thread: out is final */
     uint64_t started;     /* usec, when dispatched */
+    struct job *children; /* EXEC: the queued commands (->next), owned */
+    int nchildren;
     union {
         struct carid_doc doc;     /* PUT */
         struct job_search search; /* SEARCH, COUNT */

@@ -3,6 +3,8 @@
  * the next loop takes all of them (up to WRITER_MAX_BATCH) into one
  * transaction, so a durable commit (fsync) is paid once per batch instead
  * of once per PUT.  Replies are posted only after the commit returns.
+ * An EXEC that writes gets a transaction of its own between the batch's
+ * others, so that it commits or rolls back whole (multi.h).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "multi.h"
 #include "queue.h"
 #include "server.h"
 #include "stats.h"
@@ -19,20 +22,30 @@
 static struct queue writer_queue;
 static pthread_t writer_tid;
 static void *writer_handle; /* the plugin's writer; writer thread only */
+static void *writer_reader; /* reads of EXECs that write, opened on first
+                               use; writer thread only */
 static int writer_running;
 
-/* Every job of the batch gets the same error reply. */
+/* Every job in [first, stop) gets the same error reply. */
 static void
-writer_fail_batch(struct job *batch, const char *what, const char *err)
+writer_fail_jobs(struct job *first, struct job *stop, const char *what,
+                 const char *err)
 {
-    for (struct job *j = batch; j != NULL; j = j->qnext) {
+    for (struct job *j = first; j != stop; j = j->qnext) {
         j->out.len = 0;
         reply_error(&j->out, "ERR %s failed: %s", what, err);
     }
 }
 
+static int
+writer_is_exec(const struct job *j)
+{
+    return j->cmd->run == cmd_exec_run;
+}
+
+/* Group commit of the plain writes [first, stop). */
 static void
-writer_run_batch(struct job *batch)
+writer_run_group(struct job *first, struct job *stop)
 {
     const struct carid_plugin *p = server.plugin;
     char err[512];
@@ -40,19 +53,88 @@ writer_run_batch(struct job *batch)
 
     if (p->begin(writer_handle, err, sizeof err) != 0) {
         log_err("writer: begin failed: %s", err);
-        writer_fail_batch(batch, "begin", err);
+        writer_fail_jobs(first, stop, "begin", err);
         return;
     }
-    for (struct job *j = batch; j != NULL; j = j->qnext)
+    for (struct job *j = first; j != stop; j = j->qnext)
         j->cmd->run(j, writer_handle);
     if (p->commit(writer_handle, err, sizeof err) != 0) {
         log_err("writer: commit failed: %s", err);
         p->rollback(writer_handle);
-        writer_fail_batch(batch, "commit", err);
+        writer_fail_jobs(first, stop, "commit", err);
         return;
     }
     stats_add(&stats.write_commits, 1);
     stats_add(&stats.write_commit_usec_total, stats_now_usec() - t0);
+}
+
+/* The writes of one EXEC in one transaction, or none of them; then its
+ * reads, which see exactly what it committed. */
+static void
+writer_run_exec(struct job *exec)
+{
+    const struct carid_plugin *p = server.plugin;
+    const struct job *bad;
+    char err[512];
+    int pos = 0;
+
+    if (p->begin(writer_handle, err, sizeof err) != 0) {
+        reply_error(&exec->out, "EXECABORT nothing applied: begin failed: %s",
+                    err);
+        return;
+    }
+    multi_exec_run_kind(exec, JOB_WRITE, writer_handle);
+    bad = multi_exec_failed(exec, JOB_WRITE, &pos);
+    if (bad != NULL) {
+        p->rollback(writer_handle);
+        /* The reply is "-ERR ...\r\n"; quote it without - and CRLF. */
+        reply_error(&exec->out,
+                    "EXECABORT nothing applied: command %d (%s) failed: %.*s",
+                    pos, bad->cmd->name, (int)(bad->out.len - 3),
+                    bad->out.p + 1);
+        return;
+    }
+    if (p->commit(writer_handle, err, sizeof err) != 0) {
+        log_err("writer: EXEC commit failed: %s", err);
+        p->rollback(writer_handle);
+        reply_error(&exec->out, "EXECABORT nothing applied: commit failed: %s",
+                    err);
+        return;
+    }
+    stats_add(&stats.write_commits, 1);
+    if (writer_reader == NULL &&
+        p->reader_open(server.db, &writer_reader, err, sizeof err) != 0) {
+        writer_reader = NULL;
+        log_err("writer: reader for EXEC failed: %s", err);
+    }
+    /* Committed: a reader-less EXEC still answers, its reads with the
+     * error (the writes are durable and must be said to be). */
+    if (writer_reader != NULL) {
+        multi_exec_run_kind(exec, JOB_READ, writer_reader);
+    } else {
+        for (struct job *j = exec->children; j != NULL; j = j->next)
+            if (!j->done)
+                reply_error(&j->out, "ERR read not run: %s", err);
+    }
+    multi_exec_reply(exec);
+}
+
+static void
+writer_run_batch(struct job *batch)
+{
+    struct job *j = batch, *stop;
+
+    while (j != NULL) {
+        if (writer_is_exec(j)) {
+            writer_run_exec(j);
+            j = j->qnext;
+            continue;
+        }
+        for (stop = j; stop != NULL && !writer_is_exec(stop);)
+            stop = stop->qnext;
+        writer_run_group(j, stop);
+        j = stop;
+    }
 }
 
 static void *
@@ -100,6 +182,9 @@ writer_stop(void)
         return;
     queue_close(&writer_queue);
     pthread_join(writer_tid, NULL);
+    if (writer_reader != NULL)
+        server.plugin->reader_close(writer_reader);
+    writer_reader = NULL;
     server.plugin->writer_close(writer_handle);
     queue_destroy(&writer_queue);
     writer_running = 0;
