@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "cmd.h"
 #include "conn.h"
 #include "server.h"
@@ -119,26 +120,30 @@ cmd_backup_prepare(struct job *job)
     return 0;
 }
 
+/* The plugin's backup, in the shape backup_write() calls. */
+static int
+cmd_backup_copy(void *reader, const char *path, char *err, size_t errlen)
+{
+    return server.plugin->backup(reader, path, err, errlen);
+}
+
 void
 cmd_backup_run(struct job *job, void *reader)
 {
-    char path[PATH_MAX + CMD_MAX_BACKUP + 2], err[256];
-    size_t dirlen = strlen(server.backup_dir);
+    char name[CMD_MAX_BACKUP + 1], err[512];
 
     /* The name was checked in prepare: at most 64 plain characters. */
-    memcpy(path, server.backup_dir, dirlen);
-    path[dirlen] = '/';
-    memcpy(path + dirlen + 1, job->req.argv[1], job->req.argl[1]);
-    path[dirlen + 1 + job->req.argl[1]] = '\0';
-    if (access(path, F_OK) == 0) {
-        reply_error(&job->out, "ERR backup '%.*s' already exists",
-                    (int)job->req.argl[1], job->req.argv[1]);
-        return;
-    }
-    if (server.plugin->backup(reader, path, err, sizeof err) != 0) {
-        unlink(path);
+    memcpy(name, job->req.argv[1], job->req.argl[1]);
+    name[job->req.argl[1]] = '\0';
+    switch (backup_write(server.backup_dir, name, cmd_backup_copy, reader,
+                         err, sizeof err)) {
+    case BACKUP_OK:
+        reply_simple(&job->out, "OK");
+        break;
+    case BACKUP_EXISTS:
+        reply_error(&job->out, "ERR backup '%s' already exists", name);
+        break;
+    default:
         reply_error(&job->out, "ERR backup failed: %s", err);
-        return;
     }
-    reply_simple(&job->out, "OK");
 }

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "backup.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -122,6 +123,8 @@ main(int argc, char **argv)
     if (main_mkdirs(server.backup_dir) != 0)
         fatal("cannot create backup directory %s: %s", server.backup_dir,
               strerror(errno));
+    if (backup_clean(server.backup_dir, err, sizeof err) != 0)
+        fatal("%s", err);
     if (server.plugin->open(&server.host, server.cfg.data, &server.db, err,
                             sizeof err) != 0)
         fatal("plugin %s: cannot open %s: %s", server.plugin->name,

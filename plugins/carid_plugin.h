@@ -161,7 +161,9 @@ struct carid_plugin {
                    void *ctx, char *err, size_t errlen);
     /* Optional: merge index segments; runs on the writer thread. */
     int (*optimize)(void *writer, char *err, size_t errlen);
-    /* Optional: consistent copy of the index to the file at path. */
+    /* Optional: consistent copy of the index into the file at path, which
+     * the daemon has created empty (the plugin must not create it); on
+     * failure the daemon deletes it. */
     int (*backup)(void *reader, const char *path, char *err, size_t errlen);
     /* Optional: up to max indexed words starting with prefix (as typed:
      * the plugin folds it), most frequent first, for a search box. */

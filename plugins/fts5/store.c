@@ -1000,8 +1000,12 @@ store_backup(struct store_conn *c, const char *path, char *err, size_t errlen)
     sqlite3_backup *b;
     int rc;
 
-    rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                         NULL);
+    /* The daemon created the empty file (no CREATE: a name that has gone
+     * is not made again); a failed copy is deleted, so it needs no
+     * journal beside it. */
+    rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
         b = sqlite3_backup_init(dst, "main", c->db, "main");
         if (b == NULL)

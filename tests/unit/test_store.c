@@ -381,6 +381,9 @@ test_admin(void)
     ok(test_stat("fts_segments") == 1, "one segment after optimize");
     ok(test_stat("db_bytes") > 0 && test_stat("wal_bytes") >= 0, "file sizes");
     snprintf(path, sizeof path, "%s/copy.db", test_dir);
+    ok(test_p->backup(test_reader, path, err, sizeof err) != 0,
+       "backup does not create its file");
+    fclose(fopen(path, "w")); /* the daemon creates it empty */
     ok(test_p->backup(test_reader, path, err, sizeof err) == 0, "backup");
     if (sqlite3_open(path, &db) == SQLITE_OK &&
         sqlite3_prepare_v2(db, "SELECT count(*) FROM docs", -1, &stmt, NULL) ==
