@@ -18,6 +18,9 @@
 #include "tokenizer.h"
 
 #define STORE_SCHEMA  3    /* PRAGMA user_version of carid.db */
+/* PRAGMA application_id of carid.db, 'CARI' in ASCII: what tells carid's
+ * own file from another program's (store_check_file()). */
+#define STORE_APP_ID  0x43415249
 #define STORE_BUSY_MS 5000 /* ms a connection waits for a lock */
 #define STORE_MAX_ID  1024 /* bytes; longest document id */
 /* Evaluation switch, read only when a new carid.db is created: the FTS5
@@ -345,7 +348,108 @@ store_stems(sqlite3 *db)
     return stem;
 }
 
-/* Switches to WAL and creates or checks the schema, in one transaction. */
+/* "file:" URI of path, read-only and immutable, with the characters a URI
+ * gives a meaning (% ? #) escaped.  0, or -1 if buf is too small. */
+static int
+store_uri_ro(const char *path, char *buf, size_t len)
+{
+    static const char query[] = "?mode=ro&immutable=1";
+    size_t n = (size_t)snprintf(buf, len, "file:");
+
+    for (const char *p = path; *p != '\0'; p++) {
+        if (n + 4 >= len) return -1;
+        if (*p == '%' || *p == '?' || *p == '#')
+            n += (size_t)snprintf(buf + n, len - n, "%%%02X",
+                                  (unsigned char)*p);
+        else
+            buf[n++] = *p;
+    }
+    if (n + sizeof query > len) return -1;
+    memcpy(buf + n, query, sizeof query);
+    return 0;
+}
+
+/* What an existing file holds, as store_check_file() judges it. */
+struct store_file_id {
+    int app, version; /* PRAGMA application_id, user_version */
+    int entries;      /* rows of sqlite_master */
+    int carid_tables; /* 1 if docs, fts and meta are there */
+};
+
+/* Reads the file without writing a byte: immutable means no lock, no
+ * -wal or -shm file made, no journal rolled back.  0, or -1 if it is not
+ * an SQLite database. */
+static int
+store_file_read(const char *path, struct store_file_id *id, char *err,
+                size_t errlen)
+{
+    char uri[8192];
+    sqlite3 *db = NULL;
+    int rc;
+
+    if (store_uri_ro(path, uri, sizeof uri) != 0) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         NULL);
+    id->entries = rc == SQLITE_OK
+                      ? store_pragma_int(db, "SELECT count(*) FROM "
+                                             "sqlite_master")
+                      : -1;
+    if (id->entries >= 0) {
+        id->app = store_pragma_int(db, "PRAGMA application_id");
+        id->version = store_pragma_int(db, "PRAGMA user_version");
+        id->carid_tables = store_pragma_int(
+            db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
+                " AND name IN ('docs', 'fts', 'meta')");
+    } else {
+        snprintf(err, errlen,
+                 "%s is not an SQLite database carid can read (%s): carid "
+                 "leaves it as it is; move it away or give carid another "
+                 "data directory",
+                 path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    }
+    sqlite3_close(db);
+    return id->entries >= 0 ? 0 : -1;
+}
+
+/*
+ * carid writes only to its own file.  Before anything writes (WAL mode
+ * included), an existing non-empty file must be carid's: its
+ * application_id, or an index made before carid set one (schema 3 with
+ * carid's tables: store_init() then sets the id), or an SQLite database
+ * with nothing in it.  Anything else is refused, and left as it was.
+ */
+static int
+store_check_file(const char *path, char *err, size_t errlen)
+{
+    struct store_file_id id;
+    struct stat st;
+
+    if (stat(path, &st) != 0 ? errno == ENOENT : st.st_size == 0)
+        return 0; /* a new index (any other stat error: read says why) */
+    if (store_file_read(path, &id, err, errlen) != 0) return -1;
+    if (id.app == 0 && id.version == 0 && id.entries == 0) return 0;
+    if (id.app == STORE_APP_ID || (id.app == 0 && id.carid_tables == 1)) {
+        if (id.version == STORE_SCHEMA) return 0;
+        snprintf(err, errlen,
+                 "%s: schema version %d, plugin expects %d (feed the"
+                 " articles again into a new data directory)",
+                 STORE_FILE, id.version, STORE_SCHEMA);
+        return -1;
+    }
+    snprintf(err, errlen,
+             "%s is not a carid index (application_id %#x, user_version %d,"
+             " %d schema entries): carid leaves it as it is; move it away or"
+             " give carid another data directory",
+             path, (unsigned)id.app, id.version, id.entries);
+    return -1;
+}
+
+/* Switches to WAL, creates the schema if the file is new and gives it
+ * carid's application_id, in one transaction.  store_check_file() has
+ * made sure the file is carid's. */
 static int
 store_init(sqlite3 *db, char *err, size_t errlen)
 {
@@ -378,19 +482,18 @@ store_init(sqlite3 *db, char *err, size_t errlen)
                  store_schema_tail);
         rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
     }
-    if (rc == SQLITE_OK && (version == 0 || version == STORE_SCHEMA))
+    if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, STORE_FTS_CONFIG, NULL, NULL, NULL);
+    if (rc == SQLITE_OK &&
+        store_pragma_int(db, "PRAGMA application_id") != STORE_APP_ID) {
+        snprintf(schema, sizeof schema, "PRAGMA application_id=%d",
+                 STORE_APP_ID);
+        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+    }
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", STORE_FILE, sqlite3_errmsg(db));
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
-    }
-    if (version != 0 && version != STORE_SCHEMA) {
-        snprintf(err, errlen,
-                 "%s: schema version %d, plugin expects %d (feed the"
-                 " articles again into a new data directory)",
-                 STORE_FILE, version, STORE_SCHEMA);
         return -1;
     }
     return 0;
@@ -438,6 +541,7 @@ store_open(const struct carid_host *host, const char *dir, struct store **out,
     s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
     if (s->top_size < 1) s->top_size = 1;
     if (options_parse(host->options, &s->opt, err, errlen) != 0 ||
+        store_check_file(s->path, err, errlen) != 0 ||
         store_connect(s, 1, NULL, &db, err, errlen) != 0)
         goto fail;
     if (store_init(db, err, errlen) != 0) goto fail;

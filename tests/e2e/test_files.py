@@ -5,8 +5,15 @@ is never followed (the outside target stays as it was, or absent); a
 backup folder that is itself a link is refused at start; two BACKUPs of one
 name at once give exactly one +OK and a sound file; kill -9 during a
 BACKUP leaves a complete backup or nothing under the name, the temporary
-file goes at the next start, and the name can be used again.  fts5 only
-(mem keeps no files).
+file goes at the next start, and the name can be used again.
+
+Another program's file as DATA/carid.db (an SQLite database with its own
+table, or not SQLite at all): carid refuses to start, exit status 1 with a
+message, and the file is byte for byte as it was, with no -wal, -shm or
+-journal beside it.  carid's own index carries application_id 'CARI'; an
+index made before the id is accepted and given it.
+
+fts5 only (mem keeps no files).
 """
 import hashlib
 import os
@@ -188,6 +195,96 @@ def kill_9_during_backup(s):
         eq(c.call("BACKUP", "besar"), "OK", "BACKUP after restart")
         c.close()
         eq(backup_rows(final, "besar"), ([("ok",)], n), "the new backup")
+    finally:
+        finish(s, d)
+
+
+APP_ID = 0x43415249   # 'CARI', plugins/fts5/store.c
+
+
+def start_on(s, data):
+    """Runs carid on data until it exits (it must refuse): (status, log)."""
+    p = subprocess.run([s.opt.carid, "--port", str(harness.free_port()),
+                        "--data", data, "--plugin", s.opt.plugin],
+                       capture_output=True, timeout=15)
+    return p.returncode, p.stderr.decode("utf-8", "replace")
+
+
+def refused_untouched(s, make, what):
+    data = tempfile.mkdtemp(prefix="carid-e2e-asing-")
+    try:
+        path = os.path.join(data, "carid.db")
+        make(path)
+        before = sha256(path), os.stat(path).st_size
+        rc, log = start_on(s, data)
+        eq(rc, 1, "%s: exit status (log %r)" % (what, log[-400:]))
+        check("carid leaves it as it is" in log, "%s: message %r"
+              % (what, log[-400:]))
+        eq((sha256(path), os.stat(path).st_size), before,
+           "%s: the file after carid" % what)
+        eq(sorted(n for n in os.listdir(data) if n.startswith("carid.db")),
+           ["carid.db"], "%s: files beside it" % what)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def make_foreign(path):
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.execute("CREATE TABLE pelanggan(id INTEGER PRIMARY KEY, nama TEXT)")
+    db.executemany("INSERT INTO pelanggan(nama) VALUES (?)",
+                   [("orang %d" % i,) for i in range(500)])
+    db.commit()
+    db.close()
+
+
+def make_garbage(path):
+    with open(path, "wb") as f:
+        f.write(os.urandom(8192))
+
+
+def make_foreign_wal(path):
+    make_foreign(path)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+
+
+@suite.test
+def another_programs_file_is_left_alone(s):
+    refused_untouched(s, make_foreign, "foreign SQLite file")
+    refused_untouched(s, make_foreign_wal, "foreign SQLite file in WAL mode")
+    refused_untouched(s, make_garbage, "not an SQLite file")
+
+
+def app_id(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        return db.execute("PRAGMA application_id").fetchone()[0]
+    finally:
+        db.close()
+
+
+@suite.test
+def own_index_has_the_id_and_an_older_one_gets_it(s):
+    d = harness.Daemon(s.opt).start()
+    try:
+        c = d.connect()
+        eq(c.call("PUT", "lama-1", "title", "Berita lama"), "OK", "PUT")
+        c.close()
+        d.stop()
+        path = os.path.join(d.data_dir, "carid.db")
+        eq(app_id(path), APP_ID, "application_id of a new index")
+        db = sqlite3.connect(path)    # as an index made before the id
+        db.execute("PRAGMA application_id=0")
+        db.commit()
+        db.close()
+        d.start()
+        c = d.connect()
+        check(c.call("GET", "lama-1"), "the article after the restart")
+        c.close()
+        d.stop()
+        eq(app_id(path), APP_ID, "application_id given to an older index")
     finally:
         finish(s, d)
 
