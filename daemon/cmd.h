@@ -17,6 +17,23 @@
 #define CMD_TXN    0x8 /* MULTI, EXEC, DISCARD, QUIT: run at once, never
                           queued */
 
+#define CMD_MAX_PASS 512 /* bytes of a password (checked at start) */
+/* The Redis version carid's protocol matches, for clients and tools that
+ * read one (INFO redis_version, HELLO's version); carid's own version is
+ * config_version(). */
+#define CMD_REDIS_VERSION "7.0.0"
+
+/* One argument as COMMAND DOCS describes it (redis-cli shows these as
+ * hints while one types): token is the keyword before it (NULL: none),
+ * name the words after it. */
+struct cmd_arg {
+    const char *token;
+    const char *name;
+    unsigned flags; /* CMD_ARG_* */
+};
+#define CMD_ARG_OPTIONAL 0x1 /* shown in [ ] */
+#define CMD_ARG_MULTIPLE 0x2 /* may repeat */
+
 struct cmd {
     const char *name;    /* upper case, as in PROTOCOL.md */
     unsigned flags;      /* CMD_* */
@@ -30,10 +47,16 @@ struct cmd {
     /* Its thread (see where): execute and encode the reply in job->out.
      * handle is a reader (JOB_READ), the writer (JOB_WRITE) or NULL. */
     void (*run)(struct job *job, void *handle);
+    const char *group;          /* COMMAND DOCS group */
+    const char *summary;        /* one line, for COMMAND DOCS */
+    const struct cmd_arg *args; /* ends with {NULL, NULL, 0} */
 };
 
 /* The command named name[0..len), case-insensitively, or NULL. */
 const struct cmd *cmd_lookup(const char *name, size_t len);
+/* How many commands there are, and the i-th (NULL out of range). */
+int cmd_count(void);
+const struct cmd *cmd_at(int i);
 
 /* Argument checks (cmd_args.c); loop thread or any. */
 /* Index (enum carid_field) of the field named p[0..len), any case, or -1. */
@@ -45,6 +68,8 @@ int cmd_date_valid(const char *p, size_t len);
 /* Copies at most outlen-1 bytes of p into out as printable, quote-free
  * text, NUL-terminated: client bytes safe to echo in an error. */
 void cmd_sanitize(const char *p, size_t len, char *out, size_t outlen);
+/* Nonzero if argument i of r is word, any case. */
+int cmd_arg_is(const struct resp_req *r, int i, const char *word);
 /* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */
 int cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
                   int64_t *out);
@@ -55,6 +80,12 @@ void cmd_echo_run(struct job *job, void *handle);
 void cmd_quit_run(struct job *job, void *handle);
 void cmd_command_run(struct job *job, void *handle);
 void cmd_auth_run(struct job *job, void *handle);
+void cmd_hello_run(struct job *job, void *handle);
+void cmd_client_run(struct job *job, void *handle);
+void cmd_select_run(struct job *job, void *handle);
+/* CLIENT SETNAME's rules (also HELLO SETNAME): 0, or -1 with the error in
+ * out. */
+int cmd_client_name_check(struct reply_buf *out, const char *p, size_t len);
 void cmd_slowlog_run(struct job *job, void *handle);
 int cmd_backup_prepare(struct job *job);
 void cmd_backup_run(struct job *job, void *handle);

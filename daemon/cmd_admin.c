@@ -1,6 +1,6 @@
 /*
- * cmd_admin.c - AUTH, SLOWLOG and BACKUP: what operators use to protect,
- * watch and copy a running carid.
+ * cmd_admin.c - SLOWLOG and BACKUP: what operators use to watch and copy
+ * a running carid.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,53 +15,7 @@
 #include "server.h"
 #include "slowlog.h"
 
-#define CMD_MAX_PASS   512 /* bytes; longer passwords are refused */
 #define CMD_MAX_BACKUP 64  /* bytes of a backup file name */
-
-/* Compares in time independent of where the strings differ (the password
- * must not leak through timing); a too-long input is simply unequal. */
-static int
-cmd_pass_equal(const char *given, size_t len, const char *want)
-{
-    char a[CMD_MAX_PASS] = {0}, b[CMD_MAX_PASS] = {0};
-    size_t wlen = strlen(want);
-    unsigned diff = 0;
-
-    if (len > CMD_MAX_PASS || wlen > CMD_MAX_PASS)
-        return 0;
-    memcpy(a, given, len);
-    memcpy(b, want, wlen);
-    for (size_t i = 0; i < CMD_MAX_PASS; i++)
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    return diff == 0 && len == wlen;
-}
-
-void
-cmd_auth_run(struct job *job, void *handle)
-{
-    /* AUTH pass, or AUTH user pass as Redis 6 clients send it. */
-    int i = job->req.argc - 1;
-    const char *pass = job->req.argv[i];
-    size_t len = job->req.argl[i];
-    const char *full = server.cfg.requirepass;
-    const char *ro = server.cfg.readonly_pass;
-
-    (void)handle;
-    if (*full == '\0' && *ro == '\0') {
-        reply_error(&job->out, "ERR AUTH called without any password "
-                               "configured");
-        return;
-    }
-    if (*full != '\0' && cmd_pass_equal(pass, len, full)) {
-        conn_set_auth(job->conn, CONN_AUTH_FULL);
-        reply_simple(&job->out, "OK");
-    } else if (*ro != '\0' && cmd_pass_equal(pass, len, ro)) {
-        conn_set_auth(job->conn, CONN_AUTH_READONLY);
-        reply_simple(&job->out, "OK");
-    } else {
-        reply_error(&job->out, "WRONGPASS invalid password");
-    }
-}
 
 void
 cmd_slowlog_run(struct job *job, void *handle)

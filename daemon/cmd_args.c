@@ -87,3 +87,10 @@ cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
     *out = n;
     return 0;
 }
+
+int
+cmd_arg_is(const struct resp_req *r, int i, const char *word)
+{
+    return strlen(word) == r->argl[i] &&
+           strncasecmp(r->argv[i], word, r->argl[i]) == 0;
+}

@@ -23,13 +23,6 @@ struct cmd_collect {
 };
 
 static int
-cmd_is(const struct resp_req *r, int i, const char *word)
-{
-    return strlen(word) == r->argl[i] &&
-           strncasecmp(r->argv[i], word, r->argl[i]) == 0;
-}
-
-static int
 cmd_is_option(const struct resp_req *r, int i)
 {
     static const char *const opts[] = {"LIMIT",  "SORT",    "SOURCE",
@@ -37,7 +30,7 @@ cmd_is_option(const struct resp_req *r, int i)
                                        "SNIPPET", "COUNTS"};
 
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
-        if (cmd_is(r, i, opts[k]))
+        if (cmd_arg_is(r, i, opts[k]))
             return 1;
     }
     return 0;
@@ -98,7 +91,7 @@ cmd_parse_option(struct job *job, int i)
     int have1 = i + 1 < r->argc, have2 = i + 2 < r->argc;
     char name[64];
 
-    if (cmd_is(r, i, "LIMIT")) {
+    if (cmd_arg_is(r, i, "LIMIT")) {
         if (!have1 || cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 0,
                                     CMD_MAX_OFFSET, &s->q.offset) != 0) {
             reply_error(&job->out, "ERR LIMIT offset must be 0..100000");
@@ -111,12 +104,12 @@ cmd_parse_option(struct job *job, int i)
         }
         return i + 2;
     }
-    if (cmd_is(r, i, "SORT")) {
-        if (have1 && cmd_is(r, i + 1, "relevance"))
+    if (cmd_arg_is(r, i, "SORT")) {
+        if (have1 && cmd_arg_is(r, i + 1, "relevance"))
             s->q.sort = CARID_SORT_RELEVANCE;
-        else if (have1 && cmd_is(r, i + 1, "newest"))
+        else if (have1 && cmd_arg_is(r, i + 1, "newest"))
             s->q.sort = CARID_SORT_NEWEST;
-        else if (have1 && cmd_is(r, i + 1, "oldest"))
+        else if (have1 && cmd_arg_is(r, i + 1, "oldest"))
             s->q.sort = CARID_SORT_OLDEST;
         else {
             reply_error(&job->out,
@@ -125,7 +118,7 @@ cmd_parse_option(struct job *job, int i)
         }
         return i + 1;
     }
-    if (cmd_is(r, i, "SOURCE")) {
+    if (cmd_arg_is(r, i, "SOURCE")) {
         if (!have1) {
             reply_error(&job->out, "ERR SOURCE needs a source name");
             return -1;
@@ -133,8 +126,8 @@ cmd_parse_option(struct job *job, int i)
         s->q.source = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
         return i + 1;
     }
-    if (cmd_is(r, i, "FROM") || cmd_is(r, i, "TO")) {
-        int from = cmd_is(r, i, "FROM");
+    if (cmd_arg_is(r, i, "FROM") || cmd_arg_is(r, i, "TO")) {
+        int from = cmd_arg_is(r, i, "FROM");
 
         if (!have1 || !cmd_date_valid(r->argv[i + 1], r->argl[i + 1])) {
             reply_error(&job->out, "ERR %s needs a date YYYY-MM-DD",
@@ -145,9 +138,9 @@ cmd_parse_option(struct job *job, int i)
             (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
         return i + 1;
     }
-    if (cmd_is(r, i, "RETURN"))
+    if (cmd_arg_is(r, i, "RETURN"))
         return cmd_parse_return(job, i);
-    if (cmd_is(r, i, "SNIPPET")) {
+    if (cmd_arg_is(r, i, "SNIPPET")) {
         s->q.want_snippet = 1;
         if (have2 && !cmd_is_option(r, i + 1)) {
             s->q.mark_open = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
@@ -157,8 +150,8 @@ cmd_parse_option(struct job *job, int i)
         }
         return i;
     }
-    if (cmd_is(r, i, "COUNTS")) {
-        if (!have1 || !cmd_is(r, i + 1, "source")) {
+    if (cmd_arg_is(r, i, "COUNTS")) {
+        if (!have1 || !cmd_arg_is(r, i + 1, "source")) {
             reply_error(&job->out, "ERR COUNTS takes one field: source");
             return -1;
         }
@@ -320,7 +313,7 @@ cmd_suggest_run(struct job *job, void *reader)
     int64_t max = 10;
 
     if (r->argc != 2 &&
-        (r->argc != 4 || !cmd_is(r, 2, "LIMIT") ||
+        (r->argc != 4 || !cmd_arg_is(r, 2, "LIMIT") ||
          cmd_parse_int(r->argv[3], r->argl[3], 1, 100, &max) != 0)) {
         reply_error(&job->out, "ERR SUGGEST takes a prefix and LIMIT 1..100");
         return;

@@ -15,8 +15,11 @@
 
 static const char *const cmd_stats_sections[] = {
     "server", "clients", "commands", "latency", "index", "plugin", NULL};
+/* INFO's sections in Redis's order; "default", "all" and "everything"
+ * name all of them, an unknown name none (as Redis). */
 static const char *const cmd_info_sections[] = {
-    "server", "clients", "memory", "stats", "keyspace", NULL};
+    "server", "clients", "memory", "persistence", "stats", "replication",
+    "keyspace", NULL};
 
 /* The figures of one STATS/INFO call, gathered before formatting. */
 struct cmd_stats_out {
@@ -39,13 +42,12 @@ cmd_stats_section_index(const char *const *sections, const char *p,
 int
 cmd_stats_prepare(struct job *job)
 {
-    const char *const *sections = job->cmd->run == cmd_info_run
-                                      ? cmd_info_sections
-                                      : cmd_stats_sections;
+    const char *const *sections = cmd_stats_sections;
     char name[64];
 
-    if (job->req.argc < 2)
+    if (job->req.argc < 2 || job->cmd->run == cmd_info_run)
         return 0;
+
     if (job->req.argl[1] == 3 &&
         strncasecmp(job->req.argv[1], "all", 3) == 0)
         return 0;
@@ -327,6 +329,8 @@ cmd_info_section(struct cmd_stats_out *o, int which)
     switch (which) {
     case 0:
         cmd_stats_line(b, "# Server");
+        cmd_stats_line(b, "redis_version:%s", CMD_REDIS_VERSION);
+        cmd_stats_line(b, "redis_mode:standalone");
         cmd_stats_line(b, "carid_version:%s", config_version());
         cmd_stats_line(b, "process_id:%ld", (long)getpid());
         cmd_stats_line(b, "tcp_port:%ld", server.cfg.port);
@@ -346,6 +350,13 @@ cmd_info_section(struct cmd_stats_out *o, int which)
         cmd_stats_line(b, "used_memory_rss:%lld", cmd_stats_rss());
         break;
     case 3:
+        /* Every +OK is durable at once: nothing is ever loading or
+         * waiting to be saved. */
+        cmd_stats_line(b, "# Persistence");
+        cmd_stats_line(b, "loading:0");
+        cmd_stats_line(b, "rdb_changes_since_last_save:0");
+        break;
+    case 4:
         cmd_stats_line(b, "# Stats");
         cmd_stats_line(b, "total_connections_received:%llu",
                        cmd_stats_u(&stats.total_connections));
@@ -358,6 +369,11 @@ cmd_info_section(struct cmd_stats_out *o, int which)
         cmd_stats_line(b, "total_error_replies:%llu",
                        cmd_stats_u(&stats.errors));
         break;
+    case 5:
+        cmd_stats_line(b, "# Replication");
+        cmd_stats_line(b, "role:master");
+        cmd_stats_line(b, "connected_slaves:0");
+        break;
     default:
         cmd_stats_line(b, "# Keyspace");
         cmd_stats_line(b, "db0:keys=%lld,expires=0,avg_ttl=0",
@@ -366,16 +382,41 @@ cmd_info_section(struct cmd_stats_out *o, int which)
     }
 }
 
+/* Bit i set: INFO shows cmd_info_sections[i]. */
+static unsigned
+cmd_info_mask(const struct job *job)
+{
+    const struct resp_req *r = &job->req;
+    unsigned mask = 0;
+
+    if (r->argc < 2)
+        return ~0u;
+    for (int i = 1; i < r->argc; i++) {
+        int s = cmd_stats_section_index(cmd_info_sections, r->argv[i],
+                                        r->argl[i]);
+
+        if (s >= 0)
+            mask |= 1u << s;
+        else if ((r->argl[i] == 3 && strncasecmp(r->argv[i], "all", 3) == 0) ||
+                 (r->argl[i] == 7 &&
+                  strncasecmp(r->argv[i], "default", 7) == 0) ||
+                 (r->argl[i] == 10 &&
+                  strncasecmp(r->argv[i], "everything", 10) == 0))
+            mask = ~0u;
+    }
+    return mask;
+}
+
 void
 cmd_info_run(struct job *job, void *reader)
 {
     struct cmd_stats_out o = {0};
-    int want = cmd_stats_wanted(job, cmd_info_sections);
+    unsigned mask = cmd_info_mask(job);
 
     if (cmd_stats_collect(job, reader, &o) != 0)
         return;
     for (int i = 0; cmd_info_sections[i] != NULL; i++) {
-        if (want < 0 || want == i)
+        if (mask & (1u << i))
             cmd_info_section(&o, i);
     }
     cmd_stats_finish(job, &o);

@@ -30,7 +30,8 @@ struct config_opt {
 
 static const struct config_opt config_table[] = {
     {"bind", CONFIG_STR, offsetof(struct config, bind), 0, 0, 0,
-     "127.0.0.1", "ADDR", "address to listen on"},
+     "127.0.0.1 -::1", "'ADDR...'",
+     "addresses to listen on, space-separated; -ADDR: skip if unavailable"},
     {"port", CONFIG_NUM, offsetof(struct config, port), 1, 65535, 7711,
      NULL, "N", "TCP port"},
     {"data", CONFIG_STR, offsetof(struct config, data), 0, 0, 0, "./data",
@@ -58,9 +59,13 @@ static const struct config_opt config_table[] = {
      0, "", "PASS", "password clients must AUTH with; empty: none"},
     {"readonly-pass", CONFIG_STR, offsetof(struct config, readonly_pass), 0,
      0, 0, "", "PASS", "password for search-only clients; empty: none"},
+    {"readonly-user", CONFIG_STR, offsetof(struct config, readonly_user), 0,
+     0, 0, "readonly", "NAME", "user name for AUTH NAME --readonly-pass"},
+    {"noauth-ping", CONFIG_FLAG, offsetof(struct config, noauth_ping), 0, 1,
+     0, NULL, "", "answer PING before AUTH (health checks without a password)"},
     {"unsafe-no-auth", CONFIG_FLAG, offsetof(struct config, unsafe_no_auth),
      0, 1, 0, NULL, "", "allow a non-loopback --bind without a password"},
-    {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 300,
+    {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 0,
      NULL, "SECONDS", "drop a client idle (or not reading) this long; 0: never"},
     {"max-output", CONFIG_NUM, offsetof(struct config, max_output),
      64L << 10, 1L << 30, 64L << 20, NULL, "BYTES",
@@ -235,6 +240,27 @@ config_parse(struct config *cfg, int argc, char **argv)
         fprintf(stderr, "carid: --log-level must be debug, info, warn or err\n");
         exit(2);
     }
+}
+
+int
+config_bind_next(const char **cursor, char *out, size_t outlen,
+                 int *optional)
+{
+    const char *p = *cursor;
+    size_t n = 0;
+
+    while (*p == ' ' || *p == '\t' || *p == ',')
+        p++;
+    if (*p == '\0')
+        return 0;
+    *optional = *p == '-';
+    if (*optional)
+        p++;
+    while (p[n] != '\0' && p[n] != ' ' && p[n] != '\t' && p[n] != ',')
+        n++;
+    snprintf(out, outlen, "%.*s", (int)n, p);
+    *cursor = p + n;
+    return 1;
 }
 
 const char *

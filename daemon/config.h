@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 struct config {
-    const char *bind;      /* listen address; loopback by default */
+    const char *bind;      /* listen addresses, space-separated; "-" before
+                              one: skip it if it cannot be had */
     long port;             /* TCP port */
     const char *data;      /* data directory, created if missing */
     const char *plugin;    /* plugin name ("fts5") or path to a .so */
@@ -22,6 +23,8 @@ struct config {
     const char *log_file;  /* append logs here instead of stderr */
     const char *requirepass;   /* AUTH password for every command */
     const char *readonly_pass; /* AUTH password for search-only clients */
+    const char *readonly_user; /* the user name that goes with it */
+    long noauth_ping;      /* PING answers before AUTH (health checks) */
     long unsafe_no_auth;   /* allow a non-loopback bind without a password */
     long timeout;          /* seconds a client may stay idle; 0: forever */
     long max_output;       /* bytes of unread replies before we drop */
@@ -41,6 +44,11 @@ void config_parse(struct config *cfg, int argc, char **argv);
 /* Frees the strings read from --config; the config's strings from the
  * file are invalid afterwards.  Main thread, at exit. */
 void config_free(void);
+
+/* The next address of a --bind list: copies it (without its "-") into
+ * out, sets *optional, advances *cursor; returns 0 at the end. */
+int config_bind_next(const char **cursor, char *out, size_t outlen,
+                     int *optional);
 
 /* The daemon's version string. */
 const char *config_version(void);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -41,11 +42,12 @@ struct conn {
     int eof;                 /* the client has sent all it will send */
     int auth;                /* CONN_AUTH_* */
     struct multi multi;      /* MULTI ... EXEC */
-    char addr[64];           /* "ip:port" for logs */
+    struct conn_meta meta;   /* id, addresses, name, protocol */
     struct conn *prev, *next;
 };
 
 static struct conn *conn_list; /* every open connection */
+static uint64_t conn_next_id;  /* the last CLIENT ID given */
 static int conn_n;
 
 static void conn_process(struct conn *c);
@@ -120,7 +122,7 @@ conn_flush(struct conn *c)
             (size_t)server.cfg.max_output) {
         /* It sends but does not read: drop it before it costs us more. */
         log_warn("conn %s: over --max-output (%zu bytes unread), dropping",
-                 c->addr,
+                 c->meta.addr,
                  evbuffer_get_length(bufferevent_get_output(c->bev)));
         bufferevent_free(c->bev);
         c->bev = NULL;
@@ -155,13 +157,23 @@ conn_append(struct conn *c, struct job *job)
     c->njobs++;
 }
 
-static void
-conn_reply_error(struct conn *c, const char *msg)
+/* A new job of c, its replies in c's protocol. */
+static struct job *
+conn_job_new(struct conn *c)
 {
     struct job *job = xcalloc(1, sizeof *job);
 
     job->conn = c;
     reply_buf_init(&job->out);
+    job->out.resp3 = c->meta.proto == 3;
+    return job;
+}
+
+static void
+conn_reply_error(struct conn *c, const char *msg)
+{
+    struct job *job = conn_job_new(c);
+
     reply_error(&job->out, "ERR %s", msg);
     job->done = 1;
     conn_append(c, job);
@@ -227,6 +239,22 @@ conn_start(struct conn *c, struct job *job)
         writer_submit(job);
 }
 
+/* CLIENT LIST's idle and cmd. */
+static void
+conn_note_command(struct conn *c, const struct job *job)
+{
+    size_t i, n = job->req.argl[0];
+
+    c->meta.last_active = (int64_t)time(NULL);
+    if (job->cmd == NULL) {
+        snprintf(c->meta.last_cmd, sizeof c->meta.last_cmd, "unknown");
+        return;
+    }
+    for (i = 0; i < n && i < sizeof c->meta.last_cmd - 1; i++)
+        c->meta.last_cmd[i] = (char)(job->cmd->name[i] | 0x20);
+    c->meta.last_cmd[i] = '\0';
+}
+
 /* job was answered with an error before it could run; inside MULTI that
  * makes EXEC fail (EXECABORT), as in Redis. */
 static struct job *
@@ -244,13 +272,12 @@ conn_refused(struct conn *c, struct job *job)
 static struct job *
 conn_new_job(struct conn *c, struct resp_req *req)
 {
-    struct job *job = xcalloc(1, sizeof *job);
+    struct job *job = conn_job_new(c);
 
-    job->conn = c;
     job->req = *req;
     memset(req, 0, sizeof *req);
-    reply_buf_init(&job->out);
     job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
+    conn_note_command(c, job);
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {
         char name[64];
@@ -267,7 +294,8 @@ conn_new_job(struct conn *c, struct resp_req *req)
         return conn_refused(c, job);
     }
     job->where = job->cmd->where;
-    if (c->auth == CONN_AUTH_NONE && !(job->cmd->flags & CMD_NOAUTH)) {
+    if (c->auth == CONN_AUTH_NONE && !(job->cmd->flags & CMD_NOAUTH) &&
+        !(job->cmd->run == cmd_ping_run && server.cfg.noauth_ping)) {
         reply_error(&job->out, "NOAUTH Authentication required.");
         return conn_refused(c, job);
     }
@@ -289,7 +317,7 @@ static void
 conn_protocol_error(struct conn *c, const char *err)
 {
     stats_add(&stats.protocol_errors, 1);
-    log_info("conn %s: %s, closing", c->addr, err);
+    log_info("conn %s: %s, closing", c->meta.addr, err);
     conn_reply_error(c, err);
     c->closing = 1;
 }
@@ -371,7 +399,7 @@ conn_process(struct conn *c)
             /* A browser or a forged cross-protocol request (Redis does
              * the same): no reply, just go. */
             log_warn("conn %s: HTTP request on the carid port, closing",
-                     c->addr);
+                     c->meta.addr);
             resp_req_free(&req);
             stats_add(&stats.protocol_errors, 1);
             conn_close(c);
@@ -423,18 +451,53 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
          * the timeout; turn it back on. */
         bufferevent_enable(c->bev, EV_READ);
     } else if (what & BEV_EVENT_TIMEOUT) {
-        log_info("conn %s: %s for %ld s, closing", c->addr,
+        log_info("conn %s: %s for %ld s, closing", c->meta.addr,
                  (what & BEV_EVENT_READING) ? "idle" : "not reading replies",
                  server.cfg.timeout);
         conn_close(c);
     } else if (what & BEV_EVENT_ERROR) {
-        log_debug("conn %s: error, closing", c->addr);
+        log_debug("conn %s: error, closing", c->meta.addr);
         conn_close(c);
     } else if (what & BEV_EVENT_EOF) {
         /* Half-closed (nc -N, shutdown(SHUT_WR)): answer what it sent. */
         c->eof = 1;
         conn_process(c);
     }
+}
+
+struct conn_meta *
+conn_meta(struct conn *c)
+{
+    return &c->meta;
+}
+
+int
+conn_auth(const struct conn *c)
+{
+    return c->auth;
+}
+
+void
+conn_each(void (*fn)(struct conn *c, void *ctx), void *ctx)
+{
+    for (struct conn *c = conn_list; c != NULL; c = c->next)
+        if (c->bev != NULL)
+            fn(c, ctx);
+}
+
+void
+conn_kill(struct conn *c)
+{
+    c->closing = 1;
+    if (c->stalled != NULL) {
+        /* Not started: drop it, the client gets no reply. */
+        job_free(c->stalled);
+        c->stalled = NULL;
+    }
+    if (c->bev != NULL)
+        bufferevent_disable(c->bev, EV_READ);
+    conn_flush(c);
+    conn_maybe_finish(c);
 }
 
 struct multi *
@@ -462,7 +525,7 @@ conn_job_done(struct job *job)
         stats_record(&stats.search_usec, usec);
     else if (job->cmd->run == cmd_put_run)
         stats_record(&stats.put_usec, usec);
-    slowlog_record(job, usec, c->addr);
+    slowlog_record(job, usec, c->meta.addr);
     if (c->bev == NULL) {
         /* The client left while this ran. */
         if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
@@ -508,7 +571,18 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
         return -1;
     }
     c = xcalloc(1, sizeof *c);
-    conn_format_addr(sa, c->addr, sizeof c->addr);
+    conn_format_addr(sa, c->meta.addr, sizeof c->meta.addr);
+    {
+        struct sockaddr_storage local;
+        socklen_t llen = sizeof local;
+
+        if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+            conn_format_addr((struct sockaddr *)&local, c->meta.laddr,
+                             sizeof c->meta.laddr);
+    }
+    c->meta.id = ++conn_next_id;
+    c->meta.proto = 2;
+    c->meta.created = c->meta.last_active = (int64_t)time(NULL);
     c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (c->bev == NULL) {
         evutil_closesocket(fd);
@@ -536,7 +610,7 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     conn_n++;
     stats_add(&stats.connected_clients, 1);
     stats_add(&stats.total_connections, 1);
-    log_debug("conn %s: accepted", c->addr);
+    log_debug("conn %s: accepted", c->meta.addr);
     return 0;
 }
 
@@ -547,16 +621,7 @@ conn_shutdown_all(void)
 
     for (c = conn_list; c != NULL; c = next) {
         next = c->next;
-        c->closing = 1;
-        if (c->stalled != NULL) {
-            /* Not started: drop it, the client gets no reply. */
-            job_free(c->stalled);
-            c->stalled = NULL;
-        }
-        if (c->bev != NULL)
-            bufferevent_disable(c->bev, EV_READ);
-        conn_flush(c);
-        conn_maybe_finish(c);
+        conn_kill(c);
     }
 }
 

@@ -5,6 +5,8 @@
 #ifndef CONN_H
 #define CONN_H
 
+#include <stdint.h>
+
 #include <event2/util.h>
 
 struct sockaddr;
@@ -21,9 +23,34 @@ struct conn;
                                            stop reading requests */
 #define CONN_MAX_REQUEST  (64u << 20)   /* bytes buffered for one request */
 
+#define CONN_MAX_NAME 128 /* bytes of CLIENT SETNAME / SETINFO values */
+
+/* What CLIENT LIST, HELLO and the logs say about a connection.  Loop
+ * thread only. */
+struct conn_meta {
+    uint64_t id;             /* CLIENT ID: 1, 2, ... in accept order */
+    char addr[64];           /* "ip:port" of the client */
+    char laddr[64];          /* "ip:port" it connected to */
+    char name[CONN_MAX_NAME + 1];     /* CLIENT SETNAME, "" if none */
+    char lib_name[CONN_MAX_NAME + 1]; /* CLIENT SETINFO LIB-NAME */
+    char lib_ver[CONN_MAX_NAME + 1];  /* CLIENT SETINFO LIB-VER */
+    int proto;               /* 2, or 3 after HELLO 3 */
+    int64_t created;         /* unix seconds */
+    int64_t last_active;     /* unix seconds of the last request */
+    char last_cmd[24];       /* its name, lower case */
+};
+
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);
+/* What c is; writable by CLIENT and HELLO. */
+struct conn_meta *conn_meta(struct conn *c);
+/* The auth level of c (CONN_AUTH_*). */
+int conn_auth(const struct conn *c);
+/* Calls fn for each open connection, newest first. */
+void conn_each(void (*fn)(struct conn *c, void *ctx), void *ctx);
+/* Closes c after the replies already queued (CLIENT KILL). */
+void conn_kill(struct conn *c);
 /* c's transaction state (MULTI ... EXEC). */
 struct multi *conn_multi(struct conn *c);
 /* After AUTH: sets what c may do. */

@@ -14,6 +14,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "config.h"
 #include "conn.h"
 #include "job.h"
 #include "log.h"
@@ -30,7 +31,10 @@ static struct {
     struct event *ev;        /* activated to wake the loop */
 } loop_done = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL};
 
-static struct evconnlistener *loop_listener;
+#define LOOP_MAX_LISTENERS 16 /* --bind addresses */
+
+static struct evconnlistener *loop_listeners[LOOP_MAX_LISTENERS];
+static int loop_nlisteners;
 static struct event *loop_resume_ev; /* re-enables accept after EMFILE */
 static struct event *loop_deadline_ev; /* bounds the shutdown */
 static int loop_stopping_flag;
@@ -106,8 +110,8 @@ loop_resume_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     (void)arg;
-    if (!loop_stopping_flag)
-        evconnlistener_enable(loop_listener);
+    for (int i = 0; i < loop_nlisteners && !loop_stopping_flag; i++)
+        evconnlistener_enable(loop_listeners[i]);
 }
 
 static void
@@ -119,7 +123,9 @@ loop_accept_error_cb(struct evconnlistener *l, void *arg)
     (void)arg;
     /* Out of descriptors: back off for a second instead of spinning. */
     log_warn("accept() failed: %s", evutil_socket_error_to_string(err));
-    evconnlistener_disable(l);
+    (void)l;
+    for (int i = 0; i < loop_nlisteners; i++)
+        evconnlistener_disable(loop_listeners[i]);
     event_add(loop_resume_ev, &one_second);
 }
 
@@ -154,7 +160,8 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
         return;
     log_info("signal %d: shutting down", (int)sig);
     loop_stopping_flag = 1;
-    evconnlistener_disable(loop_listener);
+    for (int i = 0; i < loop_nlisteners; i++)
+        evconnlistener_disable(loop_listeners[i]);
     loop_deadline_ev = evtimer_new(server.base, loop_deadline_cb, NULL);
     evtimer_add(loop_deadline_ev, &deadline);
     conn_shutdown_all();
@@ -178,18 +185,17 @@ loop_hup_cb(evutil_socket_t sig, short what, void *arg)
 }
 
 static struct evconnlistener *
-loop_listen(void)
+loop_listen(const char *ip)
 {
     struct sockaddr_storage ss;
     int sslen = sizeof ss;
     char addr[300];
 
-    snprintf(addr, sizeof addr, strchr(server.cfg.bind, ':') ? "[%s]:%ld"
-                                                             : "%s:%ld",
-             server.cfg.bind, server.cfg.port);
+    snprintf(addr, sizeof addr, strchr(ip, ':') ? "[%s]:%ld" : "%s:%ld", ip,
+             server.cfg.port);
     if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &sslen) !=
         0) {
-        log_err("--bind %s: not an IP address", server.cfg.bind);
+        errno = EINVAL;
         return NULL;
     }
     return evconnlistener_new_bind(
@@ -198,19 +204,54 @@ loop_listen(void)
         511, (struct sockaddr *)&ss, sslen);
 }
 
+/* One listener per --bind address; an address written -ADDR is skipped
+ * if it cannot be had (no IPv6 on this host, say), as in Redis. */
+static int
+loop_listen_all(void)
+{
+    const char *cursor = server.cfg.bind;
+    char ip[256];
+    int optional;
+
+    while (config_bind_next(&cursor, ip, sizeof ip, &optional)) {
+        struct evconnlistener *l;
+
+        if (loop_nlisteners == LOOP_MAX_LISTENERS) {
+            log_err("--bind: at most %d addresses", LOOP_MAX_LISTENERS);
+            return -1;
+        }
+        l = loop_listen(ip);
+        if (l == NULL && optional) {
+            log_info("not listening on %s: %s", ip, strerror(errno));
+            continue;
+        }
+        if (l == NULL) {
+            log_err("cannot listen on %s port %ld: %s", ip, server.cfg.port,
+                    errno == EINVAL ? "not an IP address" : strerror(errno));
+            return -1;
+        }
+        evconnlistener_set_error_cb(l, loop_accept_error_cb);
+        loop_listeners[loop_nlisteners++] = l;
+    }
+    if (loop_nlisteners == 0) {
+        log_err("--bind '%s': no address to listen on", server.cfg.bind);
+        return -1;
+    }
+    return 0;
+}
+
 int
 loop_run(void)
 {
     static const struct timeval tick = {0, 100000};
     struct event *sigterm, *sigint, *sighup, *ticker;
 
-    loop_listener = loop_listen();
-    if (loop_listener == NULL) {
-        log_err("cannot listen on %s port %ld: %s", server.cfg.bind,
-                server.cfg.port, strerror(errno));
+    if (loop_listen_all() != 0) {
+        for (int i = 0; i < loop_nlisteners; i++)
+            evconnlistener_free(loop_listeners[i]);
+        loop_nlisteners = 0;
         return -1;
     }
-    evconnlistener_set_error_cb(loop_listener, loop_accept_error_cb);
     loop_done.ev = event_new(server.base, -1, 0, loop_done_cb, NULL);
     loop_resume_ev = evtimer_new(server.base, loop_resume_cb, NULL);
     sigterm = evsignal_new(server.base, SIGTERM, loop_signal_cb, NULL);
@@ -221,11 +262,14 @@ loop_run(void)
     event_add(sigterm, NULL);
     event_add(sigint, NULL);
     event_add(ticker, &tick);
-    log_info("carid ready: %s:%ld (plugin %s %s, %d query threads)",
-             server.cfg.bind, server.cfg.port, server.plugin->name,
-             server.plugin->version, server.threads);
+    log_info("carid ready: port %ld on %d of '%s' (plugin %s %s, %d query "
+             "threads)",
+             server.cfg.port, loop_nlisteners, server.cfg.bind,
+             server.plugin->name, server.plugin->version, server.threads);
     event_base_dispatch(server.base);
-    evconnlistener_free(loop_listener);
+    for (int i = 0; i < loop_nlisteners; i++)
+        evconnlistener_free(loop_listeners[i]);
+    loop_nlisteners = 0;
     event_free(sigterm);
     event_free(sigint);
     event_free(sighup);

@@ -14,6 +14,7 @@
 #include <event2/thread.h>
 
 #include "backup.h"
+#include "cmd.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -71,6 +72,24 @@ main_is_loopback(const char *addr)
            strcmp(addr, "localhost") == 0;
 }
 
+/* A non-loopback address needs a password (or --unsafe-no-auth). */
+static void
+main_check_bind(void)
+{
+    const char *cursor = server.cfg.bind;
+    char ip[256];
+    int optional;
+
+    if (*server.cfg.requirepass != '\0' || *server.cfg.readonly_pass != '\0' ||
+        server.cfg.unsafe_no_auth)
+        return;
+    while (config_bind_next(&cursor, ip, sizeof ip, &optional))
+        if (!main_is_loopback(ip))
+            fatal("refusing to listen on %s without a password: set "
+                  "--requirepass, or --unsafe-no-auth if you really mean it",
+                  ip);
+}
+
 static int
 main_threads(long wanted)
 {
@@ -89,11 +108,11 @@ main(int argc, char **argv)
     log_set_level(log_level_parse(server.cfg.log_level));
     if (*server.cfg.log_file != '\0' && log_reopen(server.cfg.log_file) != 0)
         fatal("--log-file %s: %s", server.cfg.log_file, strerror(errno));
-    if (!main_is_loopback(server.cfg.bind) && *server.cfg.requirepass == '\0' &&
-        *server.cfg.readonly_pass == '\0' && !server.cfg.unsafe_no_auth)
-        fatal("refusing to listen on %s without a password: set "
-              "--requirepass, or --unsafe-no-auth if you really mean it",
-              server.cfg.bind);
+    main_check_bind();
+    if (strlen(server.cfg.requirepass) > CMD_MAX_PASS ||
+        strlen(server.cfg.readonly_pass) > CMD_MAX_PASS)
+        fatal("--requirepass and --readonly-pass take at most %d bytes",
+              CMD_MAX_PASS);
     signal(SIGPIPE, SIG_IGN);
     stats.started = time(NULL);
     server.limits = (struct resp_limits){(size_t)server.cfg.max_line,

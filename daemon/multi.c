@@ -88,6 +88,7 @@ multi_queue(struct multi *m, struct job *job)
     queued->conn = job->conn;
     queued->where = JOB_LOOP;
     reply_buf_init(&queued->out);
+    queued->out.resp3 = job->out.resp3;
     reply_simple(&queued->out, "QUEUED");
     queued->done = 1;
     return queued;

@@ -72,6 +72,7 @@ reply_header(struct reply_buf *b, char type, int64_t n)
 void
 reply_buf_init(struct reply_buf *b)
 {
+    b->resp3 = 0;
     b->p = NULL;
     b->len = 0;
     b->cap = 0;
@@ -81,7 +82,9 @@ void
 reply_buf_free(struct reply_buf *b)
 {
     free(b->p);
-    reply_buf_init(b);
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
 }
 
 void
@@ -176,7 +179,19 @@ reply_bulk_double(struct reply_buf *b, double d)
 void
 reply_nil(struct reply_buf *b)
 {
-    reply_raw(b, "$-1\r\n", 5);
+    if (b->resp3)
+        reply_raw(b, "_\r\n", 3);
+    else
+        reply_raw(b, "$-1\r\n", 5);
+}
+
+void
+reply_map(struct reply_buf *b, int64_t n)
+{
+    if (b->resp3)
+        reply_header(b, '%', n);
+    else
+        reply_header(b, '*', 2 * n);
 }
 
 void

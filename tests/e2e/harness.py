@@ -8,6 +8,7 @@ or the environment (CARID, CARID_PLUGIN); CARID_TEST_ADDR=host:port talks
 to a daemon you started yourself (e.g. under gdb) instead.
 """
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -392,6 +393,21 @@ class Suite:
         else:
             self.passed += 1
             self.say("ok   %s (%.2fs)" % (fn.__name__, dt))
+
+
+@contextlib.contextmanager
+def extra_daemon(suite, args=()):
+    """A second daemon for one test, started and stopped around it; its
+    problems (sanitizer reports, a bad exit) fail the suite."""
+    d = Daemon(suite.opt, args)
+    try:
+        d.start()
+        yield d
+    finally:
+        d.stop()
+        for p in d.problems:
+            suite.fail(p)
+        d.cleanup()
 
 
 def import_redis():

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """test_auth.py - --requirepass, --readonly-pass and the public-bind guard.
 
-The suite's daemon has both passwords.  Before AUTH only AUTH, PING and
-QUIT work; a read-only client searches but cannot write; redis-cli -a
+The suite's daemon has both passwords.  Before AUTH only AUTH, HELLO with
+AUTH and QUIT work (PING too with --noauth-ping); the error texts are
+Redis's, which clients match; a read-only client searches but cannot write; redis-cli -a
 works.  carid must refuse a non-loopback --bind without a password, and
 start with --unsafe-no-auth (stopped at once, only ever reached through
 127.0.0.1).
@@ -22,7 +23,11 @@ suite = harness.Suite("auth", extra_args=["--requirepass", PASS,
                                           "--readonly-pass", RO_PASS])
 NOAUTH = ReplyError("NOAUTH Authentication required.")
 NOPERM = ReplyError("NOPERM this client is read-only")
-WRONG = ReplyError("WRONGPASS invalid password")
+WRONG = ReplyError("WRONGPASS invalid username-password pair or user is "
+                   "disabled.")
+NOPASS = ReplyError("ERR AUTH <password> called without any password "
+                    "configured for the default user. Are you sure your "
+                    "configuration is correct?")
 DOC = ("title", "Kereta cepat mulai beroperasi",
        "body", "Penumpang kereta cepat memadati stasiun pada hari pertama.",
        "source", "uji", "date", "2024-06-01")
@@ -42,14 +47,18 @@ def noauth_before_auth(s):
                 ("STATS",), ("STATS", "clients"), ("INFO",),
                 ("ECHO", "halo"), ("ANALYZE", "kereta"), ("OPTIMIZE",),
                 ("BACKUP", "curian"), ("SLOWLOG", "GET"),
-                ("SLOWLOG", "RESET"), ("COMMAND",), ("SUGGEST", "ker")):
+                ("SLOWLOG", "RESET"), ("COMMAND",), ("SUGGEST", "ker"),
+                ("PING",), ("PING", "halo"), ("CLIENT", "LIST"),
+                ("CLIENT", "SETNAME", "x"), ("SELECT", "0"), ("MULTI",)):
         eq(c.call(*cmd), NOAUTH, " ".join(cmd))
+    r = c.call("HELLO", "3")
+    check(isinstance(r, ReplyError) and str(r).startswith(
+        "NOAUTH HELLO must be called with the client already authenticated"),
+        "HELLO without AUTH: %r" % (r,))
     # Inline too, in any case.
     c.send(b"search kereta\r\nGet x\r\n")
     eq(c.read(), NOAUTH, "inline search")
     eq(c.read(), NOAUTH, "inline Get")
-    eq(c.call("PING"), "PONG", "PING before AUTH")
-    eq(c.call("PING", "halo"), b"halo", "PING message before AUTH")
     eq(c.call("QUIT"), "OK", "QUIT before AUTH")
     check(c.closed_by_server(), "QUIT did not close")
     c.close()
@@ -101,15 +110,50 @@ def full_access_after_auth(s):
 
 @suite.test
 def auth_user_password_form(s):
-    for user in ("default", "siapa-saja"):
+    """The user name is checked: default goes with --requirepass, readonly
+    (--readonly-user) with --readonly-pass, nobody else exists."""
+    c = s.daemon.connect()
+    eq(c.call("AUTH", "default", PASS), "OK", "AUTH default PASS")
+    eq(c.call("COUNT", "kereta"), 1, "COUNT after AUTH default")
+    c.close()
+    for user, pw in (("siapa-saja", PASS), ("default", RO_PASS),
+                     ("readonly", PASS), ("siapa-saja", RO_PASS),
+                     ("Default", PASS)):
         c = s.daemon.connect()
-        eq(c.call("AUTH", user, PASS), "OK", "AUTH %s PASS" % user)
-        eq(c.call("COUNT", "kereta"), 1, "COUNT after AUTH %s" % user)
+        eq(c.call("AUTH", user, pw), WRONG, "AUTH %s with a password not "
+           "its own" % user)
+        eq(c.call("GET", "x"), NOAUTH, "still unauthenticated")
         c.close()
     c = s.daemon.connect()
-    eq(c.call("AUTH", "default", RO_PASS), "OK", "AUTH default RO_PASS")
+    eq(c.call("AUTH", "readonly", RO_PASS), "OK", "AUTH readonly RO_PASS")
     eq(c.call("PUT", "x", "title", "y"), NOPERM, "read-only via user form")
     c.close()
+
+
+@suite.test
+def hello_authenticates(s):
+    c = s.daemon.connect()
+    eq(c.call("HELLO", "2", "AUTH", "default", "salah"), WRONG,
+       "HELLO with a wrong password")
+    eq(c.call("GET", "x"), NOAUTH, "still unauthenticated")
+    r = c.call("HELLO", "2", "AUTH", "readonly", RO_PASS, "SETNAME", "pembaca")
+    check(isinstance(r, list) and r[:2] == [b"server", b"carid"],
+          "HELLO 2 AUTH: %r" % (r,))
+    eq(c.call("CLIENT", "GETNAME"), b"pembaca", "SETNAME inside HELLO")
+    eq(c.call("PUT", "x", "title", "y"), NOPERM, "read-only after HELLO")
+    eq(c.call("CLIENT", "KILL", "ID", "1"), NOPERM,
+       "CLIENT KILL is for the full password")
+    c.close()
+
+
+@suite.test
+def noauth_ping_flag(s):
+    with harness.extra_daemon(s, ["--requirepass", PASS,
+                                  "--noauth-ping"]) as d:
+        c = d.connect()
+        eq(c.call("PING"), "PONG", "PING before AUTH with --noauth-ping")
+        eq(c.call("GET", "x"), NOAUTH, "GET still needs AUTH")
+        c.close()
 
 
 @suite.test
@@ -187,9 +231,10 @@ def auth_without_password_configured(s):
     d = harness.Daemon(s.opt).start()
     try:
         c = d.connect()
-        eq(c.call("AUTH", "apa-saja"),
-           ReplyError("ERR AUTH called without any password configured"),
-           "AUTH with no password set")
+        eq(c.call("AUTH", "apa-saja"), NOPASS, "AUTH with no password set")
+        eq(c.call("AUTH", "default", "apa-saja"), "OK",
+           "AUTH default x: Redis's nopass default user")
+        eq(c.call("AUTH", "bob", "apa-saja"), WRONG, "AUTH as nobody")
         eq(c.call("COUNT", "apa"), 0, "no AUTH needed")
         c.close()
     finally:
@@ -218,8 +263,15 @@ def run_refused(s, args):
 
 
 @suite.test
+def long_password_refused_at_start(s):
+    rc, out = run_refused(s, ["--requirepass", "k" * 513])
+    eq(rc, 1, "exit status for a 513-byte --requirepass")
+    check("at most 512 bytes" in out, "message: %r" % out[-300:])
+
+
+@suite.test
 def public_bind_needs_a_password(s):
-    for bind in ("0.0.0.0", "::"):
+    for bind in ("0.0.0.0", "::", "127.0.0.1 0.0.0.0"):
         rc, out = run_refused(s, ["--bind", bind])
         eq(rc, 1, "exit status for --bind %s without a password" % bind)
         check("password" in out and "--unsafe-no-auth" in out

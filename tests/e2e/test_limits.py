@@ -365,7 +365,8 @@ def pre_auth_limits(s):
         eq(c.line(), noauth, "16 KiB argument before AUTH")
         c.send(b"ECHO " + b"k" * (16384 - 5) + b"\r\n")
         eq(c.line(), noauth, "16 KiB line before AUTH")
-        eq(c.call("PING"), "PONG", "PING before AUTH")
+        eq(c.call("PING"), harness.ReplyError(noauth[1:].decode()),
+           "still connected: PING before AUTH")
         c.close()
         for data, want, what in (
                 (harness.Client.encode("DEL", *["a"] * 10),

@@ -240,7 +240,33 @@ test_reply_growth(void)
     ok(1, "free twice is safe");
 }
 
+/* RESP3 changes nil and maps only; the flag survives reply_buf_free(). */
+static void
+test_reply_resp3(void)
+{
+    struct reply_buf b;
+
+    reply_buf_init(&b);
+    reply_map(&b, 2);
+    reply_nil(&b);
+    ok(b.len == 9 && memcmp(b.p, "*4\r\n$-1\r\n", 9) == 0,
+       "RESP2: map is a flat array, nil is $-1");
+    reply_buf_free(&b);
+    b.resp3 = 1;
+    reply_map(&b, 2);
+    reply_nil(&b);
+    reply_int(&b, 7);
+    ok(b.len == 11 && memcmp(b.p, "%2\r\n_\r\n:7\r\n", 11) == 0,
+       "RESP3: map header, _ and the same integer");
+    reply_buf_free(&b);
+    ok(b.resp3 == 1, "free keeps the protocol");
+    reply_nil(&b);
+    ok(b.len == 3 && memcmp(b.p, "_\r\n", 3) == 0, "nil after free");
+    reply_buf_free(&b);
+}
+
 static const struct tap_case test_reply_tap_cases[] = {
+    { "resp3", test_reply_resp3 },
     { "table", test_reply_table },
     { "error format", test_reply_error_format },
     { "big double", test_reply_double_big },
