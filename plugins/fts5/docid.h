@@ -4,7 +4,9 @@
  * among the articles of that day in the low 20, so FTS5's own rowid order
  * is "oldest date first, then first put first": newest-first is a backward
  * walk of the doclist that stops after a page of hits, and a date range is
- * a rowid range FTS5 seeks to, with no join on docs.
+ * a rowid range FTS5 seeks to, with no join on docs.  An upsert that
+ * keeps its day keeps its rowid (store_put()), so only new articles take
+ * ranks.
  *
  * Why so small: FTS5 writes a rowid in full (a varint) at the start of
  * every term's doclist on a page, and most terms are rare.  Today's rowids

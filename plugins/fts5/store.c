@@ -82,11 +82,12 @@ store_pragmas(const struct store *s, int writer, char *buf, size_t len)
 /*
  * Columns: the small ones first so that reading date or source never walks
  * a long body's overflow pages.  rowids sort by date, then arrival
- * (docid.h); an upsert deletes the old row and inserts one with a new
- * rowid.  docs_source answers a SOURCE filter for each match from a narrow
- * index instead of the article's row (one page per article: 129 ms for a
- * common word at 100,000 articles, see DESIGN.md).  meta holds the pinned
- * average length ("avgdl"); terms and tops are the top lists of toplist.h.
+ * (docid.h); an upsert replaces the row, at the same rowid if the day is
+ * the same (store_put()).  docs_source answers a SOURCE filter for each
+ * match from a narrow index instead of the article's row (one page per
+ * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
+ * meta holds the pinned average length ("avgdl"); terms and tops are the
+ * top lists of toplist.h.
  */
 static const char store_schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -760,48 +761,46 @@ store_rollback(struct store_conn *c)
     toplist_forget(c);
 }
 
-/* Removes id from docs and fts if present; *removed says whether it was. */
+/* Looks id up: 1 with its row (rowid, title, body) in *find, which
+ * store_unindex() then resets; 0 if there is none; -1 on error. */
 static int
-store_unindex(struct store_conn *c, struct carid_str id, int *removed,
-              char *err, size_t errlen)
+store_find(struct store_conn *c, struct carid_str id, sqlite3_stmt **find,
+           char *err, size_t errlen)
 {
-    sqlite3_stmt *find, *del;
-    sqlite3_int64 rowid;
-    struct carid_str title, body;
     int rc;
 
-    *removed = 0;
-    if ((find = store_stmt(c, STORE_FIND, err, errlen)) == NULL ||
-        (del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL)
-        return -1;
-    rc = store_bind(find, 1, id);
-    if (rc == SQLITE_OK) rc = sqlite3_step(find);
-    if (rc == SQLITE_DONE) {
-        store_done(find);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        store_fail(c, "unindex", err, errlen);
-        store_done(find);
-        return -1;
-    }
-    rowid = sqlite3_column_int64(find, 0);
-    title = store_column(find, 1);
-    body = store_column(find, 2);
+    if ((*find = store_stmt(c, STORE_FIND, err, errlen)) == NULL) return -1;
+    rc = store_bind(*find, 1, id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(*find);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc != SQLITE_DONE) store_fail(c, "unindex", err, errlen);
+    store_done(*find);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Removes the row store_find() found from docs and fts, and resets find. */
+static int
+store_unindex(struct store_conn *c, sqlite3_stmt *find, char *err,
+              size_t errlen)
+{
+    sqlite3_int64 rowid = sqlite3_column_int64(find, 0);
+    sqlite3_stmt *del;
+    int rc;
+
     /* Put earlier in this batch and still held: never reached FTS5. */
     if (fts_batch_drop(&c->fts, rowid))
         rc = 0;
     else
-        rc = store_fts_hold(c, 1, rowid, title, body, err, errlen);
+        rc = store_fts_hold(c, 1, rowid, store_column(find, 1),
+                            store_column(find, 2), err, errlen);
     store_done(find);
     if (rc != 0) return -1;
+    if ((del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL) return -1;
     rc = sqlite3_bind_int64(del, 1, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(del);
     if (rc != SQLITE_DONE) store_fail(c, "unindex", err, errlen);
     store_done(del);
-    if (rc != SQLITE_DONE) return -1;
-    *removed = 1;
-    return 0;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
@@ -867,19 +866,41 @@ store_check_id(struct carid_str id, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * An upsert that keeps its day keeps its rowid (its rank in the day): so
+ * feeding the same article again changes no rowid and no order, and
+ * upserts never use up a day's ranks.  FTS5 and the top lists get the
+ * delete of the old text, then the insert of the new, at the same rowid
+ * (fts_batch.h keeps one rowid's writes in arrival order).
+ */
+static int64_t
+store_kept_rowid(sqlite3_stmt *find, struct carid_str date)
+{
+    int64_t old = sqlite3_column_int64(find, 0);
+    int64_t day = docid_day(date.p, date.len);
+
+    return old >= docid_first(day) && old <= docid_last(day) ? old : 0;
+}
+
 int
 store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
           size_t errlen)
 {
-    int64_t rowid;
-    int removed;
+    struct carid_str date = doc->field[CARID_FIELD_DATE];
+    sqlite3_stmt *find;
+    int64_t rowid = 0;
+    int found;
 
     if (store_check_id(doc->id, err, errlen) != 0) return -1;
+    if ((found = store_find(c, doc->id, &find, err, errlen)) < 0)
+        return store_write_failed(c, err);
+    if (found) rowid = store_kept_rowid(find, date);
     /* a full day is the client's problem: the batch goes on */
-    if ((rowid = store_next_rowid(c, doc->field[CARID_FIELD_DATE], err,
-                                  errlen)) < 0)
+    if (rowid == 0 && (rowid = store_next_rowid(c, date, err, errlen)) < 0) {
+        if (found) store_done(find);
         return -1;
-    if (store_unindex(c, doc->id, &removed, err, errlen) != 0 ||
+    }
+    if ((found && store_unindex(c, find, err, errlen) != 0) ||
         store_insert(c, doc, rowid, err, errlen) != 0)
         return store_write_failed(c, err);
     return 0;
@@ -889,12 +910,15 @@ int
 store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
           size_t errlen)
 {
+    sqlite3_stmt *find;
+    int found;
+
     *removed = 0;
     if (store_check_id(id, err, errlen) != 0) return -1;
-    if (store_unindex(c, id, removed, err, errlen) != 0) {
-        *removed = 0;
+    found = store_find(c, id, &find, err, errlen);
+    if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
         return store_write_failed(c, err);
-    }
+    *removed = found;
     return 0;
 }
 

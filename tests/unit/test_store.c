@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "carid_plugin.h"
+#include "docid.h"
 #include "tap.h"
 #include "tokenizer.h"
 
@@ -656,6 +657,101 @@ test_toplist(void)
     unsetenv("CARID_FTS5_TOP_SIZE");
 }
 
+/* ---- rowids of upserts (docid.h): an upsert that keeps its day keeps
+ * its rowid, so re-feeding changes nothing and upserts never use up a
+ * day's ranks; FTS5 and the top lists get the old text's delete, then the
+ * new text, at the same rowid.  A new date moves the article. */
+
+/* The rowid of id in the index file, or -1. */
+static int64_t
+test_rowid(const char *id)
+{
+    char path[256];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int64_t rowid = -1;
+
+    snprintf(path, sizeof path, "%s/carid.db", test_dir);
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT rowid FROM docs WHERE id = ?1", -1,
+                           &stmt, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        rowid = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rowid;
+}
+
+/* Upserts u1 (dated) and u2 (undated) n times, in batches of three puts
+ * each, with text that changes each round; returns the puts that failed. */
+static int
+test_upsert_rounds(int n)
+{
+    char err[256], body[128];
+    int i, failed = 0;
+
+    for (i = 0; i < n; i++) {
+        test_p->begin(test_writer, err, sizeof err);
+        snprintf(body, sizeof body, "Lahar mengalir. putaran%d", i);
+        failed += test_put("u1", "Gunung meletus", body, "x", "2024-09-09");
+        failed += test_put("u2", "Kabar tanpa tanggal", body, "x", "");
+        failed += test_put("u1", "Gunung meletus", body, "x", "2024-09-09");
+        failed += test_p->commit(test_writer, err, sizeof err) != 0;
+    }
+    return failed;
+}
+
+static void
+test_upsert_rowid(void)
+{
+    char err[256];
+    int64_t r1, r2;
+    struct carid_query q;
+    struct test_hits *h;
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("u1", "Gunung meletus", "Lahar mengalir.", "x", "2024-09-09");
+    test_put("u2", "Kabar tanpa tanggal", "Lahar dingin.", "x", "");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    r1 = test_rowid("u1");
+    r2 = test_rowid("u2");
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("u1", "Gunung meletus", "Lahar mengalir.", "x", "2024-09-09");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_rowid("u1") == r1,
+       "feeding the same article again keeps its rowid");
+    ok(test_upsert_rounds(300) == 0, "300 rounds of upserts");
+    ok(test_rowid("u1") == r1 && test_rowid("u2") == r2,
+       "upserts on the same day keep the rowid");
+    ok(test_fts_check() == SQLITE_OK, "FTS5 integrity-check after them");
+    ok(test_search("putaran299")->total == 2 &&
+           test_search("putaran298")->total == 0 &&
+           test_search("gunung")->total == 1,
+       "only the last text is found");
+    test_query(&q, "lahar");
+    h = test_search_q(&q);
+    ok(h->total == 2, "both articles found once each");
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("u3", "Gunung lain", "Abu tipis.", "x", "2024-09-09");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_rowid("u3") == r1 + 1,
+       "the day's next article takes the next rank: none were used up");
+
+    test_p->begin(test_writer, err, sizeof err);
+    test_put("u1", "Gunung meletus", "Lahar mengalir.", "x", "2024-09-10");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           test_rowid("u1") >> DOCID_N_BITS == (r1 >> DOCID_N_BITS) + 1,
+       "a new date moves the article to that day");
+    ok(test_fts_check() == SQLITE_OK, "integrity-check after the move");
+    test_query(&q, "gunung");
+    q.sort = CARID_SORT_NEWEST;
+    h = test_search_q(&q);
+    ok(h->total == 2 && h->n == 2 && strcmp(h->hit[0].id, "u1") == 0 &&
+           strcmp(h->hit[1].id, "u3") == 0,
+       "newest first follows the new date");
+}
+
 static void
 test_cleanup(void)
 {
@@ -679,6 +775,7 @@ main(int argc, char **argv)
         {"reopen", test_reopen},
         {"batch_order", test_batch_order},
         {"toplist", test_toplist},
+        {"upsert_rowid", test_upsert_rowid},
         {"cleanup", test_cleanup},
         {NULL, NULL},
     };
