@@ -76,6 +76,10 @@ static const struct config_opt config_table[] = {
      60000000, 10000, NULL, "USEC", "SLOWLOG keeps commands slower than this"},
     {"slowlog-len", CONFIG_NUM, offsetof(struct config, slowlog_len), 0,
      100000, 128, NULL, "N", "how many slow commands SLOWLOG keeps"},
+    {"check", CONFIG_FLAG, offsetof(struct config, check), 0, 1, 0, NULL, "",
+     "check DATA's index read-only, say so, exit 0 sound, 1 corrupt"},
+    {"rebuild", CONFIG_FLAG, offsetof(struct config, rebuild), 0, 1, 0, NULL,
+     "", "remake DATA's index from its articles (daemon stopped), exit"},
 };
 
 #define CONFIG_NOPTS (sizeof config_table / sizeof config_table[0])

@@ -31,6 +31,8 @@ struct config {
     const char *backup_dir; /* BACKUP files go here only */
     long slowlog_usec;     /* log commands slower than this */
     long slowlog_len;      /* slow commands remembered */
+    long check;            /* --check: check DATA's index, exit */
+    long rebuild;          /* --rebuild: remake DATA's index, exit */
 };
 
 /*

@@ -90,6 +90,40 @@ main_check_bind(void)
                   ip);
 }
 
+/*
+ * carid --check and --rebuild: the plugin's check() or rebuild() on DATA,
+ * no server, nothing created.  --check exits 0 sound, 1 corrupt, 2 if it
+ * could not check; --rebuild 0 done, 1 not.
+ */
+static int
+main_offline(void)
+{
+    const struct carid_plugin *p = server.plugin;
+    const char *what = server.cfg.check ? "check" : "rebuild";
+    int64_t kept, lost;
+    char msg[1024];
+    int rc;
+
+    if (server.cfg.check && server.cfg.rebuild)
+        fatal("--check and --rebuild: one at a time");
+    if ((server.cfg.check ? (void *)p->check : (void *)p->rebuild) == NULL)
+        fatal("plugin %s cannot --%s", p->name, what);
+    if (server.cfg.check) {
+        rc = p->check(&server.host, server.cfg.data, msg, sizeof msg);
+        printf("carid --check: %s\n", msg);
+        return rc == 0 ? 0 : rc == 1 ? 1 : 2;
+    }
+    rc = p->rebuild(&server.host, server.cfg.data, &kept, &lost, msg,
+                    sizeof msg);
+    if (rc != 0) {
+        printf("carid --rebuild: failed: %s\n", msg);
+        return 1;
+    }
+    printf("carid --rebuild: %lld articles kept, %lld lost; %s\n",
+           (long long)kept, (long long)lost, msg);
+    return 0;
+}
+
 static int
 main_threads(long wanted)
 {
@@ -130,6 +164,11 @@ main(int argc, char **argv)
     server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);
     if (server.plugin == NULL)
         fatal("%s", err);
+    if (server.cfg.check || server.cfg.rebuild) {
+        rc = main_offline();
+        config_free();
+        return rc;
+    }
     if (main_mkdirs(server.cfg.data) != 0)
         fatal("cannot create data directory %s: %s", server.cfg.data,
               strerror(errno));

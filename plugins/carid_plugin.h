@@ -174,6 +174,17 @@ struct carid_plugin {
      * CARID_FIELD_SOURCE is asked for today), most hits first. */
     int (*facets)(void *reader, const struct carid_query *q, int field,
                   carid_term_fn *fn, void *ctx, char *err, size_t errlen);
+    /* Optional (ABI 3): checks the index in dir without open() and
+     * without writing to it (carid --check).  0 sound, 1 corrupt, -1
+     * could not check; a one-line verdict in msg in every case. */
+    int (*check)(const struct carid_host *host, const char *dir, char *msg,
+                 size_t msglen);
+    /* Optional (ABI 3): remakes the index in dir from the articles it
+     * still holds (carid --rebuild), without open(); no daemon may have it
+     * open.  0 with the articles *kept and *lost and a note in msg (where
+     * the old file went), or -1 with the reason in msg. */
+    int (*rebuild)(const struct carid_host *host, const char *dir,
+                   int64_t *kept, int64_t *lost, char *msg, size_t msglen);
     /* New members go here, at the end. */
 };
 

@@ -7,6 +7,7 @@
 
 #include "carid_plugin.h"
 #include "query.h"
+#include "repair.h"
 #include "store.h"
 #include "tokenizer.h"
 
@@ -192,6 +193,8 @@ static const struct carid_plugin plugin_fts5 = {
     .backup = plugin_backup,
     .suggest = plugin_suggest,
     .facets = plugin_facets,
+    .check = repair_check,
+    .rebuild = repair_rebuild,
 };
 
 /*

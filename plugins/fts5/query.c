@@ -437,7 +437,7 @@ query_hits_listed(struct store_conn *c, const struct query_plan *p,
     free(page);
     if (n < 0) return -1;
     __atomic_fetch_add(&c->store->top_pages, 1, __ATOMIC_RELAXED);
-    return rc == SQLITE_OK ? 0 : store_fail(c, "search", err, errlen);
+    return rc == SQLITE_OK ? 0 : store_fail_rc(c, rc, "search", err, errlen);
 }
 
 static int
@@ -469,7 +469,7 @@ query_hits(struct store_conn *c, const struct query_plan *p,
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
                         query_score(hits), fn, ctx, &stop);
     if (rc != SQLITE_DONE && rc != SQLITE_OK && rc != SQLITE_ROW)
-        store_fail(c, "search", err, errlen);
+        store_fail_rc(c, rc, "search", err, errlen);
     store_done(hits);
     return rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW ? 0 : -1;
 }

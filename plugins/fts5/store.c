@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "docid.h"
 #include "query.h"
@@ -177,10 +180,79 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
 /* Column of each carid_field in the STORE_DOC* rows. */
 static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1};
 
+/* SQLITE_CORRUPT (any extended code) or SQLITE_NOTADB. */
+static int
+store_is_corrupt(int rc)
+{
+    return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/* What a client reads about a corrupt index: the cause, and the cure. */
+static void
+store_corrupt_text(int rc, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen,
+             "%s%sindex corrupt (%s): restore a BACKUP, or run carid "
+             "--rebuild",
+             what != NULL ? what : "", what != NULL ? ": " : "",
+             sqlite3_errstr(rc));
+}
+
+int
+store_error(struct store *s, int rc, const char *what, const char *msg,
+            char *err, size_t errlen)
+{
+    if (store_is_corrupt(rc)) {
+        int none = 0;
+
+        /* the first code seen stays: every later refusal names it */
+        if (s != NULL &&
+            __atomic_compare_exchange_n(&s->corrupt, &none, rc, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) &&
+            s->host != NULL)
+            s->host->log(CARID_LOG_ERR,
+                         "%s: index corrupt (%s): writes and BACKUP are "
+                         "refused from now on; restore a BACKUP, or run "
+                         "carid --rebuild",
+                         s->path, sqlite3_errstr(rc));
+        store_corrupt_text(rc, what, err, errlen);
+        return -1;
+    }
+    snprintf(err, errlen, "%s: %s", what,
+             msg != NULL ? msg : sqlite3_errstr(rc));
+    return -1;
+}
+
+int
+store_fail_rc(struct store_conn *c, int rc, const char *what, char *err,
+              size_t errlen)
+{
+    /* The connection's message only if it is about rc: after a reset, or
+     * a code made up by the caller, it may say "not an error". */
+    int same = sqlite3_extended_errcode(c->db) == rc ||
+               sqlite3_errcode(c->db) == (rc & 0xff);
+
+    return store_error(c->store, rc, what, same ? sqlite3_errmsg(c->db) : NULL,
+                       err, errlen);
+}
+
 int
 store_fail(struct store_conn *c, const char *what, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+    int rc = sqlite3_extended_errcode(c->db);
+
+    if (rc == SQLITE_OK) /* stale: the failing call's code is gone */
+        rc = SQLITE_ERROR;
+    return store_fail_rc(c, rc, what, err, errlen);
+}
+
+int
+store_refused(struct store *s, char *err, size_t errlen)
+{
+    int rc = __atomic_load_n(&s->corrupt, __ATOMIC_SEQ_CST);
+
+    if (rc == 0) return 0;
+    store_corrupt_text(rc, NULL, err, errlen);
     return -1;
 }
 
@@ -415,6 +487,96 @@ store_file_read(const char *path, struct store_file_id *id, char *err,
     return id->entries >= 0 ? 0 : -1;
 }
 
+static int64_t
+store_now_usec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Progress handler: nonzero (stop) once *arg, a deadline, has passed. */
+static int
+store_check_expired(void *arg)
+{
+    return store_now_usec() >= *(const int64_t *)arg;
+}
+
+/* Read-only, so that nothing is written to the file: immutable (no lock,
+ * no -shm made) when there is no -wal to read, else an ordinary read-only
+ * connection, which reads the WAL an unclean stop left. */
+static int
+store_open_ro(const char *path, sqlite3 **db)
+{
+    char uri[8192], wal[4096];
+    struct stat st;
+
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (stat(wal, &st) == 0 || store_uri_ro(path, uri, sizeof uri) != 0)
+        return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                           NULL);
+}
+
+int
+store_quick_check(const char *path, int64_t limit_usec, char *msg,
+                  size_t msglen, double *secs)
+{
+    int64_t t0 = store_now_usec(), deadline = t0 + limit_usec;
+    sqlite3_stmt *stmt = NULL;
+    sqlite3 *db = NULL;
+    size_t n = 0;
+    int rc, out = 0, rows = 0;
+    struct stat st;
+
+    *secs = 0;
+    msg[0] = '\0';
+    if (stat(path, &st) != 0) {
+        snprintf(msg, msglen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = store_open_ro(path, &db);
+    if (rc == SQLITE_OK && limit_usec > 0)
+        sqlite3_progress_handler(db, 10000, store_check_expired, &deadline);
+    /* at most 10 problems: the first say enough */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(10)", -1, &stmt, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(stmt, 0);
+
+        rc = SQLITE_OK;
+        if (line == NULL || (rows++ == 0 && strcmp(line, "ok") == 0))
+            continue;
+        if (out == 0)
+            n = (size_t)snprintf(msg, msglen, "index corrupt (%s", line);
+        else if (n < msglen)
+            n += (size_t)snprintf(msg + n, msglen - n, "; %s", line);
+        out = 1;
+    }
+    if (rc == SQLITE_INTERRUPT) {
+        snprintf(msg, msglen, "unfinished: stopped after %lld s",
+                 (long long)(limit_usec / 1000000));
+        out = 2;
+    } else if (rc != SQLITE_DONE && store_is_corrupt(rc)) {
+        store_corrupt_text(rc, NULL, msg, msglen);
+        out = 1;
+    } else if (rc != SQLITE_DONE) {
+        snprintf(msg, msglen, "cannot check %s: %s", path,
+                 db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        out = -1;
+    } else if (out == 1) {
+        if (n < msglen)
+            snprintf(msg + n, msglen - n,
+                     "): restore a BACKUP, or run carid --rebuild");
+    } else
+        snprintf(msg, msglen, "ok");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    *secs = (double)(store_now_usec() - t0) / 1e6;
+    return out;
+}
+
 /*
  * carid writes only to its own file.  Before anything writes (WAL mode
  * included), an existing non-empty file must be carid's: its
@@ -452,7 +614,7 @@ store_check_file(const char *path, char *err, size_t errlen)
  * carid's application_id, in one transaction.  store_check_file() has
  * made sure the file is carid's. */
 static int
-store_init(sqlite3 *db, char *err, size_t errlen)
+store_init(struct store *s, sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt = NULL;
     const char *mode, *tokenize;
@@ -493,7 +655,8 @@ store_init(sqlite3 *db, char *err, size_t errlen)
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", STORE_FILE, sqlite3_errmsg(db));
+        store_error(s, sqlite3_extended_errcode(db), STORE_FILE,
+                    sqlite3_errmsg(db), err, errlen);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -513,54 +676,150 @@ store_env_int(const char *name, int64_t dflt)
     return *end == '\0' && n >= 0 ? (int64_t)n : dflt;
 }
 
-int
-store_open(const struct carid_host *host, const char *dir, struct store **out,
-           char *err, size_t errlen)
+/* A store for the file at path, checked to be carid's; nothing opened. */
+static int
+store_new(const struct carid_host *host, const char *path, struct store **out,
+          char *err, size_t errlen)
 {
     struct store *s;
-    sqlite3 *db = NULL;
-    size_t n;
 
     /* No global allocation counters: they take one process-wide mutex
      * per malloc, which every query thread then queues on.  Only possible
      * before SQLite is initialised; later it changes nothing. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "mkdir(%s) failed: %s", dir, strerror(errno));
-        return -1;
-    }
     s = calloc(1, sizeof *s);
     if (s != NULL) pthread_mutex_init(&s->want_mu, NULL);
-    n = strlen(dir) + sizeof "/" STORE_FILE;
-    if (s == NULL || (s->path = malloc(n)) == NULL) {
+    if (s == NULL || (s->path = strdup(path)) == NULL) {
         snprintf(err, errlen, "out of memory");
-        goto fail;
+        store_close(s);
+        return -1;
     }
-    snprintf(s->path, n, "%s/%s", dir, STORE_FILE);
     s->host = host;
     s->top_min_df = store_env_int(STORE_TOP_MIN_DF_ENV, STORE_TOP_MIN_DF);
     s->top_size = store_env_int(STORE_TOP_SIZE_ENV, STORE_TOP_SIZE);
     if (s->top_size < 1) s->top_size = 1;
     if (options_parse(host->options, &s->opt, err, errlen) != 0 ||
-        store_check_file(s->path, err, errlen) != 0 ||
-        store_connect(s, 1, NULL, &db, err, errlen) != 0)
-        goto fail;
-    if (store_init(db, err, errlen) != 0) goto fail;
-    s->stem = store_stems(db);
-    sqlite3_close(db);
+        store_check_file(s->path, err, errlen) != 0) {
+        store_close(s);
+        return -1;
+    }
     *out = s;
     return 0;
+}
 
-fail:
+/* WAL mode, the schema and the id (store_init()), then which tokenizer:
+ * all but the last skipped when the index is known corrupt, since they
+ * write.  A corruption found here is not fatal either: the daemon starts
+ * with writes refused. */
+static int
+store_prepare_file(struct store *s, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+
+    if (store_connect(s, 1, NULL, &db, err, errlen) != 0) return -1;
+    if (s->corrupt == 0 && store_init(s, db, err, errlen) != 0 &&
+        s->corrupt == 0) {
+        sqlite3_close(db);
+        return -1;
+    }
+    s->stem = store_stems(db);
     sqlite3_close(db);
-    store_close(s);
-    return -1;
+    return 0;
+}
+
+/* The start check (DESIGN.md, "Corruption"): after an unclean stop
+ * (STORE_RUNNING left behind), PRAGMA quick_check, at most
+ * STORE_START_CHECK_SEC; corruption marks s.  Then STORE_RUNNING is made
+ * again, with this process's id, and fsynced. */
+#define STORE_START_CHECK_SEC 120
+static int
+store_start_check(struct store *s, const char *marker, char *err,
+                  size_t errlen)
+{
+    char msg[512], pid[32];
+    struct stat st;
+    double secs;
+    int fd, rc, n;
+
+    if (stat(marker, &st) == 0) {
+        rc = store_quick_check(s->path, STORE_START_CHECK_SEC * 1000000LL,
+                               msg, sizeof msg, &secs);
+        s->host->log(rc == 0 ? CARID_LOG_INFO : CARID_LOG_ERR,
+                     "unclean stop: quick check of %s: %s (%.2f s)%s",
+                     s->path, msg, secs,
+                     rc == 1 ? "; writes and BACKUP refused, searches go on"
+                     : rc == 2 ? "; run carid --check when you can"
+                               : "");
+        if (rc == 1) s->corrupt = SQLITE_CORRUPT;
+    }
+    fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+              0644);
+    n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (fd < 0 || write(fd, pid, (size_t)n) != n || fsync(fd) != 0) {
+        snprintf(err, errlen, "%s: %s", marker, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    close(fd);
+    s->marked = 1;
+    return 0;
+}
+
+int
+store_open_file(const struct carid_host *host, const char *path,
+                struct store **out, char *err, size_t errlen)
+{
+    if (store_new(host, path, out, err, errlen) != 0) return -1;
+    if (store_prepare_file(*out, err, errlen) != 0) {
+        store_close(*out);
+        return -1;
+    }
+    return 0;
+}
+
+int
+store_open(const struct carid_host *host, const char *dir, struct store **out,
+           char *err, size_t errlen)
+{
+    char path[4096], marker[4096];
+    struct store *s;
+
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "mkdir(%s) failed: %s", dir, strerror(errno));
+        return -1;
+    }
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE) >=
+            sizeof path ||
+        (size_t)snprintf(marker, sizeof marker, "%s/%s", dir,
+                         STORE_RUNNING) >= sizeof marker) {
+        snprintf(err, errlen, "%s: path too long", dir);
+        return -1;
+    }
+    if (store_new(host, path, &s, err, errlen) != 0) return -1;
+    if (store_start_check(s, marker, err, errlen) != 0 ||
+        store_prepare_file(s, err, errlen) != 0) {
+        store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
 }
 
 void
 store_close(struct store *s)
 {
     if (s == NULL) return;
+    /* A clean stop; a corrupt index keeps its mark, and is checked again
+     * at the next start. */
+    if (s->marked && __atomic_load_n(&s->corrupt, __ATOMIC_SEQ_CST) == 0) {
+        char marker[4096];
+        const char *slash = strrchr(s->path, '/');
+
+        snprintf(marker, sizeof marker, "%.*s/%s",
+                 (int)(slash != NULL ? slash - s->path : 1),
+                 slash != NULL ? s->path : ".", STORE_RUNNING);
+        unlink(marker);
+    }
     pthread_mutex_destroy(&s->want_mu);
     free(s->path);
     free(s);
@@ -641,6 +900,7 @@ store_savepoint_end(struct store_conn *c, int failed, char *err,
 int
 store_begin(struct store_conn *c, char *err, size_t errlen)
 {
+    if (store_refused(c->store, err, errlen) != 0) return -1;
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
     c->failed[0] = '\0';
@@ -734,6 +994,7 @@ store_fts_hold(struct store_conn *c, int del, int64_t rowid,
 int
 store_commit(struct store_conn *c, char *err, size_t errlen)
 {
+    if (store_refused(c->store, err, errlen) != 0) return -1;
     if (c->failed[0] != '\0') {
         snprintf(err, errlen, "a write in this batch failed (%s)", c->failed);
         return -1;
@@ -891,7 +1152,9 @@ store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
     int64_t rowid = 0;
     int found;
 
-    if (store_check_id(doc->id, err, errlen) != 0) return -1;
+    if (store_refused(c->store, err, errlen) != 0 ||
+        store_check_id(doc->id, err, errlen) != 0)
+        return -1;
     if ((found = store_find(c, doc->id, &find, err, errlen)) < 0)
         return store_write_failed(c, err);
     if (found) rowid = store_kept_rowid(find, date);
@@ -914,7 +1177,9 @@ store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
     int found;
 
     *removed = 0;
-    if (store_check_id(id, err, errlen) != 0) return -1;
+    if (store_refused(c->store, err, errlen) != 0 ||
+        store_check_id(id, err, errlen) != 0)
+        return -1;
     found = store_find(c, id, &find, err, errlen);
     if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
         return store_write_failed(c, err);
@@ -933,6 +1198,7 @@ store_optimize(struct store_conn *c, char *err, size_t errlen)
 {
     int own = !c->in_txn, failed;
 
+    if (store_refused(c->store, err, errlen) != 0) return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
@@ -978,8 +1244,7 @@ store_get(struct store_conn *c, struct carid_str id, carid_doc_fn *fn,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Reads an SQLite varint at p[*i..n); 0 if it runs past the end. */
-static int
+int
 store_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
 {
     int k;
@@ -1034,7 +1299,7 @@ store_averages(struct store_conn *c, int64_t *ndocs, int64_t *ntok, char *err,
     }
     store_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(c, "averages", err, errlen);
+        return store_fail_rc(c, rc, "averages", err, errlen);
     return 0;
 }
 
@@ -1081,13 +1346,15 @@ store_scalar(struct store_conn *c, enum store_stmt which, char *err,
 {
     sqlite3_stmt *stmt;
     int64_t v = -1;
+    int rc;
 
     stmt = store_stmt(c, which, err, errlen);
     if (stmt == NULL) return -1;
-    if (sqlite3_step(stmt) == SQLITE_ROW)
+    if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
         v = sqlite3_column_int64(stmt, 0);
     else
-        store_fail(c, "stats", err, errlen);
+        store_fail_rc(c, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "stats",
+                      err, errlen);
     store_done(stmt);
     return v;
 }
@@ -1126,8 +1393,11 @@ store_backup(struct store_conn *c, const char *path, char *err, size_t errlen)
 {
     sqlite3 *dst = NULL;
     sqlite3_backup *b;
+    char what[4200];
     int rc;
 
+    /* A copy of a corrupt index would pass for a sound one. */
+    if (store_refused(c->store, err, errlen) != 0) return -1;
     /* The daemon created the empty file (no CREATE: a name that has gone
      * is not made again); a failed copy is deleted, so it needs no
      * journal beside it. */
@@ -1146,9 +1416,13 @@ store_backup(struct store_conn *c, const char *path, char *err, size_t errlen)
                 rc = sqlite3_errcode(dst);
         }
     }
+    snprintf(what, sizeof what, "backup to %s", path);
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, "backup to %s: %s", path,
-                 dst != NULL ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        store_error(c->store, rc, what,
+                    dst != NULL && sqlite3_errcode(dst) != SQLITE_OK
+                        ? sqlite3_errmsg(dst)
+                        : NULL,
+                    err, errlen);
     sqlite3_close(dst);
     return rc == SQLITE_OK ? 0 : -1;
 }

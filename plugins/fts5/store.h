@@ -17,6 +17,9 @@
 #include "options.h"
 
 #define STORE_FILE        "carid.db" /* in the index directory */
+/* Beside it while a daemon has it open: found at open, the last stop was
+ * not clean and the index gets a quick check (DESIGN.md, "Corruption"). */
+#define STORE_RUNNING     "carid.db.running"
 #define STORE_QUERY_SLOTS 168        /* statements query.c caches per handle */
 #define STORE_WANT_MAX    8   /* words waiting for a top list */
 #define STORE_WANT_WORD   64  /* bytes; longer words wait for OPTIMIZE */
@@ -36,6 +39,11 @@ struct store {
     char want[STORE_WANT_MAX][STORE_WANT_WORD];
     size_t want_len[STORE_WANT_MAX];
     int nwant;
+    /* The SQLite code (SQLITE_CORRUPT*, SQLITE_NOTADB) of the first
+     * corruption any connection or the start check saw; 0: none seen.
+     * Atomic.  Once set, writes and BACKUP are refused (store_refused()). */
+    int corrupt;
+    int marked; /* store_open() made STORE_RUNNING; store_close() drops it */
 };
 
 enum store_stmt {
@@ -130,9 +138,38 @@ int store_run(struct store_conn *c, enum store_stmt which, const char *what,
  * Returns -1 if failed or the release fails; err keeps the first message. */
 int store_savepoint_end(struct store_conn *c, int failed, char *err,
                         size_t errlen);
-/* Writes "what: <SQLite's message>" into err; returns -1. */
+/* Writes "what: <SQLite's message>" into err; returns -1.  The message is
+ * the connection's last (SQLITE_ERROR's if that is gone): prefer
+ * store_fail_rc() wherever the failing code is at hand. */
 int store_fail(struct store_conn *c, const char *what, char *err,
                size_t errlen);
+/* The same for the code rc of the call that failed: the connection's
+ * message if it is about rc, else sqlite3_errstr(rc).  Both go through
+ * store_error(). */
+int store_fail_rc(struct store_conn *c, int rc, const char *what, char *err,
+                  size_t errlen);
+/* Writes "what: msg" (msg NULL: sqlite3_errstr(rc)) into err; if rc says
+ * corruption, instead "what: index corrupt (...): restore a BACKUP, or run
+ * carid --rebuild", and marks s (may be NULL) corrupt.  Returns -1. */
+int store_error(struct store *s, int rc, const char *what, const char *msg,
+                char *err, size_t errlen);
+/* 0, or -1 with the corruption message if s is known to be corrupt. */
+int store_refused(struct store *s, char *err, size_t errlen);
+/*
+ * PRAGMA quick_check of the file at path, opened read-only (nothing is
+ * written to it).  Stops after limit_usec (0: no limit).  Returns 0 sound,
+ * 1 corrupt, 2 stopped at the limit, -1 could not check; a one-line
+ * verdict in msg in every case, *secs the time it took.
+ */
+int store_quick_check(const char *path, int64_t limit_usec, char *msg,
+                      size_t msglen, double *secs);
+/* Opens (creating if needed) the index file at path, as store_open() does
+ * but without the start check or STORE_RUNNING: carid --rebuild's new
+ * file. */
+int store_open_file(const struct carid_host *host, const char *path,
+                    struct store **out, char *err, size_t errlen);
+/* Reads the SQLite varint at p[*i..n) into *v; 0 if it runs past n. */
+int store_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v);
 /* Binds the possibly absent string v to parameter i; absent binds ''. */
 int store_bind(sqlite3_stmt *stmt, int i, struct carid_str v);
 /* Returns column i of the current row as a borrowed string. */

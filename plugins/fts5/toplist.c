@@ -97,7 +97,8 @@ toplist_avgdl(struct store_conn *c, double *avgdl, char *err, size_t errlen)
     if (stmt == NULL) return -1;
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) *avgdl = sqlite3_column_double(stmt, 0);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_fail(c, "avgdl", err, errlen);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        store_fail_rc(c, rc, "avgdl", err, errlen);
     store_done(stmt);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
@@ -161,7 +162,7 @@ toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (rc != SQLITE_DONE) return store_fail(c, "terms", err, errlen);
+    if (rc != SQLITE_DONE) return store_fail_rc(c, rc, "terms", err, errlen);
     t->seen = malloc((t->nword ? t->nword : 1) * sizeof *t->seen);
     if (t->seen == NULL || toplist_hash(t) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -317,7 +318,7 @@ toplist_min(struct store_conn *c, struct toplist_word *w, char *err,
     }
     store_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(c, "top list", err, errlen);
+        return store_fail_rc(c, rc, "top list", err, errlen);
     w->min_known = 1;
     return 0;
 }
@@ -341,7 +342,8 @@ toplist_row(struct store_conn *c, int add, const char *term, size_t len,
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
     store_done(stmt);
-    return rc == SQLITE_DONE ? 0 : store_fail(c, "top list", err, errlen);
+    return rc == SQLITE_DONE ? 0
+                             : store_fail_rc(c, rc, "top list", err, errlen);
 }
 
 static int
@@ -410,7 +412,7 @@ toplist_save(struct store_conn *c, struct toplist_word *w, char *err,
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     store_done(stmt);
     w->dirty = 0;
-    return rc == SQLITE_DONE ? 0 : store_fail(c, "terms", err, errlen);
+    return rc == SQLITE_DONE ? 0 : store_fail_rc(c, rc, "terms", err, errlen);
 }
 
 int
@@ -453,7 +455,7 @@ toplist_info(struct store_conn *c, const char *term, size_t len,
     }
     store_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail(c, "terms", err, errlen);
+        return store_fail_rc(c, rc, "terms", err, errlen);
     if (rc == SQLITE_DONE) return 0;
     if (store_averages(c, &info->ndocs, NULL, err, errlen) != 0) return -1;
     return 1;
@@ -485,6 +487,6 @@ toplist_page(struct store_conn *c, const char *term, size_t len,
     }
     store_done(stmt);
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return store_fail(c, "top list", err, errlen);
+        return store_fail_rc(c, rc, "top list", err, errlen);
     return n;
 }

@@ -157,7 +157,8 @@ toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return rc == SQLITE_DONE ? 0 : store_fail(c, "docsize", err, errlen);
+    return rc == SQLITE_DONE ? 0
+                           : store_fail_rc(c, rc, "docsize", err, errlen);
 }
 
 /* Ends the article being counted: into the heap if it ranks. */
@@ -196,7 +197,8 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         store_done(stmt);
-        if (rc != SQLITE_DONE) return store_fail(c, "terms", err, errlen);
+        if (rc != SQLITE_DONE)
+            return store_fail_rc(c, rc, "terms", err, errlen);
         for (i = 0; i < b->nheap; i++)
             if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
                             errlen) != 0)
@@ -249,7 +251,8 @@ toplist_scan(struct toplist_build *b, sqlite3_stmt *stmt, char *err,
     }
     store_done(stmt);
     if (rc == SQLITE_DONE) rc = toplist_end_word(b, term, len, err, errlen);
-    else if (rc != SQLITE_ROW) rc = store_fail(c, "vocabulary", err, errlen);
+    else if (rc != SQLITE_ROW)
+        rc = store_fail_rc(c, rc, "vocabulary", err, errlen);
     else rc = -1; /* the message is in err already */
     free(term);
     return rc == 0 ? 0 : -1;
@@ -289,7 +292,8 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
         rc = sqlite3_bind_double(stmt, 1, b.avgdl);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         store_done(stmt);
-        rc = rc == SQLITE_DONE ? 0 : store_fail(c, "avgdl", err, errlen);
+        rc = rc == SQLITE_DONE ? 0
+                              : store_fail_rc(c, rc, "avgdl", err, errlen);
     }
     free(b.heap);
     free(b.docid);
