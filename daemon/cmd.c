@@ -114,9 +114,9 @@ static const struct cmd cmd_table[] = {
      "Shows tokens and stems", args_text},
     {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run, "search",
      "Completes a word", args_suggest},
-    {"STATS", 0, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run, "server",
+    {"STATS", CMD_ADMIN, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run, "server",
      "carid's figures", args_stats},
-    {"INFO", 0, 1, -1, JOB_READ, cmd_stats_prepare, cmd_info_run, "server",
+    {"INFO", CMD_ADMIN, 1, -1, JOB_READ, cmd_stats_prepare, cmd_info_run, "server",
      "The figures in Redis's INFO shape", args_info},
 };
 

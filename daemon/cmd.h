@@ -16,6 +16,8 @@
                            EXEC may run it on a query or the writer thread */
 #define CMD_TXN    0x8 /* MULTI, EXEC, DISCARD, QUIT: run at once, never
                           queued */
+#define CMD_ADMIN  0x10 /* a JOB_READ on the admin thread (pool.h), never
+                           behind searches: STATS and INFO */
 
 #define CMD_MAX_PASS 512 /* bytes of a password (checked at start) */
 /* The Redis version carid's protocol matches, for clients and tools that

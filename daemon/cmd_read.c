@@ -269,6 +269,16 @@ cmd_search_counts(struct job *job, void *reader, struct cmd_collect *c,
                                  err, errlen);
 }
 
+/* The deadline and cancel flag are the request's own, or its EXEC's. */
+static void
+cmd_search_arm(struct job *job)
+{
+    struct job *owner = job->parent != NULL ? job->parent : job;
+
+    job->arg.search.q.deadline_usec = (int64_t)owner->deadline;
+    job->arg.search.q.cancel_usec = &owner->cancel_usec;
+}
+
 void
 cmd_search_run(struct job *job, void *reader)
 {
@@ -279,6 +289,7 @@ cmd_search_run(struct job *job, void *reader)
     int want_counts = job->arg.search.want_counts;
 
     stats_add(&stats.searches, 1);
+    cmd_search_arm(job);
     reply_buf_init(&c.buf);
     reply_buf_init(&counts.buf);
     if (server.plugin->search(reader, &job->arg.search.q, cmd_search_hit, &c,
@@ -286,6 +297,10 @@ cmd_search_run(struct job *job, void *reader)
         (want_counts &&
          cmd_search_counts(job, reader, &counts, err, sizeof err) != 0)) {
         reply_error(&job->out, "ERR %s", err);
+        if (strncmp(err, "timeout", 7) == 0)
+            stats_add(&stats.query_timeouts, 1);
+        else if (strncmp(err, "cancelled", 9) == 0)
+            stats_add(&stats.queries_cancelled, 1);
     } else if (job->arg.search.count_only) {
         reply_int(&job->out, total);
     } else {

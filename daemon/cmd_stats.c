@@ -151,6 +151,10 @@ cmd_stats_commands(struct reply_buf *b)
     cmd_stats_line(b, "errors:%llu", cmd_stats_u(&stats.errors));
     cmd_stats_line(b, "protocol_errors:%llu",
                    cmd_stats_u(&stats.protocol_errors));
+    cmd_stats_line(b, "query_timeouts:%llu",
+                   cmd_stats_u(&stats.query_timeouts));
+    cmd_stats_line(b, "queries_cancelled:%llu",
+                   cmd_stats_u(&stats.queries_cancelled));
     cmd_stats_line(b, "write_commits:%llu", cmd_stats_u(&stats.write_commits));
     cmd_stats_line(b, "write_commit_usec_total:%llu",
                    cmd_stats_u(&stats.write_commit_usec_total));
@@ -216,6 +220,7 @@ cmd_stats_is_counter(const char *name, size_t len)
         "total_connections", "rejected_connections", "commands_processed",
         "searches",          "puts",                 "dels",
         "gets",              "errors",               "protocol_errors",
+        "query_timeouts",    "queries_cancelled",
         "write_commits",     "write_commit_usec_total"};
 
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {

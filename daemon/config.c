@@ -67,6 +67,10 @@ static const struct config_opt config_table[] = {
      0, 1, 0, NULL, "", "allow a non-loopback --bind without a password"},
     {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 0,
      NULL, "SECONDS", "drop a client idle (or not reading) this long; 0: never"},
+    {"query-timeout-ms", CONFIG_NUM, offsetof(struct config, query_timeout_ms),
+     0, 3600000, 1000, NULL, "MS",
+     "a search or count fails with -ERR timeout this long after it "
+     "arrived; 0: never"},
     {"max-output", CONFIG_NUM, offsetof(struct config, max_output),
      64L << 10, 1L << 30, 64L << 20, NULL, "BYTES",
      "drop a client whose unread replies exceed this"},

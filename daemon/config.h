@@ -27,6 +27,7 @@ struct config {
     long noauth_ping;      /* PING answers before AUTH (health checks) */
     long unsafe_no_auth;   /* allow a non-loopback bind without a password */
     long timeout;          /* seconds a client may stay idle; 0: forever */
+    long query_timeout_ms; /* a read's deadline from its arrival; 0: none */
     long max_output;       /* bytes of unread replies before we drop */
     const char *backup_dir; /* BACKUP files go here only */
     long slowlog_usec;     /* log commands slower than this */

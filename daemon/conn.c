@@ -43,6 +43,8 @@ struct conn {
     int auth;                /* CONN_AUTH_* */
     struct multi multi;      /* MULTI ... EXEC */
     struct conn_meta meta;   /* id, addresses, name, protocol */
+    _Atomic uint64_t heavy_until; /* usec: its reads go to the low lane
+                                     until then (conn_mark_heavy()) */
     struct conn *prev, *next;
 };
 
@@ -86,11 +88,27 @@ conn_free(struct conn *c)
 
 /* The client is gone or must go: free now, or once threads hand back its
  * unfinished jobs (they point at c). */
+/* Reads of c still queued or running stop at the plugin's first check
+ * after delay_usec; writes go on (a PUT that was sent is committed). */
+static void
+conn_cancel_reads(struct conn *c, uint64_t delay_usec)
+{
+    int64_t at = (int64_t)(stats_now_usec() + delay_usec);
+
+    for (struct job *j = c->head; j != NULL; j = j->next) {
+        int64_t was = j->cancel_usec;
+
+        if (!j->done && j->where == JOB_READ && (was == 0 || was > at))
+            j->cancel_usec = at;
+    }
+}
+
 static void
 conn_close(struct conn *c)
 {
     int unfinished = c->busy[JOB_READ] + c->busy[JOB_WRITE];
 
+    conn_cancel_reads(c, 0);
     if (c->bev != NULL) {
         bufferevent_free(c->bev);
         c->bev = NULL;
@@ -233,6 +251,7 @@ conn_start(struct conn *c, struct job *job)
         return;
     }
     c->busy[job->where]++;
+    job->heavy = conn_is_heavy(c, stats_now_usec());
     if (job->where == JOB_READ)
         pool_submit(job);
     else
@@ -276,6 +295,9 @@ conn_new_job(struct conn *c, struct resp_req *req)
 
     job->req = *req;
     memset(req, 0, sizeof *req);
+    if (server.cfg.query_timeout_ms > 0)
+        job->deadline = stats_now_usec() +
+                        (uint64_t)server.cfg.query_timeout_ms * 1000u;
     job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
     conn_note_command(c, job);
     job->where = JOB_LOOP;
@@ -459,10 +481,24 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
         log_debug("conn %s: error, closing", c->meta.addr);
         conn_close(c);
     } else if (what & BEV_EVENT_EOF) {
-        /* Half-closed (nc -N, shutdown(SHUT_WR)): answer what it sent. */
+        /* Half-closed (nc -N, shutdown(SHUT_WR)) or gone: TCP cannot tell
+         * until we write.  Answer what it sent, if that is quick. */
         c->eof = 1;
+        conn_cancel_reads(c, CONN_EOF_GRACE_USEC);
         conn_process(c);
     }
+}
+
+void
+conn_mark_heavy(struct conn *c, uint64_t now)
+{
+    c->heavy_until = now + CONN_HEAVY_FOR_USEC;
+}
+
+int
+conn_is_heavy(struct conn *c, uint64_t now)
+{
+    return c->heavy_until > now;
 }
 
 struct conn_meta *
@@ -489,6 +525,7 @@ void
 conn_kill(struct conn *c)
 {
     c->closing = 1;
+    conn_cancel_reads(c, 0);
     if (c->stalled != NULL) {
         /* Not started: drop it, the client gets no reply. */
         job_free(c->stalled);

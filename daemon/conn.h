@@ -22,6 +22,12 @@ struct conn;
 #define CONN_PAUSE_OUTPUT (1u << 20)    /* bytes of unread replies before we
                                            stop reading requests */
 #define CONN_MAX_REQUEST  (64u << 20)   /* bytes buffered for one request */
+#define CONN_HEAVY_USEC   250000        /* a read that ran this long */
+#define CONN_HEAVY_FOR_USEC 10000000    /* puts its client's reads in the low
+                                           lane this long (pool.h) */
+#define CONN_EOF_GRACE_USEC 200000      /* after EOF a read may run this long:
+                                           a half-closed client (nc -N) is
+                                           answered, a gone one cancelled */
 
 #define CONN_MAX_NAME 128 /* bytes of CLIENT SETNAME / SETINFO values */
 
@@ -43,6 +49,11 @@ struct conn_meta {
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);
+/* Any thread (an atomic): a read of c ran CONN_HEAVY_USEC or more at
+ * now, so its reads wait in the low lane for CONN_HEAVY_FOR_USEC; and
+ * whether they do at now. */
+void conn_mark_heavy(struct conn *c, uint64_t now);
+int conn_is_heavy(struct conn *c, uint64_t now);
 /* What c is; writable by CLIENT and HELLO. */
 struct conn_meta *conn_meta(struct conn *c);
 /* The auth level of c (CONN_AUTH_*). */

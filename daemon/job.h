@@ -43,6 +43,15 @@ struct job {
     uint64_t started;     /* usec, when dispatched */
     struct job *children; /* EXEC: the queued commands (->next), owned */
     int nchildren;
+    struct job *parent;   /* a queued command: its EXEC, once taken */
+    uint64_t deadline;    /* usec (stats_now_usec()): --query-timeout-ms
+                             after it arrived; 0: none */
+    int heavy;            /* its client's recent reads were expensive: it
+                             waits in the query threads' low lane */
+    uint64_t run_usec;    /* time it ran on a query thread (no queue) */
+    /* Set by the loop (usec, stats_now_usec()): stop a read once the
+     * clock passes it, because its client left or SIGTERM; 0: never. */
+    _Atomic int64_t cancel_usec;
     union {
         struct carid_doc doc;     /* PUT */
         struct job_search search; /* SEARCH, COUNT */

@@ -114,6 +114,7 @@ multi_exec_take(struct multi *m, struct job *exec)
     exec->nchildren = m->n;
     m->head = NULL;
     for (struct job *j = exec->children; j != NULL; j = j->next) {
+        j->parent = exec;
         if (j->where == JOB_WRITE)
             exec->where = JOB_WRITE;
         else if (j->where == JOB_READ && exec->where == JOB_LOOP)

@@ -8,22 +8,33 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "conn.h"
 #include "job.h"
 #include "loop.h"
 #include "pool.h"
 #include "queue.h"
 #include "server.h"
+#include "stats.h"
 #include "xmalloc.h"
 
 struct pool_thread {
     pthread_t tid;
-    void *reader; /* the plugin's reader handle, this thread's only */
+    void *reader;       /* the plugin's reader handle, this thread's only */
+    struct queue *from; /* the queue it serves */
 };
 
-static struct queue pool_queue;
+/* The query threads, then the admin thread: STATS and INFO have a reader
+ * of their own, so that monitoring never waits behind searches. */
+static struct queue pool_queue, pool_admin_queue;
 static struct pool_thread *pool_threads;
 static int pool_n;       /* threads running */
 static int pool_readers; /* reader handles open */
+
+/* A request that waited its whole deadline in the queue still gets this
+ * long to run, so that a cheap one behind expensive ones is answered
+ * (they all stop within their deadlines, then it runs) -- unless it is in
+ * the low lane: expensive clients' expired requests fail at once. */
+#define POOL_GRACE_USEC 25000
 
 static void *
 pool_main(void *arg)
@@ -31,8 +42,28 @@ pool_main(void *arg)
     struct pool_thread *t = arg;
     struct job *job;
 
-    while ((job = queue_pop(&pool_queue, 1)) != NULL) {
-        job->cmd->run(job, t->reader);
+    while ((job = queue_pop(t->from, 1)) != NULL) {
+        uint64_t now = stats_now_usec();
+        int64_t cancel = job->cancel_usec;
+
+        if (!job->heavy && conn_is_heavy(job->conn, now)) {
+            /* Its client turned out expensive while this waited. */
+            job->heavy = 1;
+            queue_push_low(t->from, job);
+            continue;
+        }
+        if (cancel != 0 && (uint64_t)cancel <= now) {
+            reply_error(&job->out, "ERR cancelled: the client has gone");
+            stats_add(&stats.queries_cancelled, 1);
+        } else {
+            if (job->deadline != 0 && !job->heavy &&
+                job->deadline < now + POOL_GRACE_USEC)
+                job->deadline = now + POOL_GRACE_USEC;
+            job->cmd->run(job, t->reader);
+            job->run_usec = stats_now_usec() - now;
+            if (job->run_usec >= CONN_HEAVY_USEC)
+                conn_mark_heavy(job->conn, now + job->run_usec);
+        }
         loop_post_done(job);
     }
     return NULL;
@@ -42,15 +73,19 @@ int
 pool_start(int n, char *err, size_t errlen)
 {
     const struct carid_plugin *p = server.plugin;
+    int total = n + 1;
 
     queue_init(&pool_queue);
-    pool_threads = xcalloc((size_t)n, sizeof *pool_threads);
-    for (pool_readers = 0; pool_readers < n; pool_readers++) {
+    queue_init(&pool_admin_queue);
+    pool_threads = xcalloc((size_t)total, sizeof *pool_threads);
+    for (pool_readers = 0; pool_readers < total; pool_readers++) {
+        pool_threads[pool_readers].from =
+            pool_readers < n ? &pool_queue : &pool_admin_queue;
         if (p->reader_open(server.db, &pool_threads[pool_readers].reader,
                            err, errlen) != 0)
             goto fail;
     }
-    for (pool_n = 0; pool_n < n; pool_n++) {
+    for (pool_n = 0; pool_n < total; pool_n++) {
         if (pthread_create(&pool_threads[pool_n].tid, NULL, pool_main,
                            &pool_threads[pool_n]) != 0) {
             snprintf(err, errlen, "pthread_create() failed");
@@ -66,13 +101,19 @@ fail:
 void
 pool_submit(struct job *job)
 {
-    queue_push(&pool_queue, job);
+    if (job->cmd->flags & CMD_ADMIN)
+        queue_push(&pool_admin_queue, job);
+    else if (job->heavy)
+        queue_push_low(&pool_queue, job);
+    else
+        queue_push(&pool_queue, job);
 }
 
 void
 pool_stop(void)
 {
     queue_close(&pool_queue);
+    queue_close(&pool_admin_queue);
     for (int i = 0; i < pool_n; i++)
         pthread_join(pool_threads[i].tid, NULL);
     for (int i = 0; i < pool_readers; i++)
@@ -81,4 +122,5 @@ pool_stop(void)
     free(pool_threads);
     pool_threads = NULL;
     queue_destroy(&pool_queue);
+    queue_destroy(&pool_admin_queue);
 }

@@ -1,6 +1,8 @@
 /*
  * pool.h - the query threads: each owns one reader handle of the plugin
- * and runs JOB_READ jobs, so searches never block the event loop.
+ * and runs JOB_READ jobs, so searches never block the event loop; and one
+ * admin thread with a reader of its own for CMD_ADMIN commands (STATS,
+ * INFO), so monitoring never waits behind searches.
  */
 #ifndef POOL_H
 #define POOL_H
@@ -9,7 +11,8 @@
 
 struct job;
 
-/* Opens n reader handles and starts n threads; main thread.  Returns 0,
+/* Opens n + 1 reader handles and starts n query threads and the admin
+ * thread; main thread.  Returns 0,
  * or -1 with a message in err (nothing left running). */
 int pool_start(int n, char *err, size_t errlen);
 /* Queues a read job; loop thread.  Its result comes back through

@@ -11,6 +11,7 @@ queue_init(struct queue *q)
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->cond, NULL);
     q->head = q->tail = NULL;
+    q->low_head = q->low_tail = NULL;
     q->len = 0;
     q->closed = 0;
 }
@@ -22,19 +23,33 @@ queue_destroy(struct queue *q)
     pthread_cond_destroy(&q->cond);
 }
 
-void
-queue_push(struct queue *q, struct job *job)
+/* Appends job to the list head..tail of q and wakes a waiter. */
+static void
+queue_append(struct queue *q, struct job **head, struct job **tail,
+             struct job *job)
 {
     job->qnext = NULL;
     pthread_mutex_lock(&q->lock);
-    if (q->tail != NULL)
-        q->tail->qnext = job;
+    if (*tail != NULL)
+        (*tail)->qnext = job;
     else
-        q->head = job;
-    q->tail = job;
+        *head = job;
+    *tail = job;
     q->len++;
     pthread_cond_signal(&q->cond);
     pthread_mutex_unlock(&q->lock);
+}
+
+void
+queue_push(struct queue *q, struct job *job)
+{
+    queue_append(q, &q->head, &q->tail, job);
+}
+
+void
+queue_push_low(struct queue *q, struct job *job)
+{
+    queue_append(q, &q->low_head, &q->low_tail, job);
 }
 
 struct job *
@@ -44,8 +59,18 @@ queue_pop(struct queue *q, size_t max)
     size_t n = 1;
 
     pthread_mutex_lock(&q->lock);
-    while (q->head == NULL && !q->closed)
+    while (q->head == NULL && q->low_head == NULL && !q->closed)
         pthread_cond_wait(&q->cond, &q->lock);
+    if (q->head == NULL && q->low_head != NULL) {
+        first = q->low_head;
+        q->low_head = first->qnext;
+        if (q->low_head == NULL)
+            q->low_tail = NULL;
+        first->qnext = NULL;
+        q->len--;
+        pthread_mutex_unlock(&q->lock);
+        return first;
+    }
     first = q->head;
     if (first != NULL) {
         last = first;

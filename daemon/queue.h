@@ -13,6 +13,8 @@ struct queue {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     struct job *head, *tail; /* under lock */
+    struct job *low_head, *low_tail; /* under lock: taken when head is
+                                        empty (queue_push_low()) */
     size_t len;              /* under lock */
     int closed;              /* under lock: no more pushes */
 };
@@ -21,6 +23,9 @@ void queue_init(struct queue *q);
 void queue_destroy(struct queue *q);
 /* Appends job; any thread. */
 void queue_push(struct queue *q, struct job *job);
+/* Appends job behind every queue_push() job, present and future: the
+ * query threads' lane for clients whose recent queries were expensive. */
+void queue_push_low(struct queue *q, struct job *job);
 /* Waits for a job and returns it; NULL once the queue is closed and
  * empty.  Takes up to max jobs as a chain linked by qnext (writer's group
  * commit); max 1 for one job. */

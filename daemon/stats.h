@@ -31,6 +31,8 @@ struct stats {
     _Atomic uint64_t gets;
     _Atomic uint64_t errors; /* error replies of any kind */
     _Atomic uint64_t protocol_errors;
+    _Atomic uint64_t query_timeouts;    /* -ERR timeout: past the deadline */
+    _Atomic uint64_t queries_cancelled; /* their client left, or SIGTERM */
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
     struct stats_ring search_usec;

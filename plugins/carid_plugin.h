@@ -16,8 +16,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
-#define CARID_PLUGIN_ABI   2 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   3 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -85,7 +87,40 @@ struct carid_query {
     int want_snippet;           /* nonzero: fill carid_hit.snippet */
     struct carid_str mark_open;  /* highlight marks for snippets */
     struct carid_str mark_close;
+    /* When to give up (ABI 3).  The plugin checks both often enough to
+     * stop within a few milliseconds of either, in search() and facets(),
+     * and then fails with an err starting "timeout" or "cancelled". */
+    int64_t deadline_usec;       /* CLOCK_MONOTONIC microseconds; 0: none */
+    /* Set by the daemon while the query runs (the client has gone, or
+     * SIGTERM): stop once CLOCK_MONOTONIC passes it; 0: not cancelled.
+     * NULL: never. */
+    const _Atomic int64_t *cancel_usec;
 };
+
+/* The check a plugin makes against q's deadline and cancel flag: 0 to go
+ * on, or -1 with the message in err ("timeout: ..." / "cancelled: ...").
+ * Inline, so that a plugin links nothing of the daemon's. */
+static inline int
+carid_query_expired(const struct carid_query *q, char *err, size_t errlen)
+{
+    int64_t cancel = q->cancel_usec != NULL ? *q->cancel_usec : 0;
+    struct timespec ts;
+    int64_t now;
+
+    if (q->deadline_usec <= 0 && cancel == 0)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (cancel != 0 && now >= cancel) {
+        snprintf(err, errlen, "cancelled: the client has gone");
+        return -1;
+    }
+    if (q->deadline_usec <= 0 || now < q->deadline_usec)
+        return 0;
+    snprintf(err, errlen, "timeout: the query ran past --query-timeout-ms "
+                          "(make it narrower, or ask the operator)");
+    return -1;
+}
 
 /* One search hit, borrowed for the duration of the emit callback. */
 struct carid_hit {

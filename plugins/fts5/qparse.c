@@ -73,6 +73,7 @@ struct qparse {
     size_t span[QPARSE_MAX_TERMS + 1][2]; /* token spans of one run */
     char stop[QPARSE_MAX_TERMS + 1];      /* span i is a stopword */
     int nspan;                            /* spans in span[] */
+    int prefixes;                         /* word* so far */
     size_t base;                          /* offset of the run's bytes */
 };
 
@@ -323,6 +324,26 @@ qparse_spans(struct qparse *q, size_t start, size_t end)
     return rc == 0 ? 0 : -1;
 }
 
+/* The caps on expansion: a prefix matches every indexed word it starts
+ * (s* is a tenth of the vocabulary), so a query may have a few, and a
+ * lone word* needs QPARSE_MIN_PREFIX bytes (in a phrase, "10/8"*, the
+ * words before it narrow the matches). */
+static int
+qparse_prefix_check(struct qparse *q, int first, int last)
+{
+    size_t n = q->span[last][1] - q->span[last][0];
+
+    if (first == last && n < QPARSE_MIN_PREFIX)
+        return qparse_fail(q, q->span[last][0],
+                           "prefix too short (at least %d bytes before *)",
+                           QPARSE_MIN_PREFIX);
+    if (++q->prefixes > QPARSE_MAX_PREFIXES)
+        return qparse_fail(q, q->span[last][0],
+                           "more than %d prefixes (word*)",
+                           QPARSE_MAX_PREFIXES);
+    return 0;
+}
+
 /*
  * Appends spans [a, b) as one FTS5 string: the words' own bytes, joiners
  * kept, any other gap as one space (so a phrase never carries a quote, a
@@ -358,6 +379,7 @@ qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
         }
         if (qparse_cat(q, e, p, n) != 0) return -1;
     }
+    if (prefix && qparse_prefix_check(q, a, b - 1) != 0) return -1;
     return qparse_cats(q, e, prefix ? "\"*" : "\"");
 }
 

@@ -12,6 +12,9 @@
 #include "carid_plugin.h"
 
 #define QPARSE_MAX_TERMS   64   /* words in one query */
+#define QPARSE_MAX_PREFIXES 4   /* word* in one query: each expands to
+                                   every indexed word it starts */
+#define QPARSE_MIN_PREFIX  2    /* bytes before the '*' */
 #define QPARSE_MAX_DEPTH   32   /* nested (), field: and NEAR( */
 #define QPARSE_MAX_SOURCES 8    /* source: filters, and -source: ones */
 #define QPARSE_NEAR        10   /* default NEAR distance, in words */

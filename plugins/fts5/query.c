@@ -386,8 +386,12 @@ query_emit(const struct query_emit *e, const struct query_plan *p,
            carid_hit_fn *fn, void *ctx, int *stop)
 {
     struct carid_hit hit;
+    char scratch[160];
     int rc, drc;
 
+    /* A snippet is one SQL call the progress handler cannot stop. */
+    if (carid_query_expired(q, scratch, sizeof scratch) != 0)
+        return SQLITE_INTERRUPT;
     memset(&hit, 0, sizeof hit);
     hit.score = score;
     rc = sqlite3_bind_int64(e->doc, 1, rowid);
@@ -505,6 +509,42 @@ query_txn(struct store_conn *c, enum store_stmt which, char *err, size_t errlen)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* SQLite calls this every QUERY_WATCH_OPS virtual machine steps of a
+ * search: nonzero interrupts the statement (SQLITE_INTERRUPT). */
+#define QUERY_WATCH_OPS 4000 /* well under a millisecond */
+
+static int
+query_watch_cb(void *arg)
+{
+    char scratch[160];
+
+    return carid_query_expired(arg, scratch, sizeof scratch) != 0;
+}
+
+/* Before a search: 0, or -1 if q has already expired (it waited in the
+ * queue past its deadline, or its client left). */
+static int
+query_watch_begin(struct store_conn *c, const struct carid_query *q,
+                  char *err, size_t errlen)
+{
+    if (carid_query_expired(q, err, errlen) != 0) return -1;
+    if (q->deadline_usec > 0 || q->cancel_usec != NULL)
+        sqlite3_progress_handler(c->db, QUERY_WATCH_OPS, query_watch_cb,
+                                 (void *)q);
+    return 0;
+}
+
+/* After it: rc, with err saying "timeout" or "cancelled" when that is
+ * why it failed (SQLite says only "interrupted"). */
+static int
+query_watch_end(struct store_conn *c, const struct carid_query *q, int rc,
+                char *err, size_t errlen)
+{
+    sqlite3_progress_handler(c->db, 0, NULL, NULL);
+    if (rc != 0) carid_query_expired(q, err, errlen);
+    return rc;
+}
+
 int
 query_search(struct store_conn *c, const struct carid_query *q,
              carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
@@ -516,7 +556,8 @@ query_search(struct store_conn *c, const struct carid_query *q,
 
     *total = 0;
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
-    if (query_txn(c, STORE_BEGIN_READ, err, errlen) == 0) {
+    if (query_watch_begin(c, q, err, errlen) == 0 &&
+        query_txn(c, STORE_BEGIN_READ, err, errlen) == 0) {
         if (query_lists(c, &p, err, errlen) == 0 &&
             query_count(c, &p, q, total, err, errlen) == 0 &&
             (q->count <= 0 || q->offset >= *total ||
@@ -528,10 +569,11 @@ query_search(struct store_conn *c, const struct carid_query *q,
             *total >= c->store->top_min_df)
             toplist_want(c->store, p.word, p.word_len);
         /* ends a read: cannot fail in a way that matters */
+        sqlite3_progress_handler(c->db, 0, NULL, NULL);
         query_txn(c, STORE_COMMIT, scratch, sizeof scratch);
     }
     qparse_free(&p.r);
-    return rc;
+    return query_watch_end(c, q, rc, err, errlen);
 }
 
 int
@@ -547,10 +589,12 @@ query_facets(struct store_conn *c, const struct carid_query *q, int field,
         return -1;
     }
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
-    stmt = query_facet_stmt(c, p.filters, err, errlen);
+    stmt = query_watch_begin(c, q, err, errlen) == 0
+               ? query_facet_stmt(c, p.filters, err, errlen)
+               : NULL;
     if (stmt == NULL) {
         qparse_free(&p.r);
-        return -1;
+        return query_watch_end(c, q, -1, err, errlen);
     }
     rc = query_bind_common(stmt, &p, q);
     while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -562,7 +606,7 @@ query_facets(struct store_conn *c, const struct carid_query *q, int field,
     if (rc != SQLITE_DONE) store_fail(c, "counts", err, errlen);
     store_done(stmt);
     qparse_free(&p.r);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return query_watch_end(c, q, rc == SQLITE_DONE ? 0 : -1, err, errlen);
 }
 
 /* A suggestion: an indexed word and the articles holding it. */

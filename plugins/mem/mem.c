@@ -411,6 +411,11 @@ mem_match_all(struct mem_db *m, struct mem_query *mq,
         const struct index_doc *doc = rare->post[i].doc;
         double score = 0;
 
+        /* every 4096 postings: a clock read costs nothing beside them */
+        if ((i & 4095) == 4095 && carid_query_expired(q, err, errlen) != 0) {
+            free(match);
+            return -1;
+        }
         if (!mem_filter(doc, q)) continue;
         for (j = 0; j < mq->nword; j++) {
             const struct mem_word *w = &mq->word[j];

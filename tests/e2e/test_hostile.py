@@ -348,6 +348,9 @@ FTS5_ERRORS = {
                  "exclude",
     "-beras": "ERR query error at 0: nothing to search for, only to exclude",
     "beras OR": "ERR query error at 6: OR needs a term on each side",
+    # the expansion cap (PROTOCOL.md): a lone prefix needs 2 bytes
+    "a*": "ERR query error at 0: prefix too short (at least 2 bytes before "
+          "*)",
 }
 
 

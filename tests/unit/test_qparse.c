@@ -135,6 +135,13 @@ static const struct test_qparse_case test_cases[] = {
     {"source:kompas", NULL,
      "query error at 0: no words to search for, only filters"},
     {"(harga beras", NULL, "query error at 0: unbalanced parenthesis"},
+    /* expansion caps: a lone prefix of 1 byte, a fifth prefix */
+    {"s*", NULL, "query error at 0: prefix too short (at least 2 bytes before *)"},
+    {"harga b* OR c", NULL,
+     "query error at 6: prefix too short (at least 2 bytes before *)"},
+    {"aa* OR bb* OR cc* OR dd*", "\"aa\"* OR \"bb\"* OR \"cc\"* OR \"dd\"*", ""},
+    {"aa* OR bb* OR cc* OR dd* OR ee*", NULL,
+     "query error at 28: more than 4 prefixes (word*)"},
     {"harga beras)", NULL, "query error at 11: unbalanced parenthesis"},
     {"harga (beras", NULL, "query error at 6: unbalanced parenthesis"},
     {"harga ()", NULL, "query error at 6: empty parentheses"},
