@@ -30,12 +30,19 @@ cmd_slowlog_run(struct job *job, void *handle)
             reply_error(&job->out, "ERR SLOWLOG GET count must be 0..100000");
             return;
         }
-        slowlog_reply_get(&job->out, n);
+        slowlog_reply_get(&job->out, n,
+                          conn_auth(job->conn) == CONN_AUTH_FULL
+                              ? NULL
+                              : conn_meta(job->conn)->addr);
     } else if (r->argl[1] == 3 && strncasecmp(r->argv[1], "LEN", 3) == 0 &&
                r->argc == 2) {
         reply_int(&job->out, slowlog_len());
     } else if (r->argl[1] == 5 && strncasecmp(r->argv[1], "RESET", 5) == 0 &&
                r->argc == 2) {
+        if (conn_auth(job->conn) != CONN_AUTH_FULL) {
+            reply_error(&job->out, "NOPERM this client is read-only");
+            return;
+        }
         slowlog_reset();
         reply_simple(&job->out, "OK");
     } else {

@@ -43,12 +43,15 @@ cmd_user_is(const char *user, size_t ulen, const char *name)
     return strlen(name) == ulen && memcmp(user, name, ulen) == 0;
 }
 
-/* The level user/pass grants (CONN_AUTH_*), or -1 with the error in out.
- * user NULL: AUTH with the password only (either password will do). */
+/* The level user/pass grants (CONN_AUTH_*), or -1 with the error in
+ * job's reply; a wrong password also holds that reply and counts against
+ * the connection (conn_auth_failed()).  user NULL: AUTH with the password
+ * only (either password will do). */
 static int
-cmd_auth_check(struct reply_buf *out, const char *user, size_t ulen,
+cmd_auth_check(struct job *job, const char *user, size_t ulen,
                const char *pass, size_t plen)
 {
+    struct reply_buf *out = &job->out;
     const char *full = server.cfg.requirepass;
     const char *ro = server.cfg.readonly_pass;
     int no_passwords = *full == '\0' && *ro == '\0';
@@ -67,6 +70,7 @@ cmd_auth_check(struct reply_buf *out, const char *user, size_t ulen,
         *ro != '\0' && cmd_pass_equal(pass, plen, ro))
         return CONN_AUTH_READONLY;
     reply_error(out, "%s", cmd_auth_wrong);
+    job->delay_usec = conn_auth_failed(job->conn);
     return -1;
 }
 
@@ -78,10 +82,10 @@ cmd_auth_run(struct job *job, void *handle)
 
     (void)handle;
     if (r->argc == 3)
-        level = cmd_auth_check(&job->out, r->argv[1], r->argl[1], r->argv[2],
+        level = cmd_auth_check(job, r->argv[1], r->argl[1], r->argv[2],
                                r->argl[2]);
     else
-        level = cmd_auth_check(&job->out, NULL, 0, r->argv[1], r->argl[1]);
+        level = cmd_auth_check(job, NULL, 0, r->argv[1], r->argl[1]);
     if (level < 0)
         return;
     conn_set_auth(job->conn, level);
@@ -158,7 +162,7 @@ cmd_hello_run(struct job *job, void *handle)
         return;
     }
     if (auth_at != 0) {
-        level = cmd_auth_check(&job->out, r->argv[auth_at], r->argl[auth_at],
+        level = cmd_auth_check(job, r->argv[auth_at], r->argl[auth_at],
                                r->argv[auth_at + 1], r->argl[auth_at + 1]);
         if (level < 0)
             return;

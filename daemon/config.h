@@ -28,6 +28,9 @@ struct config {
     long unsafe_no_auth;   /* allow a non-loopback bind without a password */
     long timeout;          /* seconds a client may stay idle; 0: forever */
     long query_timeout_ms; /* a read's deadline from its arrival; 0: none */
+    long auth_timeout;     /* seconds to AUTH, when a password is set */
+    long max_noauth_clients; /* connections not yet authenticated */
+    long request_timeout;  /* seconds one request may take to arrive */
     long max_output;       /* bytes of unread replies before we drop */
     const char *backup_dir; /* BACKUP files go here only */
     long slowlog_usec;     /* log commands slower than this */

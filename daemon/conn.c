@@ -45,11 +45,17 @@ struct conn {
     struct conn_meta meta;   /* id, addresses, name, protocol */
     _Atomic uint64_t heavy_until; /* usec: its reads go to the low lane
                                      until then (conn_mark_heavy()) */
+    int auth_failures;       /* wrong AUTHs so far */
+    uint64_t accepted_usec;  /* when it connected */
+    uint64_t partial_since;  /* usec: an incomplete request since; 0 none */
     struct conn *prev, *next;
 };
 
 static struct conn *conn_list; /* every open connection */
 static uint64_t conn_next_id;  /* the last CLIENT ID given */
+static int conn_noauth_n;      /* connections not yet authenticated */
+static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
+static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
 
 static void conn_process(struct conn *c);
@@ -74,6 +80,8 @@ conn_free(struct conn *c)
     if (c->stalled != NULL)
         job_free(c->stalled);
     multi_reset(&c->multi);
+    if (c->auth == CONN_AUTH_NONE)
+        conn_noauth_n--;
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -230,6 +238,29 @@ conn_check_arity(struct job *job)
     }
 }
 
+static void
+conn_hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct job *job = arg;
+
+    (void)fd;
+    (void)what;
+    job->done = 1;
+    conn_process(job->conn);
+}
+
+/* job's reply leaves after job->delay_usec (a wrong password's); the
+ * requests behind it wait too, as its order demands. */
+static void
+conn_hold(struct job *job)
+{
+    struct timeval tv = {(time_t)(job->delay_usec / 1000000u),
+                         (suseconds_t)(job->delay_usec % 1000000u)};
+
+    job->timer = evtimer_new(server.base, conn_hold_cb, job);
+    evtimer_add(job->timer, &tv);
+}
+
 /* Starts job: checks it, then runs it here or hands it to its thread. */
 static void
 conn_start(struct conn *c, struct job *job)
@@ -245,9 +276,12 @@ conn_start(struct conn *c, struct job *job)
     }
     if (job->where == JOB_LOOP) {
         job->cmd->run(job, NULL);
-        job->done = 1;
         if (job->cmd->run == cmd_quit_run)
             c->closing = 1;
+        if (job->delay_usec > 0)
+            conn_hold(job);
+        else
+            job->done = 1;
         return;
     }
     c->busy[job->where]++;
@@ -404,6 +438,8 @@ conn_process(struct conn *c)
                                                  : &server.limits,
                        &req, err, sizeof err);
         if (n == RESP_INCOMPLETE) {
+            if (c->partial_since == 0)
+                c->partial_since = stats_now_usec();
             if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
                 conn_protocol_error(c, "Protocol error: request too big");
             else if (c->eof)
@@ -415,6 +451,7 @@ conn_process(struct conn *c)
             break;
         }
         evbuffer_drain(in, (size_t)n);
+        c->partial_since = 0;
         if (req.argc == 0)
             continue;
         if (conn_is_http(&req)) {
@@ -546,7 +583,57 @@ conn_multi(struct conn *c)
 void
 conn_set_auth(struct conn *c, int level)
 {
+    if (c->auth == CONN_AUTH_NONE && level != CONN_AUTH_NONE)
+        conn_noauth_n--;
     c->auth = level;
+    c->auth_failures = 0;
+}
+
+uint64_t
+conn_auth_failed(struct conn *c)
+{
+    int n = ++c->auth_failures;
+
+    conn_auth_fails_logged++;
+    snprintf(conn_auth_fail_addr, sizeof conn_auth_fail_addr, "%s",
+             c->meta.addr);
+    if (n >= CONN_MAX_AUTH_FAILURES)
+        c->closing = 1; /* after this reply */
+    return (uint64_t)CONN_AUTH_DELAY_USEC << (n - 1 < 4 ? n - 1 : 4);
+}
+
+void
+conn_sweep(void)
+{
+    uint64_t now = stats_now_usec();
+    uint64_t auth_limit = (uint64_t)server.cfg.auth_timeout * 1000000u;
+    uint64_t req_limit = (uint64_t)server.cfg.request_timeout * 1000000u;
+    struct conn *c, *next;
+
+    if (conn_auth_fails_logged > 0) {
+        log_warn("AUTH: %llu wrong password(s) in the last second, the "
+                 "last from %s",
+                 (unsigned long long)conn_auth_fails_logged,
+                 conn_auth_fail_addr);
+        conn_auth_fails_logged = 0;
+    }
+    for (c = conn_list; c != NULL; c = next) {
+        next = c->next;
+        if (c->bev == NULL || c->closing)
+            continue;
+        if (c->auth == CONN_AUTH_NONE && now - c->accepted_usec > auth_limit) {
+            log_info("conn %s: not authenticated after %ld s, closing",
+                     c->meta.addr, server.cfg.auth_timeout);
+            conn_close(c);
+        } else if (c->partial_since != 0 && c->njobs == 0 &&
+                   now - c->partial_since > req_limit) {
+            /* A slow sender: it holds a slot and a buffer, byte by byte. */
+            log_info("conn %s: one request for over %ld s, closing",
+                     c->meta.addr, server.cfg.request_timeout);
+            stats_add(&stats.protocol_errors, 1);
+            conn_close(c);
+        }
+    }
 }
 
 void
@@ -592,6 +679,12 @@ conn_format_addr(const struct sockaddr *sa, char *buf, size_t len)
     snprintf(buf, len, "%s:%d", ip, port);
 }
 
+static int
+conn_auth_required(void)
+{
+    return *server.cfg.requirepass != '\0' || *server.cfg.readonly_pass != '\0';
+}
+
 int
 conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
 {
@@ -607,7 +700,19 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
         evutil_closesocket(fd);
         return -1;
     }
+    if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients) {
+        static const char busy[] =
+            "-ERR too many unauthenticated connections\r\n";
+
+        stats_add(&stats.rejected_connections, 1);
+        if (write(fd, busy, sizeof busy - 1) < 0) {
+            /* told if it can be; closed either way */
+        }
+        evutil_closesocket(fd);
+        return -1;
+    }
     c = xcalloc(1, sizeof *c);
+    c->accepted_usec = stats_now_usec();
     conn_format_addr(sa, c->meta.addr, sizeof c->meta.addr);
     {
         struct sockaddr_storage local;
@@ -635,10 +740,9 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
 
         bufferevent_set_timeouts(c->bev, &tv, &tv);
     }
-    c->auth = (*server.cfg.requirepass != '\0' ||
-               *server.cfg.readonly_pass != '\0')
-                  ? CONN_AUTH_NONE
-                  : CONN_AUTH_FULL;
+    c->auth = conn_auth_required() ? CONN_AUTH_NONE : CONN_AUTH_FULL;
+    if (c->auth == CONN_AUTH_NONE)
+        conn_noauth_n++;
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     c->next = conn_list;
     if (conn_list != NULL)

@@ -29,6 +29,10 @@ struct conn;
                                            a half-closed client (nc -N) is
                                            answered, a gone one cancelled */
 
+#define CONN_MAX_AUTH_FAILURES 3    /* wrong AUTHs before the connection goes */
+#define CONN_AUTH_DELAY_USEC 100000 /* the first wrong AUTH's reply waits this
+                                       long, each next one twice as long */
+
 #define CONN_MAX_NAME 128 /* bytes of CLIENT SETNAME / SETINFO values */
 
 /* What CLIENT LIST, HELLO and the logs say about a connection.  Loop
@@ -64,6 +68,14 @@ void conn_each(void (*fn)(struct conn *c, void *ctx), void *ctx);
 void conn_kill(struct conn *c);
 /* c's transaction state (MULTI ... EXEC). */
 struct multi *conn_multi(struct conn *c);
+/* A wrong password on c: returns how long to hold the reply; the
+ * connection closes after it once CONN_MAX_AUTH_FAILURES is reached.
+ * Logged, at most once a second for all connections. */
+uint64_t conn_auth_failed(struct conn *c);
+/* Once a second, from the loop's timer: closes connections past
+ * --auth-timeout unauthenticated or --request-timeout inside one request,
+ * and logs the failed AUTHs of the last second. */
+void conn_sweep(void);
 /* After AUTH: sets what c may do. */
 void conn_set_auth(struct conn *c, int level);
 /* A job of this connection has finished on its thread. */

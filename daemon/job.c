@@ -3,6 +3,8 @@
  */
 #include <stdlib.h>
 
+#include <event2/event.h>
+
 #include "job.h"
 
 void
@@ -14,6 +16,8 @@ job_free(struct job *job)
         next = j->next;
         job_free(j);
     }
+    if (job->timer != NULL)
+        event_free(job->timer);
     resp_req_free(&job->req);
     reply_buf_free(&job->out);
     free(job);

@@ -14,6 +14,7 @@
 
 struct conn;
 struct cmd;
+struct event;
 
 /* Where a command runs. */
 enum job_where {
@@ -49,6 +50,8 @@ struct job {
     int heavy;            /* its client's recent reads were expensive: it
                              waits in the query threads' low lane */
     uint64_t run_usec;    /* time it ran on a query thread (no queue) */
+    uint64_t delay_usec;  /* a JOB_LOOP reply held this long (failed AUTH) */
+    struct event *timer;  /* holding it; owned */
     /* Set by the loop (usec, stats_now_usec()): stop a read once the
      * clock passes it, because its client left or SIGTERM; 0: never. */
     _Atomic int64_t cancel_usec;

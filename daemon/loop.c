@@ -38,6 +38,7 @@ static int loop_nlisteners;
 static struct event *loop_resume_ev; /* re-enables accept after EMFILE */
 static struct event *loop_deadline_ev; /* bounds the shutdown */
 static int loop_stopping_flag;
+static unsigned loop_ticks; /* of the 100 ms timer */
 
 int
 loop_stopping(void)
@@ -136,6 +137,8 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     (void)arg;
     stats_sample_ops();
+    if (++loop_ticks % 10 == 0)
+        conn_sweep(); /* once a second */
 }
 
 static void

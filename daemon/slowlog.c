@@ -70,7 +70,7 @@ slowlog_record(const struct job *job, uint64_t usec, const char *addr)
 }
 
 void
-slowlog_reply_get(struct reply_buf *out, int64_t n)
+slowlog_reply_get(struct reply_buf *out, int64_t n, const char *viewer)
 {
     long cap = server.cfg.slowlog_len;
 
@@ -85,9 +85,20 @@ slowlog_reply_get(struct reply_buf *out, int64_t n)
         reply_int(out, e->id);
         reply_int(out, e->when);
         reply_int(out, e->usec);
-        reply_array(out, e->kept);
-        for (int i = 0; i < e->kept; i++)
-            reply_bulk(out, e->arg[i], e->argl[i]);
+        if (viewer != NULL && strcmp(viewer, e->addr) != 0 && e->kept > 1) {
+            /* Another client's queries and articles are its own. */
+            char hidden[64];
+
+            snprintf(hidden, sizeof hidden, "(%d arguments hidden)",
+                     e->argc - 1);
+            reply_array(out, 2);
+            reply_bulk(out, e->arg[0], e->argl[0]);
+            reply_bulk_str(out, hidden);
+        } else {
+            reply_array(out, e->kept);
+            for (int i = 0; i < e->kept; i++)
+                reply_bulk(out, e->arg[i], e->argl[i]);
+        }
         reply_bulk_str(out, e->addr);
         reply_bulk_str(out, "");
     }

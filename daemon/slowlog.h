@@ -15,8 +15,10 @@ struct reply_buf;
 
 /* Records job if it took at least --slowlog-usec; addr is the client. */
 void slowlog_record(const struct job *job, uint64_t usec, const char *addr);
-/* SLOWLOG GET [n]: the n newest entries (default 10), newest first. */
-void slowlog_reply_get(struct reply_buf *out, int64_t n);
+/* SLOWLOG GET [n]: the n newest entries (default 10), newest first.
+ * viewer non-NULL (a read-only client's address): entries of other
+ * connections show the command name only. */
+void slowlog_reply_get(struct reply_buf *out, int64_t n, const char *viewer);
 /* Entries kept now. */
 int64_t slowlog_len(void);
 void slowlog_reset(void);

@@ -70,13 +70,15 @@ def noauth_before_auth(s):
 
 @suite.test
 def wrong_passwords(s):
-    c = s.daemon.connect()
     for args in (("salah",), ("",), (PASS + "x",), (PASS[:-1],),
                  (PASS.upper(),), ("default", "salah"), (PASS, "salah"),
                  ("\x00" + PASS,), (PASS + "\x00",), ("a" * 10000,)):
+        c = s.daemon.connect()  # three wrong ones close a connection
         eq(c.call("AUTH", *args), WRONG, "AUTH %r" % (args,))
         eq(c.call("GET", "x"), NOAUTH, "GET after a wrong AUTH %r"
            % (args[0][:20],))
+        c.close()
+    c = s.daemon.connect()
     eq(c.call("AUTH"), ReplyError("ERR wrong number of arguments for "
                                   "'auth' command"), "AUTH alone")
     eq(c.call("AUTH", "a", "b", "c"),
@@ -147,6 +149,71 @@ def hello_authenticates(s):
 
 
 @suite.test
+def wrong_passwords_slow_down_and_close(s):
+    """Each wrong AUTH of a connection waits twice as long (0.1, 0.2 s),
+    the third closes it, and the log says so once a second."""
+    c = s.daemon.connect()
+    took = []
+    for _ in range(3):
+        t0 = time.monotonic()
+        eq(c.call("AUTH", "tebakan"), WRONG, "wrong AUTH")
+        took.append(time.monotonic() - t0)
+    check(took[0] >= 0.09 and took[1] >= 0.19 and took[2] >= 0.39,
+          "delays %r" % took)
+    check(c.closed_by_server(), "closed after the third wrong AUTH")
+    time.sleep(1.2)
+    check("wrong password(s) in the last second" in s.daemon.log(),
+          "logged: %r" % s.daemon.log()[-400:])
+    s.say("    wrong AUTH replies after %.2f, %.2f, %.2f s, then closed"
+          % tuple(took))
+    eq(authed(s).call("PING"), "PONG", "the right password still works")
+
+
+@suite.test
+def unauthenticated_quota_and_timeouts(s):
+    args = ["--requirepass", PASS, "--max-noauth-clients", "4",
+            "--auth-timeout", "1", "--request-timeout", "1"]
+    with harness.extra_daemon(s, args) as d:
+        idle = [d.connect() for _ in range(4)]
+        extra = d.connect()
+        eq(extra.read(), ReplyError("ERR too many unauthenticated "
+                                    "connections"), "fifth unauthenticated")
+        eq(idle[0].call("AUTH", PASS), "OK", "one authenticates")
+        fresh = d.connect()
+        eq(fresh.call("AUTH", PASS), "OK", "a slot is free again")
+        for c in idle[1:]:
+            check(c.closed_by_server(timeout=4),
+                  "an unauthenticated connection outlived --auth-timeout 1")
+        slow = d.connect()
+        eq(slow.call("AUTH", PASS), "OK", "AUTH")
+        slow.send(b"*2\r\n$4\r\nECHO\r\n$5\r\nsete")  # and no more
+        check(slow.closed_by_server(timeout=5),
+              "a request unfinished for --request-timeout 1 was not closed")
+        eq(fresh.call("PING"), "PONG", "an authenticated idle one stays")
+
+
+@suite.test
+def slowlog_hides_other_clients_arguments(s):
+    args = ["--requirepass", PASS, "--readonly-pass", RO_PASS,
+            "--slowlog-usec", "0"]
+    with harness.extra_daemon(s, args) as d:
+        w = d.connect()
+        eq(w.call("AUTH", PASS), "OK", "AUTH")
+        eq(w.call("PUT", "rahasia", "title", "Teks rahasia"), "OK", "PUT")
+        r = d.connect()
+        eq(r.call("AUTH", RO_PASS), "OK", "AUTH read-only")
+        eq(r.call("COUNT", "kereta"), 0, "own search")
+        seen = r.call("SLOWLOG", "GET", "100")
+        args_seen = [e[3] for e in seen]
+        check([b"PUT", b"(3 arguments hidden)"] in args_seen,
+              "another client's PUT hidden: %r" % args_seen)
+        check([b"COUNT", b"kereta"] in args_seen, "own COUNT shown")
+        full = [e[3] for e in w.call("SLOWLOG", "GET", "100")]
+        check([b"PUT", b"rahasia", b"title", b"Teks rahasia"] in full,
+              "the full client sees all: %r" % full)
+
+
+@suite.test
 def noauth_ping_flag(s):
     with harness.extra_daemon(s, ["--requirepass", PASS,
                                   "--noauth-ping"]) as d:
@@ -168,6 +235,7 @@ def readonly_client(s):
     check(isinstance(c.call("STATS", "clients"), bytes), "STATS read-only")
     check(isinstance(c.call("INFO"), bytes), "INFO read-only")
     eq(c.call("PING"), "PONG", "PING read-only")
+    eq(c.call("SLOWLOG", "RESET"), NOPERM, "SLOWLOG RESET read-only")
     for cmd in (("PUT", "kereta-1", "title", "Dirusak"),
                 ("PUT", "baru", "title", "Baru"), ("DEL", "kereta-1"),
                 ("DEL", "tidak-ada"), ("OPTIMIZE",),
