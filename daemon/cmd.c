@@ -110,7 +110,7 @@ static const struct cmd cmd_table[] = {
      "search", "Finds articles", args_search},
     {"COUNT", 0, 2, -1, JOB_READ, cmd_count_prepare, cmd_search_run,
      "search", "Counts matching articles", args_count},
-    {"ANALYZE", 0, 2, 2, JOB_READ, NULL, cmd_analyze_run, "search",
+    {"ANALYZE", 0, 2, 2, JOB_READ, cmd_analyze_prepare, cmd_analyze_run, "search",
      "Shows tokens and stems", args_text},
     {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run, "search",
      "Completes a word", args_suggest},

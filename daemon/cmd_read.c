@@ -404,6 +404,19 @@ cmd_analyze_token(void *ctx, struct carid_str token, struct carid_str stem,
     return 0;
 }
 
+/* ANALYZE's reply is some 20 bytes a byte of text: the text is capped so
+ * that the reply is too. */
+int
+cmd_analyze_prepare(struct job *job)
+{
+    if (job->req.argl[1] > CMD_MAX_ANALYZE) {
+        reply_error(&job->out, "ERR ANALYZE text too long (max %d bytes)",
+                    CMD_MAX_ANALYZE);
+        return -1;
+    }
+    return 0;
+}
+
 void
 cmd_analyze_run(struct job *job, void *reader)
 {

@@ -137,6 +137,11 @@ cmd_stats_clients(struct reply_buf *b)
                    cmd_stats_u(&stats.total_connections));
     cmd_stats_line(b, "rejected_connections:%llu",
                    cmd_stats_u(&stats.rejected_connections));
+    cmd_stats_line(b, "client_memory:%llu",
+                   cmd_stats_u(&stats.client_memory));
+    cmd_stats_line(b, "max_client_memory:%ld", server.cfg.max_client_memory);
+    cmd_stats_line(b, "client_memory_drops:%llu",
+                   cmd_stats_u(&stats.client_memory_drops));
 }
 
 static void
@@ -220,7 +225,7 @@ cmd_stats_is_counter(const char *name, size_t len)
         "total_connections", "rejected_connections", "commands_processed",
         "searches",          "puts",                 "dels",
         "gets",              "errors",               "protocol_errors",
-        "query_timeouts",    "queries_cancelled",
+        "query_timeouts",    "queries_cancelled",    "client_memory_drops",
         "write_commits",     "write_commit_usec_total"};
 
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {

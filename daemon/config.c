@@ -83,6 +83,11 @@ static const struct config_opt config_table[] = {
     {"max-output", CONFIG_NUM, offsetof(struct config, max_output),
      64L << 10, 1L << 30, 64L << 20, NULL, "BYTES",
      "drop a client whose unread replies exceed this"},
+    {"max-client-memory", CONFIG_NUM,
+     offsetof(struct config, max_client_memory), 1L << 20, 1L << 40,
+     128L << 20, NULL, "BYTES",
+     "all clients' buffered requests and unread replies: over half, big "
+     "readers pause; over it, the biggest client is dropped"},
     {"backup-dir", CONFIG_STR, offsetof(struct config, backup_dir), 0, 0, 0,
      "", "DIR", "where BACKUP writes (default DATA/backups)"},
     {"slowlog-usec", CONFIG_NUM, offsetof(struct config, slowlog_usec), 0,

@@ -32,6 +32,8 @@ struct config {
     long max_noauth_clients; /* connections not yet authenticated */
     long request_timeout;  /* seconds one request may take to arrive */
     long max_output;       /* bytes of unread replies before we drop */
+    long max_client_memory; /* all clients' buffered requests and unread
+                               replies together */
     const char *backup_dir; /* BACKUP files go here only */
     long slowlog_usec;     /* log commands slower than this */
     long slowlog_len;      /* slow commands remembered */

@@ -48,12 +48,14 @@ struct conn {
     int auth_failures;       /* wrong AUTHs so far */
     uint64_t accepted_usec;  /* when it connected */
     uint64_t partial_since;  /* usec: an incomplete request since; 0 none */
+    size_t mem;              /* its part of conn_mem_total */
     struct conn *prev, *next;
 };
 
 static struct conn *conn_list; /* every open connection */
 static uint64_t conn_next_id;  /* the last CLIENT ID given */
 static int conn_noauth_n;      /* connections not yet authenticated */
+static size_t conn_mem_total;  /* every connection's buffered bytes */
 static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
 static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
@@ -80,6 +82,8 @@ conn_free(struct conn *c)
     if (c->stalled != NULL)
         job_free(c->stalled);
     multi_reset(&c->multi);
+    conn_mem_total -= c->mem;
+    stats_set(&stats.client_memory, conn_mem_total);
     if (c->auth == CONN_AUTH_NONE)
         conn_noauth_n--;
     if (c->prev != NULL)
@@ -121,9 +125,69 @@ conn_close(struct conn *c)
         bufferevent_free(c->bev);
         c->bev = NULL;
     }
+    conn_mem_total -= c->mem; /* its buffers are gone with the socket */
+    c->mem = 0;
     c->closing = 1;
     if (unfinished == 0)
         conn_free(c);
+}
+
+/* Unread replies above which c stops reading requests: tighter once all
+ * clients together hold over half of --max-client-memory. */
+static size_t
+conn_pause_at(void)
+{
+    return conn_mem_total > (size_t)server.cfg.max_client_memory / 2
+               ? CONN_PAUSE_TIGHT
+               : CONN_PAUSE_OUTPUT;
+}
+
+/* Over --max-client-memory: drops the biggest connections until under.
+ * A dropped connection other than c is closed now; c itself (the one
+ * being processed) only loses its socket, and its caller finishes it. */
+static void
+conn_enforce_memory(struct conn *c)
+{
+    while (conn_mem_total > (size_t)server.cfg.max_client_memory) {
+        struct conn *big = NULL;
+
+        for (struct conn *x = conn_list; x != NULL; x = x->next)
+            if (x->bev != NULL && (big == NULL || x->mem > big->mem))
+                big = x;
+        if (big == NULL || big->mem == 0)
+            return;
+        log_warn("conn %s: dropped, all clients hold %zu bytes over "
+                 "--max-client-memory, this one %zu",
+                 big->meta.addr, conn_mem_total, big->mem);
+        stats_add(&stats.client_memory_drops, 1);
+        conn_mem_total -= big->mem;
+        big->mem = 0;
+        if (big == c) {
+            conn_cancel_reads(c, 0);
+            bufferevent_free(c->bev);
+            c->bev = NULL;
+            c->closing = 1;
+        } else {
+            conn_close(big);
+        }
+    }
+}
+
+/* Brings c's part of the clients' memory up to date: its buffered
+ * request bytes and unread replies. */
+static void
+conn_account(struct conn *c)
+{
+    size_t now = 0;
+
+    if (c->bev != NULL)
+        now = evbuffer_get_length(bufferevent_get_input(c->bev)) +
+              evbuffer_get_length(bufferevent_get_output(c->bev));
+    conn_mem_total = conn_mem_total - c->mem + now;
+    c->mem = now;
+    stats_set(&stats.client_memory, conn_mem_total);
+    if (conn_mem_total > (size_t)server.cfg.max_client_memory)
+        conn_enforce_memory(c);
 }
 
 /* Writes finished replies from the head of the FIFO, in order. */
@@ -421,7 +485,7 @@ conn_process(struct conn *c)
         }
         if (c->njobs >= CONN_MAX_PIPELINE ||
             evbuffer_get_length(bufferevent_get_output(c->bev)) >
-                CONN_PAUSE_OUTPUT) {
+                conn_pause_at()) {
             paused = 1;
             break;
         }
@@ -467,6 +531,7 @@ conn_process(struct conn *c)
         c->stalled = conn_new_job(c, &req);
     }
     conn_flush(c);
+    conn_account(c);
     if (c->bev != NULL) {
         /* Stop reading while we wait, so a fast client can't fill our
          * memory; conn_job_done() and the write callback resume. */
@@ -492,6 +557,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 
     (void)bev;
     /* Output drained below the watermark: maybe resume or finish. */
+    conn_account(c);
     if (c->closing)
         conn_maybe_finish(c);
     else

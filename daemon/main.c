@@ -3,6 +3,7 @@
  * the same steps backwards on the way out.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@
 struct server server;
 
 /* mkdir -p for the data directory. */
+#define MAIN_MMAP_THRESHOLD (256 << 10) /* bytes: see main() */
+
 static int
 main_mkdirs(const char *dir)
 {
@@ -148,6 +151,10 @@ main(int argc, char **argv)
         fatal("--requirepass and --readonly-pass take at most %d bytes",
               CMD_MAX_PASS);
     signal(SIGPIPE, SIG_IGN);
+    /* Replies of megabytes come and go: a fixed threshold keeps them in
+     * mmap()ed blocks that free() returns to the system (glibc's moving
+     * threshold would keep them in the heap, and the RSS high). */
+    mallopt(M_MMAP_THRESHOLD, MAIN_MMAP_THRESHOLD);
     stats.started = time(NULL);
     server.limits = (struct resp_limits){(size_t)server.cfg.max_line,
                                          (size_t)server.cfg.max_bulk,

@@ -26,6 +26,12 @@ stats_add(_Atomic uint64_t *counter, uint64_t n)
     atomic_fetch_add_explicit(counter, n, memory_order_relaxed);
 }
 
+void
+stats_set(_Atomic uint64_t *gauge, uint64_t v)
+{
+    atomic_store_explicit(gauge, v, memory_order_relaxed);
+}
+
 uint64_t
 stats_get(_Atomic uint64_t *counter)
 {

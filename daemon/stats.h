@@ -31,6 +31,8 @@ struct stats {
     _Atomic uint64_t gets;
     _Atomic uint64_t errors; /* error replies of any kind */
     _Atomic uint64_t protocol_errors;
+    _Atomic uint64_t client_memory;     /* bytes: conn.c's running total */
+    _Atomic uint64_t client_memory_drops; /* over --max-client-memory */
     _Atomic uint64_t query_timeouts;    /* -ERR timeout: past the deadline */
     _Atomic uint64_t queries_cancelled; /* their client left, or SIGTERM */
     _Atomic uint64_t write_commits;
@@ -50,6 +52,8 @@ extern struct stats stats;
 uint64_t stats_now_usec(void);
 /* Adds one counter step; any thread. */
 void stats_add(_Atomic uint64_t *counter, uint64_t n);
+/* Stores a gauge's value; any thread. */
+void stats_set(_Atomic uint64_t *gauge, uint64_t v);
 uint64_t stats_get(_Atomic uint64_t *counter);
 /* Records one latency sample; any thread. */
 void stats_record(struct stats_ring *r, uint64_t usec);
