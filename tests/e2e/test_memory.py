@@ -20,6 +20,11 @@ BODY = ("Harga cabai rawit di pasar induk naik lagi pekan ini. " * 3800)[:200 * 
 CLIENTS, PIPELINED = 60, 3
 
 
+def sanitized(path):
+    with open(path, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -68,8 +73,14 @@ def non_reading_clients_are_bounded(s):
              clients.get("client_memory")))
     # 128 MiB of client buffers, two query threads building a 10 MB reply
     # each (and its copy into the socket buffer), the allocator's slack.
-    check(grown_mb < 128 + 4 * 10 + 64, "RSS grew %.0f MB" % grown_mb)
-    check(int(clients["client_memory_drops"]) > 0, "nobody was dropped")
+    # Under AddressSanitizer freed memory sits in its quarantine: the RSS
+    # says nothing of carid there, its own count (client_memory) does.
+    # (Slowed by it, the query threads may also never fill the budget.)
+    if sanitized(s.opt.carid):
+        s.say("    (AddressSanitizer build: RSS and drops not checked)")
+    else:
+        check(grown_mb < 128 + 4 * 10 + 64, "RSS grew %.0f MB" % grown_mb)
+        check(int(clients["client_memory_drops"]) > 0, "nobody was dropped")
     check(int(clients["client_memory"]) <= 128 << 20, "over the budget now")
     eq(c.call("COUNT", "cabai"), 50, "a reading client is served")
     for h in hogs:
