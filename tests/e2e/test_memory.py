@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """test_memory.py - one memory bound for all clients (#15).
 
-60 clients each pipeline three SEARCHes whose replies are 10 MB (50
-articles of 200 KiB returned whole) and never read a byte: 1.8 GB of
+100 clients each pipeline two SEARCHes whose replies are 10 MB (50
+articles of 200 KiB returned whole) and never read a byte: 2 GB of
 replies asked for.  Under the default --max-client-memory (128 MiB) the
 daemon's resident memory grows by at most that plus the replies being
 built on the query threads, the biggest offenders are dropped (STATS
@@ -17,7 +17,7 @@ from harness import ReplyError, check, eq
 
 suite = harness.Suite("memory")
 BODY = ("Harga cabai rawit di pasar induk naik lagi pekan ini. " * 3800)[:200 * 1024]
-CLIENTS, PIPELINED = 60, 3
+CLIENTS, PIPELINED = 100, 2
 
 
 def sanitized(path):
