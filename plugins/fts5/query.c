@@ -13,6 +13,7 @@
 #include "qparse.h"
 #include "query.h"
 #include "rank.h"
+#include "snippet.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -76,9 +77,11 @@ query_title_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 int
 query_register(fts5_api *api)
 {
+    int rc;
+
     if (api == NULL) return SQLITE_ERROR;
-    return api->xCreateFunction(api, QUERY_TITLE_FN, NULL, query_title_fn,
-                                NULL);
+    rc = api->xCreateFunction(api, QUERY_TITLE_FN, NULL, query_title_fn, NULL);
+    return rc == SQLITE_OK ? snippet_register(api) : rc;
 }
 
 /* Source filters need the article's source, read from the narrow index
@@ -347,6 +350,9 @@ query_snippet(sqlite3_stmt *snip, const char *match,
     if (rc == SQLITE_OK) rc = store_bind(snip, 2, q->mark_open);
     if (rc == SQLITE_OK) rc = store_bind(snip, 3, q->mark_close);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(snip, 4, rowid);
+    /* the snippet checks q's deadline as it goes (snippet.h) */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_pointer(snip, 5, (void *)q, SNIPPET_QUERY_PTR, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(snip);
     if (rc == SQLITE_ROW) hit->snippet = store_column(snip, 0);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -373,7 +379,8 @@ query_emit_open(struct store_conn *c, const struct carid_query *q,
     e->doc = store_stmt(c, STORE_DOC_ROWID, err, errlen);
     if (q->want_snippet)
         e->snip = store_prepare(c, &c->query[QUERY_SLOT_SNIP],
-                                "SELECT snippet(fts, 1, ?2, ?3, '…', 16)"
+                                "SELECT " SNIPPET_FN
+                                "(fts, 1, ?2, ?3, '…', 16, ?5)"
                                 " FROM fts WHERE fts MATCH ?1 AND rowid = ?4",
                                 err, errlen);
     return e->doc == NULL || (q->want_snippet && e->snip == NULL) ? -1 : 0;
@@ -389,7 +396,7 @@ query_emit(const struct query_emit *e, const struct query_plan *p,
     char scratch[160];
     int rc, drc;
 
-    /* A snippet is one SQL call the progress handler cannot stop. */
+    /* between hits; a snippet also checks as it goes (snippet.h) */
     if (carid_query_expired(q, scratch, sizeof scratch) != 0)
         return SQLITE_INTERRUPT;
     memset(&hit, 0, sizeof hit);

@@ -17,6 +17,7 @@
 
 #include "qparse.h"
 #include "tokenizer.h"
+#include "../unit/test_fts5.h"
 
 #define FUZZ_QUERY_MAX_INPUT 4096 /* bytes; the daemon's query limit */
 
@@ -26,21 +27,6 @@ static struct tokenizer *fuzz_query_tok;
 static sqlite3 *fuzz_query_db;
 static sqlite3_stmt *fuzz_query_stmt;
 
-static fts5_api *
-fuzz_query_fts5(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *stmt = NULL;
-
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
-        sqlite3_step(stmt);
-    }
-    sqlite3_finalize(stmt);
-    return api;
-}
-
 static void
 fuzz_query_init(void)
 {
@@ -49,7 +35,7 @@ fuzz_query_init(void)
     fuzz_query_tok = tokenizer_new(1, err, sizeof err);
     assert(fuzz_query_tok != NULL);
     assert(sqlite3_open(":memory:", &fuzz_query_db) == SQLITE_OK);
-    assert(tokenizer_register(fuzz_query_fts5(fuzz_query_db)) == SQLITE_OK);
+    assert(tokenizer_register(test_fts5_api(fuzz_query_db)) == SQLITE_OK);
     assert(sqlite3_exec(fuzz_query_db,
                         "CREATE VIRTUAL TABLE f USING fts5(title, body,"
                         " tokenize='indonesian');"

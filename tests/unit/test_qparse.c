@@ -12,6 +12,7 @@
 
 #include "qparse.h"
 #include "tap.h"
+#include "test_fts5.h"
 #include "tokenizer.h"
 
 struct test_qparse_case {
@@ -332,21 +333,6 @@ static const struct tap_case cases[] = {
     {"dates", test_dates},
     {NULL, NULL},
 };
-
-static fts5_api *
-test_fts5_api(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *stmt = NULL;
-
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
-        sqlite3_step(stmt);
-    }
-    sqlite3_finalize(stmt);
-    return api;
-}
 
 int
 main(void)
