@@ -18,6 +18,11 @@
                           queued */
 #define CMD_ADMIN  0x10 /* a JOB_READ on the admin thread (pool.h), never
                            behind searches: STATS and INFO */
+#define CMD_CLOSES 0x20 /* the connection closes after its reply (QUIT) */
+#define CMD_EXEC   0x40 /* runs the queued commands (EXEC; multi.h) */
+#define CMD_HEALTH 0x80 /* answered before AUTH with --noauth-ping (PING) */
+#define CMD_LAT_SEARCH 0x100 /* its time goes to the search latency ring */
+#define CMD_LAT_PUT    0x200 /* ... to the put latency ring */
 
 #define CMD_MAX_PASS 512 /* bytes of a password (checked at start) */
 /* The Redis version carid's protocol matches, for clients and tools that

@@ -45,13 +45,12 @@ cmd_stats_prepare(struct job *job)
     const char *const *sections = cmd_stats_sections;
     char name[64];
 
-    if (job->req.argc < 2 || job->cmd->run == cmd_info_run)
+    if (job->req.argc < 2)
         return 0;
-
     if (job->req.argl[1] == 3 &&
         strncasecmp(job->req.argv[1], "all", 3) == 0)
         return 0;
-    if (job->cmd->run == cmd_stats_run && job->req.argl[1] == 10 &&
+    if (job->req.argl[1] == 10 &&
         strncasecmp(job->req.argv[1], "prometheus", 10) == 0)
         return 0;
     if (cmd_stats_section_index(sections, job->req.argv[1],
@@ -96,12 +95,6 @@ cmd_stats_plugin_cb(void *ctx, const char *name, int64_t value)
     return 0;
 }
 
-static unsigned long long
-cmd_stats_u(_Atomic uint64_t *counter)
-{
-    return (unsigned long long)stats_get(counter);
-}
-
 static long long
 cmd_stats_rss(void)
 {
@@ -128,41 +121,25 @@ cmd_stats_server(struct reply_buf *b)
     cmd_stats_line(b, "query_threads:%d", server.threads);
 }
 
+/* The table's fields of one STATS section (stats.h), or of one INFO
+ * section under their Redis names. */
 static void
-cmd_stats_clients(struct reply_buf *b)
+cmd_stats_fields(struct reply_buf *b, const char *section, int info)
 {
-    cmd_stats_line(b, "connected_clients:%llu",
-                   cmd_stats_u(&stats.connected_clients));
-    cmd_stats_line(b, "total_connections:%llu",
-                   cmd_stats_u(&stats.total_connections));
-    cmd_stats_line(b, "rejected_connections:%llu",
-                   cmd_stats_u(&stats.rejected_connections));
-    cmd_stats_line(b, "client_memory:%llu",
-                   cmd_stats_u(&stats.client_memory));
-    cmd_stats_line(b, "max_client_memory:%ld", server.cfg.max_client_memory);
-    cmd_stats_line(b, "client_memory_drops:%llu",
-                   cmd_stats_u(&stats.client_memory_drops));
+    for (const struct stats_field *f = stats_fields; f->name != NULL; f++) {
+        const char *in = info ? f->info_section : f->section;
+
+        if (in != NULL && strcmp(in, section) == 0)
+            cmd_stats_line(b, "%s:%llu", info ? f->info_name : f->name,
+                           (unsigned long long)stats_field_value(f));
+    }
 }
 
 static void
-cmd_stats_commands(struct reply_buf *b)
+cmd_stats_clients(struct reply_buf *b)
 {
-    cmd_stats_line(b, "commands_processed:%llu",
-                   cmd_stats_u(&stats.commands_processed));
-    cmd_stats_line(b, "searches:%llu", cmd_stats_u(&stats.searches));
-    cmd_stats_line(b, "puts:%llu", cmd_stats_u(&stats.puts));
-    cmd_stats_line(b, "dels:%llu", cmd_stats_u(&stats.dels));
-    cmd_stats_line(b, "gets:%llu", cmd_stats_u(&stats.gets));
-    cmd_stats_line(b, "errors:%llu", cmd_stats_u(&stats.errors));
-    cmd_stats_line(b, "protocol_errors:%llu",
-                   cmd_stats_u(&stats.protocol_errors));
-    cmd_stats_line(b, "query_timeouts:%llu",
-                   cmd_stats_u(&stats.query_timeouts));
-    cmd_stats_line(b, "queries_cancelled:%llu",
-                   cmd_stats_u(&stats.queries_cancelled));
-    cmd_stats_line(b, "write_commits:%llu", cmd_stats_u(&stats.write_commits));
-    cmd_stats_line(b, "write_commit_usec_total:%llu",
-                   cmd_stats_u(&stats.write_commit_usec_total));
+    cmd_stats_fields(b, "clients", 0);
+    cmd_stats_line(b, "max_client_memory:%ld", server.cfg.max_client_memory);
 }
 
 static void
@@ -221,18 +198,9 @@ cmd_stats_wanted(const struct job *job, const char *const *sections)
 static int
 cmd_stats_is_counter(const char *name, size_t len)
 {
-    static const char *const counters[] = {
-        "total_connections", "rejected_connections", "commands_processed",
-        "searches",          "puts",                 "dels",
-        "gets",              "errors",               "protocol_errors",
-        "query_timeouts",    "queries_cancelled",    "client_memory_drops",
-        "write_commits",     "write_commit_usec_total"};
+    const struct stats_field *f = stats_field_find(name, len);
 
-    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        if (strlen(counters[i]) == len && memcmp(counters[i], name, len) == 0)
-            return 1;
-    }
-    return 0;
+    return f != NULL && f->kind == STATS_COUNTER;
 }
 
 /* Rewrites "name:value" lines as the Prometheus text format: numbers
@@ -305,7 +273,7 @@ cmd_stats_run(struct job *job, void *reader)
     if (want < 0 || want == 1)
         cmd_stats_clients(&o.text);
     if (want < 0 || want == 2)
-        cmd_stats_commands(&o.text);
+        cmd_stats_fields(&o.text, "commands", 0);
     if (want < 0 || want == 3)
         cmd_stats_latency(&o.text);
     if (want < 0 || want == 4)
@@ -349,8 +317,7 @@ cmd_info_section(struct cmd_stats_out *o, int which)
         break;
     case 1:
         cmd_stats_line(b, "# Clients");
-        cmd_stats_line(b, "connected_clients:%llu",
-                       cmd_stats_u(&stats.connected_clients));
+        cmd_stats_fields(b, "clients", 1);
         cmd_stats_line(b, "blocked_clients:0");
         cmd_stats_line(b, "maxclients:%ld", server.cfg.max_clients);
         break;
@@ -368,16 +335,7 @@ cmd_info_section(struct cmd_stats_out *o, int which)
         break;
     case 4:
         cmd_stats_line(b, "# Stats");
-        cmd_stats_line(b, "total_connections_received:%llu",
-                       cmd_stats_u(&stats.total_connections));
-        cmd_stats_line(b, "total_commands_processed:%llu",
-                       cmd_stats_u(&stats.commands_processed));
-        cmd_stats_line(b, "instantaneous_ops_per_sec:%llu",
-                       cmd_stats_u(&stats.ops_per_sec));
-        cmd_stats_line(b, "rejected_connections:%llu",
-                       cmd_stats_u(&stats.rejected_connections));
-        cmd_stats_line(b, "total_error_replies:%llu",
-                       cmd_stats_u(&stats.errors));
+        cmd_stats_fields(b, "stats", 1);
         break;
     case 5:
         cmd_stats_line(b, "# Replication");

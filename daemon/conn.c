@@ -340,7 +340,7 @@ conn_start(struct conn *c, struct job *job)
     }
     if (job->where == JOB_LOOP) {
         job->cmd->run(job, NULL);
-        if (job->cmd->run == cmd_quit_run)
+        if (job->cmd->flags & CMD_CLOSES)
             c->closing = 1;
         if (job->delay_usec > 0)
             conn_hold(job);
@@ -415,7 +415,7 @@ conn_new_job(struct conn *c, struct resp_req *req)
     }
     job->where = job->cmd->where;
     if (c->auth == CONN_AUTH_NONE && !(job->cmd->flags & CMD_NOAUTH) &&
-        !(job->cmd->run == cmd_ping_run && server.cfg.noauth_ping)) {
+        !((job->cmd->flags & CMD_HEALTH) && server.cfg.noauth_ping)) {
         reply_error(&job->out, "NOAUTH Authentication required.");
         return conn_refused(c, job);
     }
@@ -428,7 +428,7 @@ conn_new_job(struct conn *c, struct resp_req *req)
         return conn_refused(c, job);
     if (c->multi.active && !(job->cmd->flags & CMD_TXN))
         return multi_queue(&c->multi, job);
-    if (job->cmd->run == cmd_exec_run)
+    if (job->cmd->flags & CMD_EXEC)
         multi_exec_take(&c->multi, job);
     return job;
 }
@@ -711,9 +711,9 @@ conn_job_done(struct job *job)
 
     job->done = 1;
     c->busy[job->where]--;
-    if (job->cmd->run == cmd_search_run)
+    if (job->cmd->flags & CMD_LAT_SEARCH)
         stats_record(&stats.search_usec, usec);
-    else if (job->cmd->run == cmd_put_run)
+    else if (job->cmd->flags & CMD_LAT_PUT)
         stats_record(&stats.put_usec, usec);
     slowlog_record(job, usec, c->meta.addr);
     if (c->bev == NULL) {

@@ -102,3 +102,54 @@ stats_sample_ops(void)
         atomic_store(&stats.ops_per_sec, d * 1000000u / dt);
     }
 }
+
+#define STATS_AT(f) offsetof(struct stats, f)
+
+const struct stats_field stats_fields[] = {
+    {"connected_clients", "clients", STATS_GAUGE, STATS_AT(connected_clients),
+     "clients", "connected_clients"},
+    {"total_connections", "clients", STATS_COUNTER,
+     STATS_AT(total_connections), "stats", "total_connections_received"},
+    {"rejected_connections", "clients", STATS_COUNTER,
+     STATS_AT(rejected_connections), "stats", "rejected_connections"},
+    {"client_memory", "clients", STATS_GAUGE, STATS_AT(client_memory), NULL,
+     NULL},
+    {"client_memory_drops", "clients", STATS_COUNTER,
+     STATS_AT(client_memory_drops), NULL, NULL},
+    {"commands_processed", "commands", STATS_COUNTER,
+     STATS_AT(commands_processed), "stats", "total_commands_processed"},
+    {"searches", "commands", STATS_COUNTER, STATS_AT(searches), NULL, NULL},
+    {"puts", "commands", STATS_COUNTER, STATS_AT(puts), NULL, NULL},
+    {"dels", "commands", STATS_COUNTER, STATS_AT(dels), NULL, NULL},
+    {"gets", "commands", STATS_COUNTER, STATS_AT(gets), NULL, NULL},
+    {"errors", "commands", STATS_COUNTER, STATS_AT(errors), "stats",
+     "total_error_replies"},
+    {"protocol_errors", "commands", STATS_COUNTER, STATS_AT(protocol_errors),
+     NULL, NULL},
+    {"query_timeouts", "commands", STATS_COUNTER, STATS_AT(query_timeouts),
+     NULL, NULL},
+    {"queries_cancelled", "commands", STATS_COUNTER,
+     STATS_AT(queries_cancelled), NULL, NULL},
+    {"write_commits", "commands", STATS_COUNTER, STATS_AT(write_commits),
+     NULL, NULL},
+    {"write_commit_usec_total", "commands", STATS_COUNTER,
+     STATS_AT(write_commit_usec_total), NULL, NULL},
+    {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
+     "instantaneous_ops_per_sec"},
+    {NULL, NULL, STATS_GAUGE, 0, NULL, NULL},
+};
+
+uint64_t
+stats_field_value(const struct stats_field *f)
+{
+    return stats_get((_Atomic uint64_t *)((char *)&stats + f->offset));
+}
+
+const struct stats_field *
+stats_field_find(const char *name, size_t len)
+{
+    for (const struct stats_field *f = stats_fields; f->name != NULL; f++)
+        if (strlen(f->name) == len && memcmp(f->name, name, len) == 0)
+            return f;
+    return NULL;
+}

@@ -7,6 +7,7 @@
 #define STATS_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -47,6 +48,26 @@ struct stats {
 };
 
 extern struct stats stats;
+
+/* One figure of struct stats as STATS, INFO and Prometheus name it: the
+ * table (stats.c) is the one place a new counter is added to them. */
+enum stats_kind { STATS_COUNTER, STATS_GAUGE };
+
+struct stats_field {
+    const char *name;         /* STATS name; carid_<name> in Prometheus */
+    const char *section;      /* STATS section, or NULL: INFO only */
+    enum stats_kind kind;     /* Prometheus type (counters get _total) */
+    size_t offset;            /* of its _Atomic uint64_t in struct stats */
+    const char *info_section; /* INFO section, or NULL: not in INFO */
+    const char *info_name;    /* its name there (Redis's) */
+};
+
+/* The fields, in STATS order; the table ends with a NULL name. */
+extern const struct stats_field stats_fields[];
+/* The field's current value; any thread. */
+uint64_t stats_field_value(const struct stats_field *f);
+/* The field named name[0..len), or NULL. */
+const struct stats_field *stats_field_find(const char *name, size_t len);
 
 /* Monotonic microseconds; any thread. */
 uint64_t stats_now_usec(void);

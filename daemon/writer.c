@@ -40,7 +40,7 @@ writer_fail_jobs(struct job *first, struct job *stop, const char *what,
 static int
 writer_is_exec(const struct job *j)
 {
-    return j->cmd->run == cmd_exec_run;
+    return (j->cmd->flags & CMD_EXEC) != 0;
 }
 
 /* Group commit of the plain writes [first, stop). */
