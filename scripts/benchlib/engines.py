@@ -99,7 +99,9 @@ class Carid:
         self.proc = subprocess.Popen(
             [exe, "--bind", LOOPBACK, "--port", str(self.port),
              "--data", self.data, "--plugin", self.plugin,
-             "--log-level", "warn", "--timeout", "0"],
+             "--log-level", "warn", "--timeout", "0",
+             # the engines are compared uncut: no query deadline
+             "--query-timeout-ms", "0"],
             stdin=subprocess.DEVNULL, stdout=self.logf, stderr=self.logf)
         if not wait_port(self.port, time.monotonic() + timeout, self.proc):
             self.stop()
