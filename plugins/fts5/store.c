@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "docid.h"
+#include "fts5_tokenizer.h"
 #include "query.h"
 #include "rank.h"
 #include "toplist.h"

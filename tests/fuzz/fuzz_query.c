@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "qparse.h"
+#include "fts5_tokenizer.h"
 #include "tokenizer.h"
 #include "../unit/test_fts5.h"
 

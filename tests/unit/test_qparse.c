@@ -13,6 +13,7 @@
 #include "qparse.h"
 #include "tap.h"
 #include "test_fts5.h"
+#include "fts5_tokenizer.h"
 #include "tokenizer.h"
 
 struct test_qparse_case {

@@ -17,6 +17,7 @@
 #include "snippet.h"
 #include "tap.h"
 #include "test_fts5.h"
+#include "fts5_tokenizer.h"
 #include "tokenizer.h"
 
 #define TEST_DOCS    400

@@ -16,6 +16,7 @@
 #include "carid_plugin.h"
 #include "docid.h"
 #include "tap.h"
+#include "fts5_tokenizer.h"
 #include "tokenizer.h"
 
 #define TEST_MAX_HITS 32

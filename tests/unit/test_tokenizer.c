@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "fts5_tokenizer.h"
 #include "tap.h"
 #include "tokenizer.h"
 

@@ -1,13 +1,17 @@
 /*
  * ext.c - the 'indonesian' tokenizer as an SQLite loadable extension, so
  * anyone can ".load ./indonesian" in the sqlite3 shell and create tables
- * with tokenize='indonesian'.  Only this file calls SQLite (through the
- * sqlite3_api pointer); tokenizer.c just fills in an fts5_tokenizer.
+ * with tokenize='indonesian'.  The only file of plugins/indonesian that
+ * includes an SQLite header; it calls SQLite through the sqlite3_api
+ * pointer, and registers the tokenizer with the FTS5 plugin's glue
+ * (plugins/fts5/fts5_tokenizer.h), which calls no sqlite3_* function.
  */
+#include <stddef.h>
+
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 
-#include "tokenizer.h"
+#include "fts5_tokenizer.h"
 
 /* Returns the connection's fts5_api, or NULL if FTS5 is missing. */
 static fts5_api *

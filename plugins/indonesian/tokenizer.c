@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
@@ -41,7 +40,6 @@
 
 #include "stem.h"
 #include "tokenizer.h"
-#include "tokens.h"
 
 #define TOKENIZER_MAX_RAW (4 * TOKENIZER_MAX_TOKEN) /* bytes of a word kept */
 #define TOKENIZER_SCRATCH                                                      \
@@ -73,8 +71,7 @@ struct tokenizer_part {
 
 struct tokenizer {
     struct stemmer *stemmer; /* NULL: no stemming */
-    int drop_stop;           /* skip stopwords: tokenize='... stopwords' */
-    const struct tokens_replay *replay; /* FTS5's: recordings to replay */
+    int drop_stop;           /* skip stopwords: tokenizer_drop_stopwords() */
     tokenizer_emit_fn *emit; /* of the running tokenizer_run() */
     void *ctx;
     char raw[TOKENIZER_MAX_RAW];          /* current word, ASCII lowered */
@@ -108,6 +105,12 @@ tokenizer_new(int stem, char *err, size_t errlen)
         }
     }
     return t;
+}
+
+void
+tokenizer_drop_stopwords(struct tokenizer *t, int drop)
+{
+    t->drop_stop = drop;
 }
 
 void
@@ -406,90 +409,4 @@ tokenizer_run(struct tokenizer *t, const char *text, size_t len,
     if (rc == 0 && state == IN) rc = tokenizer_part_end(t);
     if (rc == 0 && state != OUT) rc = tokenizer_group_end(t);
     return rc;
-}
-
-/* FTS5 glue: a struct tokenizer is the Fts5Tokenizer. */
-struct tokenizer_fts5 {
-    void *ctx;
-    int (*token)(void *ctx, int flags, const char *token, int len, int start,
-                 int end);
-};
-
-static int
-tokenizer_fts5_emit(void *ctx, const char *token, size_t token_len,
-                    const char *stem, size_t stem_len, size_t start, size_t end)
-{
-    struct tokenizer_fts5 *f = ctx;
-
-    (void)token;
-    (void)token_len;
-    /* FTS5 texts are < 2 GB (SQLITE_MAX_LENGTH): the ints cannot wrap. */
-    return f->token(f->ctx, 0, stem, (int)stem_len, (int)start, (int)end);
-}
-
-static int
-tokenizer_fts5_create(void *replay, const char **argv, int argc,
-                      Fts5Tokenizer **out)
-{
-    char err[128];
-    int stem = 1, stop = 0, i;
-    struct tokenizer *t;
-
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "nostem") == 0)
-            stem = 0;
-        else if (strcmp(argv[i], "stopwords") == 0)
-            stop = 1; /* an experiment: see PROTOCOL.md, Stopwords */
-        else
-            return SQLITE_ERROR;
-    }
-    t = tokenizer_new(stem, err, sizeof err);
-    if (t == NULL) return SQLITE_ERROR;
-    t->drop_stop = stop;
-    /* recordings come from a tokenizer that keeps stopwords */
-    t->replay = stop ? NULL : replay;
-    *out = (Fts5Tokenizer *)t;
-    return SQLITE_OK;
-}
-
-static void
-tokenizer_fts5_delete(Fts5Tokenizer *p)
-{
-    tokenizer_free((struct tokenizer *)p);
-}
-
-static int
-tokenizer_fts5_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
-                        const char *text, int len,
-                        int (*token)(void *, int, const char *, int, int, int))
-{
-    struct tokenizer *t = (struct tokenizer *)p;
-    struct tokenizer_fts5 f = {ctx, token};
-    const struct tokens *tk;
-    int rc;
-
-    (void)flags; /* queries, documents and prefixes split alike */
-    if (len <= 0) return SQLITE_OK;
-    tk = tokens_find(t->replay, text, (size_t)len);
-    if (tk != NULL)
-        rc = tokens_replay(tk, tokenizer_fts5_emit, &f);
-    else
-        rc = tokenizer_run(t, text, (size_t)len, tokenizer_fts5_emit, &f);
-    return rc == TOKENIZER_NOMEM ? SQLITE_NOMEM : rc;
-}
-
-int
-tokenizer_register_replay(struct fts5_api *api, struct tokens_replay *replay)
-{
-    fts5_tokenizer tok = {tokenizer_fts5_create, tokenizer_fts5_delete,
-                          tokenizer_fts5_tokenize};
-
-    if (api == NULL || api->iVersion < 2) return SQLITE_ERROR;
-    return api->xCreateTokenizer(api, "indonesian", replay, &tok, NULL);
-}
-
-int
-tokenizer_register(struct fts5_api *api)
-{
-    return tokenizer_register_replay(api, NULL);
 }
