@@ -190,6 +190,31 @@ conn_account(struct conn *c)
         conn_enforce_memory(c);
 }
 
+static void
+conn_free_reply(const void *data, size_t len, void *arg)
+{
+    (void)data;
+    (void)len;
+    free(arg);
+}
+
+/* Queues a finished reply for the socket.  A big one is handed over as
+ * it is (no copy: a 10 MB reply would briefly cost 20 MB). */
+static void
+conn_write_reply(struct conn *c, struct reply_buf *out)
+{
+    struct evbuffer *o = bufferevent_get_output(c->bev);
+
+    if (out->len < CONN_ZERO_COPY ||
+        evbuffer_add_reference(o, out->p, out->len, conn_free_reply,
+                               out->p) != 0) {
+        bufferevent_write(c->bev, out->p, out->len);
+        return;
+    }
+    out->p = NULL; /* the evbuffer frees it once written */
+    out->len = out->cap = 0;
+}
+
 /* Writes finished replies from the head of the FIFO, in order. */
 static void
 conn_flush(struct conn *c)
@@ -204,7 +229,7 @@ conn_flush(struct conn *c)
         if (j->out.len > 0 && j->out.p[0] == '-')
             stats_add(&stats.errors, 1);
         if (c->bev != NULL)
-            bufferevent_write(c->bev, j->out.p, j->out.len);
+            conn_write_reply(c, &j->out);
         job_free(j);
     }
     if (c->bev != NULL &&

@@ -21,6 +21,8 @@ struct conn;
 #define CONN_MAX_PIPELINE 1024          /* requests in flight per connection */
 #define CONN_PAUSE_OUTPUT (1u << 20)    /* bytes of unread replies before we
                                            stop reading requests */
+#define CONN_ZERO_COPY    (64u << 10)   /* replies this big are handed to the
+                                           socket buffer, not copied */
 #define CONN_PAUSE_TIGHT  (64u << 10)   /* the same once all clients hold
                                            over half --max-client-memory */
 #define CONN_MAX_REQUEST  (64u << 20)   /* bytes buffered for one request */

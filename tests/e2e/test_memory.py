@@ -71,15 +71,17 @@ def non_reading_clients_are_bounded(s):
           % (CLIENTS, PIPELINED, base // 1024, peak // 1024, grown_mb,
              clients.get("client_memory_drops"),
              clients.get("client_memory")))
-    # 128 MiB of client buffers, two query threads building a 10 MB reply
-    # each (and its copy into the socket buffer), the allocator's slack.
+    # 128 MiB of client buffers; two query threads building a 10 MB reply
+    # each (a buffer doubled to 16 MB, briefly twice while it grows); a few
+    # finished replies the loop has not yet taken; the allocator's slack.
+    # Measured +181..197 MB; before the bound +1,385 MB.
     # Under AddressSanitizer freed memory sits in its quarantine: the RSS
     # says nothing of carid there, its own count (client_memory) does.
     # (Slowed by it, the query threads may also never fill the budget.)
     if sanitized(s.opt.carid):
         s.say("    (AddressSanitizer build: RSS and drops not checked)")
     else:
-        check(grown_mb < 128 + 4 * 10 + 64, "RSS grew %.0f MB" % grown_mb)
+        check(grown_mb < 128 + 2 * 32 + 100, "RSS grew %.0f MB" % grown_mb)
         check(int(clients["client_memory_drops"]) > 0, "nobody was dropped")
     check(int(clients["client_memory"]) <= 128 << 20, "over the budget now")
     eq(c.call("COUNT", "cabai"), 50, "a reading client is served")
