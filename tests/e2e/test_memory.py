@@ -22,7 +22,8 @@ CLIENTS, PIPELINED = 100, 2
 
 def sanitized(path):
     with open(path, "rb") as f:
-        return b"__asan_init" in f.read()
+        data = f.read()
+    return b"__asan_init" in data or b"__tsan_init" in data
 
 
 def rss_kb(pid):
@@ -79,7 +80,7 @@ def non_reading_clients_are_bounded(s):
     # says nothing of carid there, its own count (client_memory) does.
     # (Slowed by it, the query threads may also never fill the budget.)
     if sanitized(s.opt.carid):
-        s.say("    (AddressSanitizer build: RSS and drops not checked)")
+        s.say("    (sanitizer build: RSS and drops not checked)")
     else:
         check(grown_mb < 128 + 2 * 32 + 100, "RSS grew %.0f MB" % grown_mb)
         check(int(clients["client_memory_drops"]) > 0, "nobody was dropped")
