@@ -29,31 +29,12 @@ cmd_field_name(int f)
     return cmd_field_names[f];
 }
 
-static int
-cmd_is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 int
 cmd_date_valid(const char *p, size_t len)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, m, d;
 
-    if (len != 10 || p[4] != '-' || p[7] != '-')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
-            return 0;
-    }
-    y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
-        (p[3] - '0');
-    m = (p[5] - '0') * 10 + (p[6] - '0');
-    d = (p[8] - '0') * 10 + (p[9] - '0');
-    if (m < 1 || m > 12 || d < 1)
-        return 0;
-    return d <= days[m - 1] + (m == 2 && cmd_is_leap(y));
+    return carid_date_parse(p, len, &y, &m, &d);
 }
 
 void

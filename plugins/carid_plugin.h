@@ -97,6 +97,36 @@ struct carid_query {
     const _Atomic int64_t *cancel_usec;
 };
 
+/* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:
+ * a real calendar date written YYYY-MM-DD (proleptic Gregorian, ISO 8601
+ * years 0000-9999).  1 with *y, *m, *d set, or 0.  Inline, as below. */
+static inline int
+carid_date_parse(const char *p, size_t len, int *y, int *m, int *d)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+    static const int start[3] = {0, 5, 8}, width[3] = {4, 2, 2};
+    int v[3] = {0, 0, 0}, leap;
+
+    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-')
+        return 0;
+    for (int f = 0; f < 3; f++) {
+        for (int i = start[f]; i < start[f] + width[f]; i++) {
+            if (p[i] < '0' || p[i] > '9')
+                return 0;
+            v[f] = v[f] * 10 + (p[i] - '0');
+        }
+    }
+    leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+        v[2] > days[v[1] - 1] + (v[1] == 2 && leap))
+        return 0;
+    *y = v[0];
+    *m = v[1];
+    *d = v[2];
+    return 1;
+}
+
 /* The check a plugin makes against q's deadline and cancel flag: 0 to go
  * on, or -1 with the message in err ("timeout: ..." / "cancelled: ...").
  * Inline, so that a plugin links nothing of the daemon's. */

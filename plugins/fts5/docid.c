@@ -3,23 +3,11 @@
  * (days_from_civil, as in Howard Hinnant's date algorithms), so they are
  * consecutive across months and leap years and compare like the dates.
  */
+#include "carid_plugin.h"
 #include "docid.h"
 
 /* The proleptic day number (0000-01-01 = 1) of 1900-01-01. */
 #define DOCID_EPOCH INT64_C(693962)
-
-static int
-docid_digits(const char *p, int n, int *out)
-{
-    int i, v = 0;
-
-    for (i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9') return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
 
 /* 1 + days from 0000-01-01 to the date, or 0 when it is not a date. */
 static int64_t
@@ -28,9 +16,7 @@ docid_civil(const char *p, size_t len)
     int y, m, d;
     int64_t era, yoe, doy, doe;
 
-    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-' ||
-        docid_digits(p, 4, &y) != 0 || docid_digits(p + 5, 2, &m) != 0 ||
-        docid_digits(p + 8, 2, &d) != 0 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!carid_date_parse(p, len, &y, &m, &d))
         return 0;
     /* Years start in March so that the leap day is the last of the year. */
     if (m <= 2) y--;

@@ -602,21 +602,10 @@ qparse_sanitize(const char *p, size_t n, char *out, size_t cap)
 int
 qparse_date_valid(const char *p, size_t len)
 {
-    static const int days[12] = {31, 29, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
-    int y = 0, m, d, i;
+    int y, m, d;
 
-    if (len != 10 || p[4] != '-' || p[7] != '-') return 0;
-    for (i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9')) return 0;
-    }
-    for (i = 0; i < 4; i++)
-        y = y * 10 + (p[i] - '0');
-    m = (p[5] - '0') * 10 + (p[6] - '0');
-    d = (p[8] - '0') * 10 + (p[9] - '0');
-    if (y == 0 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return 0;
-    /* 29 February only in leap years */
-    return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400)));
+    /* a query's year 0 is a typo, not 1 BC */
+    return carid_date_parse(p, len, &y, &m, &d) && y != 0;
 }
 
 /* date:A..B, A.., ..B or A: narrows out->from and out->to. */

@@ -46,6 +46,10 @@ test_consecutive(void)
     ok(test_day("1899-12-31") == 1 && test_day("0000-01-01") == 1,
        "earlier dates are day 1 too");
     ok(test_day("1970-01-01") == 25568, "1970-01-01 is day 25568");
+    ok(test_day("2024-02-31") == 0 && test_day("2023-02-29") == 0 &&
+           test_day("2024-04-31") == 0,
+       "no day 31 in a short month, no 29 February out of leap years "
+       "(carid_date_parse, the one date parser)");
     ok(test_day("2024-02-29") - test_day("2024-02-28") == 1 &&
            test_day("2024-03-01") - test_day("2024-02-29") == 1,
        "a leap day is a day");
