@@ -75,6 +75,9 @@ int cmd_date_valid(const char *p, size_t len);
 /* Copies at most outlen-1 bytes of p into out as printable, quote-free
  * text, NUL-terminated: client bytes safe to echo in an error. */
 void cmd_sanitize(const char *p, size_t len, char *out, size_t outlen);
+/* c's name in lower case, as Redis writes command names in replies, into
+ * out (NUL-terminated, cut to outlen - 1); returns its length. */
+size_t cmd_name_lower(const struct cmd *c, char *out, size_t outlen);
 /* Nonzero if argument i of r is word, any case. */
 int cmd_arg_is(const struct resp_req *r, int i, const char *word);
 /* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */

@@ -75,3 +75,14 @@ cmd_arg_is(const struct resp_req *r, int i, const char *word)
     return strlen(word) == r->argl[i] &&
            strncasecmp(r->argv[i], word, r->argl[i]) == 0;
 }
+
+size_t
+cmd_name_lower(const struct cmd *c, char *out, size_t outlen)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < outlen && c->name[i] != '\0'; i++)
+        out[i] = (char)(c->name[i] | 0x20);
+    out[i] = '\0';
+    return i;
+}

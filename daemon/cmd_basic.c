@@ -37,11 +37,8 @@ static void
 cmd_lower_name(struct reply_buf *b, const struct cmd *c)
 {
     char lower[32];
-    size_t i;
 
-    for (i = 0; c->name[i] != '\0' && i < sizeof lower - 1; i++)
-        lower[i] = (char)(c->name[i] | 0x20);
-    reply_bulk(b, lower, i);
+    reply_bulk(b, lower, cmd_name_lower(c, lower, sizeof lower));
 }
 
 /* COMMAND INFO's entry, Redis 7's ten fields (carid has no keys). */

@@ -316,11 +316,8 @@ conn_check_arity(struct job *job)
 
     if (argc < cmd->min_argc || (cmd->max_argc >= 0 && argc > cmd->max_argc)) {
         char lower[32];
-        size_t i;
 
-        for (i = 0; cmd->name[i] != '\0' && i < sizeof lower - 1; i++)
-            lower[i] = (char)(cmd->name[i] | 0x20);
-        lower[i] = '\0';
+        cmd_name_lower(cmd, lower, sizeof lower);
         reply_error(&job->out,
                     "ERR wrong number of arguments for '%s' command", lower);
         job->done = 1;
@@ -385,16 +382,11 @@ conn_start(struct conn *c, struct job *job)
 static void
 conn_note_command(struct conn *c, const struct job *job)
 {
-    size_t i, n = job->req.argl[0];
-
     c->meta.last_active = (int64_t)time(NULL);
-    if (job->cmd == NULL) {
+    if (job->cmd == NULL)
         snprintf(c->meta.last_cmd, sizeof c->meta.last_cmd, "unknown");
-        return;
-    }
-    for (i = 0; i < n && i < sizeof c->meta.last_cmd - 1; i++)
-        c->meta.last_cmd[i] = (char)(job->cmd->name[i] | 0x20);
-    c->meta.last_cmd[i] = '\0';
+    else
+        cmd_name_lower(job->cmd, c->meta.last_cmd, sizeof c->meta.last_cmd);
 }
 
 /* job was answered with an error before it could run; inside MULTI that
@@ -426,8 +418,10 @@ conn_new_job(struct conn *c, struct resp_req *req)
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {
         char name[64];
-        size_t n = job->req.argl[0] < 40 ? job->req.argl[0] : 40;
+        size_t n = job->req.argl[0];
 
+        if (n > 40)
+            n = 40;
         /* Sanitized: the name goes back to the client and maybe a log. */
         for (size_t i = 0; i < n; i++) {
             unsigned char ch = (unsigned char)job->req.argv[0][i];

@@ -28,7 +28,7 @@ static int writer_running;
 
 /* Every job in [first, stop) gets the same error reply. */
 static void
-writer_fail_jobs(struct job *first, struct job *stop, const char *what,
+writer_fail_jobs(struct job *first, const struct job *stop, const char *what,
                  const char *err)
 {
     for (struct job *j = first; j != stop; j = j->qnext) {

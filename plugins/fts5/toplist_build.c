@@ -186,7 +186,7 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
 {
     struct store_conn *c = b->c;
     sqlite3_stmt *stmt;
-    int rc = SQLITE_OK, i, changed;
+    int rc, i, changed;
 
     toplist_end_doc(b);
     if (len > 0 && b->df >= c->store->top_min_df) {
