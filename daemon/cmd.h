@@ -78,6 +78,9 @@ void cmd_sanitize(const char *p, size_t len, char *out, size_t outlen);
 /* c's name in lower case, as Redis writes command names in replies, into
  * out (NUL-terminated, cut to outlen - 1); returns its length. */
 size_t cmd_name_lower(const struct cmd *c, char *out, size_t outlen);
+/* Redis's answer to an unknown subcommand of job's command (CLIENT,
+ * COMMAND), naming it and where help is. */
+void cmd_reply_unknown_subcommand(struct job *job);
 /* Nonzero if argument i of r is word, any case. */
 int cmd_arg_is(const struct resp_req *r, int i, const char *word);
 /* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */

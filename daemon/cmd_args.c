@@ -86,3 +86,15 @@ cmd_name_lower(const struct cmd *c, char *out, size_t outlen)
     out[i] = '\0';
     return i;
 }
+
+void
+cmd_reply_unknown_subcommand(struct job *job)
+{
+    char sub[32];
+
+    cmd_sanitize(job->req.argv[1], job->req.argl[1], sub, sizeof sub);
+    reply_error(&job->out,
+                "ERR unknown subcommand or wrong number of arguments for "
+                "'%s'. Try %s HELP.",
+                sub, job->cmd->name);
+}

@@ -34,7 +34,7 @@ cmd_quit_run(struct job *job, void *handle)
 }
 
 static void
-cmd_lower_name(struct reply_buf *b, const struct cmd *c)
+cmd_reply_name(struct reply_buf *b, const struct cmd *c)
 {
     char lower[32];
 
@@ -49,7 +49,7 @@ cmd_info_entry(struct reply_buf *b, const struct cmd *c)
     int nflags = 0;
 
     reply_array(b, 10);
-    cmd_lower_name(b, c);
+    cmd_reply_name(b, c);
     reply_int(b, c->max_argc == c->min_argc ? c->min_argc : -c->min_argc);
     if (c->flags & CMD_WRITE)
         flags[nflags++] = "write";
@@ -108,7 +108,7 @@ cmd_doc_entry(struct reply_buf *b, const struct cmd *c)
 
     while (c->args[nargs].name != NULL || c->args[nargs].token != NULL)
         nargs++;
-    cmd_lower_name(b, c);
+    cmd_reply_name(b, c);
     reply_map(b, 4);
     reply_bulk_str(b, "summary");
     reply_bulk_str(b, c->summary);
@@ -167,7 +167,6 @@ cmd_command_run(struct job *job, void *handle)
 {
     const struct resp_req *r = &job->req;
     const struct cmd *c;
-    char sub[32];
 
     (void)handle;
     if (r->argc == 1) {
@@ -179,16 +178,12 @@ cmd_command_run(struct job *job, void *handle)
     } else if (cmd_arg_is(r, 1, "LIST") && r->argc == 2) {
         reply_array(&job->out, cmd_count());
         for (int i = 0; (c = cmd_at(i)) != NULL; i++)
-            cmd_lower_name(&job->out, c);
+            cmd_reply_name(&job->out, c);
     } else if (cmd_arg_is(r, 1, "INFO")) {
         cmd_command_list(job, 0);
     } else if (cmd_arg_is(r, 1, "DOCS")) {
         cmd_command_list(job, 1);
     } else {
-        cmd_sanitize(r->argv[1], r->argl[1], sub, sizeof sub);
-        reply_error(&job->out,
-                    "ERR unknown subcommand or wrong number of arguments for "
-                    "'%s'. Try COMMAND HELP.",
-                    sub);
+        cmd_reply_unknown_subcommand(job);
     }
 }

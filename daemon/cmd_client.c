@@ -190,7 +190,6 @@ cmd_client_run(struct job *job, void *handle)
 {
     const struct resp_req *r = &job->req;
     struct conn_meta *m = conn_meta(job->conn);
-    char sub[32];
 
     (void)handle;
     if (cmd_arg_is(r, 1, "SETNAME") && r->argc == 3) {
@@ -227,11 +226,7 @@ cmd_client_run(struct job *job, void *handle)
         for (size_t i = 0; i < n; i++)
             reply_simple(&job->out, cmd_client_help[i]);
     } else {
-        cmd_sanitize(r->argv[1], r->argl[1], sub, sizeof sub);
-        reply_error(&job->out,
-                    "ERR unknown subcommand or wrong number of arguments for "
-                    "'%s'. Try CLIENT HELP.",
-                    sub);
+        cmd_reply_unknown_subcommand(job);
     }
 }
 

@@ -98,8 +98,6 @@ conn_free(struct conn *c)
     loop_conn_gone();
 }
 
-/* The client is gone or must go: free now, or once threads hand back its
- * unfinished jobs (they point at c). */
 /* Reads of c still queued or running stop at the plugin's first check
  * after delay_usec; writes go on (a PUT that was sent is committed). */
 static void
@@ -115,11 +113,11 @@ conn_cancel_reads(struct conn *c, uint64_t delay_usec)
     }
 }
 
+/* Drops c's socket and what it buffered, and cancels its reads; c itself
+ * stays until conn_close() or its last job frees it. */
 static void
-conn_close(struct conn *c)
+conn_drop_socket(struct conn *c)
 {
-    int unfinished = c->busy[JOB_READ] + c->busy[JOB_WRITE];
-
     conn_cancel_reads(c, 0);
     if (c->bev != NULL) {
         bufferevent_free(c->bev);
@@ -128,7 +126,15 @@ conn_close(struct conn *c)
     conn_mem_total -= c->mem; /* its buffers are gone with the socket */
     c->mem = 0;
     c->closing = 1;
-    if (unfinished == 0)
+}
+
+/* The client is gone or must go: free now, or once threads hand back its
+ * unfinished jobs (they point at c). */
+static void
+conn_close(struct conn *c)
+{
+    conn_drop_socket(c);
+    if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
         conn_free(c);
 }
 
@@ -160,16 +166,10 @@ conn_enforce_memory(struct conn *c)
                  "--max-client-memory, this one %zu",
                  big->meta.addr, conn_mem_total, big->mem);
         stats_add(&stats.client_memory_drops, 1);
-        conn_mem_total -= big->mem;
-        big->mem = 0;
-        if (big == c) {
-            conn_cancel_reads(c, 0);
-            bufferevent_free(c->bev);
-            c->bev = NULL;
-            c->closing = 1;
-        } else {
+        if (big == c)
+            conn_drop_socket(c);
+        else
             conn_close(big);
-        }
     }
 }
 
@@ -239,9 +239,7 @@ conn_flush(struct conn *c)
         log_warn("conn %s: over --max-output (%zu bytes unread), dropping",
                  c->meta.addr,
                  evbuffer_get_length(bufferevent_get_output(c->bev)));
-        bufferevent_free(c->bev);
-        c->bev = NULL;
-        c->closing = 1;
+        conn_drop_socket(c);
     }
 }
 
@@ -276,12 +274,7 @@ conn_append(struct conn *c, struct job *job)
 static struct job *
 conn_job_new(struct conn *c)
 {
-    struct job *job = xcalloc(1, sizeof *job);
-
-    job->conn = c;
-    reply_buf_init(&job->out);
-    job->out.resp3 = c->meta.proto == 3;
-    return job;
+    return job_new(c, c->meta.proto == 3);
 }
 
 static void
@@ -770,32 +763,28 @@ conn_auth_required(void)
     return *server.cfg.requirepass != '\0' || *server.cfg.readonly_pass != '\0';
 }
 
+/* Tells a client it cannot be served (if it can be told) and closes it. */
+static int
+conn_refuse(evutil_socket_t fd, const char *line)
+{
+    stats_add(&stats.rejected_connections, 1);
+    if (write(fd, line, strlen(line)) < 0) {
+        /* told if it can be; closed either way */
+    }
+    evutil_closesocket(fd);
+    return -1;
+}
+
 int
 conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
 {
-    static const char full[] = "-ERR max number of clients reached\r\n";
     struct conn *c;
 
     (void)salen;
-    if (conn_n >= server.cfg.max_clients || loop_stopping()) {
-        stats_add(&stats.rejected_connections, 1);
-        if (write(fd, full, sizeof full - 1) < 0) {
-            /* The client is told if it can be; it is closed either way. */
-        }
-        evutil_closesocket(fd);
-        return -1;
-    }
-    if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients) {
-        static const char busy[] =
-            "-ERR too many unauthenticated connections\r\n";
-
-        stats_add(&stats.rejected_connections, 1);
-        if (write(fd, busy, sizeof busy - 1) < 0) {
-            /* told if it can be; closed either way */
-        }
-        evutil_closesocket(fd);
-        return -1;
-    }
+    if (conn_n >= server.cfg.max_clients || loop_stopping())
+        return conn_refuse(fd, "-ERR max number of clients reached\r\n");
+    if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients)
+        return conn_refuse(fd, "-ERR too many unauthenticated connections\r\n");
     c = xcalloc(1, sizeof *c);
     c->accepted_usec = stats_now_usec();
     conn_format_addr(sa, c->meta.addr, sizeof c->meta.addr);

@@ -6,6 +6,18 @@
 #include <event2/event.h>
 
 #include "job.h"
+#include "xmalloc.h"
+
+struct job *
+job_new(struct conn *conn, int resp3)
+{
+    struct job *job = xcalloc(1, sizeof *job);
+
+    job->conn = conn;
+    reply_buf_init(&job->out);
+    job->out.resp3 = resp3;
+    return job;
+}
 
 void
 job_free(struct job *job)

@@ -61,6 +61,8 @@ struct job {
     } arg;
 };
 
+/* A new job of conn, its replies in RESP3 if resp3; loop thread. */
+struct job *job_new(struct conn *conn, int resp3);
 /* Frees the job and everything it owns; loop thread. */
 void job_free(struct job *job);
 

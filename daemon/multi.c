@@ -8,7 +8,6 @@
 
 #include "cmd.h"
 #include "multi.h"
-#include "xmalloc.h"
 
 static void
 multi_free_list(struct job *j)
@@ -44,14 +43,21 @@ multi_job_bytes(const struct job *job)
     return n;
 }
 
+/* job is answered now with the error in its reply; EXEC will abort. */
 static struct job *
-multi_refuse(struct multi *m, struct job *job, const char *msg)
+multi_dirty(struct multi *m, struct job *job)
 {
-    reply_error(&job->out, "%s", msg);
     job->done = 1;
     job->where = JOB_LOOP;
     m->dirty = 1;
     return job;
+}
+
+static struct job *
+multi_refuse(struct multi *m, struct job *job, const char *msg)
+{
+    reply_error(&job->out, "%s", msg);
+    return multi_dirty(m, job);
 }
 
 struct job *
@@ -69,12 +75,8 @@ multi_queue(struct multi *m, struct job *job)
                             "and 64 MiB of arguments)");
     /* Checked now, as Redis checks arity: a bad argument aborts EXEC
      * before anything is applied. */
-    if (job->cmd->prepare != NULL && job->cmd->prepare(job) != 0) {
-        job->done = 1;
-        job->where = JOB_LOOP;
-        m->dirty = 1;
-        return job;
-    }
+    if (job->cmd->prepare != NULL && job->cmd->prepare(job) != 0)
+        return multi_dirty(m, job);
     job->next = NULL;
     if (m->tail != NULL)
         m->tail->next = job;
@@ -84,11 +86,8 @@ multi_queue(struct multi *m, struct job *job)
     m->n++;
     m->bytes += bytes;
 
-    queued = xcalloc(1, sizeof *queued);
-    queued->conn = job->conn;
+    queued = job_new(job->conn, job->out.resp3);
     queued->where = JOB_LOOP;
-    reply_buf_init(&queued->out);
-    queued->out.resp3 = job->out.resp3;
     reply_simple(&queued->out, "QUEUED");
     queued->done = 1;
     return queued;

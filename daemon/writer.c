@@ -43,6 +43,23 @@ writer_is_exec(const struct job *j)
     return (j->cmd->flags & CMD_EXEC) != 0;
 }
 
+/* Commits the open transaction, counted from t0 in STATS; or, on
+ * failure, logs it (what: whose), rolls back and returns -1 with err. */
+static int
+writer_commit(uint64_t t0, const char *what, char *err, size_t errlen)
+{
+    const struct carid_plugin *p = server.plugin;
+
+    if (p->commit(writer_handle, err, errlen) != 0) {
+        log_err("writer: %s commit failed: %s", what, err);
+        p->rollback(writer_handle);
+        return -1;
+    }
+    stats_add(&stats.write_commits, 1);
+    stats_add(&stats.write_commit_usec_total, stats_now_usec() - t0);
+    return 0;
+}
+
 /* Group commit of the plain writes [first, stop). */
 static void
 writer_run_group(struct job *first, struct job *stop)
@@ -58,14 +75,8 @@ writer_run_group(struct job *first, struct job *stop)
     }
     for (struct job *j = first; j != stop; j = j->qnext)
         j->cmd->run(j, writer_handle);
-    if (p->commit(writer_handle, err, sizeof err) != 0) {
-        log_err("writer: commit failed: %s", err);
-        p->rollback(writer_handle);
+    if (writer_commit(t0, "batch", err, sizeof err) != 0)
         writer_fail_jobs(first, stop, "commit", err);
-        return;
-    }
-    stats_add(&stats.write_commits, 1);
-    stats_add(&stats.write_commit_usec_total, stats_now_usec() - t0);
 }
 
 /* The writes of one EXEC in one transaction, or none of them; then its
@@ -77,6 +88,7 @@ writer_run_exec(struct job *exec)
     const struct job *bad;
     char err[512];
     int pos = 0;
+    uint64_t t0 = stats_now_usec();
 
     if (p->begin(writer_handle, err, sizeof err) != 0) {
         reply_error(&exec->out, "EXECABORT nothing applied: begin failed: %s",
@@ -94,14 +106,11 @@ writer_run_exec(struct job *exec)
                     bad->out.p + 1);
         return;
     }
-    if (p->commit(writer_handle, err, sizeof err) != 0) {
-        log_err("writer: EXEC commit failed: %s", err);
-        p->rollback(writer_handle);
+    if (writer_commit(t0, "EXEC", err, sizeof err) != 0) {
         reply_error(&exec->out, "EXECABORT nothing applied: commit failed: %s",
                     err);
         return;
     }
-    stats_add(&stats.write_commits, 1);
     if (writer_reader == NULL &&
         p->reader_open(server.db, &writer_reader, err, sizeof err) != 0) {
         writer_reader = NULL;
