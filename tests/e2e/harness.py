@@ -396,10 +396,11 @@ class Suite:
 
 
 @contextlib.contextmanager
-def extra_daemon(suite, args=()):
+def extra_daemon(suite, args=(), data_dir=None):
     """A second daemon for one test, started and stopped around it; its
-    problems (sanitizer reports, a bad exit) fail the suite."""
-    d = Daemon(suite.opt, args)
+    problems (sanitizer reports, a bad exit) fail the suite.  data_dir: an
+    existing index to open (left in place), else a fresh one."""
+    d = Daemon(suite.opt, args, data_dir=data_dir)
     try:
         d.start()
         yield d

@@ -296,8 +296,7 @@ def redis_cli_with_password(s):
 
 @suite.test
 def auth_without_password_configured(s):
-    d = harness.Daemon(s.opt).start()
-    try:
+    with harness.extra_daemon(s) as d:
         c = d.connect()
         eq(c.call("AUTH", "apa-saja"), NOPASS, "AUTH with no password set")
         eq(c.call("AUTH", "default", "apa-saja"), "OK",
@@ -305,11 +304,6 @@ def auth_without_password_configured(s):
         eq(c.call("AUTH", "bob", "apa-saja"), WRONG, "AUTH as nobody")
         eq(c.call("COUNT", "apa"), 0, "no AUTH needed")
         c.close()
-    finally:
-        d.stop()
-        for p in d.problems:
-            s.fail(p)
-        d.cleanup()
 
 
 def run_refused(s, args):
