@@ -54,7 +54,7 @@ cmd_auth_check(struct job *job, const char *user, size_t ulen,
     struct reply_buf *out = &job->out;
     const char *full = server.cfg.requirepass;
     const char *ro = server.cfg.readonly_pass;
-    int no_passwords = *full == '\0' && *ro == '\0';
+    int no_passwords = !conn_auth_required();
 
     if (user == NULL && no_passwords) {
         reply_error(out, "%s", cmd_auth_nopass);

@@ -757,7 +757,7 @@ conn_format_addr(const struct sockaddr *sa, char *buf, size_t len)
     snprintf(buf, len, "%s:%d", ip, port);
 }
 
-static int
+int
 conn_auth_required(void)
 {
     return *server.cfg.requirepass != '\0' || *server.cfg.readonly_pass != '\0';

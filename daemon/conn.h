@@ -72,6 +72,8 @@ void conn_each(void (*fn)(struct conn *c, void *ctx), void *ctx);
 void conn_kill(struct conn *c);
 /* c's transaction state (MULTI ... EXEC). */
 struct multi *conn_multi(struct conn *c);
+/* Nonzero if a password is set: connections start unauthenticated. */
+int conn_auth_required(void);
 /* A wrong password on c: returns how long to hold the reply; the
  * connection closes after it once CONN_MAX_AUTH_FAILURES is reached.
  * Logged, at most once a second for all connections. */
