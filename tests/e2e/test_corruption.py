@@ -14,6 +14,7 @@ fts5 only (mem keeps no files).
 import glob
 import hashlib
 import os
+import sqlite3
 import subprocess
 
 import harness
@@ -53,13 +54,26 @@ def feed(d):
 
 
 def corrupt(path):
-    """Garbage over 6 pages a little past the middle of the file."""
+    """Garbage over up to 6 leaf pages of the articles' table, from the
+    middle of it: pages picked by SQLite's dbstat, so that some articles
+    are always lost (a fixed file offset sometimes hit only FTS5 pages,
+    and --rebuild then lost none)."""
     size = os.path.getsize(path)
     check(size >= 40 * 4096, "index too small to corrupt: %d bytes" % size)
-    off = (size // 2 // 4096) * 4096
+    db = sqlite3.connect("file:%s?mode=ro&immutable=1" % path, uri=True)
+    try:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        leaves = [r[0] for r in db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'docs' AND "
+            "pagetype = 'leaf' ORDER BY pageno")]
+    finally:
+        db.close()
+    check(len(leaves) >= 8, "docs has %d leaf pages" % len(leaves))
+    mid = len(leaves) // 2
     with open(path, "r+b") as f:
-        f.seek(off)
-        f.write(bytes((i * 37 + 11) & 0xff for i in range(6 * 4096)))
+        for no in leaves[mid - 3:mid + 3]:
+            f.seek((no - 1) * page)
+            f.write(bytes((i * 37 + 11) & 0xff for i in range(page)))
         f.flush()
         os.fsync(f.fileno())
 
