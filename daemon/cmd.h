@@ -72,9 +72,6 @@ int cmd_field_lookup(const char *p, size_t len);
 const char *cmd_field_name(int f);
 /* Nonzero if p[0..len) is a real calendar date written YYYY-MM-DD. */
 int cmd_date_valid(const char *p, size_t len);
-/* Copies at most outlen-1 bytes of p into out as printable, quote-free
- * text, NUL-terminated: client bytes safe to echo in an error. */
-void cmd_sanitize(const char *p, size_t len, char *out, size_t outlen);
 /* c's name in lower case, as Redis writes command names in replies, into
  * out (NUL-terminated, cut to outlen - 1); returns its length. */
 size_t cmd_name_lower(const struct cmd *c, char *out, size_t outlen);

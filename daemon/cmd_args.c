@@ -37,19 +37,6 @@ cmd_date_valid(const char *p, size_t len)
     return carid_date_parse(p, len, &y, &m, &d);
 }
 
-void
-cmd_sanitize(const char *p, size_t len, char *out, size_t outlen)
-{
-    size_t n = len < outlen - 1 ? len : outlen - 1;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-
-        out[i] = (ch >= 0x20 && ch != 0x7f && ch != '\'') ? (char)ch : '?';
-    }
-    out[n] = '\0';
-}
-
 int
 cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
               int64_t *out)
@@ -92,7 +79,7 @@ cmd_reply_unknown_subcommand(struct job *job)
 {
     char sub[32];
 
-    cmd_sanitize(job->req.argv[1], job->req.argl[1], sub, sizeof sub);
+    carid_shown(job->req.argv[1], job->req.argl[1], 0, sub, sizeof sub);
     reply_error(&job->out,
                 "ERR unknown subcommand or wrong number of arguments for "
                 "'%s'. Try %s HELP.",

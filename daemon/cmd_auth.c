@@ -147,7 +147,7 @@ cmd_hello_run(struct job *job, void *handle)
             name_at = i + 1;
             i += 1;
         } else {
-            cmd_sanitize(r->argv[i], r->argl[i], bad, sizeof bad);
+            carid_shown(r->argv[i], r->argl[i], 0, bad, sizeof bad);
             reply_error(&job->out, "ERR Syntax error in HELLO option '%s'",
                         bad);
             return;

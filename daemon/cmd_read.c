@@ -70,7 +70,7 @@ cmd_parse_return(struct job *job, int i)
         char name[64];
 
         if (f < 0 || (s->q.want_fields & (1u << f))) {
-            cmd_sanitize(r->argv[a], r->argl[a], name, sizeof name);
+            carid_shown(r->argv[a], r->argl[a], 0, name, sizeof name);
             reply_error(&job->out, "ERR RETURN: %s field '%s'",
                         f < 0 ? "unknown" : "duplicate", name);
             return -1;
@@ -158,7 +158,7 @@ cmd_parse_option(struct job *job, int i)
         s->want_counts = 1;
         return i + 1;
     }
-    cmd_sanitize(r->argv[i], r->argl[i], name, sizeof name);
+    carid_shown(r->argv[i], r->argl[i], 0, name, sizeof name);
     reply_error(&job->out, "ERR unknown option '%s'", name);
     return -1;
 }

@@ -55,7 +55,7 @@ cmd_stats_prepare(struct job *job)
         return 0;
     if (cmd_stats_section_index(sections, job->req.argv[1],
                                 job->req.argl[1]) < 0) {
-        cmd_sanitize(job->req.argv[1], job->req.argl[1], name, sizeof name);
+        carid_shown(job->req.argv[1], job->req.argl[1], 0, name, sizeof name);
         reply_error(&job->out, "ERR unknown section '%s'", name);
         return -1;
     }

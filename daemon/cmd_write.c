@@ -11,8 +11,6 @@
 #include "server.h"
 #include "stats.h"
 
-#define CMD_MAX_ID 256 /* bytes; ids are keys, not documents */
-
 int
 cmd_put_prepare(struct job *job)
 {
@@ -25,17 +23,19 @@ cmd_put_prepare(struct job *job)
                     "ERR wrong number of arguments for 'put' command");
         return -1;
     }
-    if (r->argl[1] == 0 || r->argl[1] > CMD_MAX_ID) {
-        reply_error(&job->out, r->argl[1] == 0
-                                   ? "ERR empty id"
-                                   : "ERR id too long (max 256 bytes)");
+    if (r->argl[1] == 0) {
+        reply_error(&job->out, "ERR empty id");
+        return -1;
+    }
+    if (r->argl[1] > CARID_ID_MAX) {
+        reply_error(&job->out, "ERR id too long (max %d bytes)", CARID_ID_MAX);
         return -1;
     }
     doc->id = (struct carid_str){r->argv[1], r->argl[1]};
     for (int i = 2; i < r->argc; i += 2) {
         int f = cmd_field_lookup(r->argv[i], r->argl[i]);
 
-        cmd_sanitize(r->argv[i], r->argl[i], name, sizeof name);
+        carid_shown(r->argv[i], r->argl[i], 0, name, sizeof name);
         if (f < 0) {
             reply_error(&job->out,
                         "ERR unknown field '%s' (expected title, body, "
@@ -49,7 +49,7 @@ cmd_put_prepare(struct job *job)
         }
         if (f == CARID_FIELD_DATE && r->argl[i + 1] > 0 &&
             !cmd_date_valid(r->argv[i + 1], r->argl[i + 1])) {
-            cmd_sanitize(r->argv[i + 1], r->argl[i + 1], name, 24);
+            carid_shown(r->argv[i + 1], r->argl[i + 1], 0, name, 24);
             reply_error(&job->out,
                         "ERR invalid date '%s' (expected YYYY-MM-DD)", name);
             return -1;

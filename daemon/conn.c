@@ -410,18 +410,9 @@ conn_new_job(struct conn *c, struct resp_req *req)
     conn_note_command(c, job);
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {
-        char name[64];
-        size_t n = job->req.argl[0];
+        char name[41]; /* the name goes back to the client, maybe a log */
 
-        if (n > 40)
-            n = 40;
-        /* Sanitized: the name goes back to the client and maybe a log. */
-        for (size_t i = 0; i < n; i++) {
-            unsigned char ch = (unsigned char)job->req.argv[0][i];
-
-            name[i] = (ch >= 0x20 && ch < 0x7f && ch != '\'') ? (char)ch : '?';
-        }
-        name[n] = '\0';
+        carid_shown(job->req.argv[0], job->req.argl[0], 1, name, sizeof name);
         reply_error(&job->out, "ERR unknown command '%s'", name);
         return conn_refused(c, job);
     }

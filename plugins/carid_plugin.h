@@ -56,6 +56,11 @@ enum carid_field {
     CARID_FIELD_COUNT
 };
 
+/* The longest id, in bytes: ids are keys, not documents.  The daemon
+ * refuses a longer one in PUT; a plugin may count on id.len <= this in
+ * put() and answer "not there" for a longer one in get() and del(). */
+#define CARID_ID_MAX 256
+
 /*
  * One article.  All strings are borrowed: valid only during the call that
  * receives them (put(), or the get()/search() callback).  Text is whatever
@@ -125,6 +130,26 @@ carid_date_parse(const char *p, size_t len, int *y, int *m, int *d)
     *m = v[1];
     *d = v[2];
     return 1;
+}
+
+/* The one way a client's bytes are shown in a reply, an error or a log:
+ * at most outlen - 1 bytes of p[0..len) into out, NUL-terminated; control
+ * bytes, DEL and the quote that delimits them in messages become '?'.
+ * Bytes >= 0x80 stay as sent (a field name reads as written) unless ascii
+ * is set (command names and query syntax are ASCII).  Inline, as above. */
+static inline void
+carid_shown(const char *p, size_t len, int ascii, char *out, size_t outlen)
+{
+    size_t n = len < outlen - 1 ? len : outlen - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        int keep = ch >= 0x20 && ch != 0x7f && ch != '\'' &&
+                   (ch < 0x80 || !ascii);
+
+        out[i] = keep ? (char)ch : '?';
+    }
+    out[n] = '\0';
 }
 
 /* The check a plugin makes against q's deadline and cancel flag: 0 to go

@@ -1,8 +1,8 @@
 /*
  * reply.c - encodes RESP2 replies into a growable buffer.  The buffer
  * doubles as it grows, so appending n bytes in pieces costs O(n); an
- * allocation failure aborts, which is safe only because every size here is
- * bounded by the protocol limits before a reply is built.
+ * allocation failure aborts (xmalloc.h), which is safe only because every
+ * size here is bounded by the protocol limits before a reply is built.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,21 +12,9 @@
 #include <string.h>
 
 #include "reply.h"
+#include "xmalloc.h"
 
 #define REPLY_MIN_CAP 64 /* bytes; first allocation of a buffer */
-
-/* Aborts on failure, naming the size (tmux xrealloc). */
-static void *
-reply_xrealloc(void *p, size_t size)
-{
-    void *q = realloc(p, size);
-
-    if (q == NULL) {
-        fprintf(stderr, "reply: out of memory allocating %zu bytes\n", size);
-        abort();
-    }
-    return q;
-}
 
 /* Makes room for need more bytes after b->len. */
 static void
@@ -43,7 +31,7 @@ reply_reserve(struct reply_buf *b, size_t need)
     }
     while (cap - b->len < need)
         cap *= 2;
-    b->p = reply_xrealloc(b->p, cap);
+    b->p = xrealloc(b->p, cap);
     b->cap = cap;
 }
 
@@ -170,7 +158,7 @@ reply_bulk_double(struct reply_buf *b, double d)
         reply_bulk(b, tmp, (size_t)n);
         return;
     }
-    big = reply_xrealloc(NULL, (size_t)n + 1);
+    big = xrealloc(NULL, (size_t)n + 1);
     snprintf(big, (size_t)n + 1, "%.6f", d);
     reply_bulk(b, big, (size_t)n);
     free(big);

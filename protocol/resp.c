@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "resp.h"
+#include "xmalloc.h"
 
 #define RESP_ERR_INLINE_SIZE "Protocol error: too big inline request"
 #define RESP_ERR_MBULK_LEN   "Protocol error: invalid multibulk length"
@@ -33,19 +34,6 @@ resp_set_error(char *err, size_t errlen, const char *msg)
 {
     if (err != NULL && errlen > 0)
         snprintf(err, errlen, "%s", msg);
-}
-
-/* Aborts on failure: sizes were checked against the limits already. */
-static void *
-resp_xmalloc(size_t size)
-{
-    void *p = malloc(size);
-
-    if (p == NULL) {
-        fprintf(stderr, "resp: out of memory allocating %zu bytes\n", size);
-        abort();
-    }
-    return p;
 }
 
 /* Separators in an inline line; a lone CR is one (see resp.h). */
@@ -76,7 +64,7 @@ static char *
 resp_req_alloc(struct resp_req *req, size_t argc, size_t data)
 {
     size_t head = argc * (sizeof(char *) + sizeof(size_t));
-    char *block = resp_xmalloc(head + data + argc);
+    char *block = xmalloc(head + data + argc);
 
     req->argc = (int)argc;
     req->argv = (char **)(void *)block;

@@ -587,18 +587,6 @@ qparse_field(struct qparse *q, const char *name, size_t at, size_t colon,
     return rc;
 }
 
-/* Copies at most 24 bytes of p[0..n) into out for a message, '?' for
- * anything but printable ASCII. */
-static void
-qparse_sanitize(const char *p, size_t n, char *out, size_t cap)
-{
-    size_t i;
-
-    for (i = 0; i < n && i < 24 && i + 1 < cap; i++)
-        out[i] = p[i] > ' ' && p[i] < 0x7f ? p[i] : '?';
-    out[i] = '\0';
-}
-
 int
 qparse_date_valid(const char *p, size_t len)
 {
@@ -612,7 +600,7 @@ qparse_date_valid(const char *p, size_t len)
 static int
 qparse_date(struct qparse *q, size_t at, const char *v, size_t n)
 {
-    char shown[32];
+    char shown[25]; /* 24 bytes of the value, for the message */
     const char *dots = NULL;
     size_t i, an, bn;
     char *from = q->out->from, *to = q->out->to;
@@ -626,7 +614,7 @@ qparse_date(struct qparse *q, size_t at, const char *v, size_t n)
         return qparse_fail(q, at, "date: needs YYYY-MM-DD, A..B, A.. or ..B");
     if ((an > 0 && !qparse_date_valid(v, an)) ||
         (bn > 0 && !qparse_date_valid(v + n - bn, bn))) {
-        qparse_sanitize(v, n, shown, sizeof shown);
+        carid_shown(v, n, 1, shown, sizeof shown);
         return qparse_fail(q, at, "invalid date '%s' (expected YYYY-MM-DD)",
                            shown);
     }

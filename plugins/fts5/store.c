@@ -26,7 +26,6 @@
  * own file from another program's (store_check_file()). */
 #define STORE_APP_ID  0x43415249
 #define STORE_BUSY_MS 5000 /* ms a connection waits for a lock */
-#define STORE_MAX_ID  1024 /* bytes; longest document id */
 /* Evaluation switch, read only when a new carid.db is created: the FTS5
  * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
  * the table, so an index keeps the choice it was made with. */
@@ -1121,8 +1120,8 @@ store_insert(struct store_conn *c, const struct carid_doc *doc, int64_t rowid,
 static int
 store_check_id(struct carid_str id, char *err, size_t errlen)
 {
-    if (id.p == NULL || id.len == 0 || id.len > STORE_MAX_ID) {
-        snprintf(err, errlen, "id must be 1 to %d bytes", STORE_MAX_ID);
+    if (id.p == NULL || id.len == 0 || id.len > CARID_ID_MAX) {
+        snprintf(err, errlen, "id must be 1 to %d bytes", CARID_ID_MAX);
         return -1;
     }
     return 0;
@@ -1178,8 +1177,11 @@ store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
     int found;
 
     *removed = 0;
-    if (store_refused(c->store, err, errlen) != 0 ||
-        store_check_id(id, err, errlen) != 0)
+    if (store_refused(c->store, err, errlen) != 0)
+        return -1;
+    if (id.p != NULL && id.len > CARID_ID_MAX)
+        return 0; /* cannot exist */
+    if (store_check_id(id, err, errlen) != 0)
         return -1;
     found = store_find(c, id, &find, err, errlen);
     if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
@@ -1229,7 +1231,7 @@ store_get(struct store_conn *c, struct carid_str id, carid_doc_fn *fn,
     int rc;
 
     *found = 0;
-    if (id.p == NULL || id.len == 0 || id.len > STORE_MAX_ID)
+    if (id.p == NULL || id.len == 0 || id.len > CARID_ID_MAX)
         return 0; /* cannot exist */
     stmt = store_stmt(c, STORE_DOC, err, errlen);
     if (stmt == NULL) return -1;

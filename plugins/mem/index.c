@@ -9,42 +9,18 @@
 #include <string.h>
 
 #include "index.h"
+#include "xmalloc.h"
 
 #define INDEX_MIN_BUCKETS 1024 /* initial buckets of each table */
-
-/* Aborts on failure: see index.h. */
-static void *
-index_xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-
-    if (q == NULL) {
-        fprintf(stderr, "carid_mem: out of memory (%zu bytes)\n", n);
-        abort();
-    }
-    return q;
-}
-
-static void *
-index_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-
-    if (p == NULL) {
-        fprintf(stderr, "carid_mem: out of memory (%zu bytes)\n", n * size);
-        abort();
-    }
-    return p;
-}
 
 void
 index_init(struct index *ix)
 {
     memset(ix, 0, sizeof *ix);
     ix->ndoc_bucket = INDEX_MIN_BUCKETS;
-    ix->doc = index_xcalloc(ix->ndoc_bucket, sizeof(struct index_doc *));
+    ix->doc = xcalloc(ix->ndoc_bucket, sizeof(struct index_doc *));
     ix->nterm_bucket = INDEX_MIN_BUCKETS;
-    ix->term = index_xcalloc(ix->nterm_bucket, sizeof(struct index_term *));
+    ix->term = xcalloc(ix->nterm_bucket, sizeof(struct index_term *));
 }
 
 void
@@ -302,7 +278,7 @@ static void
 index_grow_docs(struct index *ix)
 {
     size_t n = ix->ndoc_bucket * 2, i;
-    struct index_doc **b = index_xcalloc(n, sizeof(struct index_doc *));
+    struct index_doc **b = xcalloc(n, sizeof(struct index_doc *));
 
     for (i = 0; i < ix->ndoc_bucket; i++) {
         struct index_doc *d = ix->doc[i], *next;
@@ -321,7 +297,7 @@ static void
 index_grow_terms(struct index *ix)
 {
     size_t n = ix->nterm_bucket * 2, i;
-    struct index_term **b = index_xcalloc(n, sizeof(struct index_term *));
+    struct index_term **b = xcalloc(n, sizeof(struct index_term *));
 
     for (i = 0; i < ix->nterm_bucket; i++) {
         struct index_term *t = ix->term[i], *next;
@@ -345,7 +321,7 @@ index_term_get(struct index *ix, const struct index_dterm *dt)
     t = (struct index_term *)index_term_find(ix, dt->text, dt->len, dt->hash);
     if (t != NULL) return t;
     if (ix->nterm >= ix->nterm_bucket) index_grow_terms(ix);
-    t = index_xcalloc(1, sizeof *t + dt->len);
+    t = xcalloc(1, sizeof *t + dt->len);
     memcpy(t->text, dt->text, dt->len);
     t->len = dt->len;
     t->hash = dt->hash;
@@ -411,7 +387,7 @@ index_put(struct index *ix, struct index_doc *doc)
 
         if (t->npost == t->cap) {
             t->cap = t->cap ? t->cap * 2 : 4;
-            t->post = index_xrealloc(t->post, t->cap * sizeof *t->post);
+            t->post = xrealloc(t->post, t->cap * sizeof *t->post);
         }
         t->post[t->npost].doc = doc;
         t->post[t->npost].slot = i;

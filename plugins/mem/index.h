@@ -1,7 +1,7 @@
 /*
  * index.h - the in-memory plugin's data: articles by id plus an inverted
  * index (term -> postings), with its ASCII-ish tokenizer.  Not thread-safe:
- * mem.c puts a rwlock around it.  Out of memory aborts (index_xmalloc):
+ * mem.c puts a rwlock around it.  Out of memory aborts (xmalloc.h):
  * a half-applied batch could not be undone anyway.
  */
 #ifndef INDEX_H
