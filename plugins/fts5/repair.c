@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "repair.h"
 #include "store.h"
 
@@ -30,7 +31,7 @@ repair_check(const struct carid_host *host, const char *dir, char *msg,
 
     (void)host;
     snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
-    rc = store_quick_check(path, 0, msg, msglen, &secs);
+    rc = db_quick_check(path, 0, msg, msglen, &secs);
     n = strlen(msg);
     if (rc >= 0 && n < msglen)
         snprintf(msg + n, msglen - n, " (%s, quick_check, %.2f s)", path,
@@ -153,8 +154,8 @@ repair_expected(sqlite3 *db)
         if (sqlite3_prepare_v2(db, sql[k], -1, &stmt, NULL) == SQLITE_OK &&
             sqlite3_step(stmt) == SQLITE_ROW) {
             if (k == 0 &&
-                store_varint(sqlite3_column_blob(stmt, 0),
-                             (size_t)sqlite3_column_bytes(stmt, 0), &i, &v) &&
+                db_varint(sqlite3_column_blob(stmt, 0),
+                          (size_t)sqlite3_column_bytes(stmt, 0), &i, &v) &&
                 (int64_t)v > best)
                 best = (int64_t)v;
             if (k == 1 && sqlite3_column_int64(stmt, 0) > best)
@@ -186,7 +187,7 @@ repair_tokenizer(sqlite3 *db)
 /* Copies each readable article of old (rowids in ids) into the writer w,
  * REPAIR_BATCH to a commit, and merges at the end.  Counts *kept. */
 static int
-repair_copy(sqlite3 *old, const struct repair_ids *ids, struct store_conn *w,
+repair_copy(sqlite3 *old, const struct repair_ids *ids, struct db_conn *w,
             int64_t *kept, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt = NULL;
@@ -228,8 +229,8 @@ repair_write(const struct carid_host *host, const char *path, sqlite3 *old,
              const struct repair_ids *ids, int64_t *kept, char *err,
              size_t errlen)
 {
-    struct store *s = NULL;
-    struct store_conn *w = NULL;
+    struct db *s = NULL;
+    struct db_conn *w = NULL;
     int rc;
 
     rc = store_open_file(host, path, &s, err, errlen);
@@ -350,7 +351,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
     unlink(side);
     if (repair_write(host, fresh, old, &ids, kept, msg, msglen) != 0)
         goto out;
-    rc = store_quick_check(fresh, 0, verdict, sizeof verdict, &secs);
+    rc = db_quick_check(fresh, 0, verdict, sizeof verdict, &secs);
     if (rc != 0) {
         snprintf(msg, msglen, "the rebuilt %s fails its check: %s", fresh,
                  verdict);
