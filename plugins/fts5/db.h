@@ -18,6 +18,8 @@
 #include "carid_plugin.h"
 #include "options.h"
 
+#define DB_FILE "carid.db" /* in the index directory */
+
 struct store_writer;
 struct toplist;
 struct toplist_shared;

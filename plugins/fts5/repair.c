@@ -30,7 +30,7 @@ repair_check(const struct carid_host *host, const char *dir, char *msg,
     size_t n;
 
     (void)host;
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
     rc = db_quick_check(path, 0, msg, msglen, &secs);
     n = strlen(msg);
     if (rc >= 0 && n < msglen)
@@ -283,7 +283,7 @@ repair_swap(const char *dir, const char *keep, char *err, size_t errlen)
     char path[REPAIR_PATH], side[REPAIR_PATH + 8], kept[REPAIR_PATH + 48],
         fresh[REPAIR_PATH + 16];
 
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
     snprintf(fresh, sizeof fresh, "%s.rebuild", path);
     if (repair_fsync(fresh) != 0 || link(path, keep) != 0) {
         snprintf(err, errlen, "keeping %s as %s: %s", path, keep,
@@ -321,7 +321,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
     int rc = -1;
 
     *kept = *lost = 0;
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
     snprintf(fresh, sizeof fresh, "%s.rebuild", path);
     if (stat(path, &st) != 0) {
         snprintf(msg, msglen, "%s: %s", path, strerror(errno));

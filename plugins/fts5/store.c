@@ -18,65 +18,14 @@
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "rank.h"
+#include "schema.h"
 #include "snippet.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "tokens.h"
 #include "toplist.h"
 
-#define STORE_SCHEMA  3    /* PRAGMA user_version of carid.db */
-/* PRAGMA application_id of carid.db, 'CARI' in ASCII: what tells carid's
- * own file from another program's (store_check_file()). */
-#define STORE_APP_ID  0x43415249
-#define STORE_MAX_ID  1024 /* bytes; longest document id */
-/* Evaluation switch, read only when a new carid.db is created: the FTS5
- * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
- * the table, so an index keeps the choice it was made with. */
-#define STORE_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
-
-/*
- * FTS5 writes its in-memory postings out as a new segment when they pass
- * 'hashsize' bytes (default 1 MB).  A batch of 500 articles holds several
- * MB, so the default cut each commit into several segments that merges
- * then had to join; 16 MB makes it one.  The writer's memory, not the
- * readers'.  Set at every start so that older indexes get it too.
- */
-#define STORE_FTS_CONFIG                                                       \
-    "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
-
-/*
- * Columns: the small ones first so that reading date or source never walks
- * a long body's overflow pages.  rowids sort by date, then arrival
- * (docid.h); an upsert replaces the row, at the same rowid if the day is
- * the same (store_put()).  docs_source answers a SOURCE filter for each
- * match from a narrow index instead of the article's row (one page per
- * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
- * meta holds the pinned average length ("avgdl"); terms and tops are the
- * top lists of toplist.h.
- */
-static const char store_schema[] =
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-    "CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL,"
-    " n INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE tops(term TEXT NOT NULL, impact REAL NOT NULL,"
-    " docid INTEGER NOT NULL, tf_title INTEGER NOT NULL,"
-    " tf_body INTEGER NOT NULL, dl INTEGER NOT NULL,"
-    " PRIMARY KEY(term, impact, docid)) WITHOUT ROWID;"
-    "CREATE TABLE docs("
-    " rowid INTEGER PRIMARY KEY,"
-    " id TEXT UNIQUE NOT NULL,"
-    " date TEXT NOT NULL DEFAULT '',"
-    " source TEXT NOT NULL DEFAULT '',"
-    " url TEXT NOT NULL DEFAULT '',"
-    " title TEXT NOT NULL DEFAULT '',"
-    " body TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX docs_source ON docs(rowid, source);"
-    "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
-    " content_rowid='rowid', tokenize='";
-/* ... then the tokenizer's arguments (store_tokenize()), then: */
-static const char store_schema_tail[] =
-    "');"
-    "PRAGMA user_version=3;"; /* STORE_SCHEMA */
+#define STORE_MAX_ID 1024 /* bytes; longest document id */
 
 enum store_stmt {
     STORE_FIND,      /* rowid, title, body of an id */
@@ -183,171 +132,6 @@ store_connect(const struct db *d, int writer, struct tokens_replay *replay,
     return 0;
 }
 
-/* The tokenizer a new index gets: STORE_TOKENIZE_ENV or "indonesian". */
-static const char *
-store_tokenize(char *err, size_t errlen)
-{
-    const char *v = getenv(STORE_TOKENIZE_ENV);
-
-    if (v == NULL || v[0] == '\0') return "indonesian";
-    if (strcmp(v, "indonesian") == 0 || strcmp(v, "indonesian nostem") == 0)
-        return v;
-    snprintf(err, errlen, "%s must be 'indonesian' or 'indonesian nostem'",
-             STORE_TOKENIZE_ENV);
-    return NULL;
-}
-
-/* 1 unless the fts table was made with "indonesian nostem". */
-static int
-store_stems(sqlite3 *db)
-{
-    sqlite3_stmt *stmt = NULL;
-    const char *sql;
-    int stem = 1;
-
-    if (sqlite3_prepare_v2(db,
-                           "SELECT sql FROM sqlite_master WHERE name = 'fts'",
-                           -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-        sql = (const char *)sqlite3_column_text(stmt, 0);
-        stem = sql == NULL || strstr(sql, "nostem") == NULL;
-    }
-    sqlite3_finalize(stmt);
-    return stem;
-}
-
-/* What an existing file holds, as store_check_file() judges it. */
-struct store_file_id {
-    int app, version; /* PRAGMA application_id, user_version */
-    int entries;      /* rows of sqlite_master */
-    int carid_tables; /* 1 if docs, fts and meta are there */
-};
-
-/* Reads the file without writing a byte: immutable means no lock, no
- * -wal or -shm file made, no journal rolled back.  0, or -1 if it is not
- * an SQLite database. */
-static int
-store_file_read(const char *path, struct store_file_id *id, char *err,
-                size_t errlen)
-{
-    char uri[8192];
-    sqlite3 *db = NULL;
-    int rc;
-
-    if (db_uri_ro(path, uri, sizeof uri) != 0) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-                         NULL);
-    id->entries = rc == SQLITE_OK
-                      ? db_pragma_int(db, "SELECT count(*) FROM "
-                                      "sqlite_master")
-                      : -1;
-    if (id->entries >= 0) {
-        id->app = db_pragma_int(db, "PRAGMA application_id");
-        id->version = db_pragma_int(db, "PRAGMA user_version");
-        id->carid_tables = db_pragma_int(
-            db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
-                " AND name IN ('docs', 'fts', 'meta')");
-    } else {
-        snprintf(err, errlen,
-                 "%s is not an SQLite database carid can read (%s): carid "
-                 "leaves it as it is; move it away or give carid another "
-                 "data directory",
-                 path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    }
-    sqlite3_close(db);
-    return id->entries >= 0 ? 0 : -1;
-}
-
-/*
- * carid writes only to its own file.  Before anything writes (WAL mode
- * included), an existing non-empty file must be carid's: its
- * application_id, or an index made before carid set one (schema 3 with
- * carid's tables: store_init() then sets the id), or an SQLite database
- * with nothing in it.  Anything else is refused, and left as it was.
- */
-static int
-store_check_file(const char *path, char *err, size_t errlen)
-{
-    struct store_file_id id;
-    struct stat st;
-
-    if (stat(path, &st) != 0 ? errno == ENOENT : st.st_size == 0)
-        return 0; /* a new index (any other stat error: read says why) */
-    if (store_file_read(path, &id, err, errlen) != 0) return -1;
-    if (id.app == 0 && id.version == 0 && id.entries == 0) return 0;
-    if (id.app == STORE_APP_ID || (id.app == 0 && id.carid_tables == 1)) {
-        if (id.version == STORE_SCHEMA) return 0;
-        snprintf(err, errlen,
-                 "%s: schema version %d, plugin expects %d (feed the"
-                 " articles again into a new data directory)",
-                 STORE_FILE, id.version, STORE_SCHEMA);
-        return -1;
-    }
-    snprintf(err, errlen,
-             "%s is not a carid index (application_id %#x, user_version %d,"
-             " %d schema entries): carid leaves it as it is; move it away or"
-             " give carid another data directory",
-             path, (unsigned)id.app, id.version, id.entries);
-    return -1;
-}
-
-/* Switches to WAL, creates the schema if the file is new and gives it
- * carid's application_id, in one transaction.  store_check_file() has
- * made sure the file is carid's. */
-static int
-store_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt = NULL;
-    const char *mode, *tokenize;
-    char schema[sizeof store_schema + sizeof store_schema_tail + 32];
-    int rc, wal = 0, version;
-
-    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        mode = (const char *)sqlite3_column_text(stmt, 0);
-        wal = mode != NULL && strcmp(mode, "wal") == 0;
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(stmt);
-    if (rc == SQLITE_OK && !wal) {
-        snprintf(err, errlen, "%s: cannot switch to WAL mode", STORE_FILE);
-        return -1;
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    version =
-        rc == SQLITE_OK ? db_pragma_int(db, "PRAGMA user_version") : -1;
-    if (rc == SQLITE_OK && version == 0) {
-        if ((tokenize = store_tokenize(err, errlen)) == NULL) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
-        }
-        snprintf(schema, sizeof schema, "%s%s%s", store_schema, tokenize,
-                 store_schema_tail);
-        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, STORE_FTS_CONFIG, NULL, NULL, NULL);
-    if (rc == SQLITE_OK &&
-        db_pragma_int(db, "PRAGMA application_id") != STORE_APP_ID) {
-        snprintf(schema, sizeof schema, "PRAGMA application_id=%d",
-                 STORE_APP_ID);
-        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
-    }
-    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        db_error(d, sqlite3_extended_errcode(db), STORE_FILE,
-                 sqlite3_errmsg(db), err, errlen);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
-    }
-    return 0;
-}
-
-/* A store for the file at path, checked to be carid's; nothing opened. */
 static int
 store_new(const struct carid_host *host, const char *path, struct db **out,
           char *err, size_t errlen)
@@ -367,7 +151,7 @@ store_new(const struct carid_host *host, const char *path, struct db **out,
     }
     d->host = host;
     if (options_parse(host->options, &d->opt, err, errlen) != 0 ||
-        store_check_file(d->path, err, errlen) != 0) {
+        schema_check_file(d->path, err, errlen) != 0) {
         store_close(d);
         return -1;
     }
@@ -375,7 +159,7 @@ store_new(const struct carid_host *host, const char *path, struct db **out,
     return 0;
 }
 
-/* WAL mode, the schema and the id (store_init()), then which tokenizer:
+/* WAL mode, the schema and the id (schema_init()), then which tokenizer:
  * all but the last skipped when the index is known corrupt, since they
  * write.  A corruption found here is not fatal either: the daemon starts
  * with writes refused. */
@@ -385,12 +169,12 @@ store_prepare_file(struct db *d, char *err, size_t errlen)
     sqlite3 *db = NULL;
 
     if (store_connect(d, 1, NULL, &db, err, errlen) != 0) return -1;
-    if (d->corrupt == 0 && store_init(d, db, err, errlen) != 0 &&
+    if (d->corrupt == 0 && schema_init(d, db, err, errlen) != 0 &&
         d->corrupt == 0) {
         sqlite3_close(db);
         return -1;
     }
-    d->stem = store_stems(db);
+    d->stem = schema_stems(db);
     sqlite3_close(db);
     return 0;
 }
@@ -456,7 +240,7 @@ store_open(const struct carid_host *host, const char *dir, struct db **out,
         snprintf(err, errlen, "mkdir(%s) failed: %s", dir, strerror(errno));
         return -1;
     }
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE) >=
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, DB_FILE) >=
             sizeof path ||
         (size_t)snprintf(marker, sizeof marker, "%s/%s", dir,
                          STORE_RUNNING) >= sizeof marker) {

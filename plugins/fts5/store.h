@@ -16,9 +16,9 @@
 #include "carid_plugin.h"
 #include "db.h"
 
-#define STORE_FILE    "carid.db" /* in the index directory */
-/* Beside it while a daemon has it open: found at open, the last stop was
- * not clean and the index gets a quick check (DESIGN.md, "Corruption"). */
+/* Beside DB_FILE while a daemon has it open: found at open, the last stop
+ * was not clean and the index gets a quick check (DESIGN.md,
+ * "Corruption"). */
 #define STORE_RUNNING "carid.db.running"
 
 /*
