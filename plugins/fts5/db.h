@@ -21,6 +21,7 @@
 #define DB_FILE "carid.db" /* in the index directory */
 
 struct store_writer;
+struct tokenizer;
 struct toplist;
 struct toplist_shared;
 

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -107,7 +106,8 @@ store_doc_read(sqlite3_stmt *stmt, unsigned want, struct carid_doc *doc)
     }
 }
 
-/* Opens path and makes the connection ready: tokenizer, timeouts, pragmas. */
+/* Opens the connection and makes it ready: timeouts, the tokenizer and the
+ * SQL functions (rank.h, snippet.h), pragmas. */
 static int
 store_connect(const struct db *d, int writer, struct tokens_replay *replay,
               sqlite3 **out, char *err, size_t errlen)
