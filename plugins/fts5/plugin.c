@@ -1,14 +1,17 @@
 /*
  * plugin.c - the FTS5 index plugin's ABI table: carid_plugin_entry(), the
  * only exported symbol of carid_fts5.so.  Each member casts the daemon's
- * void * handles back to store.c / query.c types and calls them.
+ * void * handles back to db.h's types (struct db, struct db_conn) and
+ * calls store.c, query.c, suggest.c or repair.c.
  */
 #include <stdio.h>
 
 #include "carid_plugin.h"
+#include "db.h"
 #include "query.h"
 #include "repair.h"
 #include "store.h"
+#include "suggest.h"
 #include "tokenizer.h"
 
 #define PLUGIN_VERSION "0.1.0"
@@ -17,10 +20,10 @@ static int
 plugin_open(const struct carid_host *host, const char *dir, void **db,
             char *err, size_t errlen)
 {
-    struct store *s;
+    struct db *d;
 
-    if (store_open(host, dir, &s, err, errlen) != 0) return -1;
-    *db = s;
+    if (store_open(host, dir, &d, err, errlen) != 0) return -1;
+    *db = d;
     return 0;
 }
 
@@ -33,7 +36,7 @@ plugin_close(void *db)
 static int
 plugin_conn_open(void *db, int writer, void **out, char *err, size_t errlen)
 {
-    struct store_conn *c;
+    struct db_conn *c;
 
     if (store_conn_open(db, writer, &c, err, errlen) != 0) return -1;
     *out = c;
@@ -133,7 +136,7 @@ plugin_analyze(void *reader, struct carid_str text, carid_token_fn *fn,
     struct plugin_analyze a = {fn, ctx};
     struct tokenizer *t;
 
-    t = store_tokenizer(reader, err, errlen);
+    t = db_tokenizer(reader, err, errlen);
     if (t == NULL) return -1;
     if (text.p == NULL) return 0;
     if (tokenizer_run(t, text.p, text.len, plugin_analyze_token, &a) ==
@@ -160,7 +163,7 @@ static int
 plugin_suggest(void *reader, struct carid_str prefix, int64_t max,
                carid_term_fn *fn, void *ctx, char *err, size_t errlen)
 {
-    return query_suggest(reader, prefix, max, fn, ctx, err, errlen);
+    return suggest_words(reader, prefix, max, fn, ctx, err, errlen);
 }
 
 static int

@@ -1,5 +1,5 @@
 /*
- * query.c - from the client's query text to hits, facets and suggestions.
+ * query.c - from the client's query text to hits and facets.
  * Client text never reaches SQL: qparse.c turns it into an FTS5 expression
  * and filter values, both bound as parameters, and the SQL itself comes
  * from a fixed set of shapes (sort x filters), each prepared once per
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "docid.h"
 #include "qparse.h"
 #include "query.h"
@@ -21,12 +22,13 @@
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
 #define QUERY_BM25       RANK_FN "(fts, :avgdl, :df)"
 #define QUERY_PAGE_MAX   1000 /* hits one top-list page may hold */
-#define QUERY_TITLE_FN   "carid_title"         /* query_title_fn() */
-#define QUERY_SHAPES     32                    /* filter bit combinations */
+#define QUERY_SHAPES     32   /* filter bit combinations */
+/* The statements query.c keeps per connection (db_slot()): hits at sort x
+ * QUERY_SHAPES + filter bits, then these. */
 #define QUERY_SLOT_COUNT 96  /* count statements: 96 + filter bits */
 #define QUERY_SLOT_FACET 128 /* facet statements: 128 + filter bits */
 #define QUERY_SLOT_SNIP  160 /* the per-hit snippet statement */
-#define QUERY_SLOT_VOCAB 161 /* the suggestion statement */
+#define QUERY_SLOTS      161
 
 /* Filter bits: which optional WHERE terms a statement has. */
 #define QUERY_SOURCE 1  /* SOURCE option */
@@ -34,6 +36,15 @@
 #define QUERY_TO     4  /* TO option or date: */
 #define QUERY_IN     8  /* source: filters, any of them */
 #define QUERY_OUT    16 /* -source: filters, none of them */
+
+_Static_assert((QUERY_SOURCE | QUERY_FROM | QUERY_TO | QUERY_IN | QUERY_OUT) <
+                   QUERY_SHAPES,
+               "a filter bit beyond QUERY_SHAPES");
+_Static_assert((CARID_SORT_OLDEST + 1) * QUERY_SHAPES <= QUERY_SLOT_COUNT &&
+                   QUERY_SLOT_COUNT + QUERY_SHAPES <= QUERY_SLOT_FACET &&
+                   QUERY_SLOT_FACET + QUERY_SHAPES <= QUERY_SLOT_SNIP &&
+                   QUERY_SLOT_SNIP < QUERY_SLOTS,
+               "query.c's statement slots overlap");
 
 /* A parsed query with its filters merged with the SEARCH options. */
 struct query_plan {
@@ -50,38 +61,11 @@ struct query_plan {
     double avgdl;          /* pinned average length, 0: none */
 };
 
-/*
- * carid_title(fts): how many of the query's phrases occur in the title.
- * Hits are ordered by it before bm25, so a title match always outranks a
- * body-only match, whatever the body's term frequencies.
- */
-static void
-query_title_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
-               sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* Returns query.c's slot i on c, or NULL with err set. */
+static sqlite3_stmt **
+query_slot(struct db_conn *c, int i, char *err, size_t errlen)
 {
-    uint64_t seen = 0;
-    int n = 0, i, phrase, col, off, titles = 0;
-
-    (void)argc;
-    (void)argv;
-    if (api->xInstCount(fts, &n) != SQLITE_OK) n = 0;
-    for (i = 0; i < n; i++) {
-        if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK) break;
-        if (col != 0 || phrase < 0 || phrase >= 64) continue;
-        if (!(seen & ((uint64_t)1 << phrase))) titles++;
-        seen |= (uint64_t)1 << phrase;
-    }
-    sqlite3_result_int(ctx, titles);
-}
-
-int
-query_register(fts5_api *api)
-{
-    int rc;
-
-    if (api == NULL) return SQLITE_ERROR;
-    rc = api->xCreateFunction(api, QUERY_TITLE_FN, NULL, query_title_fn, NULL);
-    return rc == SQLITE_OK ? snippet_register(api) : rc;
+    return db_slot(c, DB_OWN_QUERY, i, QUERY_SLOTS, err, errlen);
 }
 
 /* Source filters need the article's source, read from the narrow index
@@ -121,7 +105,7 @@ query_where(char *sql, size_t cap, int filters)
  * page instead of sorting every match.
  */
 static sqlite3_stmt *
-query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
+query_hits_stmt(struct db_conn *c, int sort, int filters, char *err,
                 size_t errlen)
 {
     static const char *const order[] = {
@@ -130,48 +114,54 @@ query_hits_stmt(struct store_conn *c, int sort, int filters, char *err,
         [CARID_SORT_OLDEST] = "fts.rowid ASC",
     };
     char where[256], sql[768];
-    int slot = sort * QUERY_SHAPES + filters;
+    sqlite3_stmt **slot;
 
-    if (c->query[slot] != NULL) return c->query[slot];
+    slot = query_slot(c, sort * QUERY_SHAPES + filters, err, errlen);
+    if (slot == NULL) return NULL;
+    if (*slot != NULL) return *slot;
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
-             "SELECT fts.rowid, " QUERY_TITLE_FN "(fts), " QUERY_BM25
+             "SELECT fts.rowid, " RANK_TITLE_FN "(fts), " QUERY_BM25
              " FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
              " LIMIT :limit OFFSET :offset",
              query_join(filters), where, order[sort]);
-    return store_prepare(c, &c->query[slot], sql, err, errlen);
+    return db_prepare(c, slot, sql, err, errlen);
 }
 
 static sqlite3_stmt *
-query_count_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
+query_count_stmt(struct db_conn *c, int filters, char *err, size_t errlen)
 {
     char where[256], sql[768];
-    int slot = QUERY_SLOT_COUNT + filters;
+    sqlite3_stmt **slot;
 
-    if (c->query[slot] != NULL) return c->query[slot];
+    if ((slot = query_slot(c, QUERY_SLOT_COUNT + filters, err, errlen)) == NULL)
+        return NULL;
+    if (*slot != NULL) return *slot;
     query_where(where, sizeof where, filters);
     snprintf(
         sql, sizeof sql, "SELECT count(*) FROM fts%s WHERE fts MATCH :match%s",
         query_join(filters), where);
-    return store_prepare(c, &c->query[slot], sql, err, errlen);
+    return db_prepare(c, slot, sql, err, errlen);
 }
 
 /* Hits per source: most first, ties by name; articles without a source
  * are not counted. */
 static sqlite3_stmt *
-query_facet_stmt(struct store_conn *c, int filters, char *err, size_t errlen)
+query_facet_stmt(struct db_conn *c, int filters, char *err, size_t errlen)
 {
     char where[256], sql[768];
-    int slot = QUERY_SLOT_FACET + filters;
+    sqlite3_stmt **slot;
 
-    if (c->query[slot] != NULL) return c->query[slot];
+    if ((slot = query_slot(c, QUERY_SLOT_FACET + filters, err, errlen)) == NULL)
+        return NULL;
+    if (*slot != NULL) return *slot;
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
              "SELECT d.source, count(*) FROM fts" QUERY_JOIN_SOURCE
              " WHERE fts MATCH :match%s"
              " AND d.source <> '' GROUP BY d.source ORDER BY 2 DESC, 1",
              where);
-    return store_prepare(c, &c->query[slot], sql, err, errlen);
+    return db_prepare(c, slot, sql, err, errlen);
 }
 
 /* Binds what the statement names; a shape without :source skips it. */
@@ -180,7 +170,7 @@ query_bind(sqlite3_stmt *stmt, const char *name, struct carid_str v)
 {
     int i = sqlite3_bind_parameter_index(stmt, name);
 
-    return i == 0 ? SQLITE_OK : store_bind(stmt, i, v);
+    return i == 0 ? SQLITE_OK : db_bind(stmt, i, v);
 }
 
 /* Binds :<c>0..:<c>7 to list[0..n), repeating list[0] in unused slots. */
@@ -286,7 +276,7 @@ query_one_word(struct tokenizer *t, const struct qparse_result *r,
 
 /* Parses q's text and merges its filters with q's options. */
 static int
-query_plan(struct store_conn *c, const struct carid_query *q,
+query_plan(struct db_conn *c, const struct carid_query *q,
            struct query_plan *p, char *err, size_t errlen)
 {
     struct tokenizer *t;
@@ -296,7 +286,7 @@ query_plan(struct store_conn *c, const struct carid_query *q,
         snprintf(err, errlen, "unknown sort order %d", q->sort);
         return -1;
     }
-    if ((t = store_tokenizer(c, err, errlen)) == NULL ||
+    if ((t = db_tokenizer(c, err, errlen)) == NULL ||
         qparse(t, q->text.p, q->text.len, &p->r, err, errlen) != 0)
         return -1;
     if (query_one_word(t, &p->r, p) != 0) {
@@ -315,7 +305,7 @@ query_plan(struct store_conn *c, const struct carid_query *q,
 }
 
 static int
-query_count(struct store_conn *c, const struct query_plan *p,
+query_count(struct db_conn *c, const struct query_plan *p,
             const struct carid_query *q, int64_t *total, char *err,
             size_t errlen)
 {
@@ -333,8 +323,8 @@ query_count(struct store_conn *c, const struct query_plan *p,
     if (rc == SQLITE_ROW)
         *total = sqlite3_column_int64(stmt, 0);
     else
-        store_fail(c, "search", err, errlen);
-    store_done(stmt);
+        db_fail(c, "search", err, errlen);
+    db_done(stmt);
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -347,14 +337,14 @@ query_snippet(sqlite3_stmt *snip, const char *match,
     int rc;
 
     rc = sqlite3_bind_text(snip, 1, match, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = store_bind(snip, 2, q->mark_open);
-    if (rc == SQLITE_OK) rc = store_bind(snip, 3, q->mark_close);
+    if (rc == SQLITE_OK) rc = db_bind(snip, 2, q->mark_open);
+    if (rc == SQLITE_OK) rc = db_bind(snip, 3, q->mark_close);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(snip, 4, rowid);
     /* the snippet checks q's deadline as it goes (snippet.h) */
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_pointer(snip, 5, (void *)q, SNIPPET_QUERY_PTR, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(snip);
-    if (rc == SQLITE_ROW) hit->snippet = store_column(snip, 0);
+    if (rc == SQLITE_ROW) hit->snippet = db_column(snip, 0);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -372,17 +362,16 @@ struct query_emit {
 };
 
 static int
-query_emit_open(struct store_conn *c, const struct carid_query *q,
+query_emit_open(struct db_conn *c, const struct carid_query *q,
                 struct query_emit *e, char *err, size_t errlen)
 {
     e->snip = NULL;
-    e->doc = store_stmt(c, STORE_DOC_ROWID, err, errlen);
+    e->doc = store_doc_stmt(c, err, errlen);
     if (q->want_snippet)
-        e->snip = store_prepare(c, &c->query[QUERY_SLOT_SNIP],
-                                "SELECT " SNIPPET_FN
-                                "(fts, 1, ?2, ?3, '…', 16, ?5)"
-                                " FROM fts WHERE fts MATCH ?1 AND rowid = ?4",
-                                err, errlen);
+        e->snip = db_stmt(c, DB_OWN_QUERY, QUERY_SLOT_SNIP, QUERY_SLOTS,
+                          "SELECT " SNIPPET_FN "(fts, 1, ?2, ?3, '…', 16, ?5)"
+                          " FROM fts WHERE fts MATCH ?1 AND rowid = ?4",
+                          err, errlen);
     return e->doc == NULL || (q->want_snippet && e->snip == NULL) ? -1 : 0;
 }
 
@@ -412,8 +401,8 @@ query_emit(const struct query_emit *e, const struct query_plan *p,
         rc = query_snippet(e->snip, p->r.match, q, rowid, &hit);
     if (rc == SQLITE_OK)
         *stop = fn(ctx, &hit) != 0; /* stopping early is not an error */
-    store_done(e->doc);
-    if (e->snip != NULL) store_done(e->snip);
+    db_done(e->doc);
+    if (e->snip != NULL) db_done(e->snip);
     return rc;
 }
 
@@ -427,7 +416,7 @@ query_from_list(const struct query_plan *p, const struct carid_query *q)
 }
 
 static int
-query_hits_listed(struct store_conn *c, const struct query_plan *p,
+query_hits_listed(struct db_conn *c, const struct query_plan *p,
                   const struct carid_query *q, carid_hit_fn *fn, void *ctx,
                   char *err, size_t errlen)
 {
@@ -447,12 +436,12 @@ query_hits_listed(struct store_conn *c, const struct query_plan *p,
         rc = query_emit(&e, p, q, page[i].docid, page[i].score, fn, ctx, &stop);
     free(page);
     if (n < 0) return -1;
-    __atomic_fetch_add(&c->store->top_pages, 1, __ATOMIC_RELAXED);
-    return rc == SQLITE_OK ? 0 : store_fail_rc(c, rc, "search", err, errlen);
+    __atomic_fetch_add(&c->index->top->pages, 1, __ATOMIC_RELAXED);
+    return rc == SQLITE_OK ? 0 : db_fail_rc(c, rc, "search", err, errlen);
 }
 
 static int
-query_hits(struct store_conn *c, const struct query_plan *p,
+query_hits(struct db_conn *c, const struct query_plan *p,
            const struct carid_query *q, carid_hit_fn *fn, void *ctx, char *err,
            size_t errlen)
 {
@@ -480,14 +469,14 @@ query_hits(struct store_conn *c, const struct query_plan *p,
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
                         query_score(hits), fn, ctx, &stop);
     if (rc != SQLITE_DONE && rc != SQLITE_OK && rc != SQLITE_ROW)
-        store_fail_rc(c, rc, "search", err, errlen);
-    store_done(hits);
+        db_fail_rc(c, rc, "search", err, errlen);
+    db_done(hits);
     return rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Inside the read transaction: the pinned length and the word's list. */
 static int
-query_lists(struct store_conn *c, struct query_plan *p, char *err,
+query_lists(struct db_conn *c, struct query_plan *p, char *err,
             size_t errlen)
 {
     int rc;
@@ -500,20 +489,6 @@ query_lists(struct store_conn *c, struct query_plan *p, char *err,
         return 0;
     }
     return toplist_avgdl(c, &p->avgdl, err, errlen);
-}
-
-/* Runs a read transaction's BEGIN (which) or COMMIT; 0 or -1. */
-static int
-query_txn(struct store_conn *c, enum store_stmt which, char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt = store_stmt(c, which, err, errlen);
-    int rc;
-
-    if (stmt == NULL) return -1;
-    rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE) store_fail(c, "search", err, errlen);
-    store_done(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* SQLite calls this every QUERY_WATCH_OPS virtual machine steps of a
@@ -531,7 +506,7 @@ query_watch_cb(void *arg)
 /* Before a search: 0, or -1 if q has already expired (it waited in the
  * queue past its deadline, or its client left). */
 static int
-query_watch_begin(struct store_conn *c, const struct carid_query *q,
+query_watch_begin(struct db_conn *c, const struct carid_query *q,
                   char *err, size_t errlen)
 {
     if (carid_query_expired(q, err, errlen) != 0) return -1;
@@ -544,7 +519,7 @@ query_watch_begin(struct store_conn *c, const struct carid_query *q,
 /* After it: rc, with err saying "timeout" or "cancelled" when that is
  * why it failed (SQLite says only "interrupted"). */
 static int
-query_watch_end(struct store_conn *c, const struct carid_query *q, int rc,
+query_watch_end(struct db_conn *c, const struct carid_query *q, int rc,
                 char *err, size_t errlen)
 {
     sqlite3_progress_handler(c->db, 0, NULL, NULL);
@@ -553,7 +528,7 @@ query_watch_end(struct store_conn *c, const struct carid_query *q, int rc,
 }
 
 int
-query_search(struct store_conn *c, const struct carid_query *q,
+query_search(struct db_conn *c, const struct carid_query *q,
              carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
              size_t errlen)
 {
@@ -564,7 +539,7 @@ query_search(struct store_conn *c, const struct carid_query *q,
     *total = 0;
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
     if (query_watch_begin(c, q, err, errlen) == 0 &&
-        query_txn(c, STORE_BEGIN_READ, err, errlen) == 0) {
+        db_txn(c, DB_BEGIN_READ, "search", err, errlen) == 0) {
         if (query_lists(c, &p, err, errlen) == 0 &&
             query_count(c, &p, q, total, err, errlen) == 0 &&
             (q->count <= 0 || q->offset >= *total ||
@@ -572,19 +547,19 @@ query_search(struct store_conn *c, const struct carid_query *q,
             rc = 0;
         /* frequent since OPTIMIZE: the writer lists it at its next batch */
         if (rc == 0 && p.word_len > 0 && !p.listed && p.avgdl > 0 &&
-            p.filters == 0 && c->store->top_min_df > 0 &&
-            *total >= c->store->top_min_df)
-            toplist_want(c->store, p.word, p.word_len);
+            p.filters == 0 && c->index->top->min_df > 0 &&
+            *total >= c->index->top->min_df)
+            toplist_want(c->index, p.word, p.word_len);
         /* ends a read: cannot fail in a way that matters */
         sqlite3_progress_handler(c->db, 0, NULL, NULL);
-        query_txn(c, STORE_COMMIT, scratch, sizeof scratch);
+        db_txn(c, DB_COMMIT, "search", scratch, sizeof scratch);
     }
     qparse_free(&p.r);
     return query_watch_end(c, q, rc, err, errlen);
 }
 
 int
-query_facets(struct store_conn *c, const struct carid_query *q, int field,
+query_facets(struct db_conn *c, const struct carid_query *q, int field,
              carid_term_fn *fn, void *ctx, char *err, size_t errlen)
 {
     struct query_plan p;
@@ -605,192 +580,13 @@ query_facets(struct store_conn *c, const struct carid_query *q, int field,
     }
     rc = query_bind_common(stmt, &p, q);
     while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (fn(ctx, store_column(stmt, 0), sqlite3_column_int64(stmt, 1)))
+        if (fn(ctx, db_column(stmt, 0), sqlite3_column_int64(stmt, 1)))
             rc = SQLITE_DONE;
         else
             rc = SQLITE_OK;
     }
-    if (rc != SQLITE_DONE) store_fail(c, "counts", err, errlen);
-    store_done(stmt);
+    if (rc != SQLITE_DONE) db_fail(c, "counts", err, errlen);
+    db_done(stmt);
     qparse_free(&p.r);
     return query_watch_end(c, q, rc == SQLITE_DONE ? 0 : -1, err, errlen);
-}
-
-/* A suggestion: an indexed word and the articles holding it. */
-struct query_word {
-    char *term;  /* malloc'd */
-    size_t len;  /* bytes in term */
-    int64_t doc; /* articles */
-};
-
-struct query_words {
-    struct query_word *w; /* malloc'd, cap entries */
-    int n, cap;
-};
-
-/* The last token of a text as the index folds and stems it. */
-struct query_fold {
-    char token[TOKENIZER_MAX_TOKEN];
-    size_t token_len;
-    char stem[TOKENIZER_MAX_TOKEN];
-    size_t stem_len;
-    int n; /* tokens seen */
-};
-
-static int
-query_fold_cb(void *ctx, const char *token, size_t token_len, const char *stem,
-              size_t stem_len, size_t start, size_t end)
-{
-    struct query_fold *f = ctx;
-
-    (void)start;
-    (void)end;
-    f->token_len = token_len < sizeof f->token ? token_len : sizeof f->token;
-    memcpy(f->token, token, f->token_len);
-    f->stem_len = stem_len < sizeof f->stem ? stem_len : sizeof f->stem;
-    memcpy(f->stem, stem, f->stem_len);
-    f->n++;
-    return 0;
-}
-
-/* Nonzero if searching term finds term: one token that stems to itself
- * (stemming a stem is not always idempotent). */
-static int
-query_searchable(struct tokenizer *t, const char *term, size_t len)
-{
-    struct query_fold f;
-
-    f.n = 0;
-    return tokenizer_run(t, term, len, query_fold_cb, &f) == 0 && f.n == 1 &&
-           f.stem_len == len && memcmp(f.stem, term, len) == 0;
-}
-
-static int
-query_word_cmp(const void *a, const void *b)
-{
-    const struct query_word *x = a, *y = b;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c;
-
-    if (x->doc != y->doc) return x->doc > y->doc ? -1 : 1;
-    c = memcmp(x->term, y->term, n);
-    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* The reader's temp.vocab over fts, made on first use: readers are
- * query_only, which also forbids creating temp tables. */
-static sqlite3_stmt *
-query_vocab_stmt(struct store_conn *c, char *err, size_t errlen)
-{
-    int rc;
-
-    if (c->query[QUERY_SLOT_VOCAB] != NULL) return c->query[QUERY_SLOT_VOCAB];
-    rc = sqlite3_exec(c->db, "PRAGMA query_only=0", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(c->db,
-                          "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab"
-                          " USING fts5vocab(main, fts, 'row')",
-                          NULL, NULL, NULL);
-    if (rc != SQLITE_OK) store_fail(c, "suggest", err, errlen);
-    if (!c->writer)
-        sqlite3_exec(c->db, "PRAGMA query_only=1", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return NULL;
-    return store_prepare(c, &c->query[QUERY_SLOT_VOCAB],
-                         "SELECT term, doc FROM temp.vocab"
-                         " WHERE term >= ?1 AND term < ?2"
-                         " ORDER BY doc DESC, term",
-                         err, errlen);
-}
-
-/* Adds up to max searchable words starting with p[0..n) to ws. */
-static int
-query_vocab_range(struct store_conn *c, struct tokenizer *t, const char *p,
-                  size_t n, int64_t max, struct query_words *ws, char *err,
-                  size_t errlen)
-{
-    char upper[TOKENIZER_MAX_TOKEN + 1];
-    sqlite3_stmt *stmt;
-    struct carid_str term;
-    int64_t added = 0;
-    int rc, i;
-
-    if ((stmt = query_vocab_stmt(c, err, errlen)) == NULL) return -1;
-    /* 0xff never occurs in UTF-8: every word with the prefix sorts below */
-    memcpy(upper, p, n);
-    upper[n] = (char)0xff;
-    rc = sqlite3_bind_text64(stmt, 1, p, n, SQLITE_STATIC, SQLITE_UTF8);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text64(stmt, 2, upper, n + 1, SQLITE_STATIC,
-                                 SQLITE_UTF8);
-    while (rc == SQLITE_OK && added < max &&
-           (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        term = store_column(stmt, 0);
-        if (!query_searchable(t, term.p, term.len)) continue;
-        for (i = 0; i < ws->n; i++) {
-            if (ws->w[i].len == term.len &&
-                memcmp(ws->w[i].term, term.p, term.len) == 0)
-                break;
-        }
-        if (i < ws->n || ws->n >= ws->cap) continue;
-        ws->w[ws->n].term = malloc(term.len + 1);
-        if (ws->w[ws->n].term == NULL) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        memcpy(ws->w[ws->n].term, term.p, term.len);
-        ws->w[ws->n].len = term.len;
-        ws->w[ws->n++].doc = sqlite3_column_int64(stmt, 1);
-        added++;
-    }
-    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-        if (rc == SQLITE_NOMEM)
-            snprintf(err, errlen, "out of memory");
-        else
-            store_fail(c, "suggest", err, errlen);
-    }
-    store_done(stmt);
-    return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-query_suggest(struct store_conn *c, struct carid_str prefix, int64_t max,
-              carid_term_fn *fn, void *ctx, char *err, size_t errlen)
-{
-    struct query_words ws = {NULL, 0, 0};
-    struct query_fold f;
-    struct tokenizer *t;
-    int rc = 0, i;
-
-    if (max > QUERY_MAX_SUGGEST) max = QUERY_MAX_SUGGEST;
-    f.n = 0;
-    if ((t = store_tokenizer(c, err, errlen)) == NULL) return -1;
-    if (prefix.p == NULL || max <= 0 ||
-        tokenizer_run(t, prefix.p, prefix.len, query_fold_cb, &f) != 0 ||
-        f.n == 0)
-        return 0; /* no word in the prefix: nothing to suggest */
-    ws.cap = (int)max * 2;
-    ws.w = calloc((size_t)ws.cap, sizeof *ws.w);
-    if (ws.w == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    /* The prefix as typed ("ekono" finds "ekonomi"), then as stemmed
-     * ("pemerin" -> "perin" finds "perintah", the stem of "pemerintah"). */
-    rc = query_vocab_range(c, t, f.token, f.token_len, max, &ws, err, errlen);
-    if (rc == 0 && (f.stem_len != f.token_len ||
-                    memcmp(f.stem, f.token, f.token_len) != 0))
-        rc = query_vocab_range(c, t, f.stem, f.stem_len, max, &ws, err, errlen);
-    if (rc == 0) {
-        qsort(ws.w, (size_t)ws.n, sizeof *ws.w, query_word_cmp);
-        for (i = 0; i < ws.n && i < max; i++) {
-            struct carid_str term = {ws.w[i].term, ws.w[i].len};
-
-            if (fn(ctx, term, ws.w[i].doc) != 0) break;
-        }
-    }
-    for (i = 0; i < ws.n; i++)
-        free(ws.w[i].term);
-    free(ws.w);
-    return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * query.h - running searches, facet counts and suggestions on a reader.
- * The query language itself is qparse.c's; this side binds its output into
- * a fixed set of prepared SQL shapes.
+ * query.h - running searches and facet counts on a reader.  The query
+ * language itself is qparse.c's; this side binds its output into a fixed
+ * set of prepared SQL shapes, and reads a one-word query's page from its
+ * top list (toplist.h) when it can.  SUGGEST is suggest.h's.
  */
 #ifndef QUERY_H
 #define QUERY_H
@@ -9,20 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "carid_plugin.h"
 
-#define QUERY_MAX_SUGGEST 100 /* suggestions per call */
-
-struct store_conn;
-
-/*
- * Registers the auxiliary function carid_title(fts) the hits statements
- * rank with.  Must be done on every connection that searches.  Returns an
- * SQLite result code.  The connection's thread.
- */
-int query_register(fts5_api *api);
+struct db_conn;
 
 /*
  * Runs q on the reader c: sets *total and calls fn for each hit in
@@ -31,7 +21,7 @@ int query_register(fts5_api *api);
  * client: "query error at 7: unbalanced parenthesis").  The reader's
  * thread.
  */
-int query_search(struct store_conn *c, const struct carid_query *q,
+int query_search(struct db_conn *c, const struct carid_query *q,
                  carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
                  size_t errlen);
 
@@ -41,17 +31,7 @@ int query_search(struct store_conn *c, const struct carid_query *q,
  * Only field CARID_FIELD_SOURCE is supported.  Returns 0 or -1 with err
  * set.  The reader's thread.
  */
-int query_facets(struct store_conn *c, const struct carid_query *q, int field,
+int query_facets(struct db_conn *c, const struct carid_query *q, int field,
                  carid_term_fn *fn, void *ctx, char *err, size_t errlen);
-
-/*
- * Calls fn(word, articles) for up to max (at most QUERY_MAX_SUGGEST)
- * indexed words starting with the last word of prefix, folded as typed or
- * stemmed, most articles first.  Indexed words are stems; only those a
- * search finds again are offered.  Returns 0 (also when prefix has no
- * word) or -1 with err set.  The reader's thread.
- */
-int query_suggest(struct store_conn *c, struct carid_str prefix, int64_t max,
-                  carid_term_fn *fn, void *ctx, char *err, size_t errlen);
 
 #endif

@@ -139,9 +139,37 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     sqlite3_result_double(ctx, score);
 }
 
+/*
+ * carid_title(fts): how many of the query's phrases occur in the title.
+ * Hits are ordered by it before bm25, so a title match always outranks a
+ * body-only match, whatever the body's term frequencies.
+ */
+static void
+rank_title_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+              sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint64_t seen = 0;
+    int n = 0, i, phrase, col, off, titles = 0;
+
+    (void)argc;
+    (void)argv;
+    if (api->xInstCount(fts, &n) != SQLITE_OK) n = 0;
+    for (i = 0; i < n; i++) {
+        if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK) break;
+        if (col != 0 || phrase < 0 || phrase >= 64) continue;
+        if (!(seen & ((uint64_t)1 << phrase))) titles++;
+        seen |= (uint64_t)1 << phrase;
+    }
+    sqlite3_result_int(ctx, titles);
+}
+
 int
 rank_register(struct fts5_api *api)
 {
+    int rc;
+
     if (api == NULL) return SQLITE_ERROR;
+    rc = api->xCreateFunction(api, RANK_TITLE_FN, NULL, rank_title_fn, NULL);
+    if (rc != SQLITE_OK) return rc;
     return api->xCreateFunction(api, RANK_FN, NULL, rank_bm25_fn, NULL);
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #define RANK_FN           "carid_bm25"  /* carid_bm25(fts, avgdl, df) */
+#define RANK_TITLE_FN     "carid_title" /* carid_title(fts) */
 #define RANK_TITLE_WEIGHT 4.0
 #define RANK_BODY_WEIGHT  1.0
 
@@ -38,7 +39,9 @@ double rank_score(int titles, double s);
  * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
  * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's
  * current average"; df >= 0 gives a one-word query's article count, known
- * from its top list, instead of counting every match.  SQLite result code.
+ * from its top list, instead of counting every match.  And carid_title(fts),
+ * the number of the query's phrases in the title, which orders hits before
+ * BM25 (rank_score()).  SQLite result code.
  */
 int rank_register(struct fts5_api *api);
 

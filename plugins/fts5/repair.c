@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "repair.h"
 #include "store.h"
 
@@ -29,8 +30,8 @@ repair_check(const struct carid_host *host, const char *dir, char *msg,
     size_t n;
 
     (void)host;
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
-    rc = store_quick_check(path, 0, msg, msglen, &secs);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
+    rc = db_quick_check(path, 0, msg, msglen, &secs);
     n = strlen(msg);
     if (rc >= 0 && n < msglen)
         snprintf(msg + n, msglen - n, " (%s, quick_check, %.2f s)", path,
@@ -153,8 +154,8 @@ repair_expected(sqlite3 *db)
         if (sqlite3_prepare_v2(db, sql[k], -1, &stmt, NULL) == SQLITE_OK &&
             sqlite3_step(stmt) == SQLITE_ROW) {
             if (k == 0 &&
-                store_varint(sqlite3_column_blob(stmt, 0),
-                             (size_t)sqlite3_column_bytes(stmt, 0), &i, &v) &&
+                db_varint(sqlite3_column_blob(stmt, 0),
+                          (size_t)sqlite3_column_bytes(stmt, 0), &i, &v) &&
                 (int64_t)v > best)
                 best = (int64_t)v;
             if (k == 1 && sqlite3_column_int64(stmt, 0) > best)
@@ -186,7 +187,7 @@ repair_tokenizer(sqlite3 *db)
 /* Copies each readable article of old (rowids in ids) into the writer w,
  * REPAIR_BATCH to a commit, and merges at the end.  Counts *kept. */
 static int
-repair_copy(sqlite3 *old, const struct repair_ids *ids, struct store_conn *w,
+repair_copy(sqlite3 *old, const struct repair_ids *ids, struct db_conn *w,
             int64_t *kept, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt = NULL;
@@ -228,8 +229,8 @@ repair_write(const struct carid_host *host, const char *path, sqlite3 *old,
              const struct repair_ids *ids, int64_t *kept, char *err,
              size_t errlen)
 {
-    struct store *s = NULL;
-    struct store_conn *w = NULL;
+    struct db *s = NULL;
+    struct db_conn *w = NULL;
     int rc;
 
     rc = store_open_file(host, path, &s, err, errlen);
@@ -282,7 +283,7 @@ repair_swap(const char *dir, const char *keep, char *err, size_t errlen)
     char path[REPAIR_PATH], side[REPAIR_PATH + 8], kept[REPAIR_PATH + 48],
         fresh[REPAIR_PATH + 16];
 
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
     snprintf(fresh, sizeof fresh, "%s.rebuild", path);
     if (repair_fsync(fresh) != 0 || link(path, keep) != 0) {
         snprintf(err, errlen, "keeping %s as %s: %s", path, keep,
@@ -320,7 +321,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
     int rc = -1;
 
     *kept = *lost = 0;
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
     snprintf(fresh, sizeof fresh, "%s.rebuild", path);
     if (stat(path, &st) != 0) {
         snprintf(msg, msglen, "%s: %s", path, strerror(errno));
@@ -350,7 +351,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
     unlink(side);
     if (repair_write(host, fresh, old, &ids, kept, msg, msglen) != 0)
         goto out;
-    rc = store_quick_check(fresh, 0, verdict, sizeof verdict, &secs);
+    rc = db_quick_check(fresh, 0, verdict, sizeof verdict, &secs);
     if (rc != 0) {
         snprintf(msg, msglen, "the rebuilt %s fails its check: %s", fresh,
                  verdict);

@@ -7,11 +7,58 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "dict.h"
 #include "rank.h"
-#include "store.h"
 #include "tokenizer.h"
 #include "toplist.h"
+
+/*
+ * Words in at least this many articles get a top list at OPTIMIZE (0
+ * turns lists off), of this many entries.  A new article enters a list
+ * with odds of about size/df, and each entry it takes is a B-tree page
+ * written at commit: df >= 20x size keeps that under 5% per listed word.
+ * Below 10,000 articles a full scan costs < 10 ms anyway.  The environment
+ * can change them for tests and benchmarks.
+ */
+#define TOPLIST_MIN_DF     10000
+#define TOPLIST_SIZE       500
+#define TOPLIST_MIN_DF_ENV "CARID_FTS5_TOP_MIN_DF"
+#define TOPLIST_SIZE_ENV   "CARID_FTS5_TOP_SIZE"
+
+enum toplist_stmt {
+    TOPLIST_AVGDL_GET,
+    TOPLIST_TERMS,
+    TOPLIST_TERM_SET,
+    TOPLIST_TERM_COUNT,
+    TOPLIST_TOP_INFO,
+    TOPLIST_TOP_PAGE,
+    TOPLIST_TOP_MIN,
+    TOPLIST_TOP_ADD,
+    TOPLIST_TOP_DEL,
+    TOPLIST_AVERAGES,
+    TOPLIST_STMT_COUNT
+};
+
+static const char *const toplist_sql[TOPLIST_STMT_COUNT] = {
+    [TOPLIST_AVGDL_GET] = "SELECT value FROM meta WHERE key = 'avgdl'",
+    [TOPLIST_TERMS] = "SELECT term, df, n FROM terms ORDER BY term",
+    [TOPLIST_TERM_SET] = "UPDATE terms SET df = ?2, n = ?3 WHERE term = ?1",
+    [TOPLIST_TERM_COUNT] = "SELECT count(*) FROM terms",
+    [TOPLIST_TOP_INFO] = "SELECT df, n FROM terms WHERE term = ?1",
+    [TOPLIST_TOP_PAGE] = "SELECT docid, tf_title, tf_body, dl FROM tops"
+                         " WHERE term = ?1 ORDER BY impact DESC, docid DESC"
+                         " LIMIT ?2 OFFSET ?3",
+    [TOPLIST_TOP_MIN] = "SELECT impact, docid FROM tops WHERE term = ?1"
+                        " ORDER BY impact, docid LIMIT 1",
+    [TOPLIST_TOP_ADD] = "INSERT OR IGNORE INTO tops(term, impact, docid,"
+                        " tf_title, tf_body, dl)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [TOPLIST_TOP_DEL] = "DELETE FROM tops WHERE term = ?1 AND impact = ?2"
+                        " AND docid = ?3",
+    /* FTS5's totals record: article count, then tokens per column. */
+    [TOPLIST_AVERAGES] = "SELECT block FROM fts_data WHERE id = 1",
+};
 
 /* A listed word as the writer holds it between commits. */
 struct toplist_word {
@@ -47,10 +94,52 @@ struct toplist {
     int col, dl;  /* column being tokenized, tokens so far */
 };
 
+static sqlite3_stmt *
+toplist_stmt(struct db_conn *c, enum toplist_stmt which, char *err,
+             size_t errlen)
+{
+    return db_stmt(c, DB_OWN_TOPLIST, which, TOPLIST_STMT_COUNT,
+                   toplist_sql[which], err, errlen);
+}
+
 static int
 toplist_bind_term(sqlite3_stmt *stmt, const char *term, size_t len)
 {
-    return store_bind(stmt, 1, (struct carid_str){term, len});
+    return db_bind(stmt, 1, (struct carid_str){term, len});
+}
+
+/* A non-negative integer from the environment, or dflt. */
+static int64_t
+toplist_env_int(const char *name, int64_t dflt)
+{
+    const char *v = getenv(name);
+    char *end;
+    long long n;
+
+    if (v == NULL || *v == '\0') return dflt;
+    n = strtoll(v, &end, 10);
+    return *end == '\0' && n >= 0 ? (int64_t)n : dflt;
+}
+
+struct toplist_shared *
+toplist_shared_new(void)
+{
+    struct toplist_shared *s = calloc(1, sizeof *s);
+
+    if (s == NULL) return NULL;
+    pthread_mutex_init(&s->want_mu, NULL);
+    s->min_df = toplist_env_int(TOPLIST_MIN_DF_ENV, TOPLIST_MIN_DF);
+    s->size = toplist_env_int(TOPLIST_SIZE_ENV, TOPLIST_SIZE);
+    if (s->size < 1) s->size = 1;
+    return s;
+}
+
+void
+toplist_shared_free(struct toplist_shared *s)
+{
+    if (s == NULL) return;
+    pthread_mutex_destroy(&s->want_mu);
+    free(s);
 }
 
 static void
@@ -81,25 +170,25 @@ toplist_free(struct toplist *t)
 }
 
 void
-toplist_forget(struct store_conn *c)
+toplist_forget(struct db_conn *c)
 {
     if (c->top != NULL) toplist_clear(c->top);
 }
 
 int
-toplist_avgdl(struct store_conn *c, double *avgdl, char *err, size_t errlen)
+toplist_avgdl(struct db_conn *c, double *avgdl, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     int rc;
 
     *avgdl = 0;
-    stmt = store_stmt(c, STORE_AVGDL_GET, err, errlen);
+    stmt = toplist_stmt(c, TOPLIST_AVGDL_GET, err, errlen);
     if (stmt == NULL) return -1;
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) *avgdl = sqlite3_column_double(stmt, 0);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        store_fail_rc(c, rc, "avgdl", err, errlen);
-    store_done(stmt);
+        db_fail_rc(c, rc, "avgdl", err, errlen);
+    db_done(stmt);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -129,7 +218,7 @@ toplist_hash(struct toplist *t)
 
 /* Reads terms into t->word and hashes them. */
 static int
-toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
+toplist_load(struct db_conn *c, struct toplist *t, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     struct toplist_word *w;
@@ -138,7 +227,7 @@ toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
 
     if (toplist_avgdl(c, &t->avgdl, err, errlen) != 0) return -1;
     if (t->avgdl <= 0) return 0;
-    stmt = store_stmt(c, STORE_TERMS, err, errlen);
+    stmt = toplist_stmt(c, TOPLIST_TERMS, err, errlen);
     if (stmt == NULL) return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (t->nword == cap) {
@@ -157,12 +246,12 @@ toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
         w->n = sqlite3_column_int64(stmt, 2);
         t->nword++;
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc == SQLITE_ROW) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (rc != SQLITE_DONE) return store_fail_rc(c, rc, "terms", err, errlen);
+    if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "terms", err, errlen);
     t->seen = malloc((t->nword ? t->nword : 1) * sizeof *t->seen);
     if (t->seen == NULL || toplist_hash(t) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -172,7 +261,7 @@ toplist_load(struct store_conn *c, struct toplist *t, char *err, size_t errlen)
 }
 
 int
-toplist_begin(struct store_conn *c, char *err, size_t errlen)
+toplist_begin(struct db_conn *c, char *err, size_t errlen)
 {
     struct toplist *t = c->top;
 
@@ -232,7 +321,7 @@ toplist_token(void *ctx, const char *token, size_t token_len,
 
 /* Feeds one column's tokens to toplist_token(): replayed when recorded. */
 static int
-toplist_column(struct store_conn *c, struct toplist *t, struct carid_str text,
+toplist_column(struct db_conn *c, struct toplist *t, struct carid_str text,
                const struct tokens *rec, char *err, size_t errlen)
 {
     struct tokenizer *tok;
@@ -240,12 +329,12 @@ toplist_column(struct store_conn *c, struct toplist *t, struct carid_str text,
     if (rec != NULL && rec->text != NULL && rec->text_len == text.len)
         return tokens_replay(rec, toplist_token, t);
     if (text.len == 0) return 0;
-    if ((tok = store_tokenizer(c, err, errlen)) == NULL) return -1;
+    if ((tok = db_tokenizer(c, err, errlen)) == NULL) return -1;
     return tokenizer_run(tok, text.p, text.len, toplist_token, t);
 }
 
 int
-toplist_doc(struct store_conn *c, int sign, int64_t docid,
+toplist_doc(struct db_conn *c, int sign, int64_t docid,
             struct carid_str title, struct carid_str body,
             const struct tokens *rec, char *err, size_t errlen)
 {
@@ -303,10 +392,10 @@ toplist_doc(struct store_conn *c, int sign, int64_t docid,
 
 /* Reads the list's last entry into w->min_*. */
 static int
-toplist_min(struct store_conn *c, struct toplist_word *w, char *err,
+toplist_min(struct db_conn *c, struct toplist_word *w, char *err,
             size_t errlen)
 {
-    sqlite3_stmt *stmt = store_stmt(c, STORE_TOP_MIN, err, errlen);
+    sqlite3_stmt *stmt = toplist_stmt(c, TOPLIST_TOP_MIN, err, errlen);
     int rc;
 
     if (stmt == NULL) return -1;
@@ -316,22 +405,23 @@ toplist_min(struct store_conn *c, struct toplist_word *w, char *err,
         w->min_impact = sqlite3_column_double(stmt, 0);
         w->min_docid = sqlite3_column_int64(stmt, 1);
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail_rc(c, rc, "top list", err, errlen);
+        return db_fail_rc(c, rc, "top list", err, errlen);
     w->min_known = 1;
     return 0;
 }
 
 int
-toplist_row(struct store_conn *c, int add, const char *term, size_t len,
+toplist_row(struct db_conn *c, int add, const char *term, size_t len,
             const struct toplist_entry *e, int *changed, char *err,
             size_t errlen)
 {
     sqlite3_stmt *stmt;
     int rc;
 
-    stmt = store_stmt(c, add ? STORE_TOP_ADD : STORE_TOP_DEL, err, errlen);
+    stmt = toplist_stmt(c, add ? TOPLIST_TOP_ADD : TOPLIST_TOP_DEL, err,
+                        errlen);
     if (stmt == NULL) return -1;
     rc = toplist_bind_term(stmt, term, len);
     if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, e->impact);
@@ -341,9 +431,9 @@ toplist_row(struct store_conn *c, int add, const char *term, size_t len,
     if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 6, e->dl);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
-    store_done(stmt);
+    db_done(stmt);
     return rc == SQLITE_DONE ? 0
-                             : store_fail_rc(c, rc, "top list", err, errlen);
+                             : db_fail_rc(c, rc, "top list", err, errlen);
 }
 
 static int
@@ -355,7 +445,7 @@ toplist_below(double impact, int64_t docid, double min_impact,
 
 /* Applies one noted article to its word's count and list. */
 static int
-toplist_apply(struct store_conn *c, struct toplist_word *w,
+toplist_apply(struct db_conn *c, struct toplist_word *w,
               const struct toplist_post *p, char *err, size_t errlen)
 {
     struct toplist_entry e = p->e, last = {0};
@@ -387,7 +477,7 @@ toplist_apply(struct store_conn *c, struct toplist_word *w,
     if (!changed) return 0;
     w->n++;
     w->min_known = 0;
-    if (w->n <= c->store->top_size) return 0;
+    if (w->n <= c->index->top->size) return 0;
     if (toplist_min(c, w, err, errlen) != 0) return -1;
     last.impact = w->min_impact;
     last.docid = w->min_docid;
@@ -399,10 +489,10 @@ toplist_apply(struct store_conn *c, struct toplist_word *w,
 }
 
 static int
-toplist_save(struct store_conn *c, struct toplist_word *w, char *err,
+toplist_save(struct db_conn *c, struct toplist_word *w, char *err,
              size_t errlen)
 {
-    sqlite3_stmt *stmt = store_stmt(c, STORE_TERM_SET, err, errlen);
+    sqlite3_stmt *stmt = toplist_stmt(c, TOPLIST_TERM_SET, err, errlen);
     int rc;
 
     if (stmt == NULL) return -1;
@@ -410,13 +500,13 @@ toplist_save(struct store_conn *c, struct toplist_word *w, char *err,
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, w->df);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, w->n);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    store_done(stmt);
+    db_done(stmt);
     w->dirty = 0;
-    return rc == SQLITE_DONE ? 0 : store_fail_rc(c, rc, "terms", err, errlen);
+    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "terms", err, errlen);
 }
 
 int
-toplist_commit(struct store_conn *c, char *err, size_t errlen)
+toplist_commit(struct db_conn *c, char *err, size_t errlen)
 {
     struct toplist *t = c->top;
     size_t i;
@@ -436,7 +526,7 @@ toplist_commit(struct store_conn *c, char *err, size_t errlen)
 /* ---------------------------------------------------------- readers */
 
 int
-toplist_info(struct store_conn *c, const char *term, size_t len,
+toplist_info(struct db_conn *c, const char *term, size_t len,
              struct toplist_info *info, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
@@ -445,7 +535,7 @@ toplist_info(struct store_conn *c, const char *term, size_t len,
     memset(info, 0, sizeof *info);
     if (toplist_avgdl(c, &info->avgdl, err, errlen) != 0) return -1;
     if (info->avgdl <= 0) return 0;
-    stmt = store_stmt(c, STORE_TOP_INFO, err, errlen);
+    stmt = toplist_stmt(c, TOPLIST_TOP_INFO, err, errlen);
     if (stmt == NULL) return -1;
     rc = toplist_bind_term(stmt, term, len);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
@@ -453,16 +543,16 @@ toplist_info(struct store_conn *c, const char *term, size_t len,
         info->df = sqlite3_column_int64(stmt, 0);
         info->n = sqlite3_column_int64(stmt, 1);
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_fail_rc(c, rc, "terms", err, errlen);
+        return db_fail_rc(c, rc, "terms", err, errlen);
     if (rc == SQLITE_DONE) return 0;
-    if (store_averages(c, &info->ndocs, NULL, err, errlen) != 0) return -1;
+    if (toplist_averages(c, &info->ndocs, NULL, err, errlen) != 0) return -1;
     return 1;
 }
 
 int
-toplist_page(struct store_conn *c, const char *term, size_t len,
+toplist_page(struct db_conn *c, const char *term, size_t len,
              const struct toplist_info *info, int64_t offset, int count,
              struct toplist_hit *out, char *err, size_t errlen)
 {
@@ -470,7 +560,7 @@ toplist_page(struct store_conn *c, const char *term, size_t len,
     sqlite3_stmt *stmt;
     int rc, n = 0, tf_title;
 
-    stmt = store_stmt(c, STORE_TOP_PAGE, err, errlen);
+    stmt = toplist_stmt(c, TOPLIST_TOP_PAGE, err, errlen);
     if (stmt == NULL) return -1;
     rc = toplist_bind_term(stmt, term, len);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 2, count);
@@ -485,8 +575,51 @@ toplist_page(struct store_conn *c, const char *term, size_t len,
         n++;
         rc = SQLITE_OK;
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return store_fail_rc(c, rc, "top list", err, errlen);
+        return db_fail_rc(c, rc, "top list", err, errlen);
     return n;
+}
+
+int
+toplist_averages(struct db_conn *c, int64_t *ndocs, int64_t *ntok, char *err,
+                 size_t errlen)
+{
+    const unsigned char *p;
+    sqlite3_stmt *stmt;
+    uint64_t v;
+    size_t n, i = 0;
+    int rc;
+
+    *ndocs = 0;
+    if (ntok != NULL) *ntok = 0;
+    stmt = toplist_stmt(c, TOPLIST_AVERAGES, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        p = sqlite3_column_blob(stmt, 0);
+        n = (size_t)sqlite3_column_bytes(stmt, 0);
+        if (p != NULL && db_varint(p, n, &i, &v)) *ndocs = (int64_t)v;
+        if (p != NULL && ntok != NULL) *ntok = db_varint_sum(p + i, n - i);
+    }
+    db_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail_rc(c, rc, "averages", err, errlen);
+    return 0;
+}
+
+int
+toplist_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+              size_t errlen)
+{
+    int64_t words;
+
+    words = db_scalar(c, toplist_stmt(c, TOPLIST_TERM_COUNT, err, errlen),
+                      "stats", err, errlen);
+    if (words < 0) return -1;
+    if (fn(ctx, "toplist_words", words) ||
+        fn(ctx, "toplist_pages",
+           __atomic_load_n(&c->index->top->pages, __ATOMIC_RELAXED)))
+        return 1;
+    return 0;
 }

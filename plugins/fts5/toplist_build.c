@@ -1,7 +1,7 @@
 /*
  * toplist_build.c - OPTIMIZE's part of toplist.h: one pass over every
  * (word, article, column) occurrence of the index, in word order (FTS5's
- * fts5vocab 'instance' table), keeping the best store->top_size articles of
+ * fts5vocab 'instance' table), keeping the best top->size articles of
  * each word in a small heap.  Article lengths come from FTS5's own
  * docsize table, read once into memory (16 bytes an article).  The same
  * pass over one word's occurrences lists a word that became frequent after
@@ -11,16 +11,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "rank.h"
-#include "store.h"
 #include "toplist.h"
 
 #define TOPLIST_VOCAB                                                          \
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.toplist_vocab"                    \
     " USING fts5vocab(main, fts, instance)"
 
+enum toplist_build_stmt {
+    TOPLIST_BUILD_AVGDL_SET,
+    TOPLIST_BUILD_AVGDL_CLEAR,
+    TOPLIST_BUILD_TERM_ADD,
+    TOPLIST_BUILD_TERM_CLEAR,
+    TOPLIST_BUILD_TOP_CLEAR,
+    TOPLIST_BUILD_DOCSIZES,
+    TOPLIST_BUILD_DOCSIZE,
+    TOPLIST_BUILD_VOCAB_SCAN,
+    TOPLIST_BUILD_VOCAB_WORD,
+    TOPLIST_BUILD_STMT_COUNT
+};
+
+static const char *const toplist_build_sql[TOPLIST_BUILD_STMT_COUNT] = {
+    [TOPLIST_BUILD_AVGDL_SET] =
+        "INSERT INTO meta(key, value) VALUES ('avgdl', ?1)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [TOPLIST_BUILD_AVGDL_CLEAR] = "DELETE FROM meta WHERE key = 'avgdl'",
+    [TOPLIST_BUILD_TERM_ADD] = "INSERT INTO terms(term, df, n)"
+                               " VALUES (?1, ?2, ?3)",
+    [TOPLIST_BUILD_TERM_CLEAR] = "DELETE FROM terms",
+    [TOPLIST_BUILD_TOP_CLEAR] = "DELETE FROM tops",
+    [TOPLIST_BUILD_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
+    [TOPLIST_BUILD_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
+    /* TOPLIST_VOCAB makes the table on the writer before first use. */
+    [TOPLIST_BUILD_VOCAB_SCAN] = "SELECT term, doc, col = 'title'"
+                                 " FROM temp.toplist_vocab",
+    [TOPLIST_BUILD_VOCAB_WORD] = "SELECT term, doc, col = 'title'"
+                                 " FROM temp.toplist_vocab WHERE term = ?1",
+};
+
 struct toplist_build {
-    struct store_conn *c;
+    struct db_conn *c;
     double avgdl;
     int64_t *docid; /* fts_docsize, in rowid order; NULL: look up */
     int dl_failed;  /* a look-up failed: the lengths cannot be trusted */
@@ -33,6 +64,14 @@ struct toplist_build {
     int64_t cur_doc;
     int tf_title, tf_body;
 };
+
+static sqlite3_stmt *
+toplist_build_stmt(struct db_conn *c, enum toplist_build_stmt which,
+                   char *err, size_t errlen)
+{
+    return db_stmt(c, DB_OWN_TOPLIST_BUILD, which, TOPLIST_BUILD_STMT_COUNT,
+                   toplist_build_sql[which], err, errlen);
+}
 
 static int
 toplist_worse(const struct toplist_entry *a, const struct toplist_entry *b)
@@ -92,16 +131,17 @@ static int
 toplist_dl_lookup(struct toplist_build *b, int64_t docid)
 {
     char err[64];
-    sqlite3_stmt *stmt = store_stmt(b->c, STORE_DOCSIZE, err, sizeof err);
+    sqlite3_stmt *stmt;
     int dl = 0, rc = SQLITE_ERROR;
 
+    stmt = toplist_build_stmt(b->c, TOPLIST_BUILD_DOCSIZE, err, sizeof err);
     if (stmt != NULL) {
         rc = sqlite3_bind_int64(stmt, 1, docid);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW)
-            dl = (int)store_varint_sum(sqlite3_column_blob(stmt, 0),
-                                       (size_t)sqlite3_column_bytes(stmt, 0));
-        store_done(stmt);
+            dl = (int)db_varint_sum(sqlite3_column_blob(stmt, 0),
+                                    (size_t)sqlite3_column_bytes(stmt, 0));
+        db_done(stmt);
     }
     /* every article FTS5 indexed has a docsize row */
     if (rc != SQLITE_ROW) b->dl_failed = 1;
@@ -129,13 +169,13 @@ toplist_dl(struct toplist_build *b, int64_t docid)
 static int
 toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
 {
-    struct store_conn *c = b->c;
+    struct db_conn *c = b->c;
     sqlite3_stmt *stmt;
     size_t cap = 0;
     int64_t *ids;
     int *dls, rc;
 
-    stmt = store_stmt(c, STORE_DOCSIZES, err, errlen);
+    stmt = toplist_build_stmt(c, TOPLIST_BUILD_DOCSIZES, err, errlen);
     if (stmt == NULL) return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (b->ndoc == cap) {
@@ -148,17 +188,17 @@ toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
         }
         b->docid[b->ndoc] = sqlite3_column_int64(stmt, 0);
         b->dl[b->ndoc] =
-            (int)store_varint_sum(sqlite3_column_blob(stmt, 1),
-                                  (size_t)sqlite3_column_bytes(stmt, 1));
+            (int)db_varint_sum(sqlite3_column_blob(stmt, 1),
+                               (size_t)sqlite3_column_bytes(stmt, 1));
         b->ndoc++;
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc == SQLITE_ROW) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     return rc == SQLITE_DONE ? 0
-                           : store_fail_rc(c, rc, "docsize", err, errlen);
+                           : db_fail_rc(c, rc, "docsize", err, errlen);
 }
 
 /* Ends the article being counted: into the heap if it ranks. */
@@ -184,21 +224,21 @@ static int
 toplist_end_word(struct toplist_build *b, const char *term, size_t len,
                  char *err, size_t errlen)
 {
-    struct store_conn *c = b->c;
+    struct db_conn *c = b->c;
     sqlite3_stmt *stmt;
     int rc, i, changed;
 
     toplist_end_doc(b);
-    if (len > 0 && b->df >= c->store->top_min_df) {
-        stmt = store_stmt(c, STORE_TERM_ADD, err, errlen);
+    if (len > 0 && b->df >= c->index->top->min_df) {
+        stmt = toplist_build_stmt(c, TOPLIST_BUILD_TERM_ADD, err, errlen);
         if (stmt == NULL) return -1;
-        rc = store_bind(stmt, 1, (struct carid_str){term, len});
+        rc = db_bind(stmt, 1, (struct carid_str){term, len});
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, b->df);
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-        store_done(stmt);
+        db_done(stmt);
         if (rc != SQLITE_DONE)
-            return store_fail_rc(c, rc, "terms", err, errlen);
+            return db_fail_rc(c, rc, "terms", err, errlen);
         for (i = 0; i < b->nheap; i++)
             if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
                             errlen) != 0)
@@ -215,7 +255,7 @@ static int
 toplist_scan(struct toplist_build *b, sqlite3_stmt *stmt, char *err,
              size_t errlen)
 {
-    struct store_conn *c = b->c;
+    struct db_conn *c = b->c;
     char *term = NULL, *grown;
     size_t len = 0, cap = 0, n;
     const unsigned char *t;
@@ -249,17 +289,17 @@ toplist_scan(struct toplist_build *b, sqlite3_stmt *stmt, char *err,
         else
             b->tf_body++;
     }
-    store_done(stmt);
+    db_done(stmt);
     if (rc == SQLITE_DONE) rc = toplist_end_word(b, term, len, err, errlen);
     else if (rc != SQLITE_ROW)
-        rc = store_fail_rc(c, rc, "vocabulary", err, errlen);
+        rc = db_fail_rc(c, rc, "vocabulary", err, errlen);
     else rc = -1; /* the message is in err already */
     free(term);
     return rc == 0 ? 0 : -1;
 }
 
 int
-toplist_build(struct store_conn *c, char *err, size_t errlen)
+toplist_build(struct db_conn *c, char *err, size_t errlen)
 {
     struct toplist_build b;
     sqlite3_stmt *stmt;
@@ -269,14 +309,18 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
     memset(&b, 0, sizeof b);
     b.c = c;
     b.cur_doc = -1;
-    b.size = (int)c->store->top_size;
+    b.size = (int)c->index->top->size;
     toplist_forget(c);
-    if (store_run(c, STORE_TOP_CLEAR, "top list", err, errlen) != 0 ||
-        store_run(c, STORE_TERM_CLEAR, "terms", err, errlen) != 0 ||
-        store_run(c, STORE_AVGDL_CLEAR, "avgdl", err, errlen) != 0 ||
-        store_averages(c, &ndocs, &ntok, err, errlen) != 0)
+    if (db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TOP_CLEAR, err, errlen),
+               "top list", err, errlen) != 0 ||
+        db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TERM_CLEAR, err, errlen),
+               "terms", err, errlen) != 0 ||
+        db_run(c,
+               toplist_build_stmt(c, TOPLIST_BUILD_AVGDL_CLEAR, err, errlen),
+               "avgdl", err, errlen) != 0 ||
+        toplist_averages(c, &ndocs, &ntok, err, errlen) != 0)
         return -1;
-    if (c->store->top_min_df <= 0 || ndocs == 0) return 0; /* lists are off */
+    if (c->index->top->min_df <= 0 || ndocs == 0) return 0; /* lists are off */
     b.avgdl = (double)ntok / (double)ndocs;
     b.heap = malloc((size_t)b.size * sizeof *b.heap);
     if (b.heap == NULL) {
@@ -284,16 +328,18 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
         return -1;
     }
     if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
-        store_fail(c, "vocabulary", err, errlen);
+        db_fail(c, "vocabulary", err, errlen);
     else if (toplist_load_sizes(&b, err, errlen) == 0 &&
-             (stmt = store_stmt(c, STORE_VOCAB_SCAN, err, errlen)) != NULL &&
+             (stmt = toplist_build_stmt(c, TOPLIST_BUILD_VOCAB_SCAN, err,
+                                        errlen)) != NULL &&
              toplist_scan(&b, stmt, err, errlen) == 0 &&
-             (stmt = store_stmt(c, STORE_AVGDL_SET, err, errlen)) != NULL) {
+             (stmt = toplist_build_stmt(c, TOPLIST_BUILD_AVGDL_SET, err,
+                                        errlen)) != NULL) {
         rc = sqlite3_bind_double(stmt, 1, b.avgdl);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-        store_done(stmt);
+        db_done(stmt);
         rc = rc == SQLITE_DONE ? 0
-                              : store_fail_rc(c, rc, "avgdl", err, errlen);
+                              : db_fail_rc(c, rc, "avgdl", err, errlen);
     }
     free(b.heap);
     free(b.docid);
@@ -303,7 +349,7 @@ toplist_build(struct store_conn *c, char *err, size_t errlen)
 
 /* Lists term[0..len) if it has no list and is frequent enough. */
 static int
-toplist_build_word(struct store_conn *c, const char *term, size_t len,
+toplist_build_word(struct db_conn *c, const char *term, size_t len,
                    char *err, size_t errlen)
 {
     struct toplist_build b;
@@ -314,9 +360,9 @@ toplist_build_word(struct store_conn *c, const char *term, size_t len,
     memset(&b, 0, sizeof b);
     b.c = c;
     b.cur_doc = -1;
-    b.size = (int)c->store->top_size;
+    b.size = (int)c->index->top->size;
     rc = toplist_info(c, term, len, &info, err, errlen);
-    if (rc != 0 || info.avgdl <= 0 || c->store->top_min_df <= 0)
+    if (rc != 0 || info.avgdl <= 0 || c->index->top->min_df <= 0)
         return rc < 0 ? -1 : 0; /* listed already, or lists are off */
     b.avgdl = info.avgdl;
     b.heap = malloc((size_t)b.size * sizeof *b.heap);
@@ -326,10 +372,11 @@ toplist_build_word(struct store_conn *c, const char *term, size_t len,
     }
     rc = -1;
     if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
-        store_fail(c, "vocabulary", err, errlen);
-    else if ((stmt = store_stmt(c, STORE_VOCAB_WORD, err, errlen)) != NULL) {
-        if (store_bind(stmt, 1, (struct carid_str){term, len}) != SQLITE_OK)
-            store_fail(c, "vocabulary", err, errlen);
+        db_fail(c, "vocabulary", err, errlen);
+    else if ((stmt = toplist_build_stmt(c, TOPLIST_BUILD_VOCAB_WORD, err,
+                                        errlen)) != NULL) {
+        if (db_bind(stmt, 1, (struct carid_str){term, len}) != SQLITE_OK)
+            db_fail(c, "vocabulary", err, errlen);
         else
             rc = toplist_scan(&b, stmt, err, errlen);
     }
@@ -343,10 +390,10 @@ toplist_build_word(struct store_conn *c, const char *term, size_t len,
 }
 
 void
-toplist_build_wanted(struct store_conn *c)
+toplist_build_wanted(struct db_conn *c)
 {
-    struct store *s = c->store;
-    char term[STORE_WANT_WORD], err[256];
+    struct toplist_shared *s = c->index->top;
+    char term[TOPLIST_WANT_WORD], err[256];
     size_t len;
 
     pthread_mutex_lock(&s->want_mu);
@@ -359,28 +406,30 @@ toplist_build_wanted(struct store_conn *c)
     memcpy(term, s->want[s->nwant], len);
     pthread_mutex_unlock(&s->want_mu);
     /* a savepoint, so that a failure leaves no half list behind */
-    if (store_run(c, STORE_SAVEPOINT, "savepoint", err, sizeof err) != 0 ||
-        store_savepoint_end(c, toplist_build_word(c, term, len, err,
-                                                  sizeof err) != 0,
-                            err, sizeof err) != 0)
-        s->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
-                     (int)len, term, err);
+    if (db_txn(c, DB_SAVEPOINT, "savepoint", err, sizeof err) != 0 ||
+        db_savepoint_end(c, toplist_build_word(c, term, len, err,
+                                               sizeof err) != 0,
+                         err, sizeof err) != 0)
+        c->index->host->log(CARID_LOG_WARN,
+                            "top list for '%.*s' not built: %s", (int)len,
+                            term, err);
     else
-        s->host->log(CARID_LOG_INFO, "top list for '%.*s' built", (int)len,
-                     term);
+        c->index->host->log(CARID_LOG_INFO, "top list for '%.*s' built",
+                            (int)len, term);
 }
 
 void
-toplist_want(struct store *s, const char *term, size_t len)
+toplist_want(struct db *d, const char *term, size_t len)
 {
+    struct toplist_shared *s = d->top;
     int i;
 
-    if (len == 0 || len > STORE_WANT_WORD) return;
+    if (len == 0 || len > TOPLIST_WANT_WORD) return;
     pthread_mutex_lock(&s->want_mu);
     for (i = 0; i < s->nwant; i++)
         if (s->want_len[i] == len && memcmp(s->want[i], term, len) == 0)
             break;
-    if (i == s->nwant && s->nwant < STORE_WANT_MAX) {
+    if (i == s->nwant && s->nwant < TOPLIST_WANT_MAX) {
         memcpy(s->want[s->nwant], term, len);
         s->want_len[s->nwant++] = len;
     }

@@ -1,0 +1,229 @@
+/*
+ * schema.c - see schema.h.  A file is read before anything writes to it
+ * (WAL mode included), so that another program's file is never changed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "schema.h"
+
+#define SCHEMA_VERSION 3 /* PRAGMA user_version of carid.db */
+/* PRAGMA application_id of carid.db, 'CARI' in ASCII: what tells carid's
+ * own file from another program's (schema_check_file()). */
+#define SCHEMA_APP_ID 0x43415249
+/* Evaluation switch, read only when a new carid.db is created: the FTS5
+ * tokenizer arguments ("indonesian" or "indonesian nostem") are baked into
+ * the table, so an index keeps the choice it was made with. */
+#define SCHEMA_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
+
+/*
+ * FTS5 writes its in-memory postings out as a new segment when they pass
+ * 'hashsize' bytes (default 1 MB).  A batch of 500 articles holds several
+ * MB, so the default cut each commit into several segments that merges
+ * then had to join; 16 MB makes it one.  The writer's memory, not the
+ * readers'.  Set at every start so that older indexes get it too.
+ */
+#define SCHEMA_FTS_CONFIG                                                      \
+    "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
+
+/*
+ * Columns: the small ones first so that reading date or source never walks
+ * a long body's overflow pages.  rowids sort by date, then arrival
+ * (docid.h); an upsert replaces the row, at the same rowid if the day is
+ * the same (store_put()).  docs_source answers a SOURCE filter for each
+ * match from a narrow index instead of the article's row (one page per
+ * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
+ * meta holds the pinned average length ("avgdl"); terms and tops are the
+ * top lists of toplist.h.
+ */
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL,"
+    " n INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE tops(term TEXT NOT NULL, impact REAL NOT NULL,"
+    " docid INTEGER NOT NULL, tf_title INTEGER NOT NULL,"
+    " tf_body INTEGER NOT NULL, dl INTEGER NOT NULL,"
+    " PRIMARY KEY(term, impact, docid)) WITHOUT ROWID;"
+    "CREATE TABLE docs("
+    " rowid INTEGER PRIMARY KEY,"
+    " id TEXT UNIQUE NOT NULL,"
+    " date TEXT NOT NULL DEFAULT '',"
+    " source TEXT NOT NULL DEFAULT '',"
+    " url TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX docs_source ON docs(rowid, source);"
+    "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
+    " content_rowid='rowid', tokenize='";
+/* ... then the tokenizer's arguments (schema_tokenize()), then: */
+static const char schema_tail[] =
+    "');"
+    "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
+
+/* The tokenizer a new index gets: SCHEMA_TOKENIZE_ENV or "indonesian". */
+static const char *
+schema_tokenize(char *err, size_t errlen)
+{
+    const char *v = getenv(SCHEMA_TOKENIZE_ENV);
+
+    if (v == NULL || v[0] == '\0') return "indonesian";
+    if (strcmp(v, "indonesian") == 0 || strcmp(v, "indonesian nostem") == 0)
+        return v;
+    snprintf(err, errlen, "%s must be 'indonesian' or 'indonesian nostem'",
+             SCHEMA_TOKENIZE_ENV);
+    return NULL;
+}
+
+/* 1 unless the fts table was made with "indonesian nostem". */
+int
+schema_stems(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *sql;
+    int stem = 1;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT sql FROM sqlite_master WHERE name = 'fts'",
+                           -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        sql = (const char *)sqlite3_column_text(stmt, 0);
+        stem = sql == NULL || strstr(sql, "nostem") == NULL;
+    }
+    sqlite3_finalize(stmt);
+    return stem;
+}
+
+/* What an existing file holds, as schema_check_file() judges it. */
+struct schema_file_id {
+    int app, version; /* PRAGMA application_id, user_version */
+    int entries;      /* rows of sqlite_master */
+    int carid_tables; /* 1 if docs, fts and meta are there */
+};
+
+/* Reads the file without writing a byte: immutable means no lock, no
+ * -wal or -shm file made, no journal rolled back.  0, or -1 if it is not
+ * an SQLite database. */
+static int
+schema_file_read(const char *path, struct schema_file_id *id, char *err,
+                size_t errlen)
+{
+    char uri[8192];
+    sqlite3 *db = NULL;
+    int rc;
+
+    if (db_uri_ro(path, uri, sizeof uri) != 0) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         NULL);
+    id->entries = rc == SQLITE_OK
+                      ? db_pragma_int(db, "SELECT count(*) FROM "
+                                      "sqlite_master")
+                      : -1;
+    if (id->entries >= 0) {
+        id->app = db_pragma_int(db, "PRAGMA application_id");
+        id->version = db_pragma_int(db, "PRAGMA user_version");
+        id->carid_tables = db_pragma_int(
+            db, "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'table'"
+                " AND name IN ('docs', 'fts', 'meta')");
+    } else {
+        snprintf(err, errlen,
+                 "%s is not an SQLite database carid can read (%s): carid "
+                 "leaves it as it is; move it away or give carid another "
+                 "data directory",
+                 path, db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    }
+    sqlite3_close(db);
+    return id->entries >= 0 ? 0 : -1;
+}
+
+/*
+ * carid writes only to its own file.  Before anything writes (WAL mode
+ * included), an existing non-empty file must be carid's: its
+ * application_id, or an index made before carid set one (schema 3 with
+ * carid's tables: schema_init() then sets the id), or an SQLite database
+ * with nothing in it.  Anything else is refused, and left as it was.
+ */
+int
+schema_check_file(const char *path, char *err, size_t errlen)
+{
+    struct schema_file_id id;
+    struct stat st;
+
+    if (stat(path, &st) != 0 ? errno == ENOENT : st.st_size == 0)
+        return 0; /* a new index (any other stat error: read says why) */
+    if (schema_file_read(path, &id, err, errlen) != 0) return -1;
+    if (id.app == 0 && id.version == 0 && id.entries == 0) return 0;
+    if (id.app == SCHEMA_APP_ID || (id.app == 0 && id.carid_tables == 1)) {
+        if (id.version == SCHEMA_VERSION) return 0;
+        snprintf(err, errlen,
+                 "%s: schema version %d, plugin expects %d (feed the"
+                 " articles again into a new data directory)",
+                 DB_FILE, id.version, SCHEMA_VERSION);
+        return -1;
+    }
+    snprintf(err, errlen,
+             "%s is not a carid index (application_id %#x, user_version %d,"
+             " %d schema entries): carid leaves it as it is; move it away or"
+             " give carid another data directory",
+             path, (unsigned)id.app, id.version, id.entries);
+    return -1;
+}
+
+/* Switches to WAL, creates the schema if the file is new and gives it
+ * carid's application_id, in one transaction.  schema_check_file() has
+ * made sure the file is carid's. */
+int
+schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *mode, *tokenize;
+    char schema[sizeof schema_sql + sizeof schema_tail + 32];
+    int rc, wal = 0, version;
+
+    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        mode = (const char *)sqlite3_column_text(stmt, 0);
+        wal = mode != NULL && strcmp(mode, "wal") == 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK && !wal) {
+        snprintf(err, errlen, "%s: cannot switch to WAL mode", DB_FILE);
+        return -1;
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    version =
+        rc == SQLITE_OK ? db_pragma_int(db, "PRAGMA user_version") : -1;
+    if (rc == SQLITE_OK && version == 0) {
+        if ((tokenize = schema_tokenize(err, errlen)) == NULL) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+        snprintf(schema, sizeof schema, "%s%s%s", schema_sql, tokenize,
+                 schema_tail);
+        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, SCHEMA_FTS_CONFIG, NULL, NULL, NULL);
+    if (rc == SQLITE_OK &&
+        db_pragma_int(db, "PRAGMA application_id") != SCHEMA_APP_ID) {
+        snprintf(schema, sizeof schema, "PRAGMA application_id=%d",
+                 SCHEMA_APP_ID);
+        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_error(d, sqlite3_extended_errcode(db), DB_FILE,
+                 sqlite3_errmsg(db), err, errlen);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * schema.h - what carid.db holds, and how a file is known to be carid's:
+ * the tables (docs and fts for store.c; meta, terms and tops for the top
+ * lists, toplist.h), the schema version, the application_id and WAL mode
+ * (DESIGN.md, "carid.db is carid's").  Only db.h below it.
+ */
+#ifndef SCHEMA_H
+#define SCHEMA_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct db;
+
+/* 0 if path is missing, empty, an empty SQLite database or carid's index
+ * of this schema version; else -1 with why in err.  Reads the file
+ * read-only and immutable: nothing is written, not even a lock. */
+int schema_check_file(const char *path, char *err, size_t errlen);
+/* Switches db (d's writer connection) to WAL mode, creates the schema if
+ * the file is new and sets carid's application_id; 0, or -1 with err set
+ * (a corruption marks d, db_error()). */
+int schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen);
+/* 1 unless the fts table was made with "indonesian nostem". */
+int schema_stems(sqlite3 *db);
+
+#endif
