@@ -9,6 +9,7 @@
 
 #include "job.h"
 
+/* clang-format off */
 #define CMD_NOAUTH 0x1 /* allowed before AUTH */
 #define CMD_WRITE  0x2 /* changes data or files: not for read-only clients */
 #define CMD_NOMULTI 0x4 /* refused between MULTI and EXEC.  A JOB_LOOP
@@ -23,6 +24,7 @@
 #define CMD_HEALTH 0x80 /* answered before AUTH with --noauth-ping (PING) */
 #define CMD_LAT_SEARCH 0x100 /* its time goes to the search latency ring */
 #define CMD_LAT_PUT    0x200 /* ... to the put latency ring */
+/* clang-format on */
 
 #define CMD_MAX_PASS 512 /* bytes of a password (checked at start) */
 /* The Redis version carid's protocol matches, for clients and tools that

@@ -18,6 +18,7 @@ struct conn;
 #define CONN_AUTH_READONLY 1 /* everything but CMD_WRITE commands */
 #define CONN_AUTH_FULL     2
 
+/* clang-format off */
 #define CONN_MAX_PIPELINE 1024          /* requests in flight per connection */
 #define CONN_PAUSE_OUTPUT (1u << 20)    /* bytes of unread replies before we
                                            stop reading requests */
@@ -36,6 +37,7 @@ struct conn;
 #define CONN_MAX_AUTH_FAILURES 3    /* wrong AUTHs before the connection goes */
 #define CONN_AUTH_DELAY_USEC 100000 /* the first wrong AUTH's reply waits this
                                        long, each next one twice as long */
+/* clang-format on */
 
 #define CONN_MAX_NAME 128 /* bytes of CLIENT SETNAME / SETINFO values */
 

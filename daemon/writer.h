@@ -9,7 +9,8 @@
 
 struct job;
 
-#define WRITER_MAX_BATCH 4096 /* jobs per transaction; bounds commit latency */
+/* Jobs per transaction; bounds commit latency. */
+#define WRITER_MAX_BATCH 4096
 
 /* Opens the writer handle and starts the thread; main thread. */
 int writer_start(char *err, size_t errlen);

@@ -11,6 +11,7 @@
 
 #include "carid_plugin.h"
 
+/* clang-format off */
 #define QPARSE_MAX_TERMS   64   /* words in one query */
 #define QPARSE_MAX_PREFIXES 4   /* word* in one query: each expands to
                                    every indexed word it starts */
@@ -19,6 +20,7 @@
 #define QPARSE_MAX_SOURCES 8    /* source: filters, and -source: ones */
 #define QPARSE_NEAR        10   /* default NEAR distance, in words */
 #define QPARSE_MAX_NEAR    1000 /* largest NEAR distance */
+/* clang-format on */
 
 struct tokenizer;
 

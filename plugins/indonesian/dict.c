@@ -197,7 +197,8 @@ dict_flag_bits(const char *f, size_t n)
     return bits;
 }
 
-/* Lower-cases one ISO-8859-1 word into UTF-8; returns bytes or 0 if too long. */
+/* Lower-cases one ISO-8859-1 word into UTF-8; returns bytes or 0 if too
+ * long. */
 static size_t
 dict_latin1_lower(const char *in, size_t n, char *out, size_t cap)
 {

@@ -35,7 +35,7 @@
 #define DICT_SFX_AN   1
 #define DICT_SFX_I    2
 #define DICT_SFX_KAN  3
-#define DICT_LIC(fam, sfx) (1ull << ((fam) * 4 + (sfx)))
+#define DICT_LIC(fam, sfx) (1ull << (4 * (fam) + (sfx)))
 #define DICT_ROOT      (1ull << 40) /* present */
 #define DICT_EXTRA     (1ull << 41) /* from roots-extra.txt */
 #define DICT_AFFIXED   (1ull << 42) /* hunspell gives it affix flags */

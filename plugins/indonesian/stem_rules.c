@@ -17,7 +17,8 @@
 #define STEM_RULES_LICENSED 20  /* score bonus: hunspell flags allow it */
 #endif
 #ifndef STEM_RULES_UNLICENSED
-#define STEM_RULES_UNLICENSED 15 /* score malus: flagged root, not this affix */
+/* score malus: flagged root, not this affix */
+#define STEM_RULES_UNLICENSED 15
 #endif
 #ifndef STEM_RULES_BARE
 #define STEM_RULES_BARE 40 /* malus: flagged root, bare suffix not allowed */
