@@ -1,0 +1,118 @@
+/*
+ * engine_and.c - see engine_and.h.
+ *
+ * The rarest term leads and the others follow it (advance to its docid,
+ * and the lead to theirs, until all agree).  Docids are cut into windows:
+ * a window ends at the first of the current blocks' last docids, and its
+ * bound combines those blocks' maxima (engine_score_bound()).  A window
+ * whose bound is below the heap's threshold is skipped whole, from the
+ * headers alone: no block in it is decoded.  Inside a window, the lead's
+ * own score with the others' block bounds decides, before the others move,
+ * whether the lead's article can still enter (as Lucene does with the
+ * scores of the terms it has matched so far).
+ */
+#include "engine_and.h"
+#include "engine_score.h"
+
+struct engine_and {
+    int order[ENGINE_MAX_TERMS]; /* rarest first */
+    int64_t upto;                /* the window's last docid */
+    double bound;                /* its bound */
+    int t[ENGINE_MAX_TERMS];     /* each term's block bound in it */
+    double s[ENGINE_MAX_TERMS];
+};
+
+/* Sets the window starting at doc.  0 if some term has no posting left at
+ * or after doc (the AND is over). */
+static int
+engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
+{
+    double s = 0.0;
+    int i, titles = 0;
+
+    a->upto = POST_END;
+    for (i = 0; i < r->n; i++) {
+        const struct post_block_meta *m = post_cursor_shallow(&r->cur[i], doc);
+
+        if (m == NULL) return 0;
+        if (m->last < a->upto) a->upto = m->last;
+        a->t[i] = m->any_title;
+        a->s[i] = engine_run_bound_s(r, i, m);
+        s += a->s[i];
+        titles += a->t[i];
+    }
+    a->bound = engine_score_bound(titles, s);
+    return 1;
+}
+
+/* Whether the lead's article can still enter: its contribution, taken,
+ * with the other terms' window bounds.  1 yes, 0 no, -1 corrupt. */
+static int
+engine_and_lead(struct engine_run *r, const struct engine_and *a, double thr)
+{
+    int lead = a->order[0], i, t;
+    double s;
+
+    if (engine_run_take(r, lead) != 0) return -1;
+    t = r->title[lead];
+    s = r->s[lead];
+    for (i = 0; i < r->n; i++) {
+        if (i == lead) continue;
+        t += a->t[i];
+        s += a->s[i];
+    }
+    return engine_score_bound(t, s) >= thr;
+}
+
+void
+engine_and_topk(struct engine_run *r)
+{
+    struct engine_and a = {{0}, 0, 0.0, {0}, {0.0}};
+    double df[ENGINE_MAX_TERMS], thr;
+    int i, j, rc;
+    int64_t doc = r->q->from, d = POST_END;
+    struct post_cursor *lead;
+
+    for (i = 0; i < r->n; i++) {
+        a.order[i] = i;
+        df[i] = (double)r->q->terms[i].term->df;
+    }
+    engine_run_sort(a.order, df, r->n);
+    lead = &r->cur[a.order[0]];
+    a.upto = INT64_MIN; /* no window yet (no docid is INT64_MIN) */
+    if (r->topk.k == 0) return;
+    for (;;) {
+        if ((doc > a.upto || a.upto == INT64_MIN) &&
+            !engine_and_window(r, &a, doc))
+            return;
+        thr = engine_topk_threshold(&r->topk);
+        if (a.bound < thr) {
+            doc = a.upto + 1; /* upto < POST_END: a real docid */
+            continue;
+        }
+        doc = post_cursor_advance(lead, doc);
+        if (doc == POST_END) return;
+        if (doc > a.upto) continue;
+        rc = engine_and_lead(r, &a, thr);
+        if (rc < 0) return;
+        if (rc == 0) {
+            engine_run_forget(r);
+            doc++;
+            continue;
+        }
+        for (j = 1; j < r->n; j++) {
+            d = post_cursor_advance(&r->cur[a.order[j]], doc);
+            if (d != doc) break;
+        }
+        if (j < r->n) {
+            engine_run_forget(r);
+            if (d == POST_END) return;
+            doc = d;
+            continue;
+        }
+        for (j = 1; j < r->n; j++)
+            if (engine_run_take(r, a.order[j]) != 0) return;
+        engine_run_push(r, doc);
+        doc++;
+    }
+}

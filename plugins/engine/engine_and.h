@@ -1,0 +1,13 @@
+/*
+ * engine_and.h - the top k of a conjunction, block-max pruned as Lucene's
+ * BlockMaxConjunctionScorer does (DESIGN.md, AND).  Internal to the engine.
+ */
+#ifndef ENGINE_AND_H
+#define ENGINE_AND_H
+
+#include "engine_run.h"
+
+/* Fills r's heap from its fresh cursors. */
+void engine_and_topk(struct engine_run *r);
+
+#endif
