@@ -72,27 +72,28 @@ engine_run_rewind(struct engine_run *r)
     }
 }
 
+/* idf times the largest part over the impacts: their bound (idf > 0). */
 static double
-engine_run_part(const struct engine_run *r, int i, int title,
-                uint32_t max_freq, uint32_t min_dl, uint32_t title_max_freq,
-                uint32_t title_min_dl)
+engine_run_part(const struct engine_run *r, int i,
+                const struct post_impacts *imp)
 {
-    if (title) {
-        max_freq = title_max_freq;
-        min_dl = title_min_dl;
+    double best = 0.0, part;
+    int j;
+
+    for (j = 0; j < imp->n; j++) {
+        part = engine_score_part(imp->p[j].freq, imp->p[j].dl, r->q->avgdl);
+        if (part > best) best = part;
     }
-    return r->idf[i] * engine_score_part(max_freq, min_dl, r->q->avgdl);
+    return r->idf[i] * best;
 }
 
 double
 engine_run_bound_s(struct engine_run *r, int i, const struct post_block_meta *m)
 {
-    /* Asked per article in the OR: one division per block, not per ask. */
+    /* Asked per article in the OR: computed once per block, not per ask. */
     if (r->memo[i] != m) {
         r->memo[i] = m;
-        r->memo_s[i] = engine_run_part(r, i, m->any_title, m->max_freq,
-                                       m->min_dl, m->title_max_freq,
-                                       m->title_min_dl);
+        r->memo_s[i] = engine_run_part(r, i, m->any_title ? &m->title : &m->all);
     }
     return r->memo_s[i];
 }
@@ -102,8 +103,7 @@ engine_run_term_s(const struct engine_run *r, int i)
 {
     const struct post_term *t = r->q->terms[i].term;
 
-    return engine_run_part(r, i, t->any_title, t->max_freq, t->min_dl,
-                           t->title_max_freq, t->title_min_dl);
+    return engine_run_part(r, i, t->any_title ? &t->title : &t->all);
 }
 
 int

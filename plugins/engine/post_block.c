@@ -3,14 +3,16 @@
  * varints (7 bits a byte, low bits first):
  *
  *   version (1 byte) | count | first docid (as uint64) | last - first |
- *   max_freq | min_dl | flags (1 byte: bit 0 any_title) |
- *   [title_max_freq | title_min_dl, when any_title] |
+ *   flags (1 byte: bit 0 any_title) | impacts of all postings |
+ *   [impacts of the titled postings, when any_title] |
  *   count - 1 docid deltas (each >= 1) | count * (tf_title, tf_body, dl)
+ *
+ * impacts: n (1 byte, 1..POST_IMPACTS), then n (freq, dl).
  *
  * Docids come before the tfs so that post_block_decode_docids() can stop
  * there.  The header repeats what the postings imply (last, maxima) so a
  * cursor bounds and skips a block from its header alone; the decoder
- * checks that the two agree.
+ * recomputes the impacts from the postings and checks that they agree.
  */
 #include <string.h>
 
@@ -42,6 +44,11 @@ post_block_get(struct post_block_in *in, uint64_t *v)
     uint64_t x = 0;
     int shift = 0;
 
+    /* Most tfs, lengths and deltas of frequent terms take one byte. */
+    if (in->at < in->len && in->buf[in->at] < 0x80) {
+        *v = in->buf[in->at++];
+        return 0;
+    }
     while (in->at < in->len) {
         uint8_t b = in->buf[in->at++];
 
@@ -73,10 +80,64 @@ post_block_freq(uint32_t tf_title, uint32_t tf_body)
     return 4 * (uint64_t)tf_title + tf_body;
 }
 
+/* The impacts of the postings (titled ones only, if title). */
+static void
+post_block_impacts(const uint32_t *tf_title, const uint32_t *tf_body,
+                   const uint32_t *dl, int n, int title,
+                   struct post_impacts *out)
+{
+    struct post_pair pairs[ENGINE_BLOCK];
+    int i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        if (title && tf_title[i] == 0) continue;
+        pairs[m].freq = (uint32_t)post_block_freq(tf_title[i], tf_body[i]);
+        pairs[m++].dl = dl[i];
+    }
+    post_impacts_make(pairs, (size_t)m, out);
+}
+
+static size_t
+post_block_put_impacts(uint8_t *out, size_t at, const struct post_impacts *imp)
+{
+    int i;
+
+    out[at++] = (uint8_t)imp->n;
+    for (i = 0; i < imp->n; i++) {
+        at = post_block_put(out, at, imp->p[i].freq);
+        at = post_block_put(out, at, imp->p[i].dl);
+    }
+    return at;
+}
+
+static int
+post_block_get_impacts(struct post_block_in *in, struct post_impacts *imp)
+{
+    int i;
+
+    if (in->at >= in->len) return -1;
+    imp->n = in->buf[in->at++];
+    if (imp->n < 1 || imp->n > POST_IMPACTS) return -1;
+    for (i = 0; i < imp->n; i++)
+        if (post_block_get32(in, &imp->p[i].freq) != 0 ||
+            post_block_get32(in, &imp->p[i].dl) != 0)
+            return -1;
+    return post_impacts_valid(imp) ? 0 : -1;
+}
+
+/* Sets the maxima the impacts imply. */
+static void
+post_block_maxima(struct post_block_meta *m)
+{
+    m->max_freq = m->all.p[0].freq;
+    m->min_dl = m->all.p[m->all.n - 1].dl;
+}
+
 size_t
 post_block_encode(const struct post_posting *p, int n, uint8_t *out,
                   size_t cap, struct post_block_meta *meta)
 {
+    uint32_t tf_title[ENGINE_BLOCK], tf_body[ENGINE_BLOCK], dl[ENGINE_BLOCK];
     struct post_block_meta m;
     size_t at = 0;
     int i;
@@ -86,8 +147,6 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out,
     m.first = p[0].docid;
     m.last = p[n - 1].docid;
     m.count = (uint16_t)n;
-    m.min_dl = UINT32_MAX;
-    m.title_min_dl = UINT32_MAX;
     for (i = 0; i < n; i++) {
         uint64_t freq = post_block_freq(p[i].tf_title, p[i].tf_body);
 
@@ -95,26 +154,21 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out,
             (i > 0 && p[i].docid <= p[i - 1].docid))
             return 0;
         if (freq == 0 || freq > UINT32_MAX || p[i].dl == 0) return 0;
-        if (freq > m.max_freq) m.max_freq = (uint32_t)freq;
-        if (p[i].dl < m.min_dl) m.min_dl = p[i].dl;
-        if (p[i].tf_title > 0) {
-            m.any_title = 1;
-            if (freq > m.title_max_freq) m.title_max_freq = (uint32_t)freq;
-            if (p[i].dl < m.title_min_dl) m.title_min_dl = p[i].dl;
-        }
+        if (p[i].tf_title > 0) m.any_title = 1;
+        tf_title[i] = p[i].tf_title;
+        tf_body[i] = p[i].tf_body;
+        dl[i] = p[i].dl;
     }
-    if (!m.any_title) m.title_min_dl = 0;
+    post_block_impacts(tf_title, tf_body, dl, n, 0, &m.all);
+    post_block_impacts(tf_title, tf_body, dl, n, 1, &m.title);
+    post_block_maxima(&m);
     out[at++] = POST_BLOCK_VERSION;
     at = post_block_put(out, at, (uint64_t)n);
     at = post_block_put(out, at, (uint64_t)m.first);
     at = post_block_put(out, at, (uint64_t)m.last - (uint64_t)m.first);
-    at = post_block_put(out, at, m.max_freq);
-    at = post_block_put(out, at, m.min_dl);
     out[at++] = m.any_title;
-    if (m.any_title) {
-        at = post_block_put(out, at, m.title_max_freq);
-        at = post_block_put(out, at, m.title_min_dl);
-    }
+    at = post_block_put_impacts(out, at, &m.all);
+    if (m.any_title) at = post_block_put_impacts(out, at, &m.title);
     for (i = 1; i < n; i++)
         at = post_block_put(out, at,
                             (uint64_t)p[i].docid - (uint64_t)p[i - 1].docid);
@@ -141,28 +195,21 @@ post_block_header(struct post_block_in *in, struct post_block_meta *meta)
     if (post_block_get(in, &first) != 0 || post_block_get(in, &span) != 0)
         return -1;
     /* Docids lie strictly between INT64_MIN and INT64_MAX, the cursors'
-     * marks; first + span must stay below INT64_MAX (the
-     * unsigned difference is exact for any int64 first), and leave room
-     * for count - 1 distinct docids. */
+     * marks; first + span must stay below INT64_MAX (the unsigned
+     * difference is exact for any int64 first), and leave room for count
+     * - 1 distinct docids. */
     if ((int64_t)first == INT64_MAX || (int64_t)first == INT64_MIN ||
         span > (uint64_t)(INT64_MAX - 1) - first)
         return -1;
     if (span < count - 1 || (count == 1 && span != 0)) return -1;
-    if (post_block_get32(in, &m.max_freq) != 0 ||
-        post_block_get32(in, &m.min_dl) != 0 || m.max_freq == 0 ||
-        m.min_dl == 0)
-        return -1;
     if (in->at >= in->len || in->buf[in->at] > 1) return -1;
     m.any_title = in->buf[in->at++];
-    if (m.any_title &&
-        (post_block_get32(in, &m.title_max_freq) != 0 ||
-         post_block_get32(in, &m.title_min_dl) != 0 ||
-         m.title_max_freq == 0 || m.title_max_freq > m.max_freq ||
-         m.title_min_dl < m.min_dl))
-        return -1;
+    if (post_block_get_impacts(in, &m.all) != 0) return -1;
+    if (m.any_title && post_block_get_impacts(in, &m.title) != 0) return -1;
     m.first = (int64_t)first;
     m.last = (int64_t)(first + span);
     m.count = (uint16_t)count;
+    post_block_maxima(&m);
     *meta = m;
     return 0;
 }
@@ -207,8 +254,7 @@ post_block_decode_tfs(const uint8_t *buf, size_t len,
                       struct post_block_data *d)
 {
     struct post_block_in in = {buf, len, d->tf_offset};
-    uint64_t freq, max_freq = 0, title_max_freq = 0;
-    uint32_t min_dl = UINT32_MAX, title_min_dl = UINT32_MAX;
+    uint64_t freq;
     int i, any_title = 0;
 
     for (i = 0; i < d->n; i++) {
@@ -218,21 +264,18 @@ post_block_decode_tfs(const uint8_t *buf, size_t len,
             return -1;
         freq = post_block_freq(d->tf_title[i], d->tf_body[i]);
         if (freq == 0 || freq > UINT32_MAX || d->dl[i] == 0) return -1;
-        if (freq > max_freq) max_freq = freq;
-        if (d->dl[i] < min_dl) min_dl = d->dl[i];
+        /* The header's impacts are what prunes: each posting must be
+         * under them (cheaper than recomputing them, and all that makes
+         * the bounds safe). */
+        if (!post_impacts_cover(&meta->all, (uint32_t)freq, d->dl[i]))
+            return -1;
         if (d->tf_title[i] > 0) {
             any_title = 1;
-            if (freq > title_max_freq) title_max_freq = freq;
-            if (d->dl[i] < title_min_dl) title_min_dl = d->dl[i];
+            if (!post_impacts_cover(&meta->title, (uint32_t)freq, d->dl[i]))
+                return -1;
         }
     }
-    if (!any_title) title_min_dl = 0;
-    /* The header's bounds are what prunes: they must be the postings'. */
-    if (in.at != len || max_freq != meta->max_freq ||
-        min_dl != meta->min_dl || any_title != meta->any_title ||
-        title_max_freq != meta->title_max_freq ||
-        title_min_dl != meta->title_min_dl)
-        return -1;
+    if (in.at != len || any_title != meta->any_title) return -1;
     return 0;
 }
 

@@ -19,12 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "post_impacts.h"
+
 #define ENGINE_BLOCK       128
 #define POST_BLOCK_VERSION 1
-/* Bytes an encoded block takes at most: version, count, two docids, four
- * maxima and the flags, then 127 docid deltas and 128 (tf, tf, dl). */
-#define POST_BLOCK_MAX_BYTES \
-    (1 + 2 + 10 + 10 + 4 * 5 + 1 + (ENGINE_BLOCK - 1) * 10 + ENGINE_BLOCK * 15)
+/* Bytes an encoded block takes at most: version, count, two docids, the
+ * flags, two lists of impacts, then 127 docid deltas and 128 (tf, tf, dl). */
+#define POST_BLOCK_MAX_BYTES                                          \
+    (1 + 2 + 10 + 10 + 1 + 2 * (1 + POST_IMPACTS * 10) +              \
+     (ENGINE_BLOCK - 1) * 10 + ENGINE_BLOCK * 15)
 
 /* One article's occurrences of the term: tf_title and tf_body times in the
  * title and the body, in an article of dl tokens (all columns). */
@@ -35,21 +38,23 @@ struct post_posting {
     uint32_t dl;
 };
 
-/* What a block's header says, and all a cursor needs to skip or bound the
- * block without decoding it: max_freq is the largest 4*tf_title + tf_body
- * of its postings, min_dl the smallest dl, any_title whether some posting
- * has tf_title > 0, and title_max_freq, title_min_dl the same maxima over
- * those postings only (0 without any): a title match outweighs any BM25
- * part, so an article that reaches a bound's title count must have taken
- * a titled posting of each titled block, and only those bound its s
- * (engine_run.c). */
+/*
+ * What a block's header says, and all a cursor needs to skip or bound the
+ * block without decoding it.  all: the impacts (post_impacts.h) of its
+ * postings, freq being 4*tf_title + tf_body; max_freq and min_dl, the
+ * block's maxima, are all's first freq and last dl.  any_title: some
+ * posting has tf_title > 0, and title holds the impacts of those postings
+ * alone: a title match outweighs any BM25 part, so an article that reaches
+ * a bound's title count took a titled posting of each titled block, and
+ * only those bound its s (engine_score_bound()).
+ */
 struct post_block_meta {
     int64_t first;
     int64_t last;
     uint32_t max_freq;
     uint32_t min_dl;
-    uint32_t title_max_freq;
-    uint32_t title_min_dl;
+    struct post_impacts all;
+    struct post_impacts title; /* n 0 without any_title */
     uint16_t count;
     uint8_t any_title;
 };

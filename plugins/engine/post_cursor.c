@@ -75,10 +75,9 @@ post_cursor_load(struct post_cursor *c)
         return -1;
     /* The term's copy of the header is what skipping and bounds used. */
     if (m.first != want->first || m.last != want->last ||
-        m.count != want->count || m.max_freq != want->max_freq ||
-        m.min_dl != want->min_dl || m.any_title != want->any_title ||
-        m.title_max_freq != want->title_max_freq ||
-        m.title_min_dl != want->title_min_dl)
+        m.count != want->count || m.any_title != want->any_title ||
+        !post_impacts_equal(&m.all, &want->all) ||
+        !post_impacts_equal(&m.title, &want->title))
         return -1;
     c->ndocids++;
     c->loaded = c->blk;

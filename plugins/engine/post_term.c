@@ -6,6 +6,27 @@
 
 #include "post_term.h"
 
+/* The term's impacts: those of its blocks' impacts (title: of the titled
+ * postings'), which dominate every posting. */
+static int
+post_term_impacts(struct post_term *t, size_t nb, int title)
+{
+    struct post_pair *pairs = malloc(nb * POST_IMPACTS * sizeof pairs[0]);
+    size_t i, n = 0;
+    int j;
+
+    if (pairs == NULL) return -1;
+    for (i = 0; i < nb; i++) {
+        const struct post_impacts *imp =
+            title ? &t->blocks[i].title : &t->blocks[i].all;
+
+        for (j = 0; j < imp->n; j++) pairs[n++] = imp->p[j];
+    }
+    post_impacts_make(pairs, n, title ? &t->title : &t->all);
+    free(pairs);
+    return 0;
+}
+
 int
 post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
                 post_term_sink sink, void *ctx)
@@ -17,8 +38,6 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
     if (n == 0) return -1;
     t->blocks = malloc(nb * sizeof t->blocks[0]);
     if (t->blocks == NULL) return -1;
-    t->min_dl = UINT32_MAX;
-    t->title_min_dl = UINT32_MAX;
     for (i = 0; i < nb; i++) {
         size_t at = i * ENGINE_BLOCK, len;
         int cnt = (int)(n - at < ENGINE_BLOCK ? n - at : ENGINE_BLOCK);
@@ -31,17 +50,14 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
             post_term_free(t);
             return -1;
         }
-        if (m->max_freq > t->max_freq) t->max_freq = m->max_freq;
-        if (m->min_dl < t->min_dl) t->min_dl = m->min_dl;
-        if (m->any_title) {
-            t->any_title = 1;
-            if (m->title_max_freq > t->title_max_freq)
-                t->title_max_freq = m->title_max_freq;
-            if (m->title_min_dl < t->title_min_dl)
-                t->title_min_dl = m->title_min_dl;
-        }
+        if (m->any_title) t->any_title = 1;
     }
-    if (!t->any_title) t->title_min_dl = 0;
+    if (post_term_impacts(t, nb, 0) != 0 || post_term_impacts(t, nb, 1) != 0) {
+        post_term_free(t);
+        return -1;
+    }
+    t->max_freq = t->all.p[0].freq;
+    t->min_dl = t->all.p[t->all.n - 1].dl;
     t->nblocks = nb;
     t->df = (int64_t)n;
     return 0;

@@ -19,8 +19,8 @@ struct post_term {
     int64_t df;         /* postings, all blocks */
     uint32_t max_freq;  /* the maxima over all blocks (post_block_meta) */
     uint32_t min_dl;
-    uint32_t title_max_freq;
-    uint32_t title_min_dl;
+    struct post_impacts all;   /* the impacts of all blocks' impacts */
+    struct post_impacts title;
     int any_title;
     size_t nblocks;
     struct post_block_meta *blocks; /* nblocks headers, in docid order */

@@ -6,8 +6,8 @@
  * round trip, its refusal of truncated and flipped bytes (run under ASan),
  * cursors against a linear search, and that pruning skips blocks.
  *
- * `test_engine --bench` (not run by ctest): ns per match and ms per query
- * on a 1M-article synthetic corpus.
+ * `test_engine --bench [AND-2|AND-3|OR-4|OR-8]` (not run by ctest): ns per
+ * match and ms per query on a 1M-article synthetic corpus.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include "engine_score.h"
 #include "post_block.h"
 #include "post_cursor.h"
+#include "post_impacts.h"
 #include "post_term.h"
 #include "tap.h"
 
@@ -383,6 +384,41 @@ test_codec(void)
        "4*tf_title + tf_body above UINT32_MAX is refused");
 }
 
+/* The impacts dominate every pair they were made from, have the
+ * frontier's shape, and bound BM25's part for any average length. */
+static void
+test_impacts(void)
+{
+    static struct post_pair pairs[3000], copy[3000];
+    struct post_impacts imp;
+    int round, bad = 0, shape = 0, loose = 0, n, i, j;
+
+    for (round = 0; round < 500; round++) {
+        n = 1 + (int)(test_rng() % (round % 2 ? 128 : 3000));
+        for (i = 0; i < n; i++) {
+            pairs[i].freq = 1 + (uint32_t)(test_rng() % (1 + test_rng() % 60));
+            pairs[i].dl = 1 + (uint32_t)(test_rng() % 3000);
+        }
+        memcpy(copy, pairs, (size_t)n * sizeof pairs[0]);
+        post_impacts_make(copy, (size_t)n, &imp);
+        if (!post_impacts_valid(&imp)) shape++;
+        for (i = 0; i < n; i++) {
+            double avgdl = 50 + (double)(test_rng() % 1000), best = 0;
+
+            if (!post_impacts_cover(&imp, pairs[i].freq, pairs[i].dl)) bad++;
+            for (j = 0; j < imp.n; j++)
+                if (engine_score_part(imp.p[j].freq, imp.p[j].dl, avgdl) > best)
+                    best = engine_score_part(imp.p[j].freq, imp.p[j].dl, avgdl);
+            if (engine_score_part(pairs[i].freq, pairs[i].dl, avgdl) > best)
+                loose++;
+        }
+    }
+    ok(shape == 0, "impacts: 1 to POST_IMPACTS pairs, freq and dl descending");
+    ok(bad == 0, "impacts: every pair is dominated by one of them");
+    ok(loose == 0, "impacts: their largest part bounds every pair's, at "
+                   "random average lengths");
+}
+
 /* A decode that succeeded must hold a well-formed block. */
 static int
 test_block_sane(const struct post_block_meta *m, const struct post_block_data *d)
@@ -706,7 +742,7 @@ test_now(void)
 }
 
 static int
-test_bench(void)
+test_bench(const char *only)
 {
     double prob[8] = {0.45, 0.35, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1};
     struct {
@@ -727,6 +763,7 @@ test_bench(void)
         double ms[2];
         int64_t total = 0;
 
+        if (only != NULL && strcmp(only, cls[i].name) != 0) continue;
         for (nt = 0; nt < 2; nt++) {
             t0 = test_now();
             for (rep = 0; rep < reps; rep++)
@@ -740,10 +777,12 @@ test_bench(void)
                    INT64_MAX - 1, 10, hits, &total);
         printf("%-6s top 10: %8lld matches; %7.2f ms/query with the exact "
                "total (%.1f ns/match), %7.2f ms top 10 only (%llu of %llu "
-               "blocks' tfs decoded); brute force %.0f ms\n",
+               "blocks' tfs decoded, %llu articles scored); brute force "
+               "%.0f ms\n",
                cls[i].name, (long long)total, ms[0], ms[0] * 1e6 / (double)total,
                ms[1], (unsigned long long)res.stats.tfs,
                (unsigned long long)res.stats.blocks,
+               (unsigned long long)res.stats.scored,
                (test_now() - t0) * 1000.0);
     }
     test_corpus_free(&c);
@@ -755,6 +794,7 @@ main(int argc, char **argv)
 {
     static const struct tap_case cases[] = {
         {"codec", test_codec},
+        {"impacts", test_impacts},
         {"corrupt blocks", test_corrupt},
         {"corrupt lists", test_corrupt_query},
         {"cursors", test_cursor},
@@ -765,6 +805,7 @@ main(int argc, char **argv)
         {NULL, NULL},
     };
 
-    if (argc > 1 && strcmp(argv[1], "--bench") == 0) return test_bench();
+    if (argc > 1 && strcmp(argv[1], "--bench") == 0)
+        return test_bench(argc > 2 ? argv[2] : NULL);
     return tap_main(cases);
 }
