@@ -1,9 +1,9 @@
 /*
- * engine_count.h - exact totals: the articles an AND or an OR of the run's
- * terms matches in the range, from docids alone (no tf is decoded, nothing
- * is scored).  It walks every docid the top-k pass could skip, so its
- * cost is that of the intersection or the union (DESIGN.md, Totals).
- * Internal to the engine.
+ * engine_count.h - exact totals where the top k has no use for the
+ * articles: the matches of the run's AND in a docid window whose bound
+ * cannot enter the heap, from docids alone (no tf is decoded, nothing is
+ * scored).  Counting is what keeps a pruned window's blocks being read:
+ * their docids still are (DESIGN.md, Totals).  Internal to the engine.
  */
 #ifndef ENGINE_COUNT_H
 #define ENGINE_COUNT_H
@@ -12,8 +12,9 @@
 
 #include "engine_run.h"
 
-/* From r's fresh cursors (engine_run_rewind()). */
-int64_t engine_count_and(struct engine_run *r);
-int64_t engine_count_or(struct engine_run *r);
+/* The articles in [doc, upto] holding every term; order[0] leads (the
+ * rarest).  Leaves the cursors at or past the last one counted. */
+int64_t engine_count_and(struct engine_run *r, const int *order, int64_t doc,
+                         int64_t upto);
 
 #endif

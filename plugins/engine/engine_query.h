@@ -41,11 +41,10 @@ struct engine_query {
 
 /* Blocks are counted per term and summed over the query's terms. */
 struct engine_stats {
-    uint64_t blocks;       /* in the docid range */
-    uint64_t docids;       /* docids decoded by the top-k pass */
-    uint64_t tfs;          /* tfs decoded by the top-k pass */
-    uint64_t count_docids; /* docids decoded by the count pass */
-    uint64_t scored;       /* articles whose full score was computed */
+    uint64_t blocks; /* in the docid range */
+    uint64_t docids; /* whose docids were decoded */
+    uint64_t tfs;    /* whose tfs were decoded */
+    uint64_t scored; /* articles whose full score was computed */
 };
 
 struct engine_result {

@@ -45,34 +45,10 @@ engine_run_open(struct engine_run *r, const struct engine_query *q,
         r->stats.blocks += post_cursor_blocks(&r->cur[i]);
     }
     engine_topk_init(&r->topk, hits, q->k);
+    r->counting = !q->no_total;
     return ENGINE_OK;
 }
 
-static void
-engine_run_count_blocks(struct engine_run *r, uint64_t *docids, uint64_t *tfs)
-{
-    int i;
-
-    for (i = 0; i < r->n; i++) {
-        *docids += r->cur[i].ndocids;
-        *tfs += r->cur[i].ntfs;
-    }
-}
-
-void
-engine_run_rewind(struct engine_run *r)
-{
-    int i;
-
-    engine_run_count_blocks(r, &r->stats.docids, &r->stats.tfs);
-    for (i = 0; i < r->n; i++) {
-        if (post_cursor_failed(&r->cur[i])) r->failed = 1;
-        post_cursor_open(&r->cur[i], r->q->terms[i].term,
-                         r->q->terms[i].src, r->q->from, r->q->to);
-    }
-}
-
-/* idf times the largest part over the impacts: their bound (idf > 0). */
 static double
 engine_run_part(const struct engine_run *r, int i,
                 const struct post_impacts *imp)
@@ -148,19 +124,18 @@ engine_run_forget(struct engine_run *r)
 }
 
 int
-engine_run_close(struct engine_run *r, struct engine_result *res, int status)
+engine_run_close(struct engine_run *r, struct engine_result *res,
+                 int status)
 {
-    uint64_t tfs = 0;
     int i;
 
-    for (i = 0; i < r->n; i++)
-        if (post_cursor_failed(&r->cur[i])) r->failed = 1;
-    if (r->failed) status = ENGINE_ECORRUPT;
-    if (r->q->no_total)
-        engine_run_count_blocks(r, &r->stats.docids, &r->stats.tfs);
-    else
-        engine_run_count_blocks(r, &r->stats.count_docids, &tfs);
+    for (i = 0; i < r->n; i++) {
+        if (post_cursor_failed(&r->cur[i])) status = ENGINE_ECORRUPT;
+        r->stats.docids += r->cur[i].ndocids;
+        r->stats.tfs += r->cur[i].ntfs;
+    }
     res->nhits = status == ENGINE_OK ? engine_topk_sort(&r->topk) : 0;
+    res->total = status == ENGINE_OK && r->counting ? r->total : -1;
     res->stats = r->stats;
     free(r->cur);
     free(r->idf);

@@ -1,8 +1,9 @@
 /*
  * engine_run.h - what one query's evaluation holds, shared by the AND, the
- * OR and the counts (engine_and.c, engine_or.c, engine_count.c): a cursor
- * per query term, each term's idf, the top-k heap, and the contributions of
- * the article being scored.  Internal to the engine.
+ * two ORs and the count (engine_and.c, engine_or.c, engine_union.c,
+ * engine_count.c): a cursor per query term, each term's idf, the top-k
+ * heap, the contributions of the article being scored, and the total.
+ * Internal to the engine.
  */
 #ifndef ENGINE_RUN_H
 #define ENGINE_RUN_H
@@ -23,15 +24,13 @@ struct engine_run {
     double *memo_s;          /* n: engine_run_bound_s() of it */
     struct engine_topk topk;
     struct engine_stats stats;
-    int failed; /* a cursor rewound had failed */
+    int counting;  /* the query wants its total */
+    int64_t total; /* the matches counted */
 };
 
 /* ENGINE_OK, ENGINE_EINVAL or ENGINE_ENOMEM (then nothing to close). */
 int engine_run_open(struct engine_run *r, const struct engine_query *q,
                     struct engine_hit *hits);
-/* Opens every cursor again at the start of the range, after adding what
- * the old ones decoded to the stats. */
-void engine_run_rewind(struct engine_run *r);
 /*
  * The s part of term i's bound over the block m, to go with m->any_title
  * in the title count: over m's titled postings when it has some (see
@@ -49,8 +48,8 @@ int engine_run_take(struct engine_run *r, int i);
 void engine_run_push(struct engine_run *r, int64_t docid);
 /* Forgets the contributions taken (an article that cannot enter). */
 void engine_run_forget(struct engine_run *r);
-/* Sorts the hits into res, adds the stats, frees.  Returns status, or
- * ENGINE_ECORRUPT if a cursor failed. */
+/* Sorts the hits into res, with the total and the stats, and frees.
+ * Returns status, or ENGINE_ECORRUPT if a cursor failed. */
 int engine_run_close(struct engine_run *r, struct engine_result *res,
                      int status);
 /* Sorts term indexes by key ascending (stable; n is small). */
