@@ -1,19 +1,21 @@
 /*
  * engine_and.c - see engine_and.h.
  *
- * The rarest term leads and the others follow it (advance to its docid,
- * and the lead to theirs, until all agree).  Docids are cut into windows:
- * a window ends at the first of the current blocks' last docids, and its
- * bound combines those blocks' maxima (engine_score_bound()).  A window
- * whose bound is below the heap's threshold is skipped whole, from the
- * headers alone: no block in it is decoded (with a total, its docids are,
- * to count its matches: engine_count.c).  Inside a window, a match's terms
- * are scored one by one, and what is scored plus the others' block bounds
- * decides whether the next one's tfs are needed (as Lucene checks the
- * scores of the terms it has matched so far).
+ * A window at a time, after Lucene's BlockMaxConjunctionScorer: a window
+ * ends at the first of the terms' current blocks' last docids, so inside
+ * it each term's postings lie in one block, and its bound combines those
+ * blocks' impacts (engine_score_bound()).  A window whose bound is below
+ * the heap's threshold is skipped from the headers alone, no block read
+ * (with a total, its docids are read to count its matches).  Otherwise its
+ * matches are found over the decoded docid arrays (engine_meet.c), the
+ * rarest term leading, and a match's terms are scored one by one: once
+ * what is scored plus the others' block bounds cannot enter, the rest's
+ * tfs are not needed (as Lucene checks the scores of the terms it has
+ * matched so far).  A window some term has nothing in is leapt over to the
+ * first docid it has after it.
  */
 #include "engine_and.h"
-#include "engine_count.h"
+#include "engine_meet.h"
 #include "engine_score.h"
 
 struct engine_and {
@@ -24,14 +26,15 @@ struct engine_and {
     double s[ENGINE_MAX_TERMS];
 };
 
-/* Sets the window starting at doc.  0 if some term has no posting left at
- * or after doc (the AND is over). */
+/* Sets the window starting at doc.  0 if doc is past the range or some
+ * term has no posting left at or after it (the AND is over). */
 static int
 engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
 {
     double s = 0.0;
     int i, titles = 0;
 
+    if (doc > r->q->to) return 0;
     a->upto = POST_END;
     for (i = 0; i < r->n; i++) {
         const struct post_block_meta *m = post_cursor_shallow(&r->cur[i], doc);
@@ -43,6 +46,7 @@ engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
         s += a->s[i];
         titles += a->t[i];
     }
+    if (a->upto > r->q->to) a->upto = r->q->to;
     a->bound = engine_score_bound(titles, s);
     return 1;
 }
@@ -72,18 +76,20 @@ engine_and_take(struct engine_run *r, const struct engine_and *a, double thr)
     return 1;
 }
 
-/* Whether the others all hold doc; if not, *next is where to go on. */
-static int
-engine_and_follow(struct engine_run *r, const struct engine_and *a,
-                  int64_t doc, int64_t *next)
+/* Brings every cursor to its first posting at or after doc.  The
+ * largest docid they land on, or POST_END when one has none left. */
+static int64_t
+engine_and_enter(struct engine_run *r, int64_t doc)
 {
-    int j;
+    int64_t d, far = doc;
+    int i;
 
-    for (j = 1; j < r->n; j++) {
-        *next = post_cursor_advance(&r->cur[a->order[j]], doc);
-        if (*next != doc) return 0;
+    for (i = 0; i < r->n; i++) {
+        d = post_cursor_advance(&r->cur[i], doc);
+        if (d == POST_END) return POST_END;
+        if (d > far) far = d;
     }
-    return 1;
+    return far;
 }
 
 void
@@ -91,46 +97,41 @@ engine_and_topk(struct engine_run *r)
 {
     struct engine_and a = {{0}, 0, 0.0, {0}, {0.0}};
     double df[ENGINE_MAX_TERMS], thr;
-    int i, rc;
-    int64_t doc = r->q->from, next = POST_END;
-    struct post_cursor *lead;
+    int64_t doc = r->q->from, far, match[ENGINE_BLOCK];
+    int i, j, m, n, rc, live;
 
     for (i = 0; i < r->n; i++) {
         a.order[i] = i;
         df[i] = (double)r->q->terms[i].term->df;
     }
     engine_run_sort(a.order, df, r->n);
-    lead = &r->cur[a.order[0]];
-    a.upto = INT64_MIN; /* no window yet (no docid is INT64_MIN) */
     if (r->topk.k == 0 && !r->counting) return;
     for (;;) {
-        if ((doc > a.upto || a.upto == INT64_MIN) &&
-            !engine_and_window(r, &a, doc))
-            return;
-        thr = engine_topk_threshold(&r->topk);
-        if (a.bound < thr) {
-            if (r->counting)
-                r->total += engine_count_and(r, a.order, doc, a.upto);
-            doc = a.upto + 1; /* upto < POST_END: a real docid */
-            continue;
+        if (!engine_and_window(r, &a, doc)) return;
+        live = a.bound >= engine_topk_threshold(&r->topk);
+        if (live || r->counting) {
+            /* A window some term has nothing in is leapt over. */
+            far = engine_and_enter(r, doc);
+            if (far == POST_END) return;
+            if (far > a.upto) {
+                doc = far;
+                continue;
+            }
+            n = engine_meet(r, a.order, a.upto, live ? &match[0] : NULL);
+            r->total += n;
+            for (m = 0; live && m < n; m++) {
+                thr = engine_topk_threshold(&r->topk);
+                if (a.bound < thr) break;
+                for (j = 0; j < r->n; j++)
+                    post_cursor_advance(&r->cur[j], match[m]); /* in block */
+                rc = engine_and_take(r, &a, thr);
+                if (rc < 0) return;
+                if (rc == 1)
+                    engine_run_push(r, match[m]);
+                else
+                    engine_run_forget(r);
+            }
         }
-        doc = post_cursor_advance(lead, doc);
-        if (doc == POST_END) return;
-        if (doc > a.upto) continue;
-        /* Follow first: moving a cursor over docids costs less than the
-         * lead's score, which only matches then need. */
-        if (!engine_and_follow(r, &a, doc, &next)) {
-            if (next == POST_END) return;
-            doc = next;
-            continue;
-        }
-        r->total++;
-        rc = engine_and_take(r, &a, thr);
-        if (rc < 0) return;
-        if (rc == 1)
-            engine_run_push(r, doc);
-        else
-            engine_run_forget(r);
-        doc++;
+        doc = a.upto + 1; /* upto < POST_END: a real docid */
     }
 }

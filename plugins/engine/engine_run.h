@@ -1,7 +1,7 @@
 /*
  * engine_run.h - what one query's evaluation holds, shared by the AND, the
  * two ORs and the count (engine_and.c, engine_or.c, engine_union.c,
- * engine_count.c): a cursor per query term, each term's idf, the top-k
+ * engine_meet.c): a cursor per query term, each term's idf, the top-k
  * heap, the contributions of the article being scored, and the total.
  * Internal to the engine.
  */

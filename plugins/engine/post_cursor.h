@@ -73,6 +73,15 @@ post_cursor_meta(const struct post_cursor *c)
 {
     return &c->term->blocks[c->blk];
 }
+/* The docids from the current posting (it must be on one) to the end of
+ * its block, *n of them, to intersect a window in a loop over arrays; they
+ * may pass the range's end. */
+static inline const int64_t *
+post_cursor_rest(const struct post_cursor *c, int *n)
+{
+    *n = c->data.n - c->pos;
+    return &c->data.docid[c->pos];
+}
 /* The current posting's counts, decoding the block's tfs on first use.
  * 0, or -1 if the block is corrupt (the cursor is then at POST_END). */
 int post_cursor_posting(struct post_cursor *c, uint32_t *tf_title,
