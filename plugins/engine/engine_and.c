@@ -52,12 +52,14 @@ engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
 }
 
 /*
- * Takes the terms' contributions to a match, in order (the lead first),
+ * Takes the terms' contributions to the match doc, in order (the lead
+ * first), each cursor moved onto it (inside its block) only when needed,
  * while what is taken plus the window bounds of the rest can still enter.
  * 1 all taken, 0 it cannot enter, -1 corrupt.
  */
 static int
-engine_and_take(struct engine_run *r, const struct engine_and *a, double thr)
+engine_and_take(struct engine_run *r, const struct engine_and *a, int64_t doc,
+                double thr)
 {
     int i, j, t = 0;
     double s = 0.0;
@@ -68,6 +70,7 @@ engine_and_take(struct engine_run *r, const struct engine_and *a, double thr)
     }
     for (j = 0; j < r->n; j++) {
         i = a->order[j];
+        post_cursor_advance(&r->cur[i], doc);
         if (engine_run_take(r, i) != 0) return -1;
         t += r->title[i] - a->t[i];
         s += r->s[i] - a->s[i];
@@ -98,7 +101,7 @@ engine_and_topk(struct engine_run *r)
     struct engine_and a = {{0}, 0, 0.0, {0}, {0.0}};
     double df[ENGINE_MAX_TERMS], thr;
     int64_t doc = r->q->from, far, match[ENGINE_BLOCK];
-    int i, j, m, n, rc, live;
+    int i, m, n, rc, live;
 
     for (i = 0; i < r->n; i++) {
         a.order[i] = i;
@@ -122,9 +125,7 @@ engine_and_topk(struct engine_run *r)
             for (m = 0; live && m < n; m++) {
                 thr = engine_topk_threshold(&r->topk);
                 if (a.bound < thr) break;
-                for (j = 0; j < r->n; j++)
-                    post_cursor_advance(&r->cur[j], match[m]); /* in block */
-                rc = engine_and_take(r, &a, thr);
+                rc = engine_and_take(r, &a, match[m], thr);
                 if (rc < 0) return;
                 if (rc == 1)
                     engine_run_push(r, match[m]);
