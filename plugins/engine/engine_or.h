@@ -1,6 +1,7 @@
 /*
- * engine_or.h - the top k of a disjunction (best match), by block-max
- * MaxScore (DESIGN.md, OR).  Internal to the engine.
+ * engine_or.h - the top k of a disjunction (best match) when its total is
+ * not wanted, by block-max MaxScore, which skips docids a total would need
+ * (DESIGN.md, Evaluation).  Internal to the engine.
  */
 #ifndef ENGINE_OR_H
 #define ENGINE_OR_H

@@ -336,7 +336,9 @@ test_codec(void)
         test_block_random(p, n);
         len = post_block_encode(p, n, buf, sizeof buf, &m);
         if (len == 0 || post_block_decode(buf, len, &m2, &d) != 0 ||
-            memcmp(&m, &m2, sizeof m) != 0 || d.n != n) {
+            memcmp(&m, &m2, sizeof m) != 0 || d.n != n ||
+            post_block_decode_meta(buf, len, &m2) != 0 ||
+            memcmp(&m, &m2, sizeof m) != 0) {
             bad++;
             continue;
         }
@@ -346,7 +348,8 @@ test_codec(void)
                 bad++;
     }
     ok(bad == 0, "2000 random blocks (1..128 postings, negative and far "
-                 "docids, large tfs and lengths) decode to what was encoded");
+                 "docids, large tfs and lengths) decode to what was encoded, "
+                 "headers included");
     /* The extremes a docid may take. */
     q[0].docid = INT64_MIN + 1;
     q[1].docid = 0;
