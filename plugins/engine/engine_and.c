@@ -1,0 +1,138 @@
+/*
+ * engine_and.c - see engine_and.h.
+ *
+ * A window at a time, after Lucene's BlockMaxConjunctionScorer: a window
+ * ends at the first of the terms' current blocks' last docids, so inside
+ * it each term's postings lie in one block, and its bound combines those
+ * blocks' impacts (engine_score_bound()).  A window whose bound is below
+ * the heap's threshold is skipped from the headers alone, no block read
+ * (with a total, its docids are read to count its matches).  Otherwise its
+ * matches are found over the decoded docid arrays (engine_meet.c), the
+ * rarest term leading, and a match's terms are scored one by one: once
+ * what is scored plus the others' block bounds cannot enter, the rest's
+ * tfs are not needed (as Lucene checks the scores of the terms it has
+ * matched so far).  A window some term has nothing in is leapt over to the
+ * first docid it has after it.
+ */
+#include "engine_and.h"
+#include "engine_meet.h"
+#include "engine_score.h"
+
+struct engine_and {
+    int order[ENGINE_MAX_TERMS]; /* rarest first */
+    int64_t upto;                /* the window's last docid */
+    double bound;                /* its bound */
+    int t[ENGINE_MAX_TERMS];     /* each term's block bound in it */
+    double s[ENGINE_MAX_TERMS];
+};
+
+/* Sets the window starting at doc.  0 if doc is past the range or some
+ * term has no posting left at or after it (the AND is over). */
+static int
+engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
+{
+    double s = 0.0;
+    int i, titles = 0;
+
+    if (doc > r->q->to) return 0;
+    a->upto = POST_END;
+    for (i = 0; i < r->n; i++) {
+        const struct post_block_meta *m = post_cursor_shallow(&r->cur[i], doc);
+
+        if (m == NULL) return 0;
+        if (m->last < a->upto) a->upto = m->last;
+        a->t[i] = m->any_title;
+        a->s[i] = engine_run_bound_s(r, i, m);
+        s += a->s[i];
+        titles += a->t[i];
+    }
+    if (a->upto > r->q->to) a->upto = r->q->to;
+    a->bound = engine_score_bound(titles, s);
+    return 1;
+}
+
+/*
+ * Takes the terms' contributions to the match doc, in order (the lead
+ * first), each cursor moved onto it (inside its block) only when needed,
+ * while what is taken plus the window bounds of the rest can still enter.
+ * 1 all taken, 0 it cannot enter, -1 corrupt.
+ */
+static int
+engine_and_take(struct engine_run *r, const struct engine_and *a, int64_t doc,
+                double thr)
+{
+    int i, j, t = 0;
+    double s = 0.0;
+
+    for (i = 0; i < r->n; i++) {
+        t += a->t[i];
+        s += a->s[i];
+    }
+    for (j = 0; j < r->n; j++) {
+        i = a->order[j];
+        post_cursor_advance(&r->cur[i], doc);
+        if (engine_run_take(r, i) != 0) return -1;
+        t += r->title[i] - a->t[i];
+        s += r->s[i] - a->s[i];
+        if (j + 1 < r->n && engine_score_bound(t, s) < thr) return 0;
+    }
+    return 1;
+}
+
+/* Brings every cursor to its first posting at or after doc.  The
+ * largest docid they land on, or POST_END when one has none left. */
+static int64_t
+engine_and_enter(struct engine_run *r, int64_t doc)
+{
+    int64_t d, far = doc;
+    int i;
+
+    for (i = 0; i < r->n; i++) {
+        d = post_cursor_advance(&r->cur[i], doc);
+        if (d == POST_END) return POST_END;
+        if (d > far) far = d;
+    }
+    return far;
+}
+
+void
+engine_and_topk(struct engine_run *r)
+{
+    struct engine_and a = {{0}, 0, 0.0, {0}, {0.0}};
+    double df[ENGINE_MAX_TERMS], thr;
+    int64_t doc = r->q->from, far, match[ENGINE_BLOCK];
+    int i, m, n, rc, live;
+
+    for (i = 0; i < r->n; i++) {
+        a.order[i] = i;
+        df[i] = (double)r->q->terms[i].term->df;
+    }
+    engine_run_sort(a.order, df, r->n);
+    if (r->topk.k == 0 && !r->counting) return;
+    for (;;) {
+        if (!engine_and_window(r, &a, doc)) return;
+        live = a.bound >= engine_topk_threshold(&r->topk);
+        if (live || r->counting) {
+            /* A window some term has nothing in is leapt over. */
+            far = engine_and_enter(r, doc);
+            if (far == POST_END) return;
+            if (far > a.upto) {
+                doc = far;
+                continue;
+            }
+            n = engine_meet(r, a.order, a.upto, live ? &match[0] : NULL);
+            r->total += n;
+            for (m = 0; live && m < n; m++) {
+                thr = engine_topk_threshold(&r->topk);
+                if (a.bound < thr) break;
+                rc = engine_and_take(r, &a, match[m], thr);
+                if (rc < 0) return;
+                if (rc == 1)
+                    engine_run_push(r, match[m]);
+                else
+                    engine_run_forget(r);
+            }
+        }
+        doc = a.upto + 1; /* upto < POST_END: a real docid */
+    }
+}

@@ -1,0 +1,58 @@
+/*
+ * engine_run.h - what one query's evaluation holds, shared by the AND, the
+ * two ORs and the count (engine_and.c, engine_or.c, engine_union.c,
+ * engine_meet.c): a cursor per query term, each term's idf, the top-k
+ * heap, the contributions of the article being scored, and the total.
+ * Internal to the engine.
+ */
+#ifndef ENGINE_RUN_H
+#define ENGINE_RUN_H
+
+#include "engine_query.h"
+#include "engine_topk.h"
+#include "post_cursor.h"
+
+struct engine_run {
+    const struct engine_query *q;
+    int n;                   /* terms */
+    struct post_cursor *cur; /* n, in query order */
+    double *idf;             /* n */
+    double *s;               /* n: the current article's idf * part */
+    int *title;              /* n: its tf_title > 0 */
+    int *have;               /* n: term i is in it */
+    const struct post_block_meta **memo; /* n: the block of memo_s */
+    double *memo_s;          /* n: engine_run_bound_s() of it */
+    struct engine_topk topk;
+    struct engine_stats stats;
+    int counting;  /* the query wants its total */
+    int64_t total; /* the matches counted */
+};
+
+/* ENGINE_OK, ENGINE_EINVAL or ENGINE_ENOMEM (then nothing to close). */
+int engine_run_open(struct engine_run *r, const struct engine_query *q,
+                    struct engine_hit *hits);
+/*
+ * The s part of term i's bound over the block m, to go with m->any_title
+ * in the title count: over m's titled postings when it has some (see
+ * engine_score_bound() for why that is enough), else over all of them.
+ */
+double engine_run_bound_s(struct engine_run *r, int i,
+                          const struct post_block_meta *m);
+/* The same over all of term i's blocks, with term->any_title. */
+double engine_run_term_s(const struct engine_run *r, int i);
+/* Records term i's contribution at the posting its cursor is on.
+ * 0, or -1 if the block is corrupt. */
+int engine_run_take(struct engine_run *r, int i);
+/* Pushes the current article (docid) with the contributions taken, summed
+ * in query order, and forgets them. */
+void engine_run_push(struct engine_run *r, int64_t docid);
+/* Forgets the contributions taken (an article that cannot enter). */
+void engine_run_forget(struct engine_run *r);
+/* Sorts the hits into res, with the total and the stats, and frees.
+ * Returns status, or ENGINE_ECORRUPT if a cursor failed. */
+int engine_run_close(struct engine_run *r, struct engine_result *res,
+                     int status);
+/* Sorts term indexes by key ascending (stable; n is small). */
+void engine_run_sort(int *idx, const double *key, int n);
+
+#endif

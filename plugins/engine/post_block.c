@@ -1,0 +1,284 @@
+/*
+ * post_block.c - see post_block.h.  Layout version 1, all integers LEB128
+ * varints (7 bits a byte, low bits first):
+ *
+ *   version (1 byte) | count | first docid (as uint64) | last - first |
+ *   flags (1 byte: bit 0 any_title) | impacts of all postings |
+ *   [impacts of the titled postings, when any_title] |
+ *   count - 1 docid deltas (each >= 1) | count * (tf_title, tf_body, dl)
+ *
+ * impacts: n (1 byte, 1..POST_IMPACTS), then n (freq, dl).
+ *
+ * Docids come before the tfs so that post_block_decode_docids() can stop
+ * there.  The header repeats what the postings imply (last, maxima) so a
+ * cursor bounds and skips a block from its header alone; the decoder
+ * recomputes the impacts from the postings and checks that they agree.
+ */
+#include <string.h>
+
+#include "post_block.h"
+
+/* The reading side: a position in buf[0..len) that never passes len. */
+struct post_block_in {
+    const uint8_t *buf;
+    size_t len;
+    size_t at;
+};
+
+static size_t
+post_block_put(uint8_t *out, size_t at, uint64_t v)
+{
+    while (v >= 0x80) {
+        out[at++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[at++] = (uint8_t)v;
+    return at;
+}
+
+/* 0 and the value in *v, or -1 at the end of input or on a varint longer
+ * than 10 bytes or above 64 bits. */
+static int
+post_block_get(struct post_block_in *in, uint64_t *v)
+{
+    uint64_t x = 0;
+    int shift = 0;
+
+    /* Most tfs, lengths and deltas of frequent terms take one byte. */
+    if (in->at < in->len && in->buf[in->at] < 0x80) {
+        *v = in->buf[in->at++];
+        return 0;
+    }
+    while (in->at < in->len) {
+        uint8_t b = in->buf[in->at++];
+
+        if (shift == 63 && b > 1) return -1;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return 0;
+        }
+        shift += 7;
+        if (shift > 63) return -1;
+    }
+    return -1;
+}
+
+static int
+post_block_get32(struct post_block_in *in, uint32_t *v)
+{
+    uint64_t x;
+
+    if (post_block_get(in, &x) != 0 || x > UINT32_MAX) return -1;
+    *v = (uint32_t)x;
+    return 0;
+}
+
+static uint64_t
+post_block_freq(uint32_t tf_title, uint32_t tf_body)
+{
+    return 4 * (uint64_t)tf_title + tf_body;
+}
+
+/* The impacts of the postings (titled ones only, if title). */
+static void
+post_block_impacts(const uint32_t *tf_title, const uint32_t *tf_body,
+                   const uint32_t *dl, int n, int title,
+                   struct post_impacts *out)
+{
+    struct post_pair pairs[ENGINE_BLOCK];
+    int i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        if (title && tf_title[i] == 0) continue;
+        pairs[m].freq = (uint32_t)post_block_freq(tf_title[i], tf_body[i]);
+        pairs[m++].dl = dl[i];
+    }
+    post_impacts_make(pairs, (size_t)m, out);
+}
+
+static size_t
+post_block_put_impacts(uint8_t *out, size_t at, const struct post_impacts *imp)
+{
+    int i;
+
+    out[at++] = (uint8_t)imp->n;
+    for (i = 0; i < imp->n; i++) {
+        at = post_block_put(out, at, imp->p[i].freq);
+        at = post_block_put(out, at, imp->p[i].dl);
+    }
+    return at;
+}
+
+static int
+post_block_get_impacts(struct post_block_in *in, struct post_impacts *imp)
+{
+    int i;
+
+    if (in->at >= in->len) return -1;
+    imp->n = in->buf[in->at++];
+    if (imp->n < 1 || imp->n > POST_IMPACTS) return -1;
+    for (i = 0; i < imp->n; i++)
+        if (post_block_get32(in, &imp->p[i].freq) != 0 ||
+            post_block_get32(in, &imp->p[i].dl) != 0)
+            return -1;
+    return post_impacts_valid(imp) ? 0 : -1;
+}
+
+/* Sets the maxima the impacts imply. */
+static void
+post_block_maxima(struct post_block_meta *m)
+{
+    m->max_freq = m->all.p[0].freq;
+    m->min_dl = m->all.p[m->all.n - 1].dl;
+}
+
+size_t
+post_block_encode(const struct post_posting *p, int n, uint8_t *out,
+                  size_t cap, struct post_block_meta *meta)
+{
+    uint32_t tf_title[ENGINE_BLOCK], tf_body[ENGINE_BLOCK], dl[ENGINE_BLOCK];
+    struct post_block_meta m;
+    size_t at = 0;
+    int i;
+
+    if (n < 1 || n > ENGINE_BLOCK || cap < POST_BLOCK_MAX_BYTES) return 0;
+    memset(&m, 0, sizeof m);
+    m.first = p[0].docid;
+    m.last = p[n - 1].docid;
+    m.count = (uint16_t)n;
+    for (i = 0; i < n; i++) {
+        uint64_t freq = post_block_freq(p[i].tf_title, p[i].tf_body);
+
+        if (p[i].docid == INT64_MAX || p[i].docid == INT64_MIN ||
+            (i > 0 && p[i].docid <= p[i - 1].docid))
+            return 0;
+        if (freq == 0 || freq > UINT32_MAX || p[i].dl == 0) return 0;
+        if (p[i].tf_title > 0) m.any_title = 1;
+        tf_title[i] = p[i].tf_title;
+        tf_body[i] = p[i].tf_body;
+        dl[i] = p[i].dl;
+    }
+    post_block_impacts(tf_title, tf_body, dl, n, 0, &m.all);
+    post_block_impacts(tf_title, tf_body, dl, n, 1, &m.title);
+    post_block_maxima(&m);
+    out[at++] = POST_BLOCK_VERSION;
+    at = post_block_put(out, at, (uint64_t)n);
+    at = post_block_put(out, at, (uint64_t)m.first);
+    at = post_block_put(out, at, (uint64_t)m.last - (uint64_t)m.first);
+    out[at++] = m.any_title;
+    at = post_block_put_impacts(out, at, &m.all);
+    if (m.any_title) at = post_block_put_impacts(out, at, &m.title);
+    for (i = 1; i < n; i++)
+        at = post_block_put(out, at,
+                            (uint64_t)p[i].docid - (uint64_t)p[i - 1].docid);
+    for (i = 0; i < n; i++) {
+        at = post_block_put(out, at, p[i].tf_title);
+        at = post_block_put(out, at, p[i].tf_body);
+        at = post_block_put(out, at, p[i].dl);
+    }
+    *meta = m;
+    return at;
+}
+
+static int
+post_block_header(struct post_block_in *in, struct post_block_meta *meta)
+{
+    uint64_t count, first, span;
+    struct post_block_meta m;
+
+    memset(&m, 0, sizeof m);
+    if (in->len < 1 || in->buf[0] != POST_BLOCK_VERSION) return -1;
+    in->at = 1;
+    if (post_block_get(in, &count) != 0 || count < 1 || count > ENGINE_BLOCK)
+        return -1;
+    if (post_block_get(in, &first) != 0 || post_block_get(in, &span) != 0)
+        return -1;
+    /* Docids lie strictly between INT64_MIN and INT64_MAX, the cursors'
+     * marks; first + span must stay below INT64_MAX (the unsigned
+     * difference is exact for any int64 first), and leave room for count
+     * - 1 distinct docids. */
+    if ((int64_t)first == INT64_MAX || (int64_t)first == INT64_MIN ||
+        span > (uint64_t)(INT64_MAX - 1) - first)
+        return -1;
+    if (span < count - 1 || (count == 1 && span != 0)) return -1;
+    if (in->at >= in->len || in->buf[in->at] > 1) return -1;
+    m.any_title = in->buf[in->at++];
+    if (post_block_get_impacts(in, &m.all) != 0) return -1;
+    if (m.any_title && post_block_get_impacts(in, &m.title) != 0) return -1;
+    m.first = (int64_t)first;
+    m.last = (int64_t)(first + span);
+    m.count = (uint16_t)count;
+    post_block_maxima(&m);
+    *meta = m;
+    return 0;
+}
+
+int
+post_block_decode_meta(const uint8_t *buf, size_t len,
+                       struct post_block_meta *meta)
+{
+    struct post_block_in in = {buf, len, 0};
+
+    return post_block_header(&in, meta);
+}
+
+int
+post_block_decode_docids(const uint8_t *buf, size_t len,
+                         struct post_block_meta *meta,
+                         struct post_block_data *d)
+{
+    struct post_block_in in = {buf, len, 0};
+    uint64_t delta, sum = 0, span;
+    int i;
+
+    if (post_block_header(&in, meta) != 0) return -1;
+    span = (uint64_t)meta->last - (uint64_t)meta->first;
+    d->docid[0] = meta->first;
+    for (i = 1; i < meta->count; i++) {
+        if (post_block_get(&in, &delta) != 0 || delta == 0 ||
+            delta > span - sum)
+            return -1;
+        sum += delta;
+        d->docid[i] = (int64_t)((uint64_t)meta->first + sum);
+    }
+    if (sum != span) return -1;
+    d->n = meta->count;
+    d->tf_offset = in.at;
+    return 0;
+}
+
+int
+post_block_decode_tfs(const uint8_t *buf, size_t len,
+                      const struct post_block_meta *meta,
+                      struct post_block_data *d)
+{
+    struct post_block_in in = {buf, len, d->tf_offset};
+    uint64_t freq;
+    int i, any_title = 0;
+
+    for (i = 0; i < d->n; i++) {
+        if (post_block_get32(&in, &d->tf_title[i]) != 0 ||
+            post_block_get32(&in, &d->tf_body[i]) != 0 ||
+            post_block_get32(&in, &d->dl[i]) != 0)
+            return -1;
+        freq = post_block_freq(d->tf_title[i], d->tf_body[i]);
+        if (freq == 0 || freq > UINT32_MAX || d->dl[i] == 0) return -1;
+        /* Under the block's maxima.  Checking each posting against the
+         * impacts (post_impacts_cover()) took a quarter of an AND's time;
+         * a header that understates a posting can only misrank within a
+         * corrupt block, never read out of bounds. */
+        if (freq > meta->max_freq || d->dl[i] < meta->min_dl) return -1;
+        if (d->tf_title[i] > 0) any_title = 1;
+    }
+    if (in.at != len || any_title != meta->any_title) return -1;
+    return 0;
+}
+
+int
+post_block_decode(const uint8_t *buf, size_t len, struct post_block_meta *meta,
+                  struct post_block_data *d)
+{
+    if (post_block_decode_docids(buf, len, meta, d) != 0) return -1;
+    return post_block_decode_tfs(buf, len, meta, d);
+}

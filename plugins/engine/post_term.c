@@ -1,0 +1,71 @@
+/*
+ * post_term.c - see post_term.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "post_term.h"
+
+/* The term's impacts: those of its blocks' impacts (title: of the titled
+ * postings'), which dominate every posting. */
+static int
+post_term_impacts(struct post_term *t, size_t nb, int title)
+{
+    struct post_pair *pairs = malloc(nb * POST_IMPACTS * sizeof pairs[0]);
+    size_t i, n = 0;
+    int j;
+
+    if (pairs == NULL) return -1;
+    for (i = 0; i < nb; i++) {
+        const struct post_impacts *imp =
+            title ? &t->blocks[i].title : &t->blocks[i].all;
+
+        for (j = 0; j < imp->n; j++) pairs[n++] = imp->p[j];
+    }
+    post_impacts_make(pairs, n, title ? &t->title : &t->all);
+    free(pairs);
+    return 0;
+}
+
+int
+post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
+                post_term_sink sink, void *ctx)
+{
+    uint8_t buf[POST_BLOCK_MAX_BYTES];
+    size_t i, nb = (n + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+
+    memset(t, 0, sizeof *t);
+    if (n == 0) return -1;
+    t->blocks = malloc(nb * sizeof t->blocks[0]);
+    if (t->blocks == NULL) return -1;
+    for (i = 0; i < nb; i++) {
+        size_t at = i * ENGINE_BLOCK, len;
+        int cnt = (int)(n - at < ENGINE_BLOCK ? n - at : ENGINE_BLOCK);
+        struct post_block_meta *m = &t->blocks[i];
+
+        /* Blocks are encoded alone; ascending across them is checked here. */
+        len = post_block_encode(p + at, cnt, buf, sizeof buf, m);
+        if (len == 0 || (i > 0 && m->first <= t->blocks[i - 1].last) ||
+            sink(ctx, i, buf, len) != 0) {
+            post_term_free(t);
+            return -1;
+        }
+        if (m->any_title) t->any_title = 1;
+    }
+    if (post_term_impacts(t, nb, 0) != 0 || post_term_impacts(t, nb, 1) != 0) {
+        post_term_free(t);
+        return -1;
+    }
+    t->max_freq = t->all.p[0].freq;
+    t->min_dl = t->all.p[t->all.n - 1].dl;
+    t->nblocks = nb;
+    t->df = (int64_t)n;
+    return 0;
+}
+
+void
+post_term_free(struct post_term *t)
+{
+    free(t->blocks);
+    memset(t, 0, sizeof *t);
+}

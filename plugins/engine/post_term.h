@@ -1,0 +1,49 @@
+/*
+ * post_term.h - a term's postings as a list of blocks: the per-term data a
+ * cursor needs in memory (df, maxima over all blocks, each block's header)
+ * and the caller-supplied source of the blocks' bytes.
+ *
+ * The engine does not know where blocks live: a source returns block i's
+ * bytes, which must stay valid until the same cursor reads another block
+ * (a later step reads them from BLOB rows in carid.db).
+ */
+#ifndef POST_TERM_H
+#define POST_TERM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "post_block.h"
+
+struct post_term {
+    int64_t df;         /* postings, all blocks */
+    uint32_t max_freq;  /* the maxima over all blocks (post_block_meta) */
+    uint32_t min_dl;
+    struct post_impacts all;   /* the impacts of all blocks' impacts */
+    struct post_impacts title;
+    int any_title;
+    size_t nblocks;
+    struct post_block_meta *blocks; /* nblocks headers, in docid order */
+};
+
+/* Block i's bytes: 0, or -1 if they cannot be read. */
+struct post_source {
+    int (*read)(void *ctx, size_t block, const uint8_t **buf, size_t *len);
+    void *ctx;
+};
+
+/* Takes block i's bytes at build time: 0, or -1 to stop the build. */
+typedef int (*post_term_sink)(void *ctx, size_t block, const uint8_t *buf,
+                              size_t len);
+
+/*
+ * Cuts p[0..n) (docid order, n >= 1) into blocks of ENGINE_BLOCK postings,
+ * hands each one's bytes to sink and fills *t.  0, or -1 on invalid
+ * postings (post_block_encode()), a failed sink or no memory; *t then
+ * holds nothing to free.  Free with post_term_free().
+ */
+int post_term_build(struct post_term *t, const struct post_posting *p,
+                    size_t n, post_term_sink sink, void *ctx);
+void post_term_free(struct post_term *t);
+
+#endif
