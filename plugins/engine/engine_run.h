@@ -8,7 +8,7 @@
 #ifndef ENGINE_RUN_H
 #define ENGINE_RUN_H
 
-#include "engine_query.h"
+#include "engine.h"
 #include "engine_topk.h"
 #include "post_cursor.h"
 
