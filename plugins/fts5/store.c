@@ -930,6 +930,20 @@ store_write_failed(struct store_conn *c, const char *err)
     return -1;
 }
 
+/* SQLite may roll the whole transaction back by itself after an error
+ * (SQLITE_NOMEM, SQLITE_FULL, SQLITE_IOERR): a write after that would
+ * commit on its own, without the index writes held for commit, and leave
+ * docs and fts out of step.  So the batch fails once its transaction has
+ * gone. */
+static int
+store_txn_gone(struct store_conn *c, char *err, size_t errlen)
+{
+    if (!c->in_txn || !sqlite3_get_autocommit(c->db)) return 0;
+    snprintf(err, errlen, "the batch was rolled back after an error%s%s",
+             c->failed[0] != '\0' ? ": " : "", c->failed);
+    return store_write_failed(c, err);
+}
+
 struct store_fts_ctx {
     struct store_conn *c;
     char *err;
@@ -1000,6 +1014,7 @@ store_commit(struct store_conn *c, char *err, size_t errlen)
         snprintf(err, errlen, "a write in this batch failed (%s)", c->failed);
         return -1;
     }
+    if (store_txn_gone(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
         store_run(c, STORE_COMMIT, "commit", err, errlen) != 0) {
@@ -1154,7 +1169,8 @@ store_put(struct store_conn *c, const struct carid_doc *doc, char *err,
     int found;
 
     if (store_refused(c->store, err, errlen) != 0 ||
-        store_check_id(doc->id, err, errlen) != 0)
+        store_check_id(doc->id, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
         return -1;
     if ((found = store_find(c, doc->id, &find, err, errlen)) < 0)
         return store_write_failed(c, err);
@@ -1179,7 +1195,8 @@ store_del(struct store_conn *c, struct carid_str id, int *removed, char *err,
 
     *removed = 0;
     if (store_refused(c->store, err, errlen) != 0 ||
-        store_check_id(id, err, errlen) != 0)
+        store_check_id(id, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
         return -1;
     found = store_find(c, id, &find, err, errlen);
     if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
@@ -1199,7 +1216,9 @@ store_optimize(struct store_conn *c, char *err, size_t errlen)
 {
     int own = !c->in_txn, failed;
 
-    if (store_refused(c->store, err, errlen) != 0) return -1;
+    if (store_refused(c->store, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
+        return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
