@@ -898,10 +898,34 @@ store_savepoint_end(struct store_conn *c, int failed, char *err,
     return failed ? -1 : 0;
 }
 
+/*
+ * SQLite rolls a transaction back by itself on SQLITE_NOMEM, and when that
+ * happens inside FTS5's xUpdate (in a read of its own), FTS5 goes on and
+ * caches totals that count the article that failed; the next commit wrote
+ * them (integrity-check then fails: SQLite 3.40).  A rollback of a
+ * transaction FTS5 has joined drops that cache.
+ */
+static int
+store_fts_reset(struct store_conn *c, char *err, size_t errlen)
+{
+    int rc = sqlite3_exec(c->db, "BEGIN;" STORE_FTS_CONFIG "ROLLBACK;", NULL,
+                          NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        store_fail_rc(c, rc, "begin", err, errlen);
+        if (!sqlite3_get_autocommit(c->db))
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    c->fts_stale = 0;
+    return 0;
+}
+
 int
 store_begin(struct store_conn *c, char *err, size_t errlen)
 {
     if (store_refused(c->store, err, errlen) != 0) return -1;
+    if (c->fts_stale && store_fts_reset(c, err, errlen) != 0) return -1;
     if (store_run(c, STORE_BEGIN, "begin", err, errlen) != 0) return -1;
     c->in_txn = 1;
     c->failed[0] = '\0';
@@ -1033,6 +1057,8 @@ store_rollback(struct store_conn *c)
     /* A failed COMMIT (SQLITE_FULL, IOERR) may have rolled back already. */
     if (!sqlite3_get_autocommit(c->db))
         store_run(c, STORE_ROLLBACK, "rollback", err, sizeof err);
+    else if (c->in_txn)
+        c->fts_stale = 1; /* SQLite rolled back: store_fts_reset() */
     c->in_txn = 0;
     fts_batch_clear(&c->fts);
     toplist_forget(c);

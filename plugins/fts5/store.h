@@ -99,6 +99,7 @@ struct store_conn {
     struct tokenizer *rec_tok; /* writer: the helper's (fts_batch_apply) */
     struct toplist *top;                    /* writer: owned, toplist.h */
     char failed[160]; /* writer: why this batch cannot commit, or "" */
+    int fts_stale;    /* writer: FTS5's cache outlived a rollback */
     struct tokenizer *tok;                  /* owned; made on first use */
     sqlite3_stmt *stmt[STORE_STMT_COUNT];   /* owned, prepared lazily */
     sqlite3_stmt *query[STORE_QUERY_SLOTS]; /* owned, query.c's shapes */
