@@ -344,6 +344,12 @@ query_snippet(sqlite3_stmt *snip, const char *match,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_pointer(snip, 5, (void *)q, SNIPPET_QUERY_PTR, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(snip);
+    /* A function's text is not NUL-terminated: sqlite3_column_text()
+     * allocates, and when that fails returns NULL and makes the value
+     * NULL (so the type is asked first). */
+    if (rc == SQLITE_ROW && sqlite3_column_type(snip, 0) != SQLITE_NULL &&
+        sqlite3_column_text(snip, 0) == NULL)
+        return SQLITE_NOMEM;
     if (rc == SQLITE_ROW) hit->snippet = db_column(snip, 0);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

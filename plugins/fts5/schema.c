@@ -21,16 +21,6 @@
 #define SCHEMA_TOKENIZE_ENV "CARID_FTS5_TOKENIZE"
 
 /*
- * FTS5 writes its in-memory postings out as a new segment when they pass
- * 'hashsize' bytes (default 1 MB).  A batch of 500 articles holds several
- * MB, so the default cut each commit into several segments that merges
- * then had to join; 16 MB makes it one.  The writer's memory, not the
- * readers'.  Set at every start so that older indexes get it too.
- */
-#define SCHEMA_FTS_CONFIG                                                      \
-    "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
-
-/*
  * Columns: the small ones first so that reading date or source never walks
  * a long body's overflow pages.  rowids sort by date, then arrival
  * (docid.h); an upsert replaces the row, at the same rowid if the day is

@@ -11,6 +11,16 @@
 
 #include <sqlite3.h>
 
+/*
+ * FTS5 writes its in-memory postings out as a new segment when they pass
+ * 'hashsize' bytes (default 1 MB).  A batch of 500 articles holds several
+ * MB, so the default cut each commit into several segments that merges
+ * then had to join; 16 MB makes it one.  The writer's memory, not the
+ * readers'.  Set at every start so that older indexes get it too.
+ */
+#define SCHEMA_FTS_CONFIG                                                      \
+    "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
+
 struct db;
 
 /* 0 if path is missing, empty, an empty SQLite database or carid's index

@@ -70,6 +70,7 @@ struct store_writer {
     struct tokens_replay replay; /* FTS5 may replay */
     struct tokenizer *rec_tok;   /* the helper's (fts_batch_apply) */
     char failed[160];            /* why this batch cannot commit, or "" */
+    int fts_stale;               /* FTS5's cache outlived a rollback */
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -321,10 +322,34 @@ store_conn_close(struct db_conn *c)
     free(c);
 }
 
+/*
+ * SQLite rolls a transaction back by itself on SQLITE_NOMEM, and when that
+ * happens inside FTS5's xUpdate (in a read of its own), FTS5 goes on and
+ * caches totals that count the article that failed; the next commit wrote
+ * them (integrity-check then fails: SQLite 3.40).  A rollback of a
+ * transaction FTS5 has joined drops that cache.
+ */
+static int
+store_fts_reset(struct db_conn *c, char *err, size_t errlen)
+{
+    int rc = sqlite3_exec(c->db, "BEGIN;" SCHEMA_FTS_CONFIG "ROLLBACK;", NULL,
+                          NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        db_fail_rc(c, rc, "begin", err, errlen);
+        if (!sqlite3_get_autocommit(c->db))
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    c->w->fts_stale = 0;
+    return 0;
+}
+
 int
 store_begin(struct db_conn *c, char *err, size_t errlen)
 {
     if (db_refused(c->index, err, errlen) != 0) return -1;
+    if (c->w->fts_stale && store_fts_reset(c, err, errlen) != 0) return -1;
     if (db_txn(c, DB_BEGIN, "begin", err, errlen) != 0) return -1;
     c->w->in_txn = 1;
     c->w->failed[0] = '\0';
@@ -351,6 +376,20 @@ store_write_failed(struct db_conn *c, const char *err)
     if (c->w->failed[0] == '\0')
         snprintf(c->w->failed, sizeof c->w->failed, "%s", err);
     return -1;
+}
+
+/* SQLite may roll the whole transaction back by itself after an error
+ * (SQLITE_NOMEM, SQLITE_FULL, SQLITE_IOERR): a write after that would
+ * commit on its own, without the index writes held for commit, and leave
+ * docs and fts out of step.  So the batch fails once its transaction has
+ * gone. */
+static int
+store_txn_gone(struct db_conn *c, char *err, size_t errlen)
+{
+    if (!c->w->in_txn || !sqlite3_get_autocommit(c->db)) return 0;
+    snprintf(err, errlen, "the batch was rolled back after an error%s%s",
+             c->w->failed[0] != '\0' ? ": " : "", c->w->failed);
+    return store_write_failed(c, err);
 }
 
 struct store_fts_ctx {
@@ -424,6 +463,7 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
                  c->w->failed);
         return -1;
     }
+    if (store_txn_gone(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
         db_txn(c, DB_COMMIT, "commit", err, errlen) != 0) {
@@ -442,6 +482,8 @@ store_rollback(struct db_conn *c)
     /* A failed COMMIT (SQLITE_FULL, IOERR) may have rolled back already. */
     if (!sqlite3_get_autocommit(c->db))
         db_txn(c, DB_ROLLBACK, "rollback", err, sizeof err);
+    else if (c->w->in_txn)
+        c->w->fts_stale = 1; /* SQLite rolled back: store_fts_reset() */
     c->w->in_txn = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
@@ -578,7 +620,8 @@ store_put(struct db_conn *c, const struct carid_doc *doc, char *err,
     int found;
 
     if (db_refused(c->index, err, errlen) != 0 ||
-        store_check_id(doc->id, err, errlen) != 0)
+        store_check_id(doc->id, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
         return -1;
     if ((found = store_find(c, doc->id, &find, err, errlen)) < 0)
         return store_write_failed(c, err);
@@ -606,7 +649,8 @@ store_del(struct db_conn *c, struct carid_str id, int *removed, char *err,
         return -1;
     if (id.p != NULL && id.len > CARID_ID_MAX)
         return 0; /* cannot exist */
-    if (store_check_id(id, err, errlen) != 0)
+    if (store_check_id(id, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
         return -1;
     found = store_find(c, id, &find, err, errlen);
     if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
@@ -626,7 +670,9 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
 {
     int own = !c->w->in_txn, failed;
 
-    if (db_refused(c->index, err, errlen) != 0) return -1;
+    if (db_refused(c->index, err, errlen) != 0 ||
+        store_txn_gone(c, err, errlen) != 0)
+        return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||

@@ -42,7 +42,8 @@ stemmer_new(char *err, size_t errlen)
     if (dict_open(err, errlen) < 0)
         return NULL;
     pthread_once(&derive_once, stem_rules_derive);
-    s = calloc(1, sizeof(*s));
+    /* an incomplete derivation would stem some words wrongly */
+    s = stem_rules_derive_failed() ? NULL : calloc(1, sizeof(*s));
     if (s != NULL)
         s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
     if (s == NULL || s->cache == NULL) {

@@ -621,7 +621,10 @@ struct stem_rules_derived {
     size_t *slots;  /* entries found to be affixed forms */
     uint64_t *bits; /* DICT_DERIVED bits to set on slots[i] */
     size_t n, cap;
+    int failed;     /* out of memory: the list is incomplete */
 };
+
+static int stem_rules_derive_oom; /* set once, by stem_rules_derive() */
 
 /*
  * A flagless entry that is root + -an ("besaran"), where the root takes -an
@@ -656,16 +659,22 @@ stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
      * bel-/pel- allomorph, which only ever forms "belajar"/"pelajar" */
     if ((c.best_npfx > 0 || c.best_sfx == STEM_SFX_NONE) && !c.allomorph)
         return;
+    if (d->failed)
+        return;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 1024;
         size_t *p = realloc(d->slots, cap * sizeof(*p));
         uint64_t *b;
-        if (p == NULL)
+        if (p == NULL) {
+            d->failed = 1;
             return;
+        }
         d->slots = p;
         b = realloc(d->bits, cap * sizeof(*b));
-        if (b == NULL)
+        if (b == NULL) {
+            d->failed = 1;
             return;
+        }
         d->bits = b;
         d->cap = cap;
     }
@@ -679,8 +688,15 @@ stem_rules_derive(void)
     struct stem_rules_derived d = {0};
 
     dict_foreach(stem_rules_derive_cb, &d);
-    for (size_t i = 0; i < d.n; i++)
+    for (size_t i = 0; i < d.n && !d.failed; i++)
         dict_mark(d.slots[i], d.bits[i]);
+    stem_rules_derive_oom = d.failed;
     free(d.slots);
     free(d.bits);
+}
+
+int
+stem_rules_derive_failed(void)
+{
+    return stem_rules_derive_oom;
 }

@@ -25,5 +25,8 @@ size_t stem_rules_word(const char *w, size_t n, char *out);
  * and before any stemming (stemmer_new() does, under pthread_once).
  */
 void stem_rules_derive(void);
+/* 1 if stem_rules_derive() ran out of memory: some entries went unmarked,
+ * so the stemmer would stem their words differently and must not run. */
+int stem_rules_derive_failed(void);
 
 #endif
