@@ -26,8 +26,7 @@ backup_dir_open(const char *dir, char *err, size_t errlen)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
     if (fd < 0)
-        snprintf(err, errlen, "backup directory %s: %s%s", dir,
-                 strerror(errno),
+        snprintf(err, errlen, "backup directory %s: %s%s", dir, strerror(errno),
                  errno == ELOOP || errno == ENOTDIR
                      ? " (it must be a directory, not a symbolic link)"
                      : "");
@@ -42,8 +41,7 @@ backup_clean_one(int dfd, const char *tmp)
     int fd = openat(dfd, tmp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
 
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
         flock(fd, LOCK_EX | LOCK_NB) == 0 && unlinkat(dfd, tmp, 0) == 0)
         log_info("removed %s, left by an unfinished BACKUP", tmp);
@@ -57,12 +55,10 @@ backup_clean(const char *dir, char *err, size_t errlen)
     struct dirent *e;
     DIR *d;
 
-    if (dfd < 0)
-        return -1;
+    if (dfd < 0) return -1;
     d = fdopendir(dfd);
     if (d == NULL) {
-        snprintf(err, errlen, "backup directory %s: %s", dir,
-                 strerror(errno));
+        snprintf(err, errlen, "backup directory %s: %s", dir, strerror(errno));
         close(dfd);
         return -1;
     }
@@ -92,8 +88,7 @@ backup_tmp_create(int dfd, const char *name, char *tmp, size_t tmplen,
         n += snprintf(tmp + n, tmplen - (size_t)n, "%02x", r[i]);
     fd = openat(dfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                 0644);
-    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return fd;
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
     snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
     if (fd >= 0) {
         unlinkat(dfd, tmp, 0);
@@ -121,13 +116,10 @@ backup_tmp_check(int dfd, int fd, const char *tmp)
 static int
 backup_publish(int dfd, const char *tmp, const char *name)
 {
-    if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -1;
+    if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS) return -1;
     /* No RENAME_NOREPLACE on this file system: link() never replaces. */
-    if (linkat(dfd, tmp, dfd, name, 0) != 0)
-        return -1;
+    if (linkat(dfd, tmp, dfd, name, 0) != 0) return -1;
     unlinkat(dfd, tmp, 0);
     return 0;
 }
@@ -139,28 +131,23 @@ backup_free(int dfd, const char *dir, const char *name, char *err,
 {
     struct stat st;
 
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-        return BACKUP_EXISTS;
-    if (errno == ENOENT)
-        return BACKUP_OK;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) return BACKUP_EXISTS;
+    if (errno == ENOENT) return BACKUP_OK;
     snprintf(err, errlen, "%s/%s: %s", dir, name, strerror(errno));
     return BACKUP_FAILED;
 }
 
 static enum backup_result
-backup_fill(int dfd, int fd, const char *dir, const char *tmp,
-            const char *name, backup_copy_fn *copy, void *ctx, char *err,
-            size_t errlen)
+backup_fill(int dfd, int fd, const char *dir, const char *tmp, const char *name,
+            backup_copy_fn *copy, void *ctx, char *err, size_t errlen)
 {
     char path[PATH_MAX];
 
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, tmp) >=
-        sizeof path) {
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, tmp) >= sizeof path) {
         snprintf(err, errlen, "backup path too long");
         return BACKUP_FAILED;
     }
-    if (copy(ctx, path, err, errlen) != 0)
-        return BACKUP_FAILED;
+    if (copy(ctx, path, err, errlen) != 0) return BACKUP_FAILED;
     if (backup_tmp_check(dfd, fd, tmp) != 0) {
         snprintf(err, errlen, "%s was replaced while it was written", path);
         return BACKUP_FAILED;
@@ -179,26 +166,23 @@ backup_fill(int dfd, int fd, const char *dir, const char *tmp,
 }
 
 enum backup_result
-backup_write(const char *dir, const char *name, backup_copy_fn *copy,
-             void *ctx, char *err, size_t errlen)
+backup_write(const char *dir, const char *name, backup_copy_fn *copy, void *ctx,
+             char *err, size_t errlen)
 {
     char tmp[NAME_MAX + 1];
     enum backup_result res;
     int dfd, fd;
 
     dfd = backup_dir_open(dir, err, errlen);
-    if (dfd < 0)
-        return BACKUP_FAILED;
+    if (dfd < 0) return BACKUP_FAILED;
     res = backup_free(dfd, dir, name, err, errlen);
     if (res == BACKUP_OK) {
         fd = backup_tmp_create(dfd, name, tmp, sizeof tmp, err, errlen);
         res = fd < 0 ? BACKUP_FAILED
                      : backup_fill(dfd, fd, dir, tmp, name, copy, ctx, err,
                                    errlen);
-        if (fd >= 0 && res != BACKUP_OK)
-            unlinkat(dfd, tmp, 0);
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0 && res != BACKUP_OK) unlinkat(dfd, tmp, 0);
+        if (fd >= 0) close(fd);
     }
     close(dfd);
     return res;

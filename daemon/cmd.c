@@ -34,11 +34,9 @@ static const struct cmd_arg args_watch[] = {{NULL, "key", MANY},
                                             {NULL, NULL, 0}};
 static const struct cmd_arg args_put[] = {
     {NULL, "id", 0}, {NULL, "field value", MANY}, {NULL, NULL, 0}};
-static const struct cmd_arg args_ids[] = {{NULL, "id", MANY},
-                                          {NULL, NULL, 0}};
+static const struct cmd_arg args_ids[] = {{NULL, "id", MANY}, {NULL, NULL, 0}};
 static const struct cmd_arg args_id[] = {{NULL, "id", 0}, {NULL, NULL, 0}};
-static const struct cmd_arg args_name[] = {{NULL, "name", 0},
-                                           {NULL, NULL, 0}};
+static const struct cmd_arg args_name[] = {{NULL, "name", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_search[] = {
     {NULL, "query", 0},
     {"LIMIT", "offset count", OPT},
@@ -50,17 +48,16 @@ static const struct cmd_arg args_search[] = {
     {"SNIPPET", "[open close]", OPT},
     {"COUNTS", "source", OPT},
     {NULL, NULL, 0}};
-static const struct cmd_arg args_count[] = {
-    {NULL, "query", 0},       {"SOURCE", "source", OPT},
-    {"FROM", "date", OPT},    {"TO", "date", OPT},
-    {NULL, NULL, 0}};
-static const struct cmd_arg args_text[] = {{NULL, "text", 0},
-                                           {NULL, NULL, 0}};
+static const struct cmd_arg args_count[] = {{NULL, "query", 0},
+                                            {"SOURCE", "source", OPT},
+                                            {"FROM", "date", OPT},
+                                            {"TO", "date", OPT},
+                                            {NULL, NULL, 0}};
+static const struct cmd_arg args_text[] = {{NULL, "text", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_suggest[] = {
     {NULL, "prefix", 0}, {"LIMIT", "n", OPT}, {NULL, NULL, 0}};
 static const struct cmd_arg args_stats[] = {
-    {NULL, "server|clients|commands|latency|index|plugin|prometheus|all",
-     OPT},
+    {NULL, "server|clients|commands|latency|index|plugin|prometheus|all", OPT},
     {NULL, NULL, 0}};
 static const struct cmd_arg args_info[] = {{NULL, "section", OPT | MANY},
                                            {NULL, NULL, 0}};
@@ -70,33 +67,35 @@ static const struct cmd cmd_table[] = {
      "Checks that carid answers", args_ping},
     {"ECHO", 0, 2, 2, JOB_LOOP, NULL, cmd_echo_run, "connection",
      "Returns its argument", args_one_message},
-    {"QUIT", CMD_NOAUTH | CMD_TXN | CMD_CLOSES, 1, -1, JOB_LOOP, NULL, cmd_quit_run,
-     "connection", "Closes the connection", args_none},
+    {"QUIT", CMD_NOAUTH | CMD_TXN | CMD_CLOSES, 1, -1, JOB_LOOP, NULL,
+     cmd_quit_run, "connection", "Closes the connection", args_none},
     {"AUTH", CMD_NOAUTH | CMD_NOMULTI, 2, 3, JOB_LOOP, NULL, cmd_auth_run,
      "connection", "Authenticates the connection", args_auth},
     {"HELLO", CMD_NOAUTH | CMD_NOMULTI, 1, 7, JOB_LOOP, NULL, cmd_hello_run,
      "connection", "Picks the protocol (2 or 3), authenticates, names",
      args_hello},
-    {"CLIENT", CMD_NOMULTI, 2, -1, JOB_LOOP, NULL, cmd_client_run,
-     "connection", "Names, lists and closes connections", args_sub},
-    {"SELECT", CMD_NOMULTI, 2, 2, JOB_LOOP, NULL, cmd_select_run,
-     "connection", "Accepts database 0, the only one", args_select},
+    {"CLIENT", CMD_NOMULTI, 2, -1, JOB_LOOP, NULL, cmd_client_run, "connection",
+     "Names, lists and closes connections", args_sub},
+    {"SELECT", CMD_NOMULTI, 2, 2, JOB_LOOP, NULL, cmd_select_run, "connection",
+     "Accepts database 0, the only one", args_select},
     {"COMMAND", 0, 1, -1, JOB_LOOP, NULL, cmd_command_run, "server",
      "Describes carid's commands", args_command},
     {"SLOWLOG", CMD_NOMULTI, 2, 3, JOB_LOOP, NULL, cmd_slowlog_run, "server",
      "The slowest recent commands", args_slowlog},
     {"MULTI", CMD_TXN, 1, 1, JOB_LOOP, NULL, cmd_multi_run, "transactions",
      "Starts a transaction", args_none},
-    {"EXEC", CMD_TXN | CMD_EXEC, 1, 1, JOB_LOOP, NULL, cmd_exec_run, "transactions",
-     "Runs the queued commands, their writes all or none", args_none},
-    {"DISCARD", CMD_TXN, 1, 1, JOB_LOOP, NULL, cmd_discard_run,
-     "transactions", "Drops the queued commands", args_none},
-    {"WATCH", CMD_NOMULTI, 2, -1, JOB_LOOP, NULL, cmd_watch_run,
-     "transactions", "Not supported (EXEC is atomic)", args_watch},
+    {"EXEC", CMD_TXN | CMD_EXEC, 1, 1, JOB_LOOP, NULL, cmd_exec_run,
+     "transactions", "Runs the queued commands, their writes all or none",
+     args_none},
+    {"DISCARD", CMD_TXN, 1, 1, JOB_LOOP, NULL, cmd_discard_run, "transactions",
+     "Drops the queued commands", args_none},
+    {"WATCH", CMD_NOMULTI, 2, -1, JOB_LOOP, NULL, cmd_watch_run, "transactions",
+     "Not supported (EXEC is atomic)", args_watch},
     {"UNWATCH", CMD_NOMULTI, 1, 1, JOB_LOOP, NULL, cmd_unwatch_run,
      "transactions", "Does nothing: nothing is watched", args_none},
-    {"PUT", CMD_WRITE | CMD_LAT_PUT, 4, -1, JOB_WRITE, cmd_put_prepare, cmd_put_run,
-     "index", "Stores an article (upsert), durable on +OK", args_put},
+    {"PUT", CMD_WRITE | CMD_LAT_PUT, 4, -1, JOB_WRITE, cmd_put_prepare,
+     cmd_put_run, "index", "Stores an article (upsert), durable on +OK",
+     args_put},
     {"DEL", CMD_WRITE, 2, -1, JOB_WRITE, NULL, cmd_del_run, "index",
      "Deletes articles", args_ids},
     {"OPTIMIZE", CMD_WRITE, 1, 1, JOB_WRITE, NULL, cmd_optimize_run, "index",
@@ -106,16 +105,16 @@ static const struct cmd cmd_table[] = {
      args_name},
     {"GET", 0, 2, 2, JOB_READ, NULL, cmd_get_run, "search",
      "Returns an article's fields", args_id},
-    {"SEARCH", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_search_prepare, cmd_search_run,
-     "search", "Finds articles", args_search},
-    {"COUNT", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_count_prepare, cmd_search_run,
-     "search", "Counts matching articles", args_count},
-    {"ANALYZE", 0, 2, 2, JOB_READ, cmd_analyze_prepare, cmd_analyze_run, "search",
-     "Shows tokens and stems", args_text},
+    {"SEARCH", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_search_prepare,
+     cmd_search_run, "search", "Finds articles", args_search},
+    {"COUNT", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_count_prepare,
+     cmd_search_run, "search", "Counts matching articles", args_count},
+    {"ANALYZE", 0, 2, 2, JOB_READ, cmd_analyze_prepare, cmd_analyze_run,
+     "search", "Shows tokens and stems", args_text},
     {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run, "search",
      "Completes a word", args_suggest},
-    {"STATS", CMD_ADMIN, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run, "server",
-     "carid's figures", args_stats},
+    {"STATS", CMD_ADMIN, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run,
+     "server", "carid's figures", args_stats},
     {"INFO", CMD_ADMIN, 1, -1, JOB_READ, NULL, cmd_info_run, "server",
      "The figures in Redis's INFO shape", args_info},
 };

@@ -44,10 +44,10 @@ struct cmd_arg {
 #define CMD_ARG_MULTIPLE 0x2 /* may repeat */
 
 struct cmd {
-    const char *name;    /* upper case, as in PROTOCOL.md */
-    unsigned flags;      /* CMD_* */
-    int min_argc;        /* including the command name */
-    int max_argc;        /* -1: no maximum but --max-args */
+    const char *name; /* upper case, as in PROTOCOL.md */
+    unsigned flags;   /* CMD_* */
+    int min_argc;     /* including the command name */
+    int max_argc;     /* -1: no maximum but --max-args */
     enum job_where where;
     /* Loop thread: parse and check arguments into job->arg.  Returns 0 to
      * go on to run(), -1 after putting an error reply in job->out.  NULL:

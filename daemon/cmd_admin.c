@@ -15,7 +15,7 @@
 #include "server.h"
 #include "slowlog.h"
 
-#define CMD_MAX_BACKUP 64  /* bytes of a backup file name */
+#define CMD_MAX_BACKUP 64 /* bytes of a backup file name */
 
 void
 cmd_slowlog_run(struct job *job, void *handle)
@@ -96,8 +96,8 @@ cmd_backup_run(struct job *job, void *reader)
     /* The name was checked in prepare: at most 64 plain characters. */
     memcpy(name, job->req.argv[1], job->req.argl[1]);
     name[job->req.argl[1]] = '\0';
-    switch (backup_write(server.backup_dir, name, cmd_backup_copy, reader,
-                         err, sizeof err)) {
+    switch (backup_write(server.backup_dir, name, cmd_backup_copy, reader, err,
+                         sizeof err)) {
     case BACKUP_OK:
         reply_simple(&job->out, "OK");
         break;

@@ -38,20 +38,16 @@ cmd_date_valid(const char *p, size_t len)
 }
 
 int
-cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max,
-              int64_t *out)
+cmd_parse_int(const char *p, size_t len, int64_t min, int64_t max, int64_t *out)
 {
     int64_t n = 0;
 
-    if (len == 0 || len > 18)
-        return -1;
+    if (len == 0 || len > 18) return -1;
     for (size_t i = 0; i < len; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
+        if (p[i] < '0' || p[i] > '9') return -1;
         n = n * 10 + (p[i] - '0');
     }
-    if (n < min || n > max)
-        return -1;
+    if (n < min || n > max) return -1;
     *out = n;
     return 0;
 }

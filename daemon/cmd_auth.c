@@ -28,8 +28,7 @@ cmd_pass_equal(const char *given, size_t len, const char *want)
     size_t wlen = strlen(want);
     unsigned diff = 0;
 
-    if (len > CMD_MAX_PASS || wlen > CMD_MAX_PASS)
-        return 0;
+    if (len > CMD_MAX_PASS || wlen > CMD_MAX_PASS) return 0;
     memcpy(a, given, len);
     memcpy(b, want, wlen);
     for (size_t i = 0; i < CMD_MAX_PASS; i++)
@@ -48,8 +47,8 @@ cmd_user_is(const char *user, size_t ulen, const char *name)
  * the connection (conn_auth_failed()).  user NULL: AUTH with the password
  * only (either password will do). */
 static int
-cmd_auth_check(struct job *job, const char *user, size_t ulen,
-               const char *pass, size_t plen)
+cmd_auth_check(struct job *job, const char *user, size_t ulen, const char *pass,
+               size_t plen)
 {
     struct reply_buf *out = &job->out;
     const char *full = server.cfg.requirepass;
@@ -86,8 +85,7 @@ cmd_auth_run(struct job *job, void *handle)
                                r->argl[2]);
     else
         level = cmd_auth_check(job, NULL, 0, r->argv[1], r->argl[1]);
-    if (level < 0)
-        return;
+    if (level < 0) return;
     conn_set_auth(job->conn, level);
     reply_simple(&job->out, "OK");
 }
@@ -164,12 +162,10 @@ cmd_hello_run(struct job *job, void *handle)
     if (auth_at != 0) {
         level = cmd_auth_check(job, r->argv[auth_at], r->argl[auth_at],
                                r->argv[auth_at + 1], r->argl[auth_at + 1]);
-        if (level < 0)
-            return;
+        if (level < 0) return;
     }
-    if (name_at != 0 &&
-        cmd_client_name_check(&job->out, r->argv[name_at], r->argl[name_at]) !=
-            0)
+    if (name_at != 0 && cmd_client_name_check(&job->out, r->argv[name_at],
+                                              r->argl[name_at]) != 0)
         return;
     conn_set_auth(job->conn, level);
     if (name_at != 0)

@@ -55,18 +55,15 @@ cmd_info_entry(struct reply_buf *b, const struct cmd *c)
         flags[nflags++] = "write";
     else if (c->where == JOB_READ)
         flags[nflags++] = "readonly";
-    if (c->where == JOB_LOOP)
-        flags[nflags++] = "fast";
-    if (c->flags & CMD_NOAUTH)
-        flags[nflags++] = "no_auth";
-    if (c->flags & CMD_NOMULTI)
-        flags[nflags++] = "no_multi";
+    if (c->where == JOB_LOOP) flags[nflags++] = "fast";
+    if (c->flags & CMD_NOAUTH) flags[nflags++] = "no_auth";
+    if (c->flags & CMD_NOMULTI) flags[nflags++] = "no_multi";
     reply_array(b, nflags);
     for (int i = 0; i < nflags; i++)
         reply_simple(b, flags[i]);
-    reply_int(b, 0); /* first key */
-    reply_int(b, 0); /* last key */
-    reply_int(b, 0); /* key step */
+    reply_int(b, 0);   /* first key */
+    reply_int(b, 0);   /* last key */
+    reply_int(b, 0);   /* key step */
     reply_array(b, 0); /* ACL categories */
     reply_array(b, 0); /* tips */
     reply_array(b, 0); /* key specs */
@@ -94,10 +91,8 @@ cmd_doc_arg(struct reply_buf *b, const struct cmd_arg *a)
     if (a->flags != 0) {
         reply_bulk_str(b, "flags");
         reply_array(b, nflags);
-        if (a->flags & CMD_ARG_OPTIONAL)
-            reply_simple(b, "optional");
-        if (a->flags & CMD_ARG_MULTIPLE)
-            reply_simple(b, "multiple");
+        if (a->flags & CMD_ARG_OPTIONAL) reply_simple(b, "optional");
+        if (a->flags & CMD_ARG_MULTIPLE) reply_simple(b, "multiple");
     }
 }
 

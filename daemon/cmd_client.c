@@ -72,8 +72,8 @@ cmd_client_line(struct conn *c, void *ctx)
                  m->last_cmd, cmd_client_user(c), m->proto, m->lib_name,
                  m->lib_ver);
     if (n > 0)
-        reply_raw(b, line, (size_t)n < sizeof line ? (size_t)n
-                                                   : sizeof line - 1);
+        reply_raw(b, line,
+                  (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 static void
@@ -109,9 +109,8 @@ cmd_client_match(struct conn *c, void *ctx)
     const struct conn_meta *m = conn_meta(c);
 
     if ((k->id != 0 && m->id != k->id) ||
-        (k->addr != NULL &&
-         (strlen(m->addr) != k->addrlen ||
-          memcmp(m->addr, k->addr, k->addrlen) != 0)) ||
+        (k->addr != NULL && (strlen(m->addr) != k->addrlen ||
+                             memcmp(m->addr, k->addr, k->addrlen) != 0)) ||
         (k->skipme && c == k->self) ||
         k->n == (int)(sizeof k->victims / sizeof k->victims[0]))
         return;
@@ -173,16 +172,22 @@ cmd_client_kill(struct job *job)
 
 static const char *const cmd_client_help[] = {
     "CLIENT <subcommand> [<arg> ...]. Subcommands are:",
-    "GETNAME", "    Return the name of the current connection.",
-    "ID", "    Return the ID of the current connection.",
-    "INFO", "    Return information about the current client connection.",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
     "KILL <ip:port> | [ID <id>] [ADDR <ip:port>] [SKIPME yes|no]",
     "    Close connections (clients with the full password only).",
-    "LIST", "    Return information about client connections.",
+    "LIST",
+    "    Return information about client connections.",
     "SETINFO LIB-NAME|LIB-VER <value>",
     "    Set the client's library name or version.",
-    "SETNAME <name>", "    Set the name of the current connection.",
-    "HELP", "    Print this help.",
+    "SETNAME <name>",
+    "    Set the name of the current connection.",
+    "HELP",
+    "    Print this help.",
 };
 
 void
@@ -236,8 +241,8 @@ cmd_select_run(struct job *job, void *handle)
     int64_t db;
 
     (void)handle;
-    if (cmd_parse_int(job->req.argv[1], job->req.argl[1], INT32_MIN,
-                      INT32_MAX, &db) != 0)
+    if (cmd_parse_int(job->req.argv[1], job->req.argl[1], INT32_MIN, INT32_MAX,
+                      &db) != 0)
         reply_error(&job->out, "ERR value is not an integer or out of range");
     else if (db != 0)
         reply_error(&job->out, "ERR DB index is out of range");

@@ -25,13 +25,11 @@ struct cmd_collect {
 static int
 cmd_is_option(const struct resp_req *r, int i)
 {
-    static const char *const opts[] = {"LIMIT",  "SORT",    "SOURCE",
-                                       "FROM",   "TO",      "RETURN",
-                                       "SNIPPET", "COUNTS"};
+    static const char *const opts[] = {"LIMIT", "SORT",   "SOURCE",  "FROM",
+                                       "TO",    "RETURN", "SNIPPET", "COUNTS"};
 
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
-        if (cmd_arg_is(r, i, opts[k]))
-            return 1;
+        if (cmd_arg_is(r, i, opts[k])) return 1;
     }
     return 0;
 }
@@ -134,18 +132,17 @@ cmd_parse_option(struct job *job, int i)
                         from ? "FROM" : "TO");
             return -1;
         }
-        *(from ? &s->q.date_from : &s->q.date_to) =
-            (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
+        *(from ? &s->q.date_from : &s->q.date_to) = (struct carid_str){
+            r->argv[i + 1], r->argl[i + 1]};
         return i + 1;
     }
-    if (cmd_arg_is(r, i, "RETURN"))
-        return cmd_parse_return(job, i);
+    if (cmd_arg_is(r, i, "RETURN")) return cmd_parse_return(job, i);
     if (cmd_arg_is(r, i, "SNIPPET")) {
         s->q.want_snippet = 1;
         if (have2 && !cmd_is_option(r, i + 1)) {
             s->q.mark_open = (struct carid_str){r->argv[i + 1], r->argl[i + 1]};
-            s->q.mark_close =
-                (struct carid_str){r->argv[i + 2], r->argl[i + 2]};
+            s->q.mark_close = (struct carid_str){r->argv[i + 2],
+                                                 r->argl[i + 2]};
             return i + 2;
         }
         return i;
@@ -184,11 +181,9 @@ cmd_search_parse(struct job *job, int count_only)
     }
     for (int i = 2; i < r->argc; i++) {
         i = cmd_parse_option(job, i);
-        if (i < 0)
-            return -1;
+        if (i < 0) return -1;
     }
-    if (count_only)
-        s->q.count = 0;
+    if (count_only) s->q.count = 0;
     return 0;
 }
 
@@ -240,8 +235,7 @@ cmd_collect_term(void *ctx, struct carid_str term, int64_t count)
     struct cmd_collect *c = ctx;
 
     reply_bulk(&c->buf, term.p, term.len);
-    if (count >= 0)
-        reply_int(&c->buf, count);
+    if (count >= 0) reply_int(&c->buf, count);
     c->n++;
     return 0;
 }
@@ -260,13 +254,11 @@ cmd_search_counts(struct job *job, void *reader, struct cmd_collect *c,
                   char *err, size_t errlen)
 {
     if (server.plugin->facets == NULL) {
-        snprintf(err, errlen, "plugin '%s' has no COUNTS",
-                 server.plugin->name);
+        snprintf(err, errlen, "plugin '%s' has no COUNTS", server.plugin->name);
         return -1;
     }
-    return server.plugin->facets(reader, &job->arg.search.q,
-                                 CARID_FIELD_SOURCE, cmd_collect_term, c,
-                                 err, errlen);
+    return server.plugin->facets(reader, &job->arg.search.q, CARID_FIELD_SOURCE,
+                                 cmd_collect_term, c, err, errlen);
 }
 
 /* The deadline and cancel flag are the request's own, or its EXEC's. */

@@ -18,8 +18,8 @@ static const char *const cmd_stats_sections[] = {
 /* INFO's sections in Redis's order; "default", "all" and "everything"
  * name all of them, an unknown name none (as Redis). */
 static const char *const cmd_info_sections[] = {
-    "server", "clients", "memory", "persistence", "stats", "replication",
-    "keyspace", NULL};
+    "server", "clients",     "memory",   "persistence",
+    "stats",  "replication", "keyspace", NULL};
 
 /* The figures of one STATS/INFO call, gathered before formatting. */
 struct cmd_stats_out {
@@ -29,8 +29,7 @@ struct cmd_stats_out {
 };
 
 static int
-cmd_stats_section_index(const char *const *sections, const char *p,
-                        size_t len)
+cmd_stats_section_index(const char *const *sections, const char *p, size_t len)
 {
     for (int i = 0; sections[i] != NULL; i++) {
         if (strlen(sections[i]) == len && strncasecmp(sections[i], p, len) == 0)
@@ -45,16 +44,14 @@ cmd_stats_prepare(struct job *job)
     const char *const *sections = cmd_stats_sections;
     char name[64];
 
-    if (job->req.argc < 2)
-        return 0;
-    if (job->req.argl[1] == 3 &&
-        strncasecmp(job->req.argv[1], "all", 3) == 0)
+    if (job->req.argc < 2) return 0;
+    if (job->req.argl[1] == 3 && strncasecmp(job->req.argv[1], "all", 3) == 0)
         return 0;
     if (job->req.argl[1] == 10 &&
         strncasecmp(job->req.argv[1], "prometheus", 10) == 0)
         return 0;
-    if (cmd_stats_section_index(sections, job->req.argv[1],
-                                job->req.argl[1]) < 0) {
+    if (cmd_stats_section_index(sections, job->req.argv[1], job->req.argl[1]) <
+        0) {
         carid_shown(job->req.argv[1], job->req.argl[1], 0, name, sizeof name);
         reply_error(&job->out, "ERR unknown section '%s'", name);
         return -1;
@@ -62,8 +59,7 @@ cmd_stats_prepare(struct job *job)
     return 0;
 }
 
-static void
-cmd_stats_line(struct reply_buf *b, const char *fmt, ...)
+static void cmd_stats_line(struct reply_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -76,10 +72,8 @@ cmd_stats_line(struct reply_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof line)
-        n = sizeof line - 1;
+    if (n < 0) return;
+    if ((size_t)n >= sizeof line) n = sizeof line - 1;
     reply_raw(b, line, (size_t)n);
     reply_raw(b, "\r\n", 2);
 }
@@ -89,8 +83,7 @@ cmd_stats_plugin_cb(void *ctx, const char *name, int64_t value)
 {
     struct cmd_stats_out *o = ctx;
 
-    if (strcmp(name, "documents") == 0)
-        o->documents = value;
+    if (strcmp(name, "documents") == 0) o->documents = value;
     cmd_stats_line(&o->index, "%s:%lld", name, (long long)value);
     return 0;
 }
@@ -101,10 +94,8 @@ cmd_stats_rss(void)
     long long pages_total = 0, pages_rss = 0;
     FILE *f = fopen("/proc/self/statm", "r");
 
-    if (f == NULL)
-        return 0;
-    if (fscanf(f, "%lld %lld", &pages_total, &pages_rss) != 2)
-        pages_rss = 0;
+    if (f == NULL) return 0;
+    if (fscanf(f, "%lld %lld", &pages_total, &pages_rss) != 2) pages_rss = 0;
     fclose(f);
     return pages_rss * sysconf(_SC_PAGESIZE);
 }
@@ -166,8 +157,8 @@ cmd_stats_collect(struct job *job, void *reader, struct cmd_stats_out *o)
 
     reply_buf_init(&o->text);
     reply_buf_init(&o->index);
-    if (server.plugin->stats(reader, cmd_stats_plugin_cb, o, err,
-                             sizeof err) != 0) {
+    if (server.plugin->stats(reader, cmd_stats_plugin_cb, o, err, sizeof err) !=
+        0) {
         reply_error(&job->out, "ERR %s", err);
         reply_buf_free(&o->text);
         reply_buf_free(&o->index);
@@ -188,8 +179,7 @@ cmd_stats_finish(struct job *job, struct cmd_stats_out *o)
 static int
 cmd_stats_wanted(const struct job *job, const char *const *sections)
 {
-    if (job->req.argc < 2)
-        return -1;
+    if (job->req.argc < 2) return -1;
     return cmd_stats_section_index(sections, job->req.argv[1],
                                    job->req.argl[1]);
 }
@@ -218,18 +208,16 @@ cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
         const char *v, *suffix;
         int len, vlen, counter, numeric = 1;
 
-        if (eol == NULL)
-            eol = end;
-        if (colon == NULL)
-            goto next;
+        if (eol == NULL) eol = end;
+        if (colon == NULL) goto next;
         len = (int)(colon - p);
         v = colon + 1;
         vlen = (int)(eol - v);
         for (int i = 0; i < vlen; i++)
             numeric &= (v[i] >= '0' && v[i] <= '9') || (i == 0 && v[i] == '-');
         if (!numeric || vlen == 0) {
-            cmd_stats_line(&info, "%s%.*s=\"%.*s\"", info.len ? "," : "",
-                           len, p, vlen, v);
+            cmd_stats_line(&info, "%s%.*s=\"%.*s\"", info.len ? "," : "", len,
+                           p, vlen, v);
             info.len -= 2; /* labels stay on one line */
             goto next;
         }
@@ -249,8 +237,7 @@ cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
     /* The exposition format ends lines with \n alone. */
     size_t w = 0;
     for (size_t r = 0; r < out->len; r++) {
-        if (out->p[r] != '\r')
-            out->p[w++] = out->p[r];
+        if (out->p[r] != '\r') out->p[w++] = out->p[r];
     }
     out->len = w;
 }
@@ -264,20 +251,13 @@ cmd_stats_run(struct job *job, void *reader)
      * only one of 10 letters. */
     int prometheus = job->req.argc == 2 && job->req.argl[1] == 10;
 
-    if (cmd_stats_collect(job, reader, &o) != 0)
-        return;
-    if (prometheus)
-        want = -1;
-    if (want < 0 || want == 0)
-        cmd_stats_server(&o.text);
-    if (want < 0 || want == 1)
-        cmd_stats_clients(&o.text);
-    if (want < 0 || want == 2)
-        cmd_stats_fields(&o.text, "commands", 0);
-    if (want < 0 || want == 3)
-        cmd_stats_latency(&o.text);
-    if (want < 0 || want == 4)
-        reply_raw(&o.text, o.index.p, o.index.len);
+    if (cmd_stats_collect(job, reader, &o) != 0) return;
+    if (prometheus) want = -1;
+    if (want < 0 || want == 0) cmd_stats_server(&o.text);
+    if (want < 0 || want == 1) cmd_stats_clients(&o.text);
+    if (want < 0 || want == 2) cmd_stats_fields(&o.text, "commands", 0);
+    if (want < 0 || want == 3) cmd_stats_latency(&o.text);
+    if (want < 0 || want == 4) reply_raw(&o.text, o.index.p, o.index.len);
     if (want == 5) {
         cmd_stats_line(&o.text, "plugin:%s", server.plugin->name);
         cmd_stats_line(&o.text, "plugin_version:%s", server.plugin->version);
@@ -302,8 +282,7 @@ cmd_info_section(struct cmd_stats_out *o, int which)
     struct reply_buf *b = &o->text;
     long long uptime = (long long)(time(NULL) - stats.started);
 
-    if (b->len > 0)
-        reply_raw(b, "\r\n", 2);
+    if (b->len > 0) reply_raw(b, "\r\n", 2);
     switch (which) {
     case 0:
         cmd_stats_line(b, "# Server");
@@ -357,8 +336,7 @@ cmd_info_mask(const struct job *job)
     const struct resp_req *r = &job->req;
     unsigned mask = 0;
 
-    if (r->argc < 2)
-        return ~0u;
+    if (r->argc < 2) return ~0u;
     for (int i = 1; i < r->argc; i++) {
         int s = cmd_stats_section_index(cmd_info_sections, r->argv[i],
                                         r->argl[i]);
@@ -381,11 +359,9 @@ cmd_info_run(struct job *job, void *reader)
     struct cmd_stats_out o = {0};
     unsigned mask = cmd_info_mask(job);
 
-    if (cmd_stats_collect(job, reader, &o) != 0)
-        return;
+    if (cmd_stats_collect(job, reader, &o) != 0) return;
     for (int i = 0; cmd_info_sections[i] != NULL; i++) {
-        if (mask & (1u << i))
-            cmd_info_section(&o, i);
+        if (mask & (1u << i)) cmd_info_section(&o, i);
     }
     cmd_stats_finish(job, &o);
 }

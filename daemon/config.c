@@ -20,11 +20,11 @@ enum config_type { CONFIG_STR, CONFIG_NUM, CONFIG_FLAG };
 struct config_opt {
     const char *name;
     enum config_type type;
-    size_t offset;     /* into struct config */
-    long min, max;     /* bounds for CONFIG_NUM */
-    long def_num;      /* default for CONFIG_NUM */
+    size_t offset;       /* into struct config */
+    long min, max;       /* bounds for CONFIG_NUM */
+    long def_num;        /* default for CONFIG_NUM */
     const char *def_str; /* default for CONFIG_STR */
-    const char *arg;   /* metavariable in --help */
+    const char *arg;     /* metavariable in --help */
     const char *help;
 };
 
@@ -32,19 +32,20 @@ static const struct config_opt config_table[] = {
     {"bind", CONFIG_STR, offsetof(struct config, bind), 0, 0, 0,
      "127.0.0.1 -::1", "'ADDR...'",
      "addresses to listen on, space-separated; -ADDR: skip if unavailable"},
-    {"port", CONFIG_NUM, offsetof(struct config, port), 1, 65535, 7711,
-     NULL, "N", "TCP port"},
+    {"port", CONFIG_NUM, offsetof(struct config, port), 1, 65535, 7711, NULL,
+     "N", "TCP port"},
     {"data", CONFIG_STR, offsetof(struct config, data), 0, 0, 0, "./data",
      "DIR", "data directory (created if missing)"},
     {"plugin", CONFIG_STR, offsetof(struct config, plugin), 0, 0, 0, "fts5",
-     "NAME|PATH", "index plugin: a name (carid_NAME.so beside carid) or a path"},
+     "NAME|PATH",
+     "index plugin: a name (carid_NAME.so beside carid) or a path"},
     {"plugin-options", CONFIG_STR, offsetof(struct config, plugin_options), 0,
      0, 0, "", "LIST",
      "name=value,... for the plugin; fts5: mmap_mb, cache_mb, writer_cache_mb"},
-    {"threads", CONFIG_NUM, offsetof(struct config, threads), 0, 256, 0,
-     NULL, "N", "query threads (0: one per CPU)"},
-    {"max-line", CONFIG_NUM, offsetof(struct config, max_line), 1024,
-     16L << 20, 64L << 10, NULL, "BYTES", "longest inline request line"},
+    {"threads", CONFIG_NUM, offsetof(struct config, threads), 0, 256, 0, NULL,
+     "N", "query threads (0: one per CPU)"},
+    {"max-line", CONFIG_NUM, offsetof(struct config, max_line), 1024, 16L << 20,
+     64L << 10, NULL, "BYTES", "longest inline request line"},
     {"max-bulk", CONFIG_NUM, offsetof(struct config, max_bulk), 1024,
      512L << 20, 16L << 20, NULL, "BYTES", "longest multibulk argument"},
     {"max-args", CONFIG_NUM, offsetof(struct config, max_args), 8, 1 << 20,
@@ -53,47 +54,47 @@ static const struct config_opt config_table[] = {
      1 << 20, 1024, NULL, "N", "most simultaneous connections"},
     {"log-level", CONFIG_STR, offsetof(struct config, log_level), 0, 0, 0,
      "info", "LEVEL", "debug, info, warn or err"},
-    {"log-file", CONFIG_STR, offsetof(struct config, log_file), 0, 0, 0,
-     "", "PATH", "append logs to PATH (reopened on SIGHUP); empty: stderr"},
-    {"requirepass", CONFIG_STR, offsetof(struct config, requirepass), 0, 0,
-     0, "", "PASS", "password clients must AUTH with; empty: none"},
-    {"readonly-pass", CONFIG_STR, offsetof(struct config, readonly_pass), 0,
-     0, 0, "", "PASS", "password for search-only clients; empty: none"},
-    {"readonly-user", CONFIG_STR, offsetof(struct config, readonly_user), 0,
-     0, 0, "readonly", "NAME", "user name for AUTH NAME --readonly-pass"},
-    {"noauth-ping", CONFIG_FLAG, offsetof(struct config, noauth_ping), 0, 1,
-     0, NULL, "", "answer PING before AUTH (health checks without a password)"},
-    {"unsafe-no-auth", CONFIG_FLAG, offsetof(struct config, unsafe_no_auth),
-     0, 1, 0, NULL, "", "allow a non-loopback --bind without a password"},
-    {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 0,
-     NULL, "SECONDS", "drop a client idle (or not reading) this long; 0: never"},
+    {"log-file", CONFIG_STR, offsetof(struct config, log_file), 0, 0, 0, "",
+     "PATH", "append logs to PATH (reopened on SIGHUP); empty: stderr"},
+    {"requirepass", CONFIG_STR, offsetof(struct config, requirepass), 0, 0, 0,
+     "", "PASS", "password clients must AUTH with; empty: none"},
+    {"readonly-pass", CONFIG_STR, offsetof(struct config, readonly_pass), 0, 0,
+     0, "", "PASS", "password for search-only clients; empty: none"},
+    {"readonly-user", CONFIG_STR, offsetof(struct config, readonly_user), 0, 0,
+     0, "readonly", "NAME", "user name for AUTH NAME --readonly-pass"},
+    {"noauth-ping", CONFIG_FLAG, offsetof(struct config, noauth_ping), 0, 1, 0,
+     NULL, "", "answer PING before AUTH (health checks without a password)"},
+    {"unsafe-no-auth", CONFIG_FLAG, offsetof(struct config, unsafe_no_auth), 0,
+     1, 0, NULL, "", "allow a non-loopback --bind without a password"},
+    {"timeout", CONFIG_NUM, offsetof(struct config, timeout), 0, 86400, 0, NULL,
+     "SECONDS", "drop a client idle (or not reading) this long; 0: never"},
     {"query-timeout-ms", CONFIG_NUM, offsetof(struct config, query_timeout_ms),
      0, 3600000, 1000, NULL, "MS",
      "a search or count fails with -ERR timeout this long after it "
      "arrived; 0: never"},
-    {"auth-timeout", CONFIG_NUM, offsetof(struct config, auth_timeout), 1,
-     3600, 10, NULL, "SECONDS",
+    {"auth-timeout", CONFIG_NUM, offsetof(struct config, auth_timeout), 1, 3600,
+     10, NULL, "SECONDS",
      "with a password: close a client not authenticated this long"},
     {"max-noauth-clients", CONFIG_NUM,
      offsetof(struct config, max_noauth_clients), 1, 1 << 20, 64, NULL, "N",
      "with a password: most connections not yet authenticated"},
-    {"request-timeout", CONFIG_NUM, offsetof(struct config, request_timeout),
-     1, 3600, 30, NULL, "SECONDS",
+    {"request-timeout", CONFIG_NUM, offsetof(struct config, request_timeout), 1,
+     3600, 30, NULL, "SECONDS",
      "close a client whose request takes this long to arrive (slow senders)"},
-    {"max-output", CONFIG_NUM, offsetof(struct config, max_output),
-     64L << 10, 1L << 30, 64L << 20, NULL, "BYTES",
+    {"max-output", CONFIG_NUM, offsetof(struct config, max_output), 64L << 10,
+     1L << 30, 64L << 20, NULL, "BYTES",
      "drop a client whose unread replies exceed this"},
     {"max-client-memory", CONFIG_NUM,
-     offsetof(struct config, max_client_memory), 1L << 20, 1L << 40,
-     128L << 20, NULL, "BYTES",
+     offsetof(struct config, max_client_memory), 1L << 20, 1L << 40, 128L << 20,
+     NULL, "BYTES",
      "all clients' buffered requests and unread replies: over half, big "
      "readers pause; over it, the biggest client is dropped"},
-    {"backup-dir", CONFIG_STR, offsetof(struct config, backup_dir), 0, 0, 0,
-     "", "DIR", "where BACKUP writes (default DATA/backups)"},
+    {"backup-dir", CONFIG_STR, offsetof(struct config, backup_dir), 0, 0, 0, "",
+     "DIR", "where BACKUP writes (default DATA/backups)"},
     {"slowlog-usec", CONFIG_NUM, offsetof(struct config, slowlog_usec), 0,
      60000000, 10000, NULL, "USEC", "SLOWLOG keeps commands slower than this"},
-    {"slowlog-len", CONFIG_NUM, offsetof(struct config, slowlog_len), 0,
-     100000, 128, NULL, "N", "how many slow commands SLOWLOG keeps"},
+    {"slowlog-len", CONFIG_NUM, offsetof(struct config, slowlog_len), 0, 100000,
+     128, NULL, "N", "how many slow commands SLOWLOG keeps"},
     {"check", CONFIG_FLAG, offsetof(struct config, check), 0, 1, 0, NULL, "",
      "check DATA's index read-only, say so, exit 0 sound, 1 corrupt"},
     {"rebuild", CONFIG_FLAG, offsetof(struct config, rebuild), 0, 1, 0, NULL,
@@ -120,8 +121,7 @@ config_usage(FILE *f)
             fprintf(f, "  %-24s %s (default %ld, %ld..%ld)\n", left, o->help,
                     o->def_num, o->min, o->max);
         else
-            fprintf(f, "  %-24s %s (default %s)\n", left, o->help,
-                    o->def_str);
+            fprintf(f, "  %-24s %s (default %s)\n", left, o->help, o->def_str);
     }
     fprintf(f, "  %-24s %s\n  %-24s %s\n  %-24s %s\n", "--config FILE",
             "read options from FILE: lines \"name value\" (flags override)",
@@ -146,7 +146,8 @@ config_set(struct config *cfg, const struct config_opt *o, const char *val)
     }
     n = strtol(val, &end, 10);
     if (*val == '\0' || *end != '\0' || n < o->min || n > o->max) {
-        fprintf(stderr, "carid: --%s must be an integer in %ld..%ld, not '%s'\n",
+        fprintf(stderr,
+                "carid: --%s must be an integer in %ld..%ld, not '%s'\n",
                 o->name, o->min, o->max, val);
         exit(2);
     }
@@ -157,8 +158,7 @@ static const struct config_opt *
 config_find(const char *name)
 {
     for (size_t i = 0; i < CONFIG_NOPTS; i++) {
-        if (strcmp(config_table[i].name, name) == 0)
-            return &config_table[i];
+        if (strcmp(config_table[i].name, name) == 0) return &config_table[i];
     }
     return NULL;
 }
@@ -186,11 +186,9 @@ config_read_file(struct config *cfg, const char *path)
         lineno++;
         line[strcspn(line, "#\r\n")] = '\0';
         name = line + strspn(line, " \t");
-        if (*name == '\0')
-            continue;
+        if (*name == '\0') continue;
         val = name + strcspn(name, " \t");
-        if (*val != '\0')
-            *val++ = '\0';
+        if (*val != '\0') *val++ = '\0';
         val += strspn(val, " \t");
         end = val + strlen(val);
         while (end > val && (end[-1] == ' ' || end[-1] == '\t'))
@@ -259,25 +257,23 @@ config_parse(struct config *cfg, int argc, char **argv)
         exit(2);
     }
     if (log_level_parse(cfg->log_level) < 0) {
-        fprintf(stderr, "carid: --log-level must be debug, info, warn or err\n");
+        fprintf(stderr,
+                "carid: --log-level must be debug, info, warn or err\n");
         exit(2);
     }
 }
 
 int
-config_bind_next(const char **cursor, char *out, size_t outlen,
-                 int *optional)
+config_bind_next(const char **cursor, char *out, size_t outlen, int *optional)
 {
     const char *p = *cursor;
     size_t n = 0;
 
     while (*p == ' ' || *p == '\t' || *p == ',')
         p++;
-    if (*p == '\0')
-        return 0;
+    if (*p == '\0') return 0;
     *optional = *p == '-';
-    if (*optional)
-        p++;
+    if (*optional) p++;
     while (p[n] != '\0' && p[n] != ' ' && p[n] != '\t' && p[n] != ',')
         n++;
     snprintf(out, outlen, "%.*s", (int)n, p);

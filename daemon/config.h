@@ -8,37 +8,37 @@
 #include <stddef.h>
 
 struct config {
-    const char *bind;      /* listen addresses, space-separated; "-" before
-                              one: skip it if it cannot be had */
-    long port;             /* TCP port */
-    const char *data;      /* data directory, created if missing */
-    const char *plugin;    /* plugin name ("fts5") or path to a .so */
+    const char *bind;           /* listen addresses, space-separated; "-" before
+                                   one: skip it if it cannot be had */
+    long port;                  /* TCP port */
+    const char *data;           /* data directory, created if missing */
+    const char *plugin;         /* plugin name ("fts5") or path to a .so */
     const char *plugin_options; /* "name=value,..." handed to the plugin */
-    long threads;          /* query threads; 0 = one per CPU */
-    long max_line;         /* bytes; longest inline request */
-    long max_bulk;         /* bytes; longest multibulk argument */
-    long max_args;         /* arguments per request */
-    long max_clients;      /* simultaneous connections */
-    const char *log_level; /* debug, info, warn, err */
-    const char *log_file;  /* append logs here instead of stderr */
-    const char *requirepass;   /* AUTH password for every command */
-    const char *readonly_pass; /* AUTH password for search-only clients */
-    const char *readonly_user; /* the user name that goes with it */
-    long noauth_ping;      /* PING answers before AUTH (health checks) */
-    long unsafe_no_auth;   /* allow a non-loopback bind without a password */
-    long timeout;          /* seconds a client may stay idle; 0: forever */
-    long query_timeout_ms; /* a read's deadline from its arrival; 0: none */
-    long auth_timeout;     /* seconds to AUTH, when a password is set */
+    long threads;               /* query threads; 0 = one per CPU */
+    long max_line;              /* bytes; longest inline request */
+    long max_bulk;              /* bytes; longest multibulk argument */
+    long max_args;              /* arguments per request */
+    long max_clients;           /* simultaneous connections */
+    const char *log_level;      /* debug, info, warn, err */
+    const char *log_file;       /* append logs here instead of stderr */
+    const char *requirepass;    /* AUTH password for every command */
+    const char *readonly_pass;  /* AUTH password for search-only clients */
+    const char *readonly_user;  /* the user name that goes with it */
+    long noauth_ping;           /* PING answers before AUTH (health checks) */
+    long unsafe_no_auth;     /* allow a non-loopback bind without a password */
+    long timeout;            /* seconds a client may stay idle; 0: forever */
+    long query_timeout_ms;   /* a read's deadline from its arrival; 0: none */
+    long auth_timeout;       /* seconds to AUTH, when a password is set */
     long max_noauth_clients; /* connections not yet authenticated */
-    long request_timeout;  /* seconds one request may take to arrive */
-    long max_output;       /* bytes of unread replies before we drop */
-    long max_client_memory; /* all clients' buffered requests and unread
-                               replies together */
-    const char *backup_dir; /* BACKUP files go here only */
-    long slowlog_usec;     /* log commands slower than this */
-    long slowlog_len;      /* slow commands remembered */
-    long check;            /* --check: check DATA's index, exit */
-    long rebuild;          /* --rebuild: remake DATA's index, exit */
+    long request_timeout;    /* seconds one request may take to arrive */
+    long max_output;         /* bytes of unread replies before we drop */
+    long max_client_memory;  /* all clients' buffered requests and unread
+                                replies together */
+    const char *backup_dir;  /* BACKUP files go here only */
+    long slowlog_usec;       /* log commands slower than this */
+    long slowlog_len;        /* slow commands remembered */
+    long check;              /* --check: check DATA's index, exit */
+    long rebuild;            /* --rebuild: remake DATA's index, exit */
 };
 
 /*

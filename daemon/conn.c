@@ -33,29 +33,29 @@
 #include "xmalloc.h"
 
 struct conn {
-    struct bufferevent *bev; /* NULL once the client is gone */
-    struct job *head, *tail; /* FIFO of requests, oldest first */
-    int njobs;               /* in the FIFO */
-    int busy[3];             /* unfinished jobs per enum job_where */
-    struct job *stalled;     /* parsed, waiting for the other kind */
-    int closing;             /* write what is queued, then close */
-    int eof;                 /* the client has sent all it will send */
-    int auth;                /* CONN_AUTH_* */
-    struct multi multi;      /* MULTI ... EXEC */
-    struct conn_meta meta;   /* id, addresses, name, protocol */
+    struct bufferevent *bev;      /* NULL once the client is gone */
+    struct job *head, *tail;      /* FIFO of requests, oldest first */
+    int njobs;                    /* in the FIFO */
+    int busy[3];                  /* unfinished jobs per enum job_where */
+    struct job *stalled;          /* parsed, waiting for the other kind */
+    int closing;                  /* write what is queued, then close */
+    int eof;                      /* the client has sent all it will send */
+    int auth;                     /* CONN_AUTH_* */
+    struct multi multi;           /* MULTI ... EXEC */
+    struct conn_meta meta;        /* id, addresses, name, protocol */
     _Atomic uint64_t heavy_until; /* usec: its reads go to the low lane
                                      until then (conn_mark_heavy()) */
-    int auth_failures;       /* wrong AUTHs so far */
-    uint64_t accepted_usec;  /* when it connected */
-    uint64_t partial_since;  /* usec: an incomplete request since; 0 none */
-    size_t mem;              /* its part of conn_mem_total */
+    int auth_failures;            /* wrong AUTHs so far */
+    uint64_t accepted_usec;       /* when it connected */
+    uint64_t partial_since; /* usec: an incomplete request since; 0 none */
+    size_t mem;             /* its part of conn_mem_total */
     struct conn *prev, *next;
 };
 
-static struct conn *conn_list; /* every open connection */
-static uint64_t conn_next_id;  /* the last CLIENT ID given */
-static int conn_noauth_n;      /* connections not yet authenticated */
-static size_t conn_mem_total;  /* every connection's buffered bytes */
+static struct conn *conn_list;          /* every open connection */
+static uint64_t conn_next_id;           /* the last CLIENT ID given */
+static int conn_noauth_n;               /* connections not yet authenticated */
+static size_t conn_mem_total;           /* every connection's buffered bytes */
 static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
 static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
@@ -73,25 +73,21 @@ conn_free(struct conn *c)
 {
     struct job *j, *next;
 
-    if (c->bev != NULL)
-        bufferevent_free(c->bev);
+    if (c->bev != NULL) bufferevent_free(c->bev);
     for (j = c->head; j != NULL; j = next) {
         next = j->next;
         job_free(j);
     }
-    if (c->stalled != NULL)
-        job_free(c->stalled);
+    if (c->stalled != NULL) job_free(c->stalled);
     multi_reset(&c->multi);
     conn_mem_total -= c->mem;
     stats_set(&stats.client_memory, conn_mem_total);
-    if (c->auth == CONN_AUTH_NONE)
-        conn_noauth_n--;
+    if (c->auth == CONN_AUTH_NONE) conn_noauth_n--;
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
         conn_list = c->next;
-    if (c->next != NULL)
-        c->next->prev = c->prev;
+    if (c->next != NULL) c->next->prev = c->prev;
     conn_n--;
     stats_add(&stats.connected_clients, (uint64_t)-1);
     free(c);
@@ -134,8 +130,7 @@ static void
 conn_close(struct conn *c)
 {
     conn_drop_socket(c);
-    if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
-        conn_free(c);
+    if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0) conn_free(c);
 }
 
 /* Unread replies above which c stops reading requests: tighter once all
@@ -158,10 +153,8 @@ conn_enforce_memory(struct conn *c)
         struct conn *big = NULL;
 
         for (struct conn *x = conn_list; x != NULL; x = x->next)
-            if (x->bev != NULL && (big == NULL || x->mem > big->mem))
-                big = x;
-        if (big == NULL || big->mem == 0)
-            return;
+            if (x->bev != NULL && (big == NULL || x->mem > big->mem)) big = x;
+        if (big == NULL || big->mem == 0) return;
         log_warn("conn %s: dropped, all clients hold %zu bytes over "
                  "--max-client-memory, this one %zu",
                  big->meta.addr, conn_mem_total, big->mem);
@@ -206,8 +199,8 @@ conn_write_reply(struct conn *c, struct reply_buf *out)
     struct evbuffer *o = bufferevent_get_output(c->bev);
 
     if (out->len < CONN_ZERO_COPY ||
-        evbuffer_add_reference(o, out->p, out->len, conn_free_reply,
-                               out->p) != 0) {
+        evbuffer_add_reference(o, out->p, out->len, conn_free_reply, out->p) !=
+            0) {
         bufferevent_write(c->bev, out->p, out->len);
         return;
     }
@@ -223,18 +216,14 @@ conn_flush(struct conn *c)
 
     while ((j = c->head) != NULL && j->done) {
         c->head = j->next;
-        if (c->head == NULL)
-            c->tail = NULL;
+        if (c->head == NULL) c->tail = NULL;
         c->njobs--;
-        if (j->out.len > 0 && j->out.p[0] == '-')
-            stats_add(&stats.errors, 1);
-        if (c->bev != NULL)
-            conn_write_reply(c, &j->out);
+        if (j->out.len > 0 && j->out.p[0] == '-') stats_add(&stats.errors, 1);
+        if (c->bev != NULL) conn_write_reply(c, &j->out);
         job_free(j);
     }
-    if (c->bev != NULL &&
-        evbuffer_get_length(bufferevent_get_output(c->bev)) >
-            (size_t)server.cfg.max_output) {
+    if (c->bev != NULL && evbuffer_get_length(bufferevent_get_output(c->bev)) >
+                              (size_t)server.cfg.max_output) {
         /* It sends but does not read: drop it before it costs us more. */
         log_warn("conn %s: over --max-output (%zu bytes unread), dropping",
                  c->meta.addr,
@@ -252,10 +241,8 @@ conn_maybe_finish(struct conn *c)
         conn_close(c); /* gone: free as soon as no thread holds a job */
         return;
     }
-    if (!c->closing || c->njobs > 0 || c->stalled != NULL)
-        return;
-    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-        conn_close(c);
+    if (!c->closing || c->njobs > 0 || c->stalled != NULL) return;
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) conn_close(c);
 }
 
 static void
@@ -296,8 +283,7 @@ conn_can_start(const struct conn *c, enum job_where where)
     if (where == JOB_READ)
         return c->busy[JOB_WRITE] == 0 &&
                c->busy[JOB_READ] < 2 * server.threads;
-    if (where == JOB_WRITE)
-        return c->busy[JOB_READ] == 0;
+    if (where == JOB_WRITE) return c->busy[JOB_READ] == 0;
     return 1;
 }
 
@@ -311,8 +297,8 @@ conn_check_arity(struct job *job)
         char lower[32];
 
         cmd_name_lower(cmd, lower, sizeof lower);
-        reply_error(&job->out,
-                    "ERR wrong number of arguments for '%s' command", lower);
+        reply_error(&job->out, "ERR wrong number of arguments for '%s' command",
+                    lower);
         job->done = 1;
     }
 }
@@ -347,16 +333,14 @@ conn_start(struct conn *c, struct job *job)
     conn_append(c, job);
     stats_add(&stats.commands_processed, 1);
     job->started = stats_now_usec();
-    if (job->done)
-        return;
+    if (job->done) return;
     if (job->cmd->prepare != NULL && job->cmd->prepare(job) != 0) {
         job->done = 1;
         return;
     }
     if (job->where == JOB_LOOP) {
         job->cmd->run(job, NULL);
-        if (job->cmd->flags & CMD_CLOSES)
-            c->closing = 1;
+        if (job->cmd->flags & CMD_CLOSES) c->closing = 1;
         if (job->delay_usec > 0)
             conn_hold(job);
         else
@@ -389,8 +373,7 @@ conn_refused(struct conn *c, struct job *job)
 {
     job->done = 1;
     job->where = JOB_LOOP;
-    if (c->multi.active)
-        multi_refused(&c->multi);
+    if (c->multi.active) multi_refused(&c->multi);
     return job;
 }
 
@@ -427,12 +410,10 @@ conn_new_job(struct conn *c, struct resp_req *req)
         return conn_refused(c, job);
     }
     conn_check_arity(job);
-    if (job->done)
-        return conn_refused(c, job);
+    if (job->done) return conn_refused(c, job);
     if (c->multi.active && !(job->cmd->flags & CMD_TXN))
         return multi_queue(&c->multi, job);
-    if (job->cmd->flags & CMD_EXEC)
-        multi_exec_take(&c->multi, job);
+    if (job->cmd->flags & CMD_EXEC) multi_exec_take(&c->multi, job);
     return job;
 }
 
@@ -456,8 +437,7 @@ conn_arg_is(const struct resp_req *r, int i, const char *word)
 static int
 conn_is_http(const struct resp_req *r)
 {
-    if (conn_arg_is(r, 0, "POST") || conn_arg_is(r, 0, "HOST:"))
-        return 1;
+    if (conn_arg_is(r, 0, "POST") || conn_arg_is(r, 0, "HOST:")) return 1;
     return r->argc >= 3 && conn_arg_is(r, 0, "GET") &&
            r->argl[r->argc - 1] >= 5 &&
            strncmp(r->argv[r->argc - 1], "HTTP/", 5) == 0;
@@ -494,19 +474,16 @@ conn_process(struct conn *c)
         }
         in = bufferevent_get_input(c->bev);
         if (evbuffer_get_length(in) == 0) {
-            if (c->eof)
-                c->closing = 1;
+            if (c->eof) c->closing = 1;
             break;
         }
         memset(&req, 0, sizeof req);
-        n = resp_parse((const char *)evbuffer_pullup(in, -1),
-                       evbuffer_get_length(in),
-                       c->auth == CONN_AUTH_NONE ? &server.limits_noauth
-                                                 : &server.limits,
-                       &req, err, sizeof err);
+        n = resp_parse(
+            (const char *)evbuffer_pullup(in, -1), evbuffer_get_length(in),
+            c->auth == CONN_AUTH_NONE ? &server.limits_noauth : &server.limits,
+            &req, err, sizeof err);
         if (n == RESP_INCOMPLETE) {
-            if (c->partial_since == 0)
-                c->partial_since = stats_now_usec();
+            if (c->partial_since == 0) c->partial_since = stats_now_usec();
             if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
                 conn_protocol_error(c, "Protocol error: request too big");
             else if (c->eof)
@@ -519,8 +496,7 @@ conn_process(struct conn *c)
         }
         evbuffer_drain(in, (size_t)n);
         c->partial_since = 0;
-        if (req.argc == 0)
-            continue;
+        if (req.argc == 0) continue;
         if (conn_is_http(&req)) {
             /* A browser or a forged cross-protocol request (Redis does
              * the same): no reply, just go. */
@@ -623,8 +599,7 @@ void
 conn_each(void (*fn)(struct conn *c, void *ctx), void *ctx)
 {
     for (struct conn *c = conn_list; c != NULL; c = c->next)
-        if (c->bev != NULL)
-            fn(c, ctx);
+        if (c->bev != NULL) fn(c, ctx);
 }
 
 void
@@ -637,8 +612,7 @@ conn_kill(struct conn *c)
         job_free(c->stalled);
         c->stalled = NULL;
     }
-    if (c->bev != NULL)
-        bufferevent_disable(c->bev, EV_READ);
+    if (c->bev != NULL) bufferevent_disable(c->bev, EV_READ);
     conn_flush(c);
     conn_maybe_finish(c);
 }
@@ -652,8 +626,7 @@ conn_multi(struct conn *c)
 void
 conn_set_auth(struct conn *c, int level)
 {
-    if (c->auth == CONN_AUTH_NONE && level != CONN_AUTH_NONE)
-        conn_noauth_n--;
+    if (c->auth == CONN_AUTH_NONE && level != CONN_AUTH_NONE) conn_noauth_n--;
     c->auth = level;
     c->auth_failures = 0;
 }
@@ -666,8 +639,7 @@ conn_auth_failed(struct conn *c)
     conn_auth_fails_logged++;
     snprintf(conn_auth_fail_addr, sizeof conn_auth_fail_addr, "%s",
              c->meta.addr);
-    if (n >= CONN_MAX_AUTH_FAILURES)
-        c->closing = 1; /* after this reply */
+    if (n >= CONN_MAX_AUTH_FAILURES) c->closing = 1; /* after this reply */
     return (uint64_t)CONN_AUTH_DELAY_USEC << (n - 1 < 4 ? n - 1 : 4);
 }
 
@@ -688,8 +660,7 @@ conn_sweep(void)
     }
     for (c = conn_list; c != NULL; c = next) {
         next = c->next;
-        if (c->bev == NULL || c->closing)
-            continue;
+        if (c->bev == NULL || c->closing) continue;
         if (c->auth == CONN_AUTH_NONE && now - c->accepted_usec > auth_limit) {
             log_info("conn %s: not authenticated after %ld s, closing",
                      c->meta.addr, server.cfg.auth_timeout);
@@ -721,8 +692,7 @@ conn_job_done(struct job *job)
     slowlog_record(job, usec, c->meta.addr);
     if (c->bev == NULL) {
         /* The client left while this ran. */
-        if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0)
-            conn_free(c);
+        if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0) conn_free(c);
         return;
     }
     conn_process(c);
@@ -806,12 +776,10 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
         bufferevent_set_timeouts(c->bev, &tv, &tv);
     }
     c->auth = conn_auth_required() ? CONN_AUTH_NONE : CONN_AUTH_FULL;
-    if (c->auth == CONN_AUTH_NONE)
-        conn_noauth_n++;
+    if (c->auth == CONN_AUTH_NONE) conn_noauth_n++;
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     c->next = conn_list;
-    if (conn_list != NULL)
-        conn_list->prev = c;
+    if (conn_list != NULL) conn_list->prev = c;
     conn_list = c;
     conn_n++;
     stats_add(&stats.connected_clients, 1);

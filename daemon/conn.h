@@ -44,16 +44,16 @@ struct conn;
 /* What CLIENT LIST, HELLO and the logs say about a connection.  Loop
  * thread only. */
 struct conn_meta {
-    uint64_t id;             /* CLIENT ID: 1, 2, ... in accept order */
-    char addr[64];           /* "ip:port" of the client */
-    char laddr[64];          /* "ip:port" it connected to */
+    uint64_t id;                      /* CLIENT ID: 1, 2, ... in accept order */
+    char addr[64];                    /* "ip:port" of the client */
+    char laddr[64];                   /* "ip:port" it connected to */
     char name[CONN_MAX_NAME + 1];     /* CLIENT SETNAME, "" if none */
     char lib_name[CONN_MAX_NAME + 1]; /* CLIENT SETINFO LIB-NAME */
     char lib_ver[CONN_MAX_NAME + 1];  /* CLIENT SETINFO LIB-VER */
-    int proto;               /* 2, or 3 after HELLO 3 */
-    int64_t created;         /* unix seconds */
-    int64_t last_active;     /* unix seconds of the last request */
-    char last_cmd[24];       /* its name, lower case */
+    int proto;                        /* 2, or 3 after HELLO 3 */
+    int64_t created;                  /* unix seconds */
+    int64_t last_active;              /* unix seconds of the last request */
+    char last_cmd[24];                /* its name, lower case */
 };
 
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused

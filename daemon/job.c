@@ -28,8 +28,7 @@ job_free(struct job *job)
         next = j->next;
         job_free(j);
     }
-    if (job->timer != NULL)
-        event_free(job->timer);
+    if (job->timer != NULL) event_free(job->timer);
     resp_req_free(&job->req);
     reply_buf_free(&job->out);
     free(job);

@@ -26,16 +26,16 @@ enum job_where {
 /* SEARCH/COUNT arguments, parsed on the loop thread. */
 struct job_search {
     struct carid_query q;
-    int count_only;        /* COUNT: reply with the total only */
-    int want_counts;       /* COUNTS source: hits per source too */
+    int count_only;  /* COUNT: reply with the total only */
+    int want_counts; /* COUNTS source: hits per source too */
     unsigned field_order[CARID_FIELD_COUNT]; /* RETURN order */
     int nfields;
 };
 
 struct job {
-    struct job *next;   /* conn's FIFO; loop thread only */
-    struct job *qnext;  /* work or done queue; under that queue's lock */
-    struct conn *conn;  /* owner; loop thread only */
+    struct job *next;  /* conn's FIFO; loop thread only */
+    struct job *qnext; /* work or done queue; under that queue's lock */
+    struct conn *conn; /* owner; loop thread only */
     const struct cmd *cmd;
     enum job_where where;
     struct resp_req req;  /* the arguments; owned */
@@ -44,14 +44,14 @@ struct job {
     uint64_t started;     /* usec, when dispatched */
     struct job *children; /* EXEC: the queued commands (->next), owned */
     int nchildren;
-    struct job *parent;   /* a queued command: its EXEC, once taken */
-    uint64_t deadline;    /* usec (stats_now_usec()): --query-timeout-ms
-                             after it arrived; 0: none */
-    int heavy;            /* its client's recent reads were expensive: it
-                             waits in the query threads' low lane */
-    uint64_t run_usec;    /* time it ran on a query thread (no queue) */
-    uint64_t delay_usec;  /* a JOB_LOOP reply held this long (failed AUTH) */
-    struct event *timer;  /* holding it; owned */
+    struct job *parent;  /* a queued command: its EXEC, once taken */
+    uint64_t deadline;   /* usec (stats_now_usec()): --query-timeout-ms
+                            after it arrived; 0: none */
+    int heavy;           /* its client's recent reads were expensive: it
+                            waits in the query threads' low lane */
+    uint64_t run_usec;   /* time it ran on a query thread (no queue) */
+    uint64_t delay_usec; /* a JOB_LOOP reply held this long (failed AUTH) */
+    struct event *timer; /* holding it; owned */
     /* Set by the loop (usec, stats_now_usec()): stop a read once the
      * clock passes it, because its client left or SIGTERM; 0: never. */
     _Atomic int64_t cancel_usec;

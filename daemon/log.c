@@ -29,8 +29,7 @@ log_level_parse(const char *name)
     static const char *names[] = {"debug", "info", "warn", "err"};
 
     for (int i = 0; i < 4; i++) {
-        if (strcmp(name, names[i]) == 0)
-            return i;
+        if (strcmp(name, names[i]) == 0) return i;
     }
     return -1;
 }
@@ -54,11 +53,9 @@ log_vmsg(int level, const char *fmt, va_list ap)
                  (int)(tv.tv_usec / 1000), log_letters[level & 3]);
     n += (size_t)w;
     w = vsnprintf(line + n, sizeof line - n, fmt, ap);
-    if (w < 0)
-        w = 0;
+    if (w < 0) w = 0;
     n += (size_t)w;
-    if (n > sizeof line - 2)
-        n = sizeof line - 2;
+    if (n > sizeof line - 2) n = sizeof line - 2;
     line[n++] = '\n';
     if (write(STDERR_FILENO, line, n) < 0) {
         /* Nowhere left to report it. */
@@ -70,8 +67,7 @@ log_reopen(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     /* dup2 swaps fd 2 atomically: a thread mid-write() keeps a valid fd. */
     if (dup2(fd, STDERR_FILENO) < 0) {
         close(fd);
@@ -86,8 +82,7 @@ log_msg(int level, const char *fmt, ...)
 {
     va_list ap;
 
-    if (level < log_level)
-        return;
+    if (level < log_level) return;
     va_start(ap, fmt);
     log_vmsg(level, fmt, ap);
     va_end(ap);

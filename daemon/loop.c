@@ -35,7 +35,7 @@ static struct {
 
 static struct evconnlistener *loop_listeners[LOOP_MAX_LISTENERS];
 static int loop_nlisteners;
-static struct event *loop_resume_ev; /* re-enables accept after EMFILE */
+static struct event *loop_resume_ev;   /* re-enables accept after EMFILE */
 static struct event *loop_deadline_ev; /* bounds the shutdown */
 static int loop_stopping_flag;
 static unsigned loop_ticks; /* of the 100 ms timer */
@@ -137,8 +137,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     (void)arg;
     stats_sample_ops();
-    if (++loop_ticks % 10 == 0)
-        conn_sweep(); /* once a second */
+    if (++loop_ticks % 10 == 0) conn_sweep(); /* once a second */
 }
 
 static void
@@ -159,8 +158,7 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
 
     (void)what;
     (void)arg;
-    if (loop_stopping_flag)
-        return;
+    if (loop_stopping_flag) return;
     log_info("signal %d: shutting down", (int)sig);
     loop_stopping_flag = 1;
     for (int i = 0; i < loop_nlisteners; i++)
@@ -168,8 +166,7 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
     loop_deadline_ev = evtimer_new(server.base, loop_deadline_cb, NULL);
     evtimer_add(loop_deadline_ev, &deadline);
     conn_shutdown_all();
-    if (conn_count() == 0)
-        event_base_loopexit(server.base, NULL);
+    if (conn_count() == 0) event_base_loopexit(server.base, NULL);
 }
 
 static void
@@ -178,8 +175,7 @@ loop_hup_cb(evutil_socket_t sig, short what, void *arg)
     (void)sig;
     (void)what;
     (void)arg;
-    if (*server.cfg.log_file == '\0')
-        return;
+    if (*server.cfg.log_file == '\0') return;
     if (log_reopen(server.cfg.log_file) != 0)
         log_err("SIGHUP: cannot reopen %s: %s", server.cfg.log_file,
                 strerror(errno));
@@ -196,15 +192,14 @@ loop_listen(const char *ip)
 
     snprintf(addr, sizeof addr, strchr(ip, ':') ? "[%s]:%ld" : "%s:%ld", ip,
              server.cfg.port);
-    if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &sslen) !=
-        0) {
+    if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &sslen) != 0) {
         errno = EINVAL;
         return NULL;
     }
-    return evconnlistener_new_bind(
-        server.base, loop_accept_cb, NULL,
-        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-        511, (struct sockaddr *)&ss, sslen);
+    return evconnlistener_new_bind(server.base, loop_accept_cb, NULL,
+                                   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+                                       LEV_OPT_CLOSE_ON_EXEC,
+                                   511, (struct sockaddr *)&ss, sslen);
 }
 
 /* One listener per --bind address; an address written -ADDR is skipped
@@ -293,8 +288,6 @@ loop_finish(void)
         conn_job_done(job);
     }
     conn_free_all();
-    if (loop_done.ev != NULL)
-        event_free(loop_done.ev);
-    if (loop_deadline_ev != NULL)
-        event_free(loop_deadline_ev);
+    if (loop_done.ev != NULL) event_free(loop_done.ev);
+    if (loop_deadline_ev != NULL) event_free(loop_deadline_ev);
 }

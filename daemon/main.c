@@ -36,19 +36,15 @@ main_mkdirs(const char *dir)
     char path[4096];
     size_t len = strlen(dir);
 
-    if (len == 0 || len >= sizeof path)
-        return -1;
+    if (len == 0 || len >= sizeof path) return -1;
     memcpy(path, dir, len + 1);
     for (char *p = path + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return -1;
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
         *p = '/';
     }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return -1;
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
     return 0;
 }
 
@@ -169,8 +165,7 @@ main(int argc, char **argv)
     server.threads = main_threads(server.cfg.threads);
 
     server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);
-    if (server.plugin == NULL)
-        fatal("%s", err);
+    if (server.plugin == NULL) fatal("%s", err);
     if (server.cfg.check || server.cfg.rebuild) {
         rc = main_offline();
         config_free();
@@ -188,17 +183,14 @@ main(int argc, char **argv)
     if (main_mkdirs(server.backup_dir) != 0)
         fatal("cannot create backup directory %s: %s", server.backup_dir,
               strerror(errno));
-    if (backup_clean(server.backup_dir, err, sizeof err) != 0)
-        fatal("%s", err);
+    if (backup_clean(server.backup_dir, err, sizeof err) != 0) fatal("%s", err);
     if (server.plugin->open(&server.host, server.cfg.data, &server.db, err,
                             sizeof err) != 0)
         fatal("plugin %s: cannot open %s: %s", server.plugin->name,
               server.cfg.data, err);
-    if (evthread_use_pthreads() != 0)
-        fatal("evthread_use_pthreads() failed");
+    if (evthread_use_pthreads() != 0) fatal("evthread_use_pthreads() failed");
     server.base = event_base_new();
-    if (server.base == NULL)
-        fatal("event_base_new() failed");
+    if (server.base == NULL) fatal("event_base_new() failed");
     if (writer_start(err, sizeof err) != 0) {
         log_err("writer: %s", err);
         goto close_plugin;
@@ -207,8 +199,7 @@ main(int argc, char **argv)
         log_err("query threads: %s", err);
         goto stop_writer;
     }
-    if (loop_run() == 0)
-        rc = 0;
+    if (loop_run() == 0) rc = 0;
     pool_stop();
 stop_writer:
     /* Commits whatever writes are still queued before the plugin closes. */

@@ -16,7 +16,7 @@
 
 #include "job.h"
 
-#define MULTI_MAX_COMMANDS 4096      /* queued per transaction */
+#define MULTI_MAX_COMMANDS 4096        /* queued per transaction */
 #define MULTI_MAX_BYTES    (64u << 20) /* argument bytes queued */
 
 struct multi {
@@ -48,7 +48,7 @@ void multi_exec_run_kind(struct job *exec, enum job_where kind, void *handle);
 void multi_exec_reply(struct job *exec);
 /* The first child of the given kind whose reply is an error, or NULL;
  * *pos gets its position (1-based, as clients count commands). */
-const struct job *multi_exec_failed(const struct job *exec,
-                                    enum job_where kind, int *pos);
+const struct job *multi_exec_failed(const struct job *exec, enum job_where kind,
+                                    int *pos);
 
 #endif

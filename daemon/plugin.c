@@ -21,15 +21,12 @@ plugin_resolve(const char *spec, char *path, size_t pathlen)
     if (strchr(spec, '/') != NULL)
         return snprintf(path, pathlen, "%s", spec) < (int)pathlen ? 0 : -1;
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return -1;
+    if (n <= 0) return -1;
     exe[n] = '\0';
     slash = strrchr(exe, '/');
-    if (slash == NULL)
-        return -1;
+    if (slash == NULL) return -1;
     *slash = '\0';
-    return snprintf(path, pathlen, "%s/carid_%s.so", exe, spec) <
-                   (int)pathlen
+    return snprintf(path, pathlen, "%s/carid_%s.so", exe, spec) < (int)pathlen
                ? 0
                : -1;
 }

@@ -79,10 +79,10 @@ pool_start(int n, char *err, size_t errlen)
     queue_init(&pool_admin_queue);
     pool_threads = xcalloc((size_t)total, sizeof *pool_threads);
     for (pool_readers = 0; pool_readers < total; pool_readers++) {
-        pool_threads[pool_readers].from =
-            pool_readers < n ? &pool_queue : &pool_admin_queue;
-        if (p->reader_open(server.db, &pool_threads[pool_readers].reader,
-                           err, errlen) != 0)
+        pool_threads[pool_readers].from = pool_readers < n ? &pool_queue
+                                                           : &pool_admin_queue;
+        if (p->reader_open(server.db, &pool_threads[pool_readers].reader, err,
+                           errlen) != 0)
             goto fail;
     }
     for (pool_n = 0; pool_n < total; pool_n++) {

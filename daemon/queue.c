@@ -64,8 +64,7 @@ queue_pop(struct queue *q, size_t max)
     if (q->head == NULL && q->low_head != NULL) {
         first = q->low_head;
         q->low_head = first->qnext;
-        if (q->low_head == NULL)
-            q->low_tail = NULL;
+        if (q->low_head == NULL) q->low_tail = NULL;
         first->qnext = NULL;
         q->len--;
         pthread_mutex_unlock(&q->lock);
@@ -79,8 +78,7 @@ queue_pop(struct queue *q, size_t max)
             n++;
         }
         q->head = last->qnext;
-        if (q->head == NULL)
-            q->tail = NULL;
+        if (q->head == NULL) q->tail = NULL;
         last->qnext = NULL;
         q->len -= n;
     }

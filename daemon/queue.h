@@ -12,11 +12,11 @@ struct job;
 struct queue {
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    struct job *head, *tail; /* under lock */
+    struct job *head, *tail;         /* under lock */
     struct job *low_head, *low_tail; /* under lock: taken when head is
                                         empty (queue_push_low()) */
-    size_t len;              /* under lock */
-    int closed;              /* under lock: no more pushes */
+    size_t len;                      /* under lock */
+    int closed;                      /* under lock: no more pushes */
 };
 
 void queue_init(struct queue *q);

@@ -14,13 +14,13 @@ struct event_base;
 struct server {
     struct config cfg;
     const struct carid_plugin *plugin;
-    void *db;                  /* the plugin's handle */
-    struct carid_host host;    /* what the plugin may call */
-    struct resp_limits limits; /* request framing limits */
+    void *db;                         /* the plugin's handle */
+    struct carid_host host;           /* what the plugin may call */
+    struct resp_limits limits;        /* request framing limits */
     struct resp_limits limits_noauth; /* tighter, until AUTH succeeds */
-    char backup_dir[4096];     /* --backup-dir, or DATA/backups */
-    int threads;               /* query threads actually started */
-    struct event_base *base;   /* the loop; loop thread only */
+    char backup_dir[4096];            /* --backup-dir, or DATA/backups */
+    int threads;                      /* query threads actually started */
+    struct event_base *base;          /* the loop; loop thread only */
 };
 
 extern struct server server;

@@ -15,10 +15,10 @@
 
 struct slowlog_entry {
     int64_t id;
-    int64_t when;  /* unix time */
-    int64_t usec;  /* duration */
-    int argc;      /* as sent */
-    int kept;      /* arguments stored */
+    int64_t when; /* unix time */
+    int64_t usec; /* duration */
+    int argc;     /* as sent */
+    int kept;     /* arguments stored */
     char *arg[SLOWLOG_MAX_ARGS];
     size_t argl[SLOWLOG_MAX_ARGS];
     char addr[64];
@@ -42,8 +42,7 @@ slowlog_record(const struct job *job, uint64_t usec, const char *addr)
     long cap = server.cfg.slowlog_len;
     struct slowlog_entry *e;
 
-    if (cap == 0 || usec < (uint64_t)server.cfg.slowlog_usec)
-        return;
+    if (cap == 0 || usec < (uint64_t)server.cfg.slowlog_usec) return;
     if (slowlog_ring == NULL)
         slowlog_ring = xcalloc((size_t)cap, sizeof *slowlog_ring);
     e = &slowlog_ring[slowlog_next_id % cap];
@@ -53,20 +52,18 @@ slowlog_record(const struct job *job, uint64_t usec, const char *addr)
     e->usec = (int64_t)usec;
     e->argc = job->req.argc;
     e->kept = job->req.argc < SLOWLOG_MAX_ARGS ? job->req.argc
-                                                : SLOWLOG_MAX_ARGS;
+                                               : SLOWLOG_MAX_ARGS;
     for (int i = 0; i < e->kept; i++) {
         size_t len = job->req.argl[i];
 
-        if (len > SLOWLOG_MAX_ARG_LEN)
-            len = SLOWLOG_MAX_ARG_LEN;
+        if (len > SLOWLOG_MAX_ARG_LEN) len = SLOWLOG_MAX_ARG_LEN;
         e->arg[i] = xmalloc(len + 1);
         memcpy(e->arg[i], job->req.argv[i], len);
         e->arg[i][len] = '\0';
         e->argl[i] = len;
     }
     snprintf(e->addr, sizeof e->addr, "%s", addr);
-    if (slowlog_count < cap)
-        slowlog_count++;
+    if (slowlog_count < cap) slowlog_count++;
 }
 
 void
@@ -74,8 +71,7 @@ slowlog_reply_get(struct reply_buf *out, int64_t n, const char *viewer)
 {
     long cap = server.cfg.slowlog_len;
 
-    if (n > slowlog_count)
-        n = slowlog_count;
+    if (n > slowlog_count) n = slowlog_count;
     reply_array(out, n);
     for (int64_t k = 0; k < n; k++) {
         const struct slowlog_entry *e =

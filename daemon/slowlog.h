@@ -10,8 +10,8 @@
 struct job;
 struct reply_buf;
 
-#define SLOWLOG_MAX_ARGS     16  /* arguments kept per entry */
-#define SLOWLOG_MAX_ARG_LEN  128 /* bytes kept per argument */
+#define SLOWLOG_MAX_ARGS    16  /* arguments kept per entry */
+#define SLOWLOG_MAX_ARG_LEN 128 /* bytes kept per argument */
 
 /* Records job if it took at least --slowlog-usec; addr is the client. */
 void slowlog_record(const struct job *job, uint64_t usec, const char *addr);

@@ -43,8 +43,7 @@ stats_record(struct stats_ring *r, uint64_t usec)
 {
     uint64_t i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed);
 
-    if (usec > UINT32_MAX)
-        usec = UINT32_MAX;
+    if (usec > UINT32_MAX) usec = UINT32_MAX;
     atomic_store_explicit(&r->usec[i % STATS_RING_SIZE], (uint32_t)usec,
                           memory_order_relaxed);
 }
@@ -58,8 +57,8 @@ stats_cmp_u32(const void *a, const void *b)
 }
 
 void
-stats_percentiles(struct stats_ring *r, const double *pct, int n,
-                  uint64_t *out, uint64_t *max)
+stats_percentiles(struct stats_ring *r, const double *pct, int n, uint64_t *out,
+                  uint64_t *max)
 {
     uint64_t total = atomic_load_explicit(&r->next, memory_order_relaxed);
     size_t count = total < STATS_RING_SIZE ? (size_t)total : STATS_RING_SIZE;
@@ -108,8 +107,8 @@ stats_sample_ops(void)
 const struct stats_field stats_fields[] = {
     {"connected_clients", "clients", STATS_GAUGE, STATS_AT(connected_clients),
      "clients", "connected_clients"},
-    {"total_connections", "clients", STATS_COUNTER,
-     STATS_AT(total_connections), "stats", "total_connections_received"},
+    {"total_connections", "clients", STATS_COUNTER, STATS_AT(total_connections),
+     "stats", "total_connections_received"},
     {"rejected_connections", "clients", STATS_COUNTER,
      STATS_AT(rejected_connections), "stats", "rejected_connections"},
     {"client_memory", "clients", STATS_GAUGE, STATS_AT(client_memory), NULL,
@@ -130,8 +129,8 @@ const struct stats_field stats_fields[] = {
      NULL, NULL},
     {"queries_cancelled", "commands", STATS_COUNTER,
      STATS_AT(queries_cancelled), NULL, NULL},
-    {"write_commits", "commands", STATS_COUNTER, STATS_AT(write_commits),
-     NULL, NULL},
+    {"write_commits", "commands", STATS_COUNTER, STATS_AT(write_commits), NULL,
+     NULL},
     {"write_commit_usec_total", "commands", STATS_COUNTER,
      STATS_AT(write_commit_usec_total), NULL, NULL},
     {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
@@ -149,7 +148,6 @@ const struct stats_field *
 stats_field_find(const char *name, size_t len)
 {
     for (const struct stats_field *f = stats_fields; f->name != NULL; f++)
-        if (strlen(f->name) == len && memcmp(f->name, name, len) == 0)
-            return f;
+        if (strlen(f->name) == len && memcmp(f->name, name, len) == 0) return f;
     return NULL;
 }

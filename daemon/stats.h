@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#define STATS_RING_SIZE 10000 /* latency samples kept per operation */
-#define STATS_OPS_SAMPLES 16  /* 100 ms samples for ops/sec, as Redis */
+#define STATS_RING_SIZE   10000 /* latency samples kept per operation */
+#define STATS_OPS_SAMPLES 16    /* 100 ms samples for ops/sec, as Redis */
 
 /* The last STATS_RING_SIZE latencies of one operation, in usec. */
 struct stats_ring {
@@ -32,10 +32,10 @@ struct stats {
     _Atomic uint64_t gets;
     _Atomic uint64_t errors; /* error replies of any kind */
     _Atomic uint64_t protocol_errors;
-    _Atomic uint64_t client_memory;     /* bytes: conn.c's running total */
+    _Atomic uint64_t client_memory;       /* bytes: conn.c's running total */
     _Atomic uint64_t client_memory_drops; /* over --max-client-memory */
-    _Atomic uint64_t query_timeouts;    /* -ERR timeout: past the deadline */
-    _Atomic uint64_t queries_cancelled; /* their client left, or SIGTERM */
+    _Atomic uint64_t query_timeouts;      /* -ERR timeout: past the deadline */
+    _Atomic uint64_t queries_cancelled;   /* their client left, or SIGTERM */
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
     struct stats_ring search_usec;

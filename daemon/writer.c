@@ -122,8 +122,7 @@ writer_run_exec(struct job *exec)
         multi_exec_run_kind(exec, JOB_READ, writer_reader);
     } else {
         for (struct job *j = exec->children; j != NULL; j = j->next)
-            if (!j->done)
-                reply_error(&j->out, "ERR read not run: %s", err);
+            if (!j->done) reply_error(&j->out, "ERR read not run: %s", err);
     }
     multi_exec_reply(exec);
 }
@@ -166,8 +165,7 @@ int
 writer_start(char *err, size_t errlen)
 {
     queue_init(&writer_queue);
-    if (server.plugin->writer_open(server.db, &writer_handle, err,
-                                   errlen) != 0)
+    if (server.plugin->writer_open(server.db, &writer_handle, err, errlen) != 0)
         return -1;
     if (pthread_create(&writer_tid, NULL, writer_main, NULL) != 0) {
         snprintf(err, errlen, "pthread_create() failed");
@@ -187,12 +185,10 @@ writer_submit(struct job *job)
 void
 writer_stop(void)
 {
-    if (!writer_running)
-        return;
+    if (!writer_running) return;
     queue_close(&writer_queue);
     pthread_join(writer_tid, NULL);
-    if (writer_reader != NULL)
-        server.plugin->reader_close(writer_reader);
+    if (writer_reader != NULL) server.plugin->reader_close(writer_reader);
     writer_reader = NULL;
     server.plugin->writer_close(writer_handle);
     queue_destroy(&writer_queue);

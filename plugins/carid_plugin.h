@@ -82,20 +82,20 @@ struct carid_doc {
  */
 struct carid_query {
     struct carid_str text;
-    int64_t offset;      /* hits to skip, >= 0 */
-    int64_t count;       /* hits to return, >= 0 (0: total only) */
-    int sort;            /* CARID_SORT_* */
+    int64_t offset;             /* hits to skip, >= 0 */
+    int64_t count;              /* hits to return, >= 0 (0: total only) */
+    int sort;                   /* CARID_SORT_* */
     struct carid_str source;    /* only this source, if p != NULL */
     struct carid_str date_from; /* inclusive YYYY-MM-DD, if p != NULL */
     struct carid_str date_to;   /* inclusive YYYY-MM-DD, if p != NULL */
     unsigned want_fields;       /* bit (1 << CARID_FIELD_x): fields to return */
     int want_snippet;           /* nonzero: fill carid_hit.snippet */
-    struct carid_str mark_open;  /* highlight marks for snippets */
+    struct carid_str mark_open; /* highlight marks for snippets */
     struct carid_str mark_close;
     /* When to give up (ABI 3).  The plugin checks both often enough to
      * stop within a few milliseconds of either, in search() and facets(),
      * and then fails with an err starting "timeout" or "cancelled". */
-    int64_t deadline_usec;       /* CLOCK_MONOTONIC microseconds; 0: none */
+    int64_t deadline_usec; /* CLOCK_MONOTONIC microseconds; 0: none */
     /* Set by the daemon while the query runs (the client has gone, or
      * SIGTERM): stop once CLOCK_MONOTONIC passes it; 0: not cancelled.
      * NULL: never. */
@@ -113,12 +113,10 @@ carid_date_parse(const char *p, size_t len, int *y, int *m, int *d)
     static const int start[3] = {0, 5, 8}, width[3] = {4, 2, 2};
     int v[3] = {0, 0, 0}, leap;
 
-    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-')
-        return 0;
+    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-') return 0;
     for (int f = 0; f < 3; f++) {
         for (int i = start[f]; i < start[f] + width[f]; i++) {
-            if (p[i] < '0' || p[i] > '9')
-                return 0;
+            if (p[i] < '0' || p[i] > '9') return 0;
             v[f] = v[f] * 10 + (p[i] - '0');
         }
     }
@@ -162,25 +160,24 @@ carid_query_expired(const struct carid_query *q, char *err, size_t errlen)
     struct timespec ts;
     int64_t now;
 
-    if (q->deadline_usec <= 0 && cancel == 0)
-        return 0;
+    if (q->deadline_usec <= 0 && cancel == 0) return 0;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     if (cancel != 0 && now >= cancel) {
         snprintf(err, errlen, "cancelled: the client has gone");
         return -1;
     }
-    if (q->deadline_usec <= 0 || now < q->deadline_usec)
-        return 0;
-    snprintf(err, errlen, "timeout: the query ran past --query-timeout-ms "
-                          "(make it narrower, or ask the operator)");
+    if (q->deadline_usec <= 0 || now < q->deadline_usec) return 0;
+    snprintf(err, errlen,
+             "timeout: the query ran past --query-timeout-ms "
+             "(make it narrower, or ask the operator)");
     return -1;
 }
 
 /* One search hit, borrowed for the duration of the emit callback. */
 struct carid_hit {
     struct carid_str id;
-    double score;        /* higher is better */
+    double score;         /* higher is better */
     struct carid_doc doc; /* only the fields asked for in want_fields */
     struct carid_str snippet;
 };
@@ -234,14 +231,13 @@ struct carid_plugin {
     void (*rollback)(void *writer);
 
     /* Calls fn once with the article if it exists; *found says whether. */
-    int (*get)(void *reader, struct carid_str id, carid_doc_fn *fn,
-               void *ctx, int *found, char *err, size_t errlen);
+    int (*get)(void *reader, struct carid_str id, carid_doc_fn *fn, void *ctx,
+               int *found, char *err, size_t errlen);
     /* Sets *total to the number of matches and calls fn for each hit in
      * [offset, offset + count), best first.  A query the plugin cannot
      * parse fails with a message meant for the client. */
-    int (*search)(void *reader, const struct carid_query *q,
-                  carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
-                  size_t errlen);
+    int (*search)(void *reader, const struct carid_query *q, carid_hit_fn *fn,
+                  void *ctx, int64_t *total, char *err, size_t errlen);
     /* Calls fn for each of the plugin's statistics; must include
      * "documents". */
     int (*stats)(void *reader, carid_stat_fn *fn, void *ctx, char *err,

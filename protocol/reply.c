@@ -22,11 +22,10 @@ reply_reserve(struct reply_buf *b, size_t need)
 {
     size_t cap = b->cap > 0 ? b->cap : REPLY_MIN_CAP;
 
-    if (need <= b->cap - b->len)
-        return;
+    if (need <= b->cap - b->len) return;
     if (need > SIZE_MAX / 2 - b->len) {
-        fprintf(stderr, "reply: buffer of %zu + %zu bytes is too big\n",
-                b->len, need);
+        fprintf(stderr, "reply: buffer of %zu + %zu bytes is too big\n", b->len,
+                need);
         abort();
     }
     while (cap - b->len < need)
@@ -42,8 +41,7 @@ reply_blank_newlines(char *p, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        if (p[i] == '\r' || p[i] == '\n')
-            p[i] = ' ';
+        if (p[i] == '\r' || p[i] == '\n') p[i] = ' ';
     }
 }
 
@@ -78,8 +76,7 @@ reply_buf_free(struct reply_buf *b)
 void
 reply_raw(struct reply_buf *b, const char *p, size_t len)
 {
-    if (len == 0)
-        return;
+    if (len == 0) return;
     reply_reserve(b, len);
     memcpy(b->p + b->len, p, len);
     b->len += len;
@@ -113,8 +110,7 @@ reply_error(struct reply_buf *b, const char *fmt, ...)
     reply_reserve(b, (size_t)n + 4); /* '-', text, CRLF, vsnprintf's NUL */
     b->p[b->len] = '-';
     va_start(ap, fmt);
-    if (n > 0)
-        vsnprintf(b->p + b->len + 1, (size_t)n + 1, fmt, ap);
+    if (n > 0) vsnprintf(b->p + b->len + 1, (size_t)n + 1, fmt, ap);
     va_end(ap);
     reply_blank_newlines(b->p + b->len + 1, (size_t)n);
     memcpy(b->p + b->len + 1 + n, "\r\n", 2);
@@ -132,8 +128,7 @@ reply_bulk(struct reply_buf *b, const char *p, size_t len)
 {
     reply_header(b, '$', (int64_t)len);
     reply_reserve(b, len + 2);
-    if (len > 0)
-        memcpy(b->p + b->len, p, len);
+    if (len > 0) memcpy(b->p + b->len, p, len);
     memcpy(b->p + b->len + len, "\r\n", 2);
     b->len += len + 2;
 }
@@ -152,8 +147,7 @@ reply_bulk_double(struct reply_buf *b, double d)
     int n = snprintf(tmp, sizeof tmp, "%.6f", d);
     char *big;
 
-    if (n < 0)
-        n = 0; /* cannot happen for "%.6f"; keep the framing anyway */
+    if (n < 0) n = 0; /* cannot happen for "%.6f"; keep the framing anyway */
     if ((size_t)n < sizeof tmp) {
         reply_bulk(b, tmp, (size_t)n);
         return;

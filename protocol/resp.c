@@ -5,11 +5,11 @@
  * so incomplete or oversized input costs no memory; a second pass copies
  * the arguments into one block that resp_req_free() releases.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
-#include <stdint.h>
 
 #include "resp.h"
 #include "xmalloc.h"
@@ -23,17 +23,12 @@
 #define RESP_ERR_INLINE_ARG  "Protocol error: too big argument in request"
 
 /* Quoting state while splitting an inline line. */
-enum resp_quote {
-    RESP_QUOTE_NONE,
-    RESP_QUOTE_DOUBLE,
-    RESP_QUOTE_SINGLE
-};
+enum resp_quote { RESP_QUOTE_NONE, RESP_QUOTE_DOUBLE, RESP_QUOTE_SINGLE };
 
 static void
 resp_set_error(char *err, size_t errlen, const char *msg)
 {
-    if (err != NULL && errlen > 0)
-        snprintf(err, errlen, "%s", msg);
+    if (err != NULL && errlen > 0) snprintf(err, errlen, "%s", msg);
 }
 
 /* Separators in an inline line; a lone CR is one (see resp.h). */
@@ -46,12 +41,9 @@ resp_is_blank(char c)
 static int
 resp_hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
 
@@ -80,15 +72,14 @@ resp_req_alloc(struct resp_req *req, size_t argc, size_t data)
  * length, RESP_INCOMPLETE or RESP_ERROR.
  */
 static long
-resp_number(const char *p, size_t len, size_t max, int allow_nil,
-            size_t *val, int *nil)
+resp_number(const char *p, size_t len, size_t max, int allow_nil, size_t *val,
+            int *nil)
 {
     size_t i = 1, start, v = 0;
     int neg = 0;
 
     if (i < len && p[i] == '-') {
-        if (!allow_nil)
-            return RESP_ERROR;
+        if (!allow_nil) return RESP_ERROR;
         neg = 1;
         i++;
     }
@@ -99,25 +90,18 @@ resp_number(const char *p, size_t len, size_t max, int allow_nil,
             return RESP_ERROR;
         if (neg) {
             /* "-1" is the only negative: a nil array */
-            if (i > start || d != 1)
-                return RESP_ERROR;
+            if (i > start || d != 1) return RESP_ERROR;
             continue;
         }
-        if (v > max / 10 || d > max - v * 10)
-            return RESP_ERROR;
+        if (v > max / 10 || d > max - v * 10) return RESP_ERROR;
         v = v * 10 + d;
     }
-    if (i == len)
-        return RESP_INCOMPLETE;
-    if (i == start)
-        return RESP_ERROR;
-    if (i + 1 == len)
-        return RESP_INCOMPLETE;
-    if (p[i + 1] != '\n')
-        return RESP_ERROR;
+    if (i == len) return RESP_INCOMPLETE;
+    if (i == start) return RESP_ERROR;
+    if (i + 1 == len) return RESP_INCOMPLETE;
+    if (p[i + 1] != '\n') return RESP_ERROR;
     *val = neg ? 0 : v;
-    if (nil != NULL)
-        *nil = neg;
+    if (nil != NULL) *nil = neg;
     return (long)(i + 2);
 }
 
@@ -131,8 +115,7 @@ resp_set_dollar_error(char *err, size_t errlen, char got)
         snprintf(msg, sizeof msg, "Protocol error: expected '$', got '%c'",
                  got);
     else
-        snprintf(msg, sizeof msg,
-                 "Protocol error: expected '$', got '\\x%02x'",
+        snprintf(msg, sizeof msg, "Protocol error: expected '$', got '\\x%02x'",
                  (unsigned char)got);
     resp_set_error(err, errlen, msg);
 }
@@ -149,26 +132,19 @@ resp_bulk_scan(const char *p, size_t len, const struct resp_limits *lim,
     size_t avail, n;
     long h;
 
-    if (len == 0)
-        return RESP_INCOMPLETE;
+    if (len == 0) return RESP_INCOMPLETE;
     if (p[0] != '$') {
         resp_set_dollar_error(err, errlen, p[0]);
         return RESP_ERROR;
     }
     h = resp_number(p, len, lim->max_bulk, 0, &n, NULL);
-    if (h == RESP_ERROR)
-        resp_set_error(err, errlen, RESP_ERR_BULK_LEN);
-    if (h < 0)
-        return h;
+    if (h == RESP_ERROR) resp_set_error(err, errlen, RESP_ERR_BULK_LEN);
+    if (h < 0) return h;
     avail = len - (size_t)h;
-    if (avail <= n)
-        return RESP_INCOMPLETE;
-    if (p[h + n] != '\r')
-        goto bad_end;
-    if (avail - n < 2)
-        return RESP_INCOMPLETE;
-    if (p[h + n + 1] != '\n')
-        goto bad_end;
+    if (avail <= n) return RESP_INCOMPLETE;
+    if (p[h + n] != '\r') goto bad_end;
+    if (avail - n < 2) return RESP_INCOMPLETE;
+    if (p[h + n + 1] != '\n') goto bad_end;
     *argl = n;
     return h + (long)n + 2;
 
@@ -214,20 +190,16 @@ resp_multibulk(const char *p, size_t len, const struct resp_limits *lim,
 
     /* "*-1" (a nil array) reads as a count of 0 */
     r = resp_number(p, len, max_args, 1, &count, NULL);
-    if (r == RESP_ERROR)
-        resp_set_error(err, errlen, RESP_ERR_MBULK_LEN);
-    if (r < 0)
-        return r;
+    if (r == RESP_ERROR) resp_set_error(err, errlen, RESP_ERR_MBULK_LEN);
+    if (r < 0) return r;
     hdr = pos = (size_t)r;
     for (i = 0; i < count; i++) {
         r = resp_bulk_scan(p + pos, len - pos, lim, &argl, err, errlen);
-        if (r < 0)
-            return r;
+        if (r < 0) return r;
         pos += (size_t)r;
         data += argl;
     }
-    if (count > 0)
-        resp_multibulk_copy(p + hdr, count, data, req);
+    if (count > 0) resp_multibulk_copy(p + hdr, count, data, req);
     return (long)pos;
 }
 
@@ -243,8 +215,7 @@ struct resp_split {
 static void
 resp_split_emit(struct resp_split *s, char c)
 {
-    if (s->out != NULL)
-        s->out[s->outlen] = c;
+    if (s->out != NULL) s->out[s->outlen] = c;
     s->outlen++;
 }
 
@@ -283,8 +254,8 @@ resp_split_escape(struct resp_split *s, enum resp_quote q)
     }
     if (*e == 'x' && left >= 3 && resp_hex_value(e[1]) >= 0 &&
         resp_hex_value(e[2]) >= 0) {
-        resp_split_emit(s, (char)(resp_hex_value(e[1]) * 16 +
-                                  resp_hex_value(e[2])));
+        resp_split_emit(
+            s, (char)(resp_hex_value(e[1]) * 16 + resp_hex_value(e[2])));
         s->pos += 4;
         return;
     }
@@ -305,14 +276,12 @@ resp_split_arg(struct resp_split *s)
 
     while (s->pos < s->n && resp_is_blank(s->line[s->pos]))
         s->pos++;
-    if (s->pos == s->n)
-        return 0;
+    if (s->pos == s->n) return 0;
     s->outlen = 0;
     while (s->pos < s->n) {
         c = s->line[s->pos];
         if (q == RESP_QUOTE_NONE) {
-            if (resp_is_blank(c))
-                return 1;
+            if (resp_is_blank(c)) return 1;
             s->pos++;
             if (c == '"')
                 q = RESP_QUOTE_DOUBLE;
@@ -323,8 +292,7 @@ resp_split_arg(struct resp_split *s)
         } else if (c == (q == RESP_QUOTE_DOUBLE ? '"' : '\'')) {
             /* like sdssplitargs, a closing quote must end the argument */
             s->pos++;
-            if (s->pos < s->n && !resp_is_blank(s->line[s->pos]))
-                return -1;
+            if (s->pos < s->n && !resp_is_blank(s->line[s->pos])) return -1;
             return 1;
         } else if (c == '\\' && s->pos + 1 < s->n) {
             resp_split_escape(s, q);
@@ -342,7 +310,7 @@ static void
 resp_inline_copy(const char *line, size_t n, size_t argc, size_t data,
                  struct resp_req *req)
 {
-    struct resp_split s = { line, n, 0, NULL, 0 };
+    struct resp_split s = {line, n, 0, NULL, 0};
     size_t i;
 
     s.out = resp_req_alloc(req, argc, data);
@@ -363,7 +331,7 @@ static long
 resp_inline(const char *p, size_t len, const struct resp_limits *lim,
             struct resp_req *req, char *err, size_t errlen)
 {
-    struct resp_split s = { p, 0, 0, NULL, 0 };
+    struct resp_split s = {p, 0, 0, NULL, 0};
     size_t scan = len, argc = 0, data = 0;
     const char *nl;
     int r;
@@ -373,14 +341,12 @@ resp_inline(const char *p, size_t len, const struct resp_limits *lim,
     nl = memchr(p, '\n', scan);
     s.n = nl != NULL ? (size_t)(nl - p) : scan;
     /* a CR at the end may be the first half of CRLF: not counted */
-    if (s.n > 0 && p[s.n - 1] == '\r')
-        s.n--;
+    if (s.n > 0 && p[s.n - 1] == '\r') s.n--;
     if (s.n > lim->max_inline) {
         resp_set_error(err, errlen, RESP_ERR_INLINE_SIZE);
         return RESP_ERROR;
     }
-    if (nl == NULL)
-        return RESP_INCOMPLETE;
+    if (nl == NULL) return RESP_INCOMPLETE;
     while ((r = resp_split_arg(&s)) == 1) {
         data += s.outlen;
         if (++argc > lim->max_args || argc > INT_MAX) {
@@ -397,8 +363,7 @@ resp_inline(const char *p, size_t len, const struct resp_limits *lim,
         resp_set_error(err, errlen, RESP_ERR_QUOTES);
         return RESP_ERROR;
     }
-    if (argc > 0)
-        resp_inline_copy(p, s.n, argc, data, req);
+    if (argc > 0) resp_inline_copy(p, s.n, argc, data, req);
     return (long)(nl - p) + 1;
 }
 
@@ -407,10 +372,8 @@ resp_parse(const char *buf, size_t len, const struct resp_limits *lim,
            struct resp_req *req, char *err, size_t errlen)
 {
     memset(req, 0, sizeof *req);
-    if (len == 0)
-        return RESP_INCOMPLETE;
-    if (buf[0] == '*')
-        return resp_multibulk(buf, len, lim, req, err, errlen);
+    if (len == 0) return RESP_INCOMPLETE;
+    if (buf[0] == '*') return resp_multibulk(buf, len, lim, req, err, errlen);
     return resp_inline(buf, len, lim, req, err, errlen);
 }
 

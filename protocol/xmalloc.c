@@ -20,8 +20,7 @@ xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
 
-    if (p == NULL)
-        xmalloc_fail(size);
+    if (p == NULL) xmalloc_fail(size);
     return p;
 }
 
@@ -30,8 +29,7 @@ xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
 
-    if (p == NULL)
-        xmalloc_fail(n * size);
+    if (p == NULL) xmalloc_fail(n * size);
     return p;
 }
 
@@ -40,8 +38,7 @@ xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
 
-    if (q == NULL)
-        xmalloc_fail(size);
+    if (q == NULL) xmalloc_fail(size);
     return q;
 }
 

@@ -14,8 +14,9 @@
 
 #define ENGINE_MAX_TERMS 64
 
-#define ENGINE_OK       0
-#define ENGINE_EINVAL   (-1) /* no terms, too many, k < 0, ndocs or avgdl <= 0 */
+#define ENGINE_OK     0
+#define ENGINE_EINVAL (-1) /* no terms, too many, k < 0, ndocs or avgdl <= 0   \
+                            */
 #define ENGINE_ENOMEM   (-2)
 #define ENGINE_ECORRUPT (-3) /* a block failed to read or decode */
 
@@ -27,11 +28,11 @@ struct engine_term {
 struct engine_query {
     const struct engine_term *terms; /* in query order: scores sum in it */
     int nterms;
-    int64_t from, to;   /* docid range, inclusive */
-    int64_t ndocs;      /* articles in the index, for the idf */
-    double avgdl;       /* their average length in tokens */
-    int k;              /* hits wanted (the caller's array holds k) */
-    int no_total;       /* 1: skip the count, total is -1 */
+    int64_t from, to; /* docid range, inclusive */
+    int64_t ndocs;    /* articles in the index, for the idf */
+    double avgdl;     /* their average length in tokens */
+    int k;            /* hits wanted (the caller's array holds k) */
+    int no_total;     /* 1: skip the count, total is -1 */
 };
 
 /* Blocks are counted per term and summed over the query's terms. */

@@ -28,8 +28,7 @@ engine_meet_two(const int64_t *a, int na, const int64_t *b, int nb,
 }
 
 int
-engine_meet(struct engine_run *r, const int *order, int64_t upto,
-            int64_t *out)
+engine_meet(struct engine_run *r, const int *order, int64_t upto, int64_t *out)
 {
     int64_t buf[2][ENGINE_BLOCK];
     const int64_t *a, *b;

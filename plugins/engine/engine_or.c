@@ -18,8 +18,8 @@
 #include "engine_score.h"
 
 struct engine_or {
-    int ord[ENGINE_MAX_TERMS];    /* terms by bound, lowest first */
-    int cum_t[ENGINE_MAX_TERMS];  /* title bounds of ord[0..j], summed */
+    int ord[ENGINE_MAX_TERMS];   /* terms by bound, lowest first */
+    int cum_t[ENGINE_MAX_TERMS]; /* title bounds of ord[0..j], summed */
     double cum_s[ENGINE_MAX_TERMS];
 };
 
@@ -38,7 +38,8 @@ engine_or_plan(const struct engine_run *r, struct engine_or *p)
     engine_run_sort(p->ord, key, r->n);
     for (j = 0; j < r->n; j++) {
         i = p->ord[j];
-        p->cum_t[j] = r->q->terms[i].term->any_title + (j ? p->cum_t[j - 1] : 0);
+        p->cum_t[j] = r->q->terms[i].term->any_title +
+                      (j ? p->cum_t[j - 1] : 0);
         p->cum_s[j] = s[i] + (j ? p->cum_s[j - 1] : 0.0);
     }
 }
@@ -102,10 +103,12 @@ engine_or_topk(struct engine_run *r)
 
     if (r->topk.k == 0) return;
     engine_or_plan(r, &p);
-    for (i = 0; i < r->n; i++) post_cursor_next(&r->cur[i]);
+    for (i = 0; i < r->n; i++)
+        post_cursor_next(&r->cur[i]);
     for (;;) {
         thr = engine_topk_threshold(&r->topk);
-        while (ne < r->n && engine_or_below(&p, ne + 1, 0, 0.0) < thr) ne++;
+        while (ne < r->n && engine_or_below(&p, ne + 1, 0, 0.0) < thr)
+            ne++;
         if (ne == r->n) return;
         doc = POST_END;
         for (j = ne; j < r->n; j++) {

@@ -1,7 +1,7 @@
 /*
- * engine_query.h - ranked retrieval over term cursors (types in engine.h): the top k articles
- * of an AND or an OR of terms, by engine_score.h's formula, and the exact
- * number of articles that match.
+ * engine_query.h - ranked retrieval over term cursors (types in engine.h): the
+ * top k articles of an AND or an OR of terms, by engine_score.h's formula, and
+ * the exact number of articles that match.
  *
  * Rank-safe: the hits are exactly what scoring every match and sorting
  * would return (score descending, then docid descending), with bit-equal

@@ -69,7 +69,8 @@ engine_run_bound_s(struct engine_run *r, int i, const struct post_block_meta *m)
     /* Asked per article in the OR: computed once per block, not per ask. */
     if (r->memo[i] != m) {
         r->memo[i] = m;
-        r->memo_s[i] = engine_run_part(r, i, m->any_title ? &m->title : &m->all);
+        r->memo_s[i] = engine_run_part(r, i,
+                                       m->any_title ? &m->title : &m->all);
     }
     return r->memo_s[i];
 }
@@ -120,12 +121,12 @@ engine_run_forget(struct engine_run *r)
 {
     int i;
 
-    for (i = 0; i < r->n; i++) r->have[i] = 0;
+    for (i = 0; i < r->n; i++)
+        r->have[i] = 0;
 }
 
 int
-engine_run_close(struct engine_run *r, struct engine_result *res,
-                 int status)
+engine_run_close(struct engine_run *r, struct engine_result *res, int status)
 {
     int i;
 

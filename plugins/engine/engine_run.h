@@ -21,7 +21,7 @@ struct engine_run {
     int *title;              /* n: its tf_title > 0 */
     int *have;               /* n: term i is in it */
     const struct post_block_meta **memo; /* n: the block of memo_s */
-    double *memo_s;          /* n: engine_run_bound_s() of it */
+    double *memo_s;                      /* n: engine_run_bound_s() of it */
     struct engine_topk topk;
     struct engine_stats stats;
     int counting;  /* the query wants its total */

@@ -14,7 +14,8 @@ engine_union_topk(struct engine_run *r)
     double s;
     int64_t doc;
 
-    for (i = 0; i < r->n; i++) post_cursor_next(&r->cur[i]);
+    for (i = 0; i < r->n; i++)
+        post_cursor_next(&r->cur[i]);
     for (;;) {
         doc = POST_END;
         for (i = 0; i < r->n; i++)

@@ -134,8 +134,8 @@ post_block_maxima(struct post_block_meta *m)
 }
 
 size_t
-post_block_encode(const struct post_posting *p, int n, uint8_t *out,
-                  size_t cap, struct post_block_meta *meta)
+post_block_encode(const struct post_posting *p, int n, uint8_t *out, size_t cap,
+                  struct post_block_meta *meta)
 {
     uint32_t tf_title[ENGINE_BLOCK], tf_body[ENGINE_BLOCK], dl[ENGINE_BLOCK];
     struct post_block_meta m;

@@ -25,8 +25,8 @@
 #define POST_BLOCK_VERSION 1
 /* Bytes an encoded block takes at most: version, count, two docids, the
  * flags, two lists of impacts, then 127 docid deltas and 128 (tf, tf, dl). */
-#define POST_BLOCK_MAX_BYTES                                          \
-    (1 + 2 + 10 + 10 + 1 + 2 * (1 + POST_IMPACTS * 10) +              \
+#define POST_BLOCK_MAX_BYTES                                                   \
+    (1 + 2 + 10 + 10 + 1 + 2 * (1 + POST_IMPACTS * 10) +                       \
      (ENGINE_BLOCK - 1) * 10 + ENGINE_BLOCK * 15)
 
 /* One article's occurrences of the term: tf_title and tf_body times in the

@@ -29,19 +29,19 @@ struct post_cursor {
     const struct post_term *term;
     struct post_source src;
     int64_t from, to;
-    size_t blk;        /* the block the cursor is in (or before) */
-    size_t end;        /* blocks [end, nblocks) start after to */
-    size_t shallow;    /* where the last shallow() stopped: a hint */
-    size_t nrange;     /* blocks in range at open */
-    size_t loaded;     /* the block whose docids are in data, or SIZE_MAX */
-    int tfs_loaded;    /* data also holds that block's tfs */
-    int pos;           /* the posting in data */
+    size_t blk;     /* the block the cursor is in (or before) */
+    size_t end;     /* blocks [end, nblocks) start after to */
+    size_t shallow; /* where the last shallow() stopped: a hint */
+    size_t nrange;  /* blocks in range at open */
+    size_t loaded;  /* the block whose docids are in data, or SIZE_MAX */
+    int tfs_loaded; /* data also holds that block's tfs */
+    int pos;        /* the posting in data */
     int err;
-    int64_t docid;     /* INT64_MIN before the start, POST_END after */
+    int64_t docid;      /* INT64_MIN before the start, POST_END after */
     const uint8_t *buf; /* the loaded block's bytes */
     size_t len;
-    uint64_t ndocids;  /* blocks whose docids were decoded */
-    uint64_t ntfs;     /* blocks whose tfs were decoded */
+    uint64_t ndocids; /* blocks whose docids were decoded */
+    uint64_t ntfs;    /* blocks whose tfs were decoded */
     struct post_block_data data;
 };
 

@@ -46,11 +46,13 @@ post_impacts_make(struct post_pair *pairs, size_t n, struct post_impacts *out)
                 post_impacts_loss(&front[best], &front[best + 1]))
                 best = j;
         front[best].dl = front[best + 1].dl;
-        for (j = best + 1; j + 1 < m; j++) front[j] = front[j + 1];
+        for (j = best + 1; j + 1 < m; j++)
+            front[j] = front[j + 1];
         m--;
     }
     out->n = m;
-    for (j = 0; j < m; j++) out->p[j] = front[j];
+    for (j = 0; j < m; j++)
+        out->p[j] = front[j];
 }
 
 int

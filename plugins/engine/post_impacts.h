@@ -46,7 +46,8 @@ post_impacts_cover(const struct post_impacts *imp, uint32_t freq, uint32_t dl)
     int j = imp->n - 1;
 
     /* The pairs with freq >= freq are a prefix; its last has the least dl. */
-    while (j >= 0 && imp->p[j].freq < freq) j--;
+    while (j >= 0 && imp->p[j].freq < freq)
+        j--;
     return j >= 0 && imp->p[j].dl <= dl;
 }
 /* Whether *imp has the frontier's shape (1..POST_IMPACTS pairs, both

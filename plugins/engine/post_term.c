@@ -17,10 +17,11 @@ post_term_impacts(struct post_term *t, size_t nb, int title)
 
     if (pairs == NULL) return -1;
     for (i = 0; i < nb; i++) {
-        const struct post_impacts *imp =
-            title ? &t->blocks[i].title : &t->blocks[i].all;
+        const struct post_impacts *imp = title ? &t->blocks[i].title
+                                               : &t->blocks[i].all;
 
-        for (j = 0; j < imp->n; j++) pairs[n++] = imp->p[j];
+        for (j = 0; j < imp->n; j++)
+            pairs[n++] = imp->p[j];
     }
     post_impacts_make(pairs, n, title ? &t->title : &t->all);
     free(pairs);

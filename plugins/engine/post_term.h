@@ -16,10 +16,10 @@
 #include "post_block.h"
 
 struct post_term {
-    int64_t df;         /* postings, all blocks */
-    uint32_t max_freq;  /* the maxima over all blocks (post_block_meta) */
+    int64_t df;        /* postings, all blocks */
+    uint32_t max_freq; /* the maxima over all blocks (post_block_meta) */
     uint32_t min_dl;
-    struct post_impacts all;   /* the impacts of all blocks' impacts */
+    struct post_impacts all; /* the impacts of all blocks' impacts */
     struct post_impacts title;
     int any_title;
     size_t nblocks;
@@ -42,8 +42,8 @@ typedef int (*post_term_sink)(void *ctx, size_t block, const uint8_t *buf,
  * postings (post_block_encode()), a failed sink or no memory; *t then
  * holds nothing to free.  Free with post_term_free().
  */
-int post_term_build(struct post_term *t, const struct post_posting *p,
-                    size_t n, post_term_sink sink, void *ctx);
+int post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
+                    post_term_sink sink, void *ctx);
 void post_term_free(struct post_term *t);
 
 #endif

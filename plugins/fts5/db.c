@@ -29,18 +29,17 @@
 static void
 db_pragma_text(const struct db *d, int writer, char *buf, size_t len)
 {
-    snprintf(buf, len,
-             "PRAGMA synchronous=FULL;"
-             "PRAGMA secure_delete=OFF;"
-             "PRAGMA journal_size_limit=67108864;"
-             "PRAGMA mmap_size=%lld;"
-             "PRAGMA cache_size=-%lld;"
-             "%s",
-             (long long)d->opt.mmap_mb << 20,
-             (long long)(writer ? d->opt.writer_cache_mb : d->opt.cache_mb)
-                 << 10,
-             writer ? "PRAGMA wal_autocheckpoint=10000;"
-                    : "PRAGMA query_only=1;");
+    snprintf(
+        buf, len,
+        "PRAGMA synchronous=FULL;"
+        "PRAGMA secure_delete=OFF;"
+        "PRAGMA journal_size_limit=67108864;"
+        "PRAGMA mmap_size=%lld;"
+        "PRAGMA cache_size=-%lld;"
+        "%s",
+        (long long)d->opt.mmap_mb << 20,
+        (long long)(writer ? d->opt.writer_cache_mb : d->opt.cache_mb) << 10,
+        writer ? "PRAGMA wal_autocheckpoint=10000;" : "PRAGMA query_only=1;");
 }
 
 int
@@ -183,8 +182,8 @@ db_prepare(struct db_conn *c, sqlite3_stmt **slot, const char *sql, char *err,
 }
 
 sqlite3_stmt **
-db_slot(struct db_conn *c, enum db_owner owner, int which, int count,
-        char *err, size_t errlen)
+db_slot(struct db_conn *c, enum db_owner owner, int which, int count, char *err,
+        size_t errlen)
 {
     if (c->stmt[owner] == NULL) {
         c->stmt[owner] = calloc((size_t)count, sizeof *c->stmt[owner]);
@@ -284,8 +283,7 @@ db_savepoint_end(struct db_conn *c, int failed, char *err, size_t errlen)
 {
     char scratch[128] = "";
 
-    if (failed)
-        db_txn(c, DB_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
+    if (failed) db_txn(c, DB_ROLLBACK_TO, "rollback", scratch, sizeof scratch);
     if (db_txn(c, DB_RELEASE, "release", failed ? scratch : err,
                failed ? sizeof scratch : errlen) != 0)
         return -1;
@@ -432,8 +430,7 @@ db_quick_check(const char *path, int64_t limit_usec, char *msg, size_t msglen,
         const char *line = (const char *)sqlite3_column_text(stmt, 0);
 
         rc = SQLITE_OK;
-        if (line == NULL || (rows++ == 0 && strcmp(line, "ok") == 0))
-            continue;
+        if (line == NULL || (rows++ == 0 && strcmp(line, "ok") == 0)) continue;
         if (out == 0)
             n = (size_t)snprintf(msg, msglen, "index corrupt (%s", line);
         else if (n < msglen)
@@ -462,4 +459,3 @@ db_quick_check(const char *path, int64_t limit_usec, char *msg, size_t msglen,
     *secs = (double)(db_now_usec() - t0) / 1e6;
     return out;
 }
-

@@ -53,12 +53,12 @@ enum db_owner {
 
 /* A reader or the writer: one connection, used by one thread at a time. */
 struct db_conn {
-    struct db *index;           /* borrowed */
-    sqlite3 *db;                /* owned */
-    int writer;                 /* the read-write handle */
-    struct tokenizer *tok;      /* owned; made on first use */
-    struct store_writer *w;     /* writer: store.c's batch state, owned */
-    struct toplist *top;        /* writer: toplist.h's, owned */
+    struct db *index;               /* borrowed */
+    sqlite3 *db;                    /* owned */
+    int writer;                     /* the read-write handle */
+    struct tokenizer *tok;          /* owned; made on first use */
+    struct store_writer *w;         /* writer: store.c's batch state, owned */
+    struct toplist *top;            /* writer: toplist.h's, owned */
     sqlite3_stmt **stmt[DB_OWNERS]; /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
@@ -109,8 +109,8 @@ sqlite3_stmt *db_stmt(struct db_conn *c, enum db_owner owner, int which,
 void db_done(sqlite3_stmt *stmt);
 /* Steps stmt (no parameters; NULL: a failed prepare, err is set) to its
  * end; 0, or -1 with "what: <SQLite's message>" in err. */
-int db_run(struct db_conn *c, sqlite3_stmt *stmt, const char *what,
-           char *err, size_t errlen);
+int db_run(struct db_conn *c, sqlite3_stmt *stmt, const char *what, char *err,
+           size_t errlen);
 /* db_run() of the transaction statement which. */
 int db_txn(struct db_conn *c, enum db_txn which, const char *what, char *err,
            size_t errlen);
@@ -141,8 +141,8 @@ int db_fail_rc(struct db_conn *c, int rc, const char *what, char *err,
 /* Writes "what: msg" (msg NULL: sqlite3_errstr(rc)) into err; if rc says
  * corruption, instead "what: index corrupt (...): restore a BACKUP, or run
  * carid --rebuild", and marks d (may be NULL) corrupt.  Returns -1. */
-int db_error(struct db *d, int rc, const char *what, const char *msg,
-             char *err, size_t errlen);
+int db_error(struct db *d, int rc, const char *what, const char *msg, char *err,
+             size_t errlen);
 /* 0, or -1 with the corruption message if d is known to be corrupt. */
 int db_refused(struct db *d, char *err, size_t errlen);
 

@@ -16,8 +16,7 @@ docid_civil(const char *p, size_t len)
     int y, m, d;
     int64_t era, yoe, doy, doe;
 
-    if (!carid_date_parse(p, len, &y, &m, &d))
-        return 0;
+    if (!carid_date_parse(p, len, &y, &m, &d)) return 0;
     /* Years start in March so that the leap day is the last of the year. */
     if (m <= 2) y--;
     era = (y >= 0 ? y : y - 399) / 400;

@@ -30,7 +30,7 @@ struct fts_op {
     size_t arrival;         /* order of fts_batch_add() calls */
     struct carid_str title; /* owned copies, in one allocation */
     struct carid_str body;
-    struct tokens tok[2];   /* title's and body's, when recorded */
+    struct tokens tok[2]; /* title's and body's, when recorded */
 };
 
 struct fts_batch {

@@ -46,8 +46,7 @@ options_one(struct options *o, const char *p, size_t len, char *err,
     for (size_t i = 0; i < OPTIONS_COUNT; i++) {
         const struct options_def *d = &options_table[i];
 
-        if (strlen(d->name) != nlen || memcmp(d->name, p, nlen) != 0)
-            continue;
+        if (strlen(d->name) != nlen || memcmp(d->name, p, nlen) != 0) continue;
         vlen = eq != NULL ? len - nlen - 1 : 0;
         if (vlen > 0 && vlen < sizeof value) {
             memcpy(value, eq + 1, vlen);
@@ -59,8 +58,8 @@ options_one(struct options *o, const char *p, size_t len, char *err,
             }
         }
         snprintf(err, errlen,
-                 "plugin option %s must be an integer in %lld..%lld",
-                 d->name, (long long)d->min, (long long)d->max);
+                 "plugin option %s must be an integer in %lld..%lld", d->name,
+                 (long long)d->min, (long long)d->max);
         return -1;
     }
     snprintf(err, errlen,

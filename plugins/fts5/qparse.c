@@ -338,8 +338,7 @@ qparse_prefix_check(struct qparse *q, int first, int last)
                            "prefix too short (at least %d bytes before *)",
                            QPARSE_MIN_PREFIX);
     if (++q->prefixes > QPARSE_MAX_PREFIXES)
-        return qparse_fail(q, q->span[last][0],
-                           "more than %d prefixes (word*)",
+        return qparse_fail(q, q->span[last][0], "more than %d prefixes (word*)",
                            QPARSE_MAX_PREFIXES);
     return 0;
 }

@@ -20,9 +20,9 @@
 #include "toplist.h"
 
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
-#define QUERY_BM25       RANK_FN "(fts, :avgdl, :df)"
-#define QUERY_PAGE_MAX   1000 /* hits one top-list page may hold */
-#define QUERY_SHAPES     32   /* filter bit combinations */
+#define QUERY_BM25     RANK_FN "(fts, :avgdl, :df)"
+#define QUERY_PAGE_MAX 1000 /* hits one top-list page may hold */
+#define QUERY_SHAPES   32   /* filter bit combinations */
 /* The statements query.c keeps per connection (db_slot()): hits at sort x
  * QUERY_SHAPES + filter bits, then these. */
 #define QUERY_SLOT_COUNT 96  /* count statements: 96 + filter bits */
@@ -55,10 +55,10 @@ struct query_plan {
     /* A query of one plain word: the word as indexed (stemmed), and what
      * its top list says (toplist.h) when it has one. */
     char word[TOKENIZER_MAX_TOKEN];
-    size_t word_len;       /* 0: not such a query */
-    int listed;            /* top is filled in */
+    size_t word_len; /* 0: not such a query */
+    int listed;      /* top is filled in */
     struct toplist_info top;
-    double avgdl;          /* pinned average length, 0: none */
+    double avgdl; /* pinned average length, 0: none */
 };
 
 /* Returns query.c's slot i on c, or NULL with err set. */
@@ -138,9 +138,9 @@ query_count_stmt(struct db_conn *c, int filters, char *err, size_t errlen)
         return NULL;
     if (*slot != NULL) return *slot;
     query_where(where, sizeof where, filters);
-    snprintf(
-        sql, sizeof sql, "SELECT count(*) FROM fts%s WHERE fts MATCH :match%s",
-        query_join(filters), where);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM fts%s WHERE fts MATCH :match%s",
+             query_join(filters), where);
     return db_prepare(c, slot, sql, err, errlen);
 }
 
@@ -196,8 +196,8 @@ query_bind_day(sqlite3_stmt *stmt, const char *name, struct carid_str d,
     int64_t day = docid_day(d.p, d.len);
 
     if (i == 0) return SQLITE_OK;
-    return sqlite3_bind_int64(stmt, i, last ? docid_last(day)
-                                            : docid_first(day));
+    return sqlite3_bind_int64(stmt, i,
+                              last ? docid_last(day) : docid_first(day));
 }
 
 static int
@@ -276,8 +276,8 @@ query_one_word(struct tokenizer *t, const struct qparse_result *r,
 
 /* Parses q's text and merges its filters with q's options. */
 static int
-query_plan(struct db_conn *c, const struct carid_query *q,
-           struct query_plan *p, char *err, size_t errlen)
+query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
+           char *err, size_t errlen)
 {
     struct tokenizer *t;
 
@@ -470,8 +470,7 @@ query_hits(struct db_conn *c, const struct query_plan *p,
         rc = sqlite3_bind_double(hits, i, p->avgdl);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(hits, ":df")))
         rc = sqlite3_bind_int64(hits, i, p->listed ? p->top.df : -1);
-    while (rc == SQLITE_OK && !stop &&
-           (rc = sqlite3_step(hits)) == SQLITE_ROW)
+    while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(hits)) == SQLITE_ROW)
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
                         query_score(hits), fn, ctx, &stop);
     if (rc != SQLITE_DONE && rc != SQLITE_OK && rc != SQLITE_ROW)
@@ -482,8 +481,7 @@ query_hits(struct db_conn *c, const struct query_plan *p,
 
 /* Inside the read transaction: the pinned length and the word's list. */
 static int
-query_lists(struct db_conn *c, struct query_plan *p, char *err,
-            size_t errlen)
+query_lists(struct db_conn *c, struct query_plan *p, char *err, size_t errlen)
 {
     int rc;
 
@@ -512,8 +510,8 @@ query_watch_cb(void *arg)
 /* Before a search: 0, or -1 if q has already expired (it waited in the
  * queue past its deadline, or its client left). */
 static int
-query_watch_begin(struct db_conn *c, const struct carid_query *q,
-                  char *err, size_t errlen)
+query_watch_begin(struct db_conn *c, const struct carid_query *q, char *err,
+                  size_t errlen)
 {
     if (carid_query_expired(q, err, errlen) != 0) return -1;
     if (q->deadline_usec > 0 || q->cancel_usec != NULL)
@@ -534,9 +532,8 @@ query_watch_end(struct db_conn *c, const struct carid_query *q, int rc,
 }
 
 int
-query_search(struct db_conn *c, const struct carid_query *q,
-             carid_hit_fn *fn, void *ctx, int64_t *total, char *err,
-             size_t errlen)
+query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
+             void *ctx, int64_t *total, char *err, size_t errlen)
 {
     struct query_plan p;
     char scratch[128];

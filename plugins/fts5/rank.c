@@ -126,8 +126,7 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
         rc = api->xInst(fts, i, &phrase, &col, &off);
         if (rc == SQLITE_OK && phrase >= 0 && phrase < d->nphrase)
-            freq[phrase] +=
-                col == 0 ? RANK_TITLE_WEIGHT : RANK_BODY_WEIGHT;
+            freq[phrase] += col == 0 ? RANK_TITLE_WEIGHT : RANK_BODY_WEIGHT;
     }
     if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &dl);
     if (rc != SQLITE_OK) {

@@ -34,8 +34,7 @@ repair_check(const struct carid_host *host, const char *dir, char *msg,
     rc = db_quick_check(path, 0, msg, msglen, &secs);
     n = strlen(msg);
     if (rc >= 0 && n < msglen)
-        snprintf(msg + n, msglen - n, " (%s, quick_check, %.2f s)", path,
-                 secs);
+        snprintf(msg + n, msglen - n, " (%s, quick_check, %.2f s)", path, secs);
     return rc;
 }
 
@@ -268,8 +267,8 @@ repair_idle(const char *dir, char *err, size_t errlen)
     fclose(f);
     if (pid > 0 && pid != (long)getpid() &&
         (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
-        snprintf(err, errlen,
-                 "carid (pid %ld) has %s open: stop it first", pid, dir);
+        snprintf(err, errlen, "carid (pid %ld) has %s open: stop it first", pid,
+                 dir);
         return -1;
     }
     return 0;
@@ -349,8 +348,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", fresh);
     unlink(side);
-    if (repair_write(host, fresh, old, &ids, kept, msg, msglen) != 0)
-        goto out;
+    if (repair_write(host, fresh, old, &ids, kept, msg, msglen) != 0) goto out;
     rc = db_quick_check(fresh, 0, verdict, sizeof verdict, &secs);
     if (rc != 0) {
         snprintf(msg, msglen, "the rebuilt %s fails its check: %s", fresh,
@@ -358,8 +356,7 @@ repair_rebuild(const struct carid_host *host, const char *dir, int64_t *kept,
         rc = -1;
         goto out;
     }
-    snprintf(keep, sizeof keep, "%s.corrupt-%lld", path,
-             (long long)time(NULL));
+    snprintf(keep, sizeof keep, "%s.corrupt-%lld", path, (long long)time(NULL));
     if (repair_swap(dir, keep, msg, msglen) != 0) {
         rc = -1;
         goto out;

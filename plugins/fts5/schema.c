@@ -50,9 +50,8 @@ static const char schema_sql[] =
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
     " content_rowid='rowid', tokenize='";
 /* ... then the tokenizer's arguments (schema_tokenize()), then: */
-static const char schema_tail[] =
-    "');"
-    "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
+static const char schema_tail[] = "');"
+                                  "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 
 /* The tokenizer a new index gets: SCHEMA_TOKENIZE_ENV or "indonesian". */
 static const char *
@@ -99,7 +98,7 @@ struct schema_file_id {
  * an SQLite database. */
 static int
 schema_file_read(const char *path, struct schema_file_id *id, char *err,
-                size_t errlen)
+                 size_t errlen)
 {
     char uri[8192];
     sqlite3 *db = NULL;
@@ -111,10 +110,9 @@ schema_file_read(const char *path, struct schema_file_id *id, char *err,
     }
     rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
                          NULL);
-    id->entries = rc == SQLITE_OK
-                      ? db_pragma_int(db, "SELECT count(*) FROM "
-                                      "sqlite_master")
-                      : -1;
+    id->entries = rc == SQLITE_OK ? db_pragma_int(db, "SELECT count(*) FROM "
+                                                      "sqlite_master")
+                                  : -1;
     if (id->entries >= 0) {
         id->app = db_pragma_int(db, "PRAGMA application_id");
         id->version = db_pragma_int(db, "PRAGMA user_version");
@@ -189,8 +187,7 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    version =
-        rc == SQLITE_OK ? db_pragma_int(db, "PRAGMA user_version") : -1;
+    version = rc == SQLITE_OK ? db_pragma_int(db, "PRAGMA user_version") : -1;
     if (rc == SQLITE_OK && version == 0) {
         if ((tokenize = schema_tokenize(err, errlen)) == NULL) {
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -210,8 +207,8 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db_error(d, sqlite3_extended_errcode(db), DB_FILE,
-                 sqlite3_errmsg(db), err, errlen);
+        db_error(d, sqlite3_extended_errcode(db), DB_FILE, sqlite3_errmsg(db),
+                 err, errlen);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }

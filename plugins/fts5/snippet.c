@@ -33,18 +33,18 @@ struct snippet_inst {
 struct snippet {
     const Fts5ExtensionApi *api;
     Fts5Context *fts;
-    const struct carid_query *q;  /* NULL: no deadline */
-    struct snippet_inst *inst;    /* the column's matches, by offset */
+    const struct carid_query *q; /* NULL: no deadline */
+    struct snippet_inst *inst;   /* the column's matches, by offset */
     int ninst;
-    int *psize;                   /* tokens of each phrase */
-    int *count;                   /* 2 x nphrase: the windows' counts */
+    int *psize; /* tokens of each phrase */
+    int *count; /* 2 x nphrase: the windows' counts */
     int nphrase, ntoken, doc_size;
-    const char *text;             /* the column */
+    const char *text; /* the column */
     int text_len;
-    int *first;                   /* sentence starts (token offsets) */
+    int *first; /* sentence starts (token offsets) */
     int nfirst, cap_first;
-    int pos;                      /* tokens seen by the running pass */
-    int last;                     /* pass 1 stops after this token */
+    int pos;  /* tokens seen by the running pass */
+    int last; /* pass 1 stops after this token */
 };
 
 /* Matches [lo, hi) start inside the window; count[] per phrase. */
@@ -147,7 +147,8 @@ snippet_collect(struct snippet *s, int col)
     rc = s->api->xInstCount(s->fts, &n);
     if (rc != SQLITE_OK) return rc;
     s->nphrase = s->api->xPhraseCount(s->fts);
-    s->inst = sqlite3_malloc64((sqlite3_uint64)(n > 0 ? n : 1) * sizeof *s->inst);
+    s->inst = sqlite3_malloc64((sqlite3_uint64)(n > 0 ? n : 1) *
+                               sizeof *s->inst);
     s->psize = sqlite3_malloc64((sqlite3_uint64)(s->nphrase + 1) *
                                 sizeof *s->psize);
     s->count = sqlite3_malloc64((sqlite3_uint64)(2 * s->nphrase + 1) *
@@ -168,12 +169,13 @@ snippet_collect(struct snippet *s, int col)
         s->inst[s->ninst++].off = off;
     }
     /* FTS5 returns them sorted (by offset, then phrase); sort if not */
-    if (!sorted) qsort(s->inst, (size_t)s->ninst, sizeof *s->inst,
-                       snippet_inst_cmp);
+    if (!sorted)
+        qsort(s->inst, (size_t)s->ninst, sizeof *s->inst, snippet_inst_cmp);
     if (s->ninst == 0 || s->doc_size <= s->ntoken) return SQLITE_OK;
     s->pos = 0;
     s->last = s->inst[s->ninst - 1].off;
-    rc = s->api->xTokenize(s->fts, s->text, s->text_len, s, snippet_sentence_cb);
+    rc = s->api->xTokenize(s->fts, s->text, s->text_len, s,
+                           snippet_sentence_cb);
     return rc == SNIPPET_STOP ? SQLITE_OK : rc;
 }
 
@@ -273,8 +275,8 @@ snippet_copy(struct snippet_mark *m, int to)
 }
 
 static int
-snippet_mark_cb(void *ctx, int flags, const char *token, int ntoken,
-                int start, int end)
+snippet_mark_cb(void *ctx, int flags, const char *token, int ntoken, int start,
+                int end)
 {
     struct snippet_mark *m = ctx;
     struct snippet *s = m->s;
@@ -352,8 +354,7 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
         m.s = &s;
         m.range_start = snippet_best(&s);
         m.range_end = m.range_start + s.ntoken - 1;
-        if (m.range_start > 0)
-            snippet_put(&m.out, ellipsis, strlen(ellipsis));
+        if (m.range_start > 0) snippet_put(&m.out, ellipsis, strlen(ellipsis));
         snippet_span_next(&s, &m.sp);
         while (m.sp.start >= 0 && m.sp.start < m.range_start)
             snippet_span_next(&s, &m.sp);

@@ -5,10 +5,10 @@
  * snapshots in parallel with it.  The SQLite plumbing is db.c's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -184,8 +184,7 @@ store_prepare_file(struct db *d, char *err, size_t errlen)
  * again, with this process's id, and fsynced. */
 #define STORE_START_CHECK_SEC 120
 static int
-store_start_check(struct db *d, const char *marker, char *err,
-                  size_t errlen)
+store_start_check(struct db *d, const char *marker, char *err, size_t errlen)
 {
     char msg[512], pid[32];
     struct stat st;
@@ -193,12 +192,12 @@ store_start_check(struct db *d, const char *marker, char *err,
     int fd, rc, n;
 
     if (stat(marker, &st) == 0) {
-        rc = db_quick_check(d->path, STORE_START_CHECK_SEC * 1000000LL,
-                            msg, sizeof msg, &secs);
+        rc = db_quick_check(d->path, STORE_START_CHECK_SEC * 1000000LL, msg,
+                            sizeof msg, &secs);
         d->host->log(rc == 0 ? CARID_LOG_INFO : CARID_LOG_ERR,
-                     "unclean stop: quick check of %s: %s (%.2f s)%s",
-                     d->path, msg, secs,
-                     rc == 1 ? "; writes and BACKUP refused, searches go on"
+                     "unclean stop: quick check of %s: %s (%.2f s)%s", d->path,
+                     msg, secs,
+                     rc == 1   ? "; writes and BACKUP refused, searches go on"
                      : rc == 2 ? "; run carid --check when you can"
                                : "");
         if (rc == 1) d->corrupt = SQLITE_CORRUPT;
@@ -241,8 +240,8 @@ store_open(const struct carid_host *host, const char *dir, struct db **out,
     }
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, DB_FILE) >=
             sizeof path ||
-        (size_t)snprintf(marker, sizeof marker, "%s/%s", dir,
-                         STORE_RUNNING) >= sizeof marker) {
+        (size_t)snprintf(marker, sizeof marker, "%s/%s", dir, STORE_RUNNING) >=
+            sizeof marker) {
         snprintf(err, errlen, "%s: path too long", dir);
         return -1;
     }
@@ -508,8 +507,7 @@ store_find(struct db_conn *c, struct carid_str id, sqlite3_stmt **find,
 
 /* Removes the row store_find() found from docs and fts, and resets find. */
 static int
-store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err,
-              size_t errlen)
+store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err, size_t errlen)
 {
     sqlite3_int64 rowid = sqlite3_column_int64(find, 0);
     sqlite3_stmt *del;
@@ -519,8 +517,8 @@ store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err,
     if (fts_batch_drop(&c->w->fts, rowid))
         rc = 0;
     else
-        rc = store_fts_hold(c, 1, rowid, db_column(find, 1),
-                            db_column(find, 2), err, errlen);
+        rc = store_fts_hold(c, 1, rowid, db_column(find, 1), db_column(find, 2),
+                            err, errlen);
     db_done(find);
     if (rc != 0) return -1;
     if ((del = store_stmt(c, STORE_DELETE, err, errlen)) == NULL) return -1;
@@ -645,10 +643,8 @@ store_del(struct db_conn *c, struct carid_str id, int *removed, char *err,
     int found;
 
     *removed = 0;
-    if (db_refused(c->index, err, errlen) != 0)
-        return -1;
-    if (id.p != NULL && id.len > CARID_ID_MAX)
-        return 0; /* cannot exist */
+    if (db_refused(c->index, err, errlen) != 0) return -1;
+    if (id.p != NULL && id.len > CARID_ID_MAX) return 0; /* cannot exist */
     if (store_check_id(id, err, errlen) != 0 ||
         store_txn_gone(c, err, errlen) != 0)
         return -1;
@@ -695,8 +691,8 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
 }
 
 int
-store_get(struct db_conn *c, struct carid_str id, carid_doc_fn *fn,
-          void *ctx, int *found, char *err, size_t errlen)
+store_get(struct db_conn *c, struct carid_str id, carid_doc_fn *fn, void *ctx,
+          int *found, char *err, size_t errlen)
 {
     struct carid_doc doc;
     sqlite3_stmt *stmt;
@@ -764,8 +760,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
 
     docs = db_scalar(c, store_stmt(c, STORE_COUNT, err, errlen), "stats", err,
                      errlen);
-    freelist = db_scalar(c, store_stmt(c, STORE_FREELIST, err, errlen),
-                         "stats", err, errlen);
+    freelist = db_scalar(c, store_stmt(c, STORE_FREELIST, err, errlen), "stats",
+                         err, errlen);
     if (docs < 0 || freelist < 0) return -1;
     segments = store_segments(c, err, errlen);
     if (fn(ctx, "documents", docs) || fn(ctx, "freelist_pages", freelist) ||

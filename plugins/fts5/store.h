@@ -66,7 +66,6 @@ int store_get(struct db_conn *c, struct carid_str id, carid_doc_fn *fn,
               void *ctx, int *found, char *err, size_t errlen);
 int store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
                 size_t errlen);
-int store_backup(struct db_conn *c, const char *path, char *err,
-                 size_t errlen);
+int store_backup(struct db_conn *c, const char *path, char *err, size_t errlen);
 
 #endif

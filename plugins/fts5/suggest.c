@@ -84,7 +84,6 @@ suggest_vocab_stmt(struct db_conn *c, char *err, size_t errlen)
     sqlite3_stmt **slot;
     int rc;
 
-
     slot = db_slot(c, DB_OWN_SUGGEST, SUGGEST_VOCAB, SUGGEST_STMT_COUNT, err,
                    errlen);
     if (slot == NULL) return NULL;

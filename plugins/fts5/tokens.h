@@ -43,8 +43,7 @@ const struct tokens *tokens_find(const struct tokens_replay *r,
                                  const char *text, size_t len);
 /* Calls emit once per recorded token (token and stem are both the stem),
  * as tokenizer_run() would; returns its first nonzero value, or 0. */
-int tokens_replay(const struct tokens *tk, tokenizer_emit_fn *emit,
-                  void *ctx);
+int tokens_replay(const struct tokens *tk, tokenizer_emit_fn *emit, void *ctx);
 /* Forgets the recording, keeping the buffers. */
 void tokens_clear(struct tokens *tk);
 void tokens_free(struct tokens *tk);

@@ -68,8 +68,8 @@ struct toplist_word {
     int min_known;     /* min_* below are the list's last entry */
     double min_impact; /* meaningful when min_known and n > 0 */
     int64_t min_docid;
-    int dirty;                 /* df or n changed in this batch */
-    int tf_title, tf_body;     /* in the article being tokenized */
+    int dirty;             /* df or n changed in this batch */
+    int tf_title, tf_body; /* in the article being tokenized */
 };
 
 /* One listed word of one article put (sign 1) or deleted (sign -1); the
@@ -82,7 +82,7 @@ struct toplist_post {
 
 struct toplist {
     int loaded;
-    double avgdl; /* 0: no lists, nothing to note */
+    double avgdl;              /* 0: no lists, nothing to note */
     struct toplist_word *word; /* sorted like terms' primary key */
     size_t nword;
     struct toplist_post *post;
@@ -91,7 +91,7 @@ struct toplist {
     size_t nslot;
     size_t *seen; /* words met in the article being tokenized */
     size_t nseen;
-    int col, dl;  /* column being tokenized, tokens so far */
+    int col, dl; /* column being tokenized, tokens so far */
 };
 
 static sqlite3_stmt *
@@ -298,8 +298,8 @@ toplist_find(struct toplist *t, const char *term, size_t len)
 
 /* Counts one token of the article being noted (tokenizer_emit_fn). */
 static int
-toplist_token(void *ctx, const char *token, size_t token_len,
-              const char *stem, size_t stem_len, size_t start, size_t end)
+toplist_token(void *ctx, const char *token, size_t token_len, const char *stem,
+              size_t stem_len, size_t start, size_t end)
 {
     struct toplist *t = ctx;
     struct toplist_word *w;
@@ -334,9 +334,9 @@ toplist_column(struct db_conn *c, struct toplist *t, struct carid_str text,
 }
 
 int
-toplist_doc(struct db_conn *c, int sign, int64_t docid,
-            struct carid_str title, struct carid_str body,
-            const struct tokens *rec, char *err, size_t errlen)
+toplist_doc(struct db_conn *c, int sign, int64_t docid, struct carid_str title,
+            struct carid_str body, const struct tokens *rec, char *err,
+            size_t errlen)
 {
     struct toplist *t = c->top;
     struct toplist_post *p;
@@ -353,8 +353,7 @@ toplist_doc(struct db_conn *c, int sign, int64_t docid,
     t->dl = 0;
     t->nseen = 0;
     t->col = 0;
-    rc = toplist_column(c, t, title, rec != NULL ? &rec[0] : NULL, err,
-                        errlen);
+    rc = toplist_column(c, t, title, rec != NULL ? &rec[0] : NULL, err, errlen);
     t->col = 1;
     if (rc == 0)
         rc = toplist_column(c, t, body, rec != NULL ? &rec[1] : NULL, err,
@@ -392,8 +391,7 @@ toplist_doc(struct db_conn *c, int sign, int64_t docid,
 
 /* Reads the list's last entry into w->min_*. */
 static int
-toplist_min(struct db_conn *c, struct toplist_word *w, char *err,
-            size_t errlen)
+toplist_min(struct db_conn *c, struct toplist_word *w, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt = toplist_stmt(c, TOPLIST_TOP_MIN, err, errlen);
     int rc;
@@ -432,8 +430,7 @@ toplist_row(struct db_conn *c, int add, const char *term, size_t len,
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
     db_done(stmt);
-    return rc == SQLITE_DONE ? 0
-                             : db_fail_rc(c, rc, "top list", err, errlen);
+    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "top list", err, errlen);
 }
 
 static int
@@ -468,8 +465,8 @@ toplist_apply(struct db_conn *c, struct toplist_word *w,
      * article left out earlier may rank between. */
     if (!complete) {
         if (!w->min_known && toplist_min(c, w, err, errlen) != 0) return -1;
-        if (w->n == 0 || toplist_below(e.impact, e.docid, w->min_impact,
-                                       w->min_docid))
+        if (w->n == 0 ||
+            toplist_below(e.impact, e.docid, w->min_impact, w->min_docid))
             return 0;
     }
     if (toplist_row(c, 1, w->term, w->len, &e, &changed, err, errlen) != 0)

@@ -107,8 +107,7 @@ void toplist_build_wanted(struct db_conn *c);
 void toplist_want(struct db *d, const char *term, size_t len);
 
 /* The pinned average length, or 0 when OPTIMIZE never built lists. */
-int toplist_avgdl(struct db_conn *c, double *avgdl, char *err,
-                  size_t errlen);
+int toplist_avgdl(struct db_conn *c, double *avgdl, char *err, size_t errlen);
 /* 1 and *info if word term[0..len) (as indexed: stemmed) has a list,
  * 0 if not, -1 on error. */
 int toplist_info(struct db_conn *c, const char *term, size_t len,

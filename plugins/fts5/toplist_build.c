@@ -66,8 +66,8 @@ struct toplist_build {
 };
 
 static sqlite3_stmt *
-toplist_build_stmt(struct db_conn *c, enum toplist_build_stmt which,
-                   char *err, size_t errlen)
+toplist_build_stmt(struct db_conn *c, enum toplist_build_stmt which, char *err,
+                   size_t errlen)
 {
     return db_stmt(c, DB_OWN_TOPLIST_BUILD, which, TOPLIST_BUILD_STMT_COUNT,
                    toplist_build_sql[which], err, errlen);
@@ -187,9 +187,9 @@ toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
             if (ids == NULL || dls == NULL) break;
         }
         b->docid[b->ndoc] = sqlite3_column_int64(stmt, 0);
-        b->dl[b->ndoc] =
-            (int)db_varint_sum(sqlite3_column_blob(stmt, 1),
-                               (size_t)sqlite3_column_bytes(stmt, 1));
+        b->dl[b->ndoc] = (int)db_varint_sum(
+            sqlite3_column_blob(stmt, 1),
+            (size_t)sqlite3_column_bytes(stmt, 1));
         b->ndoc++;
     }
     db_done(stmt);
@@ -197,8 +197,7 @@ toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return rc == SQLITE_DONE ? 0
-                           : db_fail_rc(c, rc, "docsize", err, errlen);
+    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "docsize", err, errlen);
 }
 
 /* Ends the article being counted: into the heap if it ranks. */
@@ -237,8 +236,7 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         db_done(stmt);
-        if (rc != SQLITE_DONE)
-            return db_fail_rc(c, rc, "terms", err, errlen);
+        if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "terms", err, errlen);
         for (i = 0; i < b->nheap; i++)
             if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
                             errlen) != 0)
@@ -290,10 +288,12 @@ toplist_scan(struct toplist_build *b, sqlite3_stmt *stmt, char *err,
             b->tf_body++;
     }
     db_done(stmt);
-    if (rc == SQLITE_DONE) rc = toplist_end_word(b, term, len, err, errlen);
+    if (rc == SQLITE_DONE)
+        rc = toplist_end_word(b, term, len, err, errlen);
     else if (rc != SQLITE_ROW)
         rc = db_fail_rc(c, rc, "vocabulary", err, errlen);
-    else rc = -1; /* the message is in err already */
+    else
+        rc = -1; /* the message is in err already */
     free(term);
     return rc == 0 ? 0 : -1;
 }
@@ -315,8 +315,7 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
                "top list", err, errlen) != 0 ||
         db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TERM_CLEAR, err, errlen),
                "terms", err, errlen) != 0 ||
-        db_run(c,
-               toplist_build_stmt(c, TOPLIST_BUILD_AVGDL_CLEAR, err, errlen),
+        db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_AVGDL_CLEAR, err, errlen),
                "avgdl", err, errlen) != 0 ||
         toplist_averages(c, &ndocs, &ntok, err, errlen) != 0)
         return -1;
@@ -338,8 +337,7 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
         rc = sqlite3_bind_double(stmt, 1, b.avgdl);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         db_done(stmt);
-        rc = rc == SQLITE_DONE ? 0
-                              : db_fail_rc(c, rc, "avgdl", err, errlen);
+        rc = rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "avgdl", err, errlen);
     }
     free(b.heap);
     free(b.docid);
@@ -349,8 +347,8 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
 
 /* Lists term[0..len) if it has no list and is frequent enough. */
 static int
-toplist_build_word(struct db_conn *c, const char *term, size_t len,
-                   char *err, size_t errlen)
+toplist_build_word(struct db_conn *c, const char *term, size_t len, char *err,
+                   size_t errlen)
 {
     struct toplist_build b;
     struct toplist_info info;
@@ -407,12 +405,11 @@ toplist_build_wanted(struct db_conn *c)
     pthread_mutex_unlock(&s->want_mu);
     /* a savepoint, so that a failure leaves no half list behind */
     if (db_txn(c, DB_SAVEPOINT, "savepoint", err, sizeof err) != 0 ||
-        db_savepoint_end(c, toplist_build_word(c, term, len, err,
-                                               sizeof err) != 0,
+        db_savepoint_end(c,
+                         toplist_build_word(c, term, len, err, sizeof err) != 0,
                          err, sizeof err) != 0)
-        c->index->host->log(CARID_LOG_WARN,
-                            "top list for '%.*s' not built: %s", (int)len,
-                            term, err);
+        c->index->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
+                            (int)len, term, err);
     else
         c->index->host->log(CARID_LOG_INFO, "top list for '%.*s' built",
                             (int)len, term);
@@ -427,8 +424,7 @@ toplist_want(struct db *d, const char *term, size_t len)
     if (len == 0 || len > TOPLIST_WANT_WORD) return;
     pthread_mutex_lock(&s->want_mu);
     for (i = 0; i < s->nwant; i++)
-        if (s->want_len[i] == len && memcmp(s->want[i], term, len) == 0)
-            break;
+        if (s->want_len[i] == len && memcmp(s->want[i], term, len) == 0) break;
     if (i == s->nwant && s->nwant < TOPLIST_WANT_MAX) {
         memcpy(s->want[s->nwant], term, len);
         s->want_len[s->nwant++] = len;

@@ -31,13 +31,13 @@ struct dict_slot {
 static struct {
     struct dict_slot *slots; /* mask + 1 slots */
     size_t mask;
-    size_t count;  /* words stored */
-    char *pool;    /* all words back to back, no NULs */
-    size_t used;   /* bytes of pool in use */
-    size_t cap;    /* bytes allocated for pool */
-    int failed;    /* dict_load() could not finish */
+    size_t count;             /* words stored */
+    char *pool;               /* all words back to back, no NULs */
+    size_t used;              /* bytes of pool in use */
+    size_t cap;               /* bytes allocated for pool */
+    int failed;               /* dict_load() could not finish */
     uint8_t flag_kind[65536]; /* per two-letter affix flag: DICT_KIND_* */
-    char err[256]; /* why it failed */
+    char err[256];            /* why it failed */
 } dict_g;
 
 static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
@@ -49,8 +49,7 @@ dict_slot_for(const char *w, size_t n, uint32_t h)
 
     for (;;) {
         struct dict_slot *sl = &dict_g.slots[i];
-        if (sl->bits == 0)
-            return sl;
+        if (sl->bits == 0) return sl;
         if (sl->hash == h && sl->len == n &&
             memcmp(dict_g.pool + sl->off, w, n) == 0)
             return sl;
@@ -73,8 +72,7 @@ dict_grow(void)
     }
     dict_g.mask = nslots - 1;
     for (size_t i = 0; i < oldn; i++) {
-        if (old[i].bits == 0)
-            continue;
+        if (old[i].bits == 0) continue;
         sl = dict_slot_for(dict_g.pool + old[i].off, old[i].len, old[i].hash);
         *sl = old[i];
     }
@@ -89,8 +87,7 @@ dict_add(const char *w, size_t n, uint64_t bits)
     uint32_t h = dict_hash(w, n);
     struct dict_slot *sl;
 
-    if (n == 0 || n > DICT_MAX_WORD)
-        return 0;
+    if (n == 0 || n > DICT_MAX_WORD) return 0;
     sl = dict_slot_for(w, n, h);
     if (sl->bits != 0) {
         sl->bits |= bits;
@@ -99,8 +96,7 @@ dict_add(const char *w, size_t n, uint64_t bits)
     if (dict_g.used + n > dict_g.cap) {
         size_t cap = dict_g.cap ? dict_g.cap * 2 : 512 * 1024;
         char *p = realloc(dict_g.pool, cap);
-        if (p == NULL)
-            return -1;
+        if (p == NULL) return -1;
         dict_g.pool = p;
         dict_g.cap = cap;
     }
@@ -111,8 +107,7 @@ dict_add(const char *w, size_t n, uint64_t bits)
     sl->bits = bits | DICT_ROOT;
     dict_g.used += n;
     dict_g.count++;
-    if (dict_g.count * 2 > dict_g.mask + 1)
-        return dict_grow();
+    if (dict_g.count * 2 > dict_g.mask + 1) return dict_grow();
     return 0;
 }
 
@@ -135,12 +130,10 @@ dict_sfx_kind(const char *add)
 {
     size_t n = strcspn(add, "/ \t\r\n");
 
-    if (n >= 3 && memcmp(add + n - 3, "kan", 3) == 0)
-        return DICT_SFX_KAN;
+    if (n >= 3 && memcmp(add + n - 3, "kan", 3) == 0) return DICT_SFX_KAN;
     if (n >= 2 && memcmp(add + n - 2, "an", 2) == 0 && n <= 3)
         return DICT_SFX_AN;
-    if (n == 1 && add[0] == 'i')
-        return DICT_SFX_I;
+    if (n == 1 && add[0] == 'i') return DICT_SFX_I;
     return DICT_SFX_NONE;
 }
 
@@ -161,8 +154,7 @@ dict_load_aff(const char *dic_path)
         return;
     memcpy(path, dic_path, n - 4);
     memcpy(path + n - 4, ".aff", 5);
-    if ((f = fopen(path, "r")) == NULL)
-        return;
+    if ((f = fopen(path, "r")) == NULL) return;
     while (fgets(line, sizeof(line), f) != NULL) {
         unsigned idx;
         if (sscanf(line, "%7s %7s %63s %63s", kind, flag, strip, add) != 4 ||
@@ -174,7 +166,8 @@ dict_load_aff(const char *dic_path)
         if (kind[0] == 'P')
             dict_g.flag_kind[idx] = DICT_KIND_PFX;
         else if (dict_g.flag_kind[idx] == 0 && dict_sfx_kind(add))
-            dict_g.flag_kind[idx] = (uint8_t)(DICT_KIND_SFX | dict_sfx_kind(add));
+            dict_g.flag_kind[idx] = (uint8_t)(DICT_KIND_SFX |
+                                              dict_sfx_kind(add));
     }
     fclose(f);
 }
@@ -210,8 +203,7 @@ dict_latin1_lower(const char *in, size_t n, char *out, size_t cap)
             c = (unsigned char)(c + 32);
         else if (c >= 0xc0 && c <= 0xde && c != 0xd7)
             c = (unsigned char)(c + 32);
-        if (o + 2 > cap)
-            return 0;
+        if (o + 2 > cap) return 0;
         if (c < 0x80) {
             out[o++] = (char)c;
         } else {
@@ -278,13 +270,11 @@ dict_load_embedded(const char *p, size_t len, int is_freq)
                p[n] != '\r')
             n++;
         if (n > 0 && !is_freq) {
-            if (dict_add(p, n, DICT_EXTRA) < 0)
-                return -1;
+            if (dict_add(p, n, DICT_EXTRA) < 0) return -1;
         } else if (n > 0 && n <= DICT_MAX_WORD) {
             uint64_t cls = (uint64_t)atoi(p + n) & 0x1fu;
             struct dict_slot *sl = dict_slot_for(p, n, dict_hash(p, n));
-            if (sl->bits != 0)
-                sl->bits |= cls << DICT_FREQ_SHIFT;
+            if (sl->bits != 0) sl->bits |= cls << DICT_FREQ_SHIFT;
         }
         p = e + 1;
     }
@@ -296,8 +286,7 @@ dict_load(void)
 {
     const char *path = getenv(DICT_ENV);
 
-    if (path == NULL || *path == '\0')
-        path = DICT_DEFAULT_PATH;
+    if (path == NULL || *path == '\0') path = DICT_DEFAULT_PATH;
     dict_g.slots = calloc(DICT_MIN_SLOTS, sizeof(*dict_g.slots));
     dict_g.mask = DICT_MIN_SLOTS - 1;
     if (dict_g.slots == NULL) {
@@ -320,8 +309,7 @@ dict_open(char *err, size_t errlen)
 {
     pthread_once(&dict_once, dict_load);
     if (dict_g.failed) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "%s", dict_g.err);
+        if (err != NULL && errlen > 0) snprintf(err, errlen, "%s", dict_g.err);
         return -1;
     }
     return 0;
@@ -330,8 +318,7 @@ dict_open(char *err, size_t errlen)
 uint64_t
 dict_get(const char *w, size_t n)
 {
-    if (n == 0 || n > DICT_MAX_WORD || dict_g.slots == NULL)
-        return 0;
+    if (n == 0 || n > DICT_MAX_WORD || dict_g.slots == NULL) return 0;
     return dict_slot_for(w, n, dict_hash(w, n))->bits;
 }
 
@@ -340,8 +327,7 @@ dict_foreach(dict_each_fn *fn, void *ctx)
 {
     for (size_t i = 0; dict_g.slots != NULL && i <= dict_g.mask; i++) {
         const struct dict_slot *sl = &dict_g.slots[i];
-        if (sl->bits != 0)
-            fn(ctx, i, dict_g.pool + sl->off, sl->len, sl->bits);
+        if (sl->bits != 0) fn(ctx, i, dict_g.pool + sl->off, sl->len, sl->bits);
     }
 }
 

@@ -20,29 +20,29 @@
  * pair: DICT_LIC(DICT_FAM_ME, DICT_SFX_KAN) is set when the flags allow
  * me-...-kan.  Words from roots-extra.txt carry no licences.
  */
-#define DICT_FAM_NONE 0 /* no prefix */
-#define DICT_FAM_BER  1 /* ber- be- (hunspell flags B*) */
-#define DICT_FAM_DI   2 /* di- (D*) */
-#define DICT_FAM_KE   3 /* ke- (K*) */
-#define DICT_FAM_ME   4 /* meN- (M*) */
-#define DICT_FAM_PE   5 /* peN- pe- (P*) */
-#define DICT_FAM_PER  6 /* per- (R*) */
-#define DICT_FAM_SE   7 /* se- (S*) */
-#define DICT_FAM_TER  8 /* ter- te- (T*) */
-#define DICT_FAM_KU   9 /* ku- kau- (O*) */
-#define DICT_FAMS     10
-#define DICT_SFX_NONE 0
-#define DICT_SFX_AN   1
-#define DICT_SFX_I    2
-#define DICT_SFX_KAN  3
+#define DICT_FAM_NONE      0 /* no prefix */
+#define DICT_FAM_BER       1 /* ber- be- (hunspell flags B*) */
+#define DICT_FAM_DI        2 /* di- (D*) */
+#define DICT_FAM_KE        3 /* ke- (K*) */
+#define DICT_FAM_ME        4 /* meN- (M*) */
+#define DICT_FAM_PE        5 /* peN- pe- (P*) */
+#define DICT_FAM_PER       6 /* per- (R*) */
+#define DICT_FAM_SE        7 /* se- (S*) */
+#define DICT_FAM_TER       8 /* ter- te- (T*) */
+#define DICT_FAM_KU        9 /* ku- kau- (O*) */
+#define DICT_FAMS          10
+#define DICT_SFX_NONE      0
+#define DICT_SFX_AN        1
+#define DICT_SFX_I         2
+#define DICT_SFX_KAN       3
 #define DICT_LIC(fam, sfx) (1ull << (4 * (fam) + (sfx)))
-#define DICT_ROOT      (1ull << 40) /* present */
-#define DICT_EXTRA     (1ull << 41) /* from roots-extra.txt */
-#define DICT_AFFIXED   (1ull << 42) /* hunspell gives it affix flags */
-#define DICT_DERIVED   (1ull << 43) /* itself an affixed form of a root */
-#define DICT_DERIVED_PFX (1ull << 44) /* ... and that form has a prefix */
-#define DICT_FREQ_SHIFT 48          /* bits 48..52: news frequency class */
-#define DICT_FREQ(v)    ((unsigned)((v) >> DICT_FREQ_SHIFT) & 0x1fu)
+#define DICT_ROOT          (1ull << 40) /* present */
+#define DICT_EXTRA         (1ull << 41) /* from roots-extra.txt */
+#define DICT_AFFIXED       (1ull << 42) /* hunspell gives it affix flags */
+#define DICT_DERIVED       (1ull << 43) /* itself an affixed form of a root */
+#define DICT_DERIVED_PFX   (1ull << 44) /* ... and that form has a prefix */
+#define DICT_FREQ_SHIFT    48           /* bits 48..52: news frequency class */
+#define DICT_FREQ(v)       ((unsigned)((v) >> DICT_FREQ_SHIFT) & 0x1fu)
 
 /*
  * Loads the dictionary on first call (pthread_once; any thread).  Returns 0,

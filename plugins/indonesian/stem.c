@@ -19,9 +19,9 @@
 
 /* One cache line: word -> stem, overwritten on collision. */
 struct stem_cache_slot {
-    uint32_t hash;                /* dict_hash() of word, 0 = empty */
-    uint8_t wlen;                 /* bytes of word */
-    uint8_t slen;                 /* bytes of stem */
+    uint32_t hash; /* dict_hash() of word, 0 = empty */
+    uint8_t wlen;  /* bytes of word */
+    uint8_t slen;  /* bytes of stem */
     char word[STEM_CACHE_WORD];
     char stem[STEM_CACHE_WORD];
 };
@@ -39,18 +39,16 @@ stemmer_new(char *err, size_t errlen)
 
     static pthread_once_t derive_once = PTHREAD_ONCE_INIT;
 
-    if (dict_open(err, errlen) < 0)
-        return NULL;
+    if (dict_open(err, errlen) < 0) return NULL;
     pthread_once(&derive_once, stem_rules_derive);
     /* an incomplete derivation would stem some words wrongly */
     s = stem_rules_derive_failed() ? NULL : calloc(1, sizeof(*s));
-    if (s != NULL)
-        s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
+    if (s != NULL) s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
     if (s == NULL || s->cache == NULL) {
         free(s);
         if (err != NULL && errlen > 0)
-            strncpy(err, "stemmer: out of memory", errlen - 1)[errlen - 1] =
-                '\0';
+            strncpy(err, "stemmer: out of memory",
+                    errlen - 1)[errlen - 1] = '\0';
         return NULL;
     }
     return s;
@@ -59,8 +57,7 @@ stemmer_new(char *err, size_t errlen)
 void
 stemmer_free(struct stemmer *s)
 {
-    if (s == NULL)
-        return;
+    if (s == NULL) return;
     free(s->cache);
     free(s);
 }
@@ -82,12 +79,10 @@ stemmer_set_cache(struct stemmer *s, int on)
 static int
 stem_plain(const char *w, size_t n)
 {
-    if (n == 0 || w[0] == '-' || w[n - 1] == '-')
-        return 0;
+    if (n == 0 || w[0] == '-' || w[n - 1] == '-') return 0;
     for (size_t i = 0; i < n; i++) {
         char c = w[i];
-        if ((c < 'a' || c > 'z') && c != '-')
-            return 0;
+        if ((c < 'a' || c > 'z') && c != '-') return 0;
     }
     return 1;
 }
@@ -98,8 +93,7 @@ stem_clitic(const char *w, size_t n)
     static const char *const clitics[] = {"lah", "kah", "tah", "pun",
                                           "nya", "ku",  "mu"};
     for (size_t i = 0; i < sizeof(clitics) / sizeof(clitics[0]); i++)
-        if (strlen(clitics[i]) == n && memcmp(clitics[i], w, n) == 0)
-            return 1;
+        if (strlen(clitics[i]) == n && memcmp(clitics[i], w, n) == 0) return 1;
     return 0;
 }
 
@@ -125,11 +119,9 @@ stem_redup(const char *a, size_t an, const char *b, size_t bn, const char *sa,
 {
     size_t k;
 
-    if (san == sbn && memcmp(sa, sb, san) == 0)
-        return 1;
+    if (san == sbn && memcmp(sa, sb, san) == 0) return 1;
     for (k = an < bn ? an : bn; k >= 3; k--)
-        if (memcmp(a + an - k, b, k) == 0)
-            return 1;
+        if (memcmp(a + an - k, b, k) == 0) return 1;
     return an >= 4 && bn == an && memcmp(a + 1, b + 1, an - 1) == 0;
 }
 
@@ -148,7 +140,7 @@ stem_hyphen(const char *w, size_t n, char *out)
         return san;
     }
     sbn = memchr(h + 1, '-', bn) ? stem_hyphen(h + 1, bn, sb)
-                                  : stem_part(h + 1, bn, sb);
+                                 : stem_part(h + 1, bn, sb);
     if (stem_redup(w, an, h + 1, bn, sa, san, sb, sbn)) {
         memcpy(out, sa, san);
         return san;
@@ -174,23 +166,20 @@ stem_compute(const char *w, size_t n, char *out)
         memcpy(out, w, n);
         return n;
     }
-    if (memchr(w, '-', n) != NULL)
-        return stem_hyphen(w, n, out);
+    if (memchr(w, '-', n) != NULL) return stem_hyphen(w, n, out);
     return stem_part(w, n, out);
 }
 
 static size_t
 stem_emit(const char *stem, size_t len, char *out, size_t cap)
 {
-    if (len > cap)
-        len = cap;
+    if (len > cap) len = cap;
     memcpy(out, stem, len);
     return len;
 }
 
 size_t
-stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out,
-             size_t cap)
+stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out, size_t cap)
 {
     char buf[STEM_MAX_WORD];
     struct stem_cache_slot *sl = NULL;

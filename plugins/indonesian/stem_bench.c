@@ -14,11 +14,11 @@
 #include "stem.h"
 #include "stem_bench.h"
 
-#define STEM_BENCH_RUNS 3    /* medians of this many runs */
-#define STEM_BENCH_WORD 64   /* bytes; longer tokens are cut */
+#define STEM_BENCH_RUNS 3  /* medians of this many runs */
+#define STEM_BENCH_WORD 64 /* bytes; longer tokens are cut */
 
 struct stem_bench_toks {
-    char *pool;     /* tokens back to back */
+    char *pool; /* tokens back to back */
     size_t used, cap;
     uint32_t *off;  /* token i starts at pool + off[i] */
     uint8_t *len;   /* and has len[i] bytes */
@@ -53,8 +53,7 @@ stem_bench_split(const char *p, size_t n, stem_bench_tok_fn *fn, void *ctx)
         while (i < n && (stem_bench_letter((unsigned char)p[i]) ||
                          (p[i] == '-' && i + 1 < n &&
                           stem_bench_letter((unsigned char)p[i + 1]) && k))) {
-            if (k < sizeof(w))
-                w[k++] = (char)(p[i] | 0x20);
+            if (k < sizeof(w)) w[k++] = (char)(p[i] | 0x20);
             i++;
         }
         fn(ctx, w, k);
@@ -67,14 +66,11 @@ stem_bench_field(const char *line, const char *key, size_t *n)
 {
     const char *p = strstr(line, key), *e;
 
-    if (p == NULL)
-        return NULL;
+    if (p == NULL) return NULL;
     p = strchr(p + strlen(key), '"');
-    if (p == NULL)
-        return NULL;
+    if (p == NULL) return NULL;
     for (e = ++p; *e != '\0' && *e != '"'; e++)
-        if (*e == '\\' && e[1] != '\0')
-            e++;
+        if (*e == '\\' && e[1] != '\0') e++;
     *n = (size_t)(e - p);
     return p;
 }
@@ -119,8 +115,7 @@ stem_bench_load(const char *path, struct stem_bench_toks *t)
         for (size_t k = 0; k < 2; k++) {
             size_t n;
             const char *v = stem_bench_field(line, keys[k], &n);
-            if (v != NULL)
-                stem_bench_split(v, n, stem_bench_add, t);
+            if (v != NULL) stem_bench_split(v, n, stem_bench_add, t);
         }
     }
     free(line);
@@ -166,8 +161,7 @@ stem_bench_pass(const struct stem_bench_toks *t, int kind, size_t *sink)
         }
     }
     t1 = stem_bench_now();
-    if (sb != NULL)
-        sb_stemmer_delete(sb);
+    if (sb != NULL) sb_stemmer_delete(sb);
     stemmer_free(s);
     return (double)t->n / (t1 - t0);
 }
@@ -188,8 +182,7 @@ stem_bench_run(const char *path)
     double wps[3][STEM_BENCH_RUNS], med[3];
     size_t sink = 0;
 
-    if (stem_bench_load(path, &t) < 0)
-        return 1;
+    if (stem_bench_load(path, &t) < 0) return 1;
     printf("tokens %zu\n", t.n);
     /* interleave the stemmers so machine noise hits all three alike */
     for (int r = 0; r < STEM_BENCH_RUNS; r++)

@@ -31,8 +31,8 @@ stem_main_words(struct stemmer *s)
 }
 
 static int
-stem_main_emit(void *ctx, const char *token, size_t token_len,
-               const char *stem, size_t stem_len, size_t start, size_t end)
+stem_main_emit(void *ctx, const char *token, size_t token_len, const char *stem,
+               size_t stem_len, size_t start, size_t end)
 {
     (void)ctx;
     (void)start;
@@ -92,15 +92,13 @@ main(int argc, char **argv)
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }
-    if (text)
-        return stem_main_text();
+    if (text) return stem_main_text();
     s = stemmer_new(err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "carid-stem: %s\n", err);
         return 1;
     }
-    if (!cache)
-        stemmer_set_cache(s, 0);
+    if (!cache) stemmer_set_cache(s, 0);
     rc = stem_main_words(s);
     stemmer_free(s);
     return rc;

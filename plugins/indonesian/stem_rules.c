@@ -14,7 +14,7 @@
 
 #define STEM_RULES_MAX_PFX 3 /* di-per-ke... deeper stacks do not occur */
 #ifndef STEM_RULES_LICENSED
-#define STEM_RULES_LICENSED 20  /* score bonus: hunspell flags allow it */
+#define STEM_RULES_LICENSED 20 /* score bonus: hunspell flags allow it */
 #endif
 #ifndef STEM_RULES_UNLICENSED
 /* score malus: flagged root, not this affix */
@@ -43,10 +43,11 @@
 #endif
 /* the root takes -an in a confix (ber-an ke-an peN-an per-an) */
 #define STEM_RULES_CONFIX_AN                                                   \
-    (DICT_LIC(DICT_FAM_BER, DICT_SFX_AN) | DICT_LIC(DICT_FAM_KE, DICT_SFX_AN) | \
-     DICT_LIC(DICT_FAM_PE, DICT_SFX_AN) | DICT_LIC(DICT_FAM_PER, DICT_SFX_AN))
-#define STEM_RULES_MIN_ROOT 3 /* bytes; shorter roots are hunspell noise */
-#define STEM_RULES_MAX_ALT 12 /* remainders the prefix rules can yield */
+    (DICT_LIC(DICT_FAM_BER, DICT_SFX_AN) |                                     \
+     DICT_LIC(DICT_FAM_KE, DICT_SFX_AN) | DICT_LIC(DICT_FAM_PE, DICT_SFX_AN) | \
+     DICT_LIC(DICT_FAM_PER, DICT_SFX_AN))
+#define STEM_RULES_MIN_ROOT 3  /* bytes; shorter roots are hunspell noise */
+#define STEM_RULES_MAX_ALT  12 /* remainders the prefix rules can yield */
 
 enum stem_rules_pfx {
     STEM_PFX_DI,
@@ -67,24 +68,24 @@ enum stem_rules_sfx { STEM_SFX_NONE, STEM_SFX_KAN, STEM_SFX_AN, STEM_SFX_I };
 
 /* One way to strip a prefix: root = lead + s[cut..]. */
 struct stem_rules_alt {
-    int pfx;       /* enum stem_rules_pfx */
-    size_t cut;    /* bytes of s removed */
-    char lead[3];  /* restored root onset ("p" for mem- + vowel), NUL-ended */
+    int pfx;      /* enum stem_rules_pfx */
+    size_t cut;   /* bytes of s removed */
+    char lead[3]; /* restored root onset ("p" for mem- + vowel), NUL-ended */
 };
 
 /* The analysis being built and the best one so far. */
 struct stem_rules_ctx {
-    int informal;                  /* colloquial rules allowed */
-    int pfx[STEM_RULES_MAX_PFX];   /* stripped prefixes, outermost first */
+    int informal;                /* colloquial rules allowed */
+    int pfx[STEM_RULES_MAX_PFX]; /* stripped prefixes, outermost first */
     int npfx;
-    int recoded;                   /* prefixes that restored an onset */
-    int allomorph;                 /* bel-/pel- used (best analysis) */
-    int sfx;                       /* enum stem_rules_sfx */
-    int ninfl;                     /* particles and possessives stripped */
-    int found;                     /* best[] holds a root */
-    int best_licensed;             /* hunspell's flags derive it exactly */
-    int best_npfx;                 /* prefixes of the best analysis */
-    int best_sfx;                  /* and its derivational suffix */
+    int recoded;       /* prefixes that restored an onset */
+    int allomorph;     /* bel-/pel- used (best analysis) */
+    int sfx;           /* enum stem_rules_sfx */
+    int ninfl;         /* particles and possessives stripped */
+    int found;         /* best[] holds a root */
+    int best_licensed; /* hunspell's flags derive it exactly */
+    int best_npfx;     /* prefixes of the best analysis */
+    int best_sfx;      /* and its derivational suffix */
     int best_score;
     size_t best_len;
     char best[STEM_RULES_MAX];
@@ -114,8 +115,7 @@ static void
 stem_rules_alt_add(struct stem_rules_alt *a, int *na, int pfx, size_t cut,
                    const char *lead)
 {
-    if (*na >= STEM_RULES_MAX_ALT)
-        return;
+    if (*na >= STEM_RULES_MAX_ALT) return;
     a[*na].pfx = pfx;
     a[*na].cut = cut;
     strcpy(a[*na].lead, lead);
@@ -138,8 +138,7 @@ stem_rules_nasal(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
         stem_rules_alt_add(a, na, pfx, 2, "");
     if (c2 == 'm') {
         /* mem- + b f v p: "membaca" -> "baca", "memvonis" -> "vonis" */
-        if (c3 && strchr("bfvp", c3))
-            stem_rules_alt_add(a, na, pfx, 3, "");
+        if (c3 && strchr("bfvp", c3)) stem_rules_alt_add(a, na, pfx, 3, "");
         /* mem- + vowel: m-root "memakan" or p-root "memukul" -> "pukul";
          * also mem- + r + vowel: "memrakarsai" -> "prakarsa" */
         if (stem_rules_vowel(c3) || (c3 == 'r' && stem_rules_vowel(c4))) {
@@ -148,8 +147,7 @@ stem_rules_nasal(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
         }
     } else if (c2 == 'n' && c3 == 'g') {
         /* meng- + g h q k x: "menggali" -> "gali", "mengkritik" */
-        if (c4 && strchr("ghqkx", c4))
-            stem_rules_alt_add(a, na, pfx, 4, "");
+        if (c4 && strchr("ghqkx", c4)) stem_rules_alt_add(a, na, pfx, 4, "");
         /* meng- + vowel: vowel root "mengambil" or k-root "mengikis" */
         if (stem_rules_vowel(c4)) {
             stem_rules_alt_add(a, na, pfx, 4, "");
@@ -168,8 +166,7 @@ stem_rules_nasal(const char *s, size_t n, int pfx, struct stem_rules_alt *a,
         }
     } else if (c2 == 'n') {
         /* men- + c d j s t z: "mencari" -> "cari", "mensyukuri" */
-        if (c3 && strchr("cdjstz", c3))
-            stem_rules_alt_add(a, na, pfx, 3, "");
+        if (c3 && strchr("cdjstz", c3)) stem_rules_alt_add(a, na, pfx, 3, "");
         /* men- + vowel: t-root "menulis" -> "tulis" or n-root "menanti" */
         if (stem_rules_vowel(c3)) {
             stem_rules_alt_add(a, na, pfx, 3, "t");
@@ -241,13 +238,11 @@ stem_rules_colloquial(const char *s, size_t n, struct stem_rules_alt *a,
 
 /* Every prefix s can start with, as remainders to look up. */
 static int
-stem_rules_alts(const char *s, size_t n, int informal,
-                struct stem_rules_alt *a)
+stem_rules_alts(const char *s, size_t n, int informal, struct stem_rules_alt *a)
 {
     int na = 0;
 
-    if (n < 4)
-        return 0;
+    if (n < 4) return 0;
     if (s[0] == 'd' && s[1] == 'i')
         stem_rules_alt_add(a, &na, STEM_PFX_DI, 2, "");
     else if (s[0] == 'k' && s[1] == 'e')
@@ -266,12 +261,12 @@ stem_rules_alts(const char *s, size_t n, int informal,
         stem_rules_alt_add(a, &na, STEM_PFX_KU, 3, ""); /* "kaubeli" */
     else if (s[0] == 'k' && s[1] == 'u')
         stem_rules_alt_add(a, &na, STEM_PFX_KU, 2, ""); /* "kubeli" */
-    if (informal)
-        stem_rules_colloquial(s, n, a, &na);
+    if (informal) stem_rules_colloquial(s, n, a, &na);
     /* be-/pe- + l before "ajar": "belajar" -> "ajar" (KBBI allomorph) */
-    if (stem_rules_starts(s + 1, n - 1, "elajar") && (s[0] == 'b' || s[0] == 'p'))
-        stem_rules_alt_add(a, &na, s[0] == 'b' ? STEM_PFX_BEL : STEM_PFX_PEL,
-                           3, "");
+    if (stem_rules_starts(s + 1, n - 1, "elajar") &&
+        (s[0] == 'b' || s[0] == 'p'))
+        stem_rules_alt_add(a, &na, s[0] == 'b' ? STEM_PFX_BEL : STEM_PFX_PEL, 3,
+                           "");
     return na;
 }
 
@@ -283,8 +278,7 @@ stem_rules_alts(const char *s, size_t n, int informal,
 static int
 stem_rules_chain_ok(const struct stem_rules_ctx *c, int pfx)
 {
-    if (c->npfx == 0)
-        return 1;
+    if (c->npfx == 0) return 1;
     if (pfx == STEM_PFX_DI || pfx == STEM_PFX_ME || pfx == STEM_PFX_KU ||
         pfx == STEM_PFX_NGE)
         return 0;
@@ -378,19 +372,16 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
 
     sc -= 2 * (c->npfx + (c->sfx != STEM_SFX_NONE) + c->ninfl);
     /* stacked prefixes are rarer than one: "bersedia" is ber- + "sedia" */
-    if (c->npfx > 1)
-        sc -= STEM_RULES_STACK * (c->npfx - 1);
+    if (c->npfx > 1) sc -= STEM_RULES_STACK * (c->npfx - 1);
     sc -= c->recoded;
     /* an entry hunspell itself derives ("biarkan") is a poor stopping
      * point: "dibiarkan" -> "biar" */
-    if (bits & DICT_DERIVED)
-        sc -= STEM_RULES_DERIVED_MALUS;
+    if (bits & DICT_DERIVED) sc -= STEM_RULES_DERIVED_MALUS;
     /* a prefixed entry ("pelajar") can always be taken apart further by
      * the prefix recursion ("mempelajari" -> me- + pel- + "ajar" + -i), so
      * it is a stopping point only when nothing else is left; a suffixed one
      * ("abadi") may be the only stop ("keabadian": no -i + -an) */
-    if (bits & DICT_DERIVED_PFX)
-        sc -= STEM_RULES_DERIVED_PFX;
+    if (bits & DICT_DERIVED_PFX) sc -= STEM_RULES_DERIVED_PFX;
     /* hunspell-id's flags license one prefix (or a circumfix) per root;
      * stacked prefixes ("me-" + "per-") are not checked */
     if ((bits & DICT_AFFIXED) && c->npfx <= 1 &&
@@ -404,8 +395,7 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
             sc -= STEM_RULES_UNLICENSED;
     }
 
-    if (c->npfx > 0 && stem_rules_confix_bad(c->pfx[0], c->sfx))
-        sc -= 100;
+    if (c->npfx > 0 && stem_rules_confix_bad(c->pfx[0], c->sfx)) sc -= 100;
     /* KBBI's bel-/pel- allomorph is the grammar's own analysis of
      * "belajar", "pelajar", "mempelajari": it beats pe- + the rare
      * homograph "lajar" that hunspell-id also lists */
@@ -430,8 +420,7 @@ stem_rules_try_shift(char *s, size_t n)
 
     while (i > 0 && !stem_rules_vowel(s[i - 1]))
         i--;
-    if (i < 2 || i == n || s[i - 1] != 'e')
-        return 0;
+    if (i < 2 || i == n || s[i - 1] != 'e') return 0;
     s[i - 1] = 'a';
     return dict_get(s, n);
 }
@@ -451,14 +440,12 @@ stem_rules_try_schwa(char *out, const char *s, size_t *n)
         if (!stem_rules_vowel(s[i]) && s[i] != 'r' && s[i] != 'l' &&
             (s[i + 1] == 'r' || s[i + 1] == 'l'))
             break;
-    if (i + 1 >= *n)
-        return 0;
+    if (i + 1 >= *n) return 0;
     memcpy(out, s, i + 1);
     out[i + 1] = 'e';
     memcpy(out + i + 2, s + i + 1, *n - i - 1);
     bits = dict_get(out, *n + 1);
-    if (bits != 0)
-        (*n)++;
+    if (bits != 0) (*n)++;
     return bits;
 }
 
@@ -466,8 +453,7 @@ stem_rules_try_schwa(char *out, const char *s, size_t *n)
 static int
 stem_rules_root_ok(const struct stem_rules_ctx *c, size_t n, uint64_t bits)
 {
-    if (n < STEM_RULES_MIN_ROOT)
-        return 0;
+    if (n < STEM_RULES_MIN_ROOT) return 0;
     /* three-letter entries without affix flags are mostly names and
      * abbreviations: "peter" is not pe- + "ter", "milan" not "mil" + -an */
     if (n == STEM_RULES_MIN_ROOT && !(bits & (DICT_AFFIXED | DICT_EXTRA)) &&
@@ -492,15 +478,12 @@ stem_rules_try(struct stem_rules_ctx *c, const char *s, size_t n)
     if (bits == 0 && c->informal && n < sizeof(tmp)) {
         memcpy(tmp, s, n);
         bits = stem_rules_try_shift(tmp, n);
-        if (bits == 0)
-            bits = stem_rules_try_schwa(tmp, s, &n);
+        if (bits == 0) bits = stem_rules_try_schwa(tmp, s, &n);
         s = tmp;
     }
-    if (bits == 0 || !stem_rules_root_ok(c, n, bits))
-        return;
+    if (bits == 0 || !stem_rules_root_ok(c, n, bits)) return;
     sc = stem_rules_score(c, n, bits);
-    if (c->found && sc <= c->best_score)
-        return;
+    if (c->found && sc <= c->best_score) return;
     c->found = 1;
     c->best_licensed = c->npfx <= 1 && (bits & DICT_AFFIXED) &&
                        (bits & stem_rules_lic(stem_rules_family(c),
@@ -524,13 +507,11 @@ stem_rules_prefix(struct stem_rules_ctx *c, const char *s, size_t n)
 
     if (c->npfx > 0 || c->sfx != STEM_SFX_NONE || c->ninfl > 0)
         stem_rules_try(c, s, n);
-    if (c->npfx == STEM_RULES_MAX_PFX)
-        return;
+    if (c->npfx == STEM_RULES_MAX_PFX) return;
     na = stem_rules_alts(s, n, c->informal && c->npfx == 0, a);
     for (int i = 0; i < na; i++) {
         size_t ll = strlen(a[i].lead), len = ll + n - a[i].cut;
-        if (!stem_rules_chain_ok(c, a[i].pfx) || len < 2 ||
-            len > sizeof(buf))
+        if (!stem_rules_chain_ok(c, a[i].pfx) || len < 2 || len > sizeof(buf))
             continue;
         memcpy(buf, a[i].lead, ll);
         memcpy(buf + ll, s + a[i].cut, n - a[i].cut);
@@ -567,13 +548,11 @@ stem_rules_suffixes(struct stem_rules_ctx *c, const char *w, size_t n)
     for (size_t p = 0; p < STEM_RULES_COUNT(stem_rules_particles); p++) {
         const char *ps = stem_rules_particles[p];
         size_t n1 = n - strlen(ps);
-        if (!stem_rules_ends(w, n, ps))
-            continue;
+        if (!stem_rules_ends(w, n, ps)) continue;
         for (size_t o = 0; o < STEM_RULES_COUNT(stem_rules_possessives); o++) {
             const char *os = stem_rules_possessives[o];
             size_t n2 = n1 - strlen(os);
-            if (!stem_rules_ends(w, n1, os))
-                continue;
+            if (!stem_rules_ends(w, n1, os)) continue;
             for (size_t d = 0; d < STEM_RULES_COUNT(stem_rules_derivs); d++) {
                 const char *ds = stem_rules_derivs[d].s;
                 if ((stem_rules_derivs[d].informal && !c->informal) ||
@@ -606,10 +585,10 @@ stem_rules_word(const char *w, size_t n, char *out)
     struct stem_rules_ctx c;
     uint64_t bits;
 
-    if (n > STEM_RULES_MAX)
-        n = STEM_RULES_MAX;
+    if (n > STEM_RULES_MAX) n = STEM_RULES_MAX;
     bits = dict_get(w, n);
-    if ((bits != 0 && !(bits & DICT_DERIVED)) || !stem_rules_analyse(&c, w, n)) {
+    if ((bits != 0 && !(bits & DICT_DERIVED)) ||
+        !stem_rules_analyse(&c, w, n)) {
         memcpy(out, w, n);
         return n;
     }
@@ -621,7 +600,7 @@ struct stem_rules_derived {
     size_t *slots;  /* entries found to be affixed forms */
     uint64_t *bits; /* DICT_DERIVED bits to set on slots[i] */
     size_t n, cap;
-    int failed;     /* out of memory: the list is incomplete */
+    int failed; /* out of memory: the list is incomplete */
 };
 
 static int stem_rules_derive_oom; /* set once, by stem_rules_derive() */
@@ -659,8 +638,7 @@ stem_rules_derive_cb(void *ctx, size_t slot, const char *w, size_t n,
      * bel-/pel- allomorph, which only ever forms "belajar"/"pelajar" */
     if ((c.best_npfx > 0 || c.best_sfx == STEM_SFX_NONE) && !c.allomorph)
         return;
-    if (d->failed)
-        return;
+    if (d->failed) return;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 1024;
         size_t *p = realloc(d->slots, cap * sizeof(*p));

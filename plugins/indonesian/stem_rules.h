@@ -21,8 +21,9 @@ size_t stem_rules_word(const char *w, size_t n, char *out);
  * Marks dictionary entries that hunspell-id's own flags derive from another
  * root (its list has "pelajar", "kepulauan", "biarkan" as entries), bare
  * -kan imperatives ("belikan") and flagless -an nouns of a more frequent
- * root ("besaran") as DICT_DERIVED, so they are stemmed further.  Call once, after dict_open()
- * and before any stemming (stemmer_new() does, under pthread_once).
+ * root ("besaran") as DICT_DERIVED, so they are stemmed further.  Call once,
+ * after dict_open() and before any stemming (stemmer_new() does, under
+ * pthread_once).
  */
 void stem_rules_derive(void);
 /* 1 if stem_rules_derive() ran out of memory: some entries went unmarked,

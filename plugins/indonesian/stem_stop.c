@@ -63,7 +63,6 @@ int
 stem_is_stopword(const char *w, size_t n)
 {
     pthread_once(&stem_stop_once, stem_stop_load);
-    if (n == 0 || n >= STEM_STOP_WORD)
-        return 0;
+    if (n == 0 || n >= STEM_STOP_WORD) return 0;
     return stem_stop_g.len[stem_stop_slot(w, n)] != 0;
 }

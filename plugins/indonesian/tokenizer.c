@@ -267,8 +267,8 @@ tokenizer_emit(struct tokenizer *t, const struct tokenizer_part *p,
     if (p->len == 0) return 0;
     if (t->drop_stop && stem_is_stopword(p->text, p->len)) return 0;
     if (t->stemmer != NULL) {
-        stem_len =
-            stemmer_stem(t->stemmer, p->text, p->len, t->stem, sizeof t->stem);
+        stem_len = stemmer_stem(t->stemmer, p->text, p->len, t->stem,
+                                sizeof t->stem);
         stem = t->stem;
     }
     return t->emit(t->ctx, p->text, p->len, stem, stem_len, start, end);

@@ -419,8 +419,8 @@ mem_match_all(struct mem_db *m, struct mem_query *mq,
         if (!mem_filter(doc, q)) continue;
         for (j = 0; j < mq->nword; j++) {
             const struct mem_word *w = &mq->word[j];
-            const struct index_dterm *dt =
-                index_doc_term(doc, w->text, w->len, w->hash);
+            const struct index_dterm *dt = index_doc_term(doc, w->text, w->len,
+                                                          w->hash);
             if (dt == NULL) break;
             score += MEM_TITLE_WEIGHT * (double)dt->tf_title + dt->tf_body;
         }
