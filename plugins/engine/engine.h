@@ -12,13 +12,13 @@
 #include "engine_topk.h"
 #include "post_term.h"
 
+/* Status codes.  ENGINE_EINVAL: no terms, too many, k < 0, ndocs or
+ * avgdl <= 0; ENGINE_ECORRUPT: a block failed to read or decode. */
 #define ENGINE_MAX_TERMS 64
-
-#define ENGINE_OK     0
-#define ENGINE_EINVAL (-1) /* no terms, too many, k < 0, ndocs or avgdl <= 0   \
-                            */
-#define ENGINE_ENOMEM   (-2)
-#define ENGINE_ECORRUPT (-3) /* a block failed to read or decode */
+#define ENGINE_OK        0
+#define ENGINE_EINVAL    (-1)
+#define ENGINE_ENOMEM    (-2)
+#define ENGINE_ECORRUPT  (-3)
 
 struct engine_term {
     const struct post_term *term;
