@@ -163,6 +163,16 @@ test_stem_imperative(void)
 }
 
 static void
+test_stem_listed_kan(void)
+{
+    /* hunspell-id lists "beri" + bare -kan itself: the object-focus verb
+     * beats ber- + "ikan" of the same length */
+    static const char *const p[] = {"berikan", "beri", "berikanlah", "beri",
+                                    "diberikan", "beri", NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_an_nouns(void)
 {
     /* flagless -an entry of a root with an -an confix, more frequent in
@@ -289,6 +299,7 @@ static const struct tap_case test_stem_cases[] = {
     {"colloquial", test_stem_colloquial},
     {"bel-/pel- allomorph", test_stem_allomorph},
     {"imperative -kan", test_stem_imperative},
+    {"listed bare -kan", test_stem_listed_kan},
     {"-an nouns", test_stem_an_nouns},
     {"colloquial schwa loss", test_stem_schwa},
     {"extra roots", test_stem_extra_roots},
