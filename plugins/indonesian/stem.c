@@ -100,20 +100,24 @@ stem_clitic(const char *w, size_t n)
     return 0;
 }
 
-/* Stems one a-z run; out holds STEM_RULES_MAX bytes.  Names stay whole,
- * also as a half of a hyphenated word ("kediri-blitar"). */
+/* Stems one a-z run; out holds STEM_RULES_MAX bytes.  A name stays whole,
+ * also as a half of a hyphenated word ("kediri-blitar"); only a word the
+ * rules change is looked up in the gazetteer. */
 static size_t
 stem_part(const char *w, size_t n, char *out)
 {
-    if (names_has(w, n)) {
-        memcpy(out, w, n);
-        return n;
-    }
+    size_t len;
+
     if (n > STEM_RULES_MAX) {
         memcpy(out, w, STEM_RULES_MAX);
         return STEM_RULES_MAX;
     }
-    return stem_rules_word(w, n, out);
+    len = stem_rules_word(w, n, out);
+    if ((len != n || memcmp(out, w, n) != 0) && names_has(w, n)) {
+        memcpy(out, w, n);
+        return n;
+    }
+    return len;
 }
 
 /*
