@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "schema.h"
+#include "stem.h"
 
 #define SCHEMA_VERSION 3 /* PRAGMA user_version of carid.db */
 /* PRAGMA application_id of carid.db, 'CARI' in ASCII: what tells carid's
@@ -213,4 +214,31 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+/* meta's 'stemmer' row: the STEM_DATA_VERSION (stem.h) of the stems the
+ * index holds.  Written when the index has no articles yet; an index
+ * without it was made before versions were recorded, by version 1. */
+void
+schema_stemmer(struct db *d, sqlite3 *db)
+{
+    char sql[96];
+    int have = db_pragma_int(db, "SELECT value FROM meta"
+                                 " WHERE key = 'stemmer'");
+
+    if (have < 0 && d->corrupt == 0 &&
+        db_pragma_int(db, "SELECT count(*) FROM"
+                          " (SELECT 1 FROM docs LIMIT 1)") == 0) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO meta(key, value) VALUES ('stemmer', %d)",
+                 STEM_DATA_VERSION);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK) return;
+    }
+    if (have < 0) have = 1;
+    if (have != STEM_DATA_VERSION)
+        d->host->log(CARID_LOG_WARN,
+                     "index stemmed with stemmer version %d, this build has "
+                     "%d: words whose stems changed (names) match only after "
+                     "carid --rebuild, or a feed into a new DATA",
+                     have, STEM_DATA_VERSION);
 }

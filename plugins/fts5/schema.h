@@ -33,5 +33,9 @@ int schema_check_file(const char *path, char *err, size_t errlen);
 int schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen);
 /* 1 unless the fts table was made with "indonesian nostem". */
 int schema_stems(sqlite3 *db);
+/* Records the stemmer's STEM_DATA_VERSION in meta when the index is new
+ * (and d not corrupt); logs a warning when the index was stemmed with
+ * another version, whose stems of the changed words queries miss. */
+void schema_stemmer(struct db *d, sqlite3 *db);
 
 #endif

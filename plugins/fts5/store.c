@@ -174,6 +174,7 @@ store_prepare_file(struct db *d, char *err, size_t errlen)
         return -1;
     }
     d->stem = schema_stems(db);
+    if (d->stem) schema_stemmer(d, db);
     sqlite3_close(db);
     return 0;
 }

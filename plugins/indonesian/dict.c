@@ -256,11 +256,11 @@ dict_load_hunspell(const char *path)
     return 0;
 }
 
-/* Walks "word[ class]" lines of an embedded text; '#' starts a comment. */
-static int
-dict_load_embedded(const char *p, size_t len, int is_freq)
+long
+dict_each_word(const char *p, size_t len, dict_word_fn *fn, void *ctx)
 {
     const char *end = p + len;
+    long count = 0;
 
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -269,14 +269,32 @@ dict_load_embedded(const char *p, size_t len, int is_freq)
         while (p + n < e && p[n] != ' ' && p[n] != '\t' && p[n] != '#' &&
                p[n] != '\r')
             n++;
-        if (n > 0 && !is_freq) {
-            if (dict_add(p, n, DICT_EXTRA) < 0) return -1;
-        } else if (n > 0 && n <= DICT_MAX_WORD) {
-            uint64_t cls = (uint64_t)atoi(p + n) & 0x1fu;
-            struct dict_slot *sl = dict_slot_for(p, n, dict_hash(p, n));
-            if (sl->bits != 0) sl->bits |= cls << DICT_FREQ_SHIFT;
+        if (n > 0) {
+            if (fn != NULL && fn(ctx, p, n) < 0) return -1;
+            count++;
         }
         p = e + 1;
+    }
+    return count;
+}
+
+/* One line of roots-extra.txt: a root without licences. */
+static int
+dict_add_extra(void *ctx, const char *w, size_t n)
+{
+    (void)ctx;
+    return dict_add(w, n, DICT_EXTRA);
+}
+
+/* One line of roots-freq.txt, "root class": the root's frequency class. */
+static int
+dict_add_freq(void *ctx, const char *w, size_t n)
+{
+    (void)ctx;
+    if (n <= DICT_MAX_WORD) {
+        uint64_t cls = (uint64_t)atoi(w + n) & 0x1fu;
+        struct dict_slot *sl = dict_slot_for(w, n, dict_hash(w, n));
+        if (sl->bits != 0) sl->bits |= cls << DICT_FREQ_SHIFT;
     }
     return 0;
 }
@@ -296,8 +314,10 @@ dict_load(void)
     }
     dict_load_aff(path);
     if (dict_load_hunspell(path) < 0 ||
-        dict_load_embedded(stem_roots_extra, stem_roots_extra_len, 0) < 0 ||
-        dict_load_embedded(stem_roots_freq, stem_roots_freq_len, 1) < 0) {
+        dict_each_word(stem_roots_extra, stem_roots_extra_len, dict_add_extra,
+                       NULL) < 0 ||
+        dict_each_word(stem_roots_freq, stem_roots_freq_len, dict_add_freq,
+                       NULL) < 0) {
         if (dict_g.err[0] == '\0')
             snprintf(dict_g.err, sizeof(dict_g.err), "stemmer: out of memory");
         dict_g.failed = 1;

@@ -70,6 +70,17 @@ void dict_foreach(dict_each_fn *fn, void *ctx);
 /* ORs bits into the root at slot (see dict_foreach()). */
 void dict_mark(size_t slot, uint64_t bits);
 
+typedef int dict_word_fn(void *ctx, const char *w, size_t n);
+
+/*
+ * Walks the lines of an embedded word list (roots-extra.txt, names.txt):
+ * calls fn with each line's first word, up to a blank or '#' ('#' starts a
+ * comment; the rest of the line follows w[n]).  Returns the number of
+ * words, or -1 as soon as fn returns a negative value.  fn may be NULL, to
+ * count.  Any thread; touches nothing but what fn does.
+ */
+long dict_each_word(const char *text, size_t len, dict_word_fn *fn, void *ctx);
+
 /* Number of roots loaded (0 before dict_open()). */
 size_t dict_size(void);
 

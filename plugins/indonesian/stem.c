@@ -2,7 +2,8 @@
  * stem.c - the stemmer's public face: input checks, hyphenated words
  * (reduplication "kata-kata", "sayur-mayur", clitics "kuasa-mu") and a
  * bounded per-stemmer cache, so a repeated word costs one hash and one
- * memcmp.  The affix analysis itself lives in stem_rules.c.
+ * memcmp.  A word of the gazetteer (names.c) is its own stem; the affix
+ * analysis of the others lives in stem_rules.c.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "names.h"
 #include "stem.h"
 #include "stem_rules.h"
 
@@ -41,8 +43,9 @@ stemmer_new(char *err, size_t errlen)
 
     if (dict_open(err, errlen) < 0) return NULL;
     pthread_once(&derive_once, stem_rules_derive);
-    /* an incomplete derivation would stem some words wrongly */
-    s = stem_rules_derive_failed() ? NULL : calloc(1, sizeof(*s));
+    /* an incomplete derivation or gazetteer would stem some words wrongly */
+    s = stem_rules_derive_failed() || names_open() != 0 ? NULL
+                                                        : calloc(1, sizeof(*s));
     if (s != NULL) s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
     if (s == NULL || s->cache == NULL) {
         free(s);
@@ -97,15 +100,24 @@ stem_clitic(const char *w, size_t n)
     return 0;
 }
 
-/* Stems one a-z run; out holds STEM_RULES_MAX bytes. */
+/* Stems one a-z run; out holds STEM_RULES_MAX bytes.  A name stays whole,
+ * also as a half of a hyphenated word ("kediri-blitar"); only a word the
+ * rules change is looked up in the gazetteer. */
 static size_t
 stem_part(const char *w, size_t n, char *out)
 {
+    size_t len;
+
     if (n > STEM_RULES_MAX) {
         memcpy(out, w, STEM_RULES_MAX);
         return STEM_RULES_MAX;
     }
-    return stem_rules_word(w, n, out);
+    len = stem_rules_word(w, n, out);
+    if ((len != n || memcmp(out, w, n) != 0) && names_has(w, n)) {
+        memcpy(out, w, n);
+        return n;
+    }
+    return len;
 }
 
 /*

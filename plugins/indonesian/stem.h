@@ -12,6 +12,15 @@
 struct stemmer;
 
 /*
+ * The version of the stemmer's rules and data: bumped whenever a change
+ * makes some word stem differently (a rule, roots-extra.txt, names.txt).
+ * An index records the version it was stemmed with; a query stemmed by
+ * another version may miss the words that changed.  1: before names.txt;
+ * 2: the gazetteer and "berikan" -> "beri".
+ */
+#define STEM_DATA_VERSION 2
+
+/*
  * Returns a new stemmer, loading the shared dictionary on first use
  * (thread-safe).  NULL with a message in err if the dictionary can't load.
  * Free with stemmer_free().

@@ -32,6 +32,10 @@
 #ifndef STEM_RULES_IMPER
 #define STEM_RULES_IMPER 15 /* malus: bare -kan/-i (imperative) */
 #endif
+#ifndef STEM_RULES_LISTED
+/* bonus: hunspell lists the bare -kan/-i form itself ("beri" k0) */
+#define STEM_RULES_LISTED 10
+#endif
 #ifndef STEM_RULES_DERIVED_MALUS
 #define STEM_RULES_DERIVED_MALUS 30 /* malus: root is a derived entry */
 #endif
@@ -403,9 +407,17 @@ stem_rules_score(const struct stem_rules_ctx *c, size_t len, uint64_t bits)
         if (c->pfx[i] == STEM_PFX_BEL || c->pfx[i] == STEM_PFX_PEL)
             sc += STEM_RULES_ALLOMORPH;
     /* bare -kan/-i is an imperative; -an nouns are far more common:
-     * "gerakan" is "gerak" + -an, not "gera" + -kan */
-    if (c->npfx == 0 && (c->sfx == STEM_SFX_KAN || c->sfx == STEM_SFX_I))
-        sc -= STEM_RULES_IMPER;
+     * "gerakan" is "gerak" + -an, not "gera" + -kan.  Unless hunspell-id
+     * lists the bare form itself (flags k0, i0: "beri" -> "berikan"): then
+     * it is a word of its own, the object-focus verb of news ("yang kami
+     * berikan"), and, as Nazief-Adriani's suffix-first order has it, it
+     * beats a prefix analysis of the same length ("ber-" + "ikan") */
+    if (c->npfx == 0 && (c->sfx == STEM_SFX_KAN || c->sfx == STEM_SFX_I)) {
+        if (bits & DICT_LIC(DICT_FAM_NONE, sfx))
+            sc += STEM_RULES_LISTED;
+        else
+            sc -= STEM_RULES_IMPER;
+    }
     return sc;
 }
 

@@ -3,6 +3,11 @@
 a query that use differently affixed forms of the same roots find each
 other through the real daemon and the FTS5 plugin's Indonesian stemmer.
 The sentences are the test's own."""
+import os
+import shutil
+import sqlite3
+import tempfile
+
 import harness
 from harness import check, eq
 
@@ -61,6 +66,64 @@ def analyze_shows_stems(s):
     eq(len(r), 1, "one token")
     eq(r[0][1], b"kirim", "stem of 'pengiriman'")
     check(r[0][2] == 0 and r[0][3] == len("pengiriman"), "offsets %r" % r)
+
+
+NAMES = {
+    "mundur-1": ("Kepala dinas mengundurkan diri",
+                 "Kepala dinas pendidikan itu mengundurkan diri setelah "
+                 "diperiksa, dan menyerahkan diri kepada polisi."),
+    "kota-1": ("Banjir merendam Kediri",
+               "Hujan deras sejak sore membuat sungai di Kediri meluap; "
+               "warga Kediri mengungsi ke balai desa."),
+    "ikan-1": ("Nelayan berikan bantuan",
+               "Para nelayan memberikan bantuan beras kepada warga."),
+    "ikan-2": ("Harga ikan laut naik",
+               "Harga ikan tongkol di pelelangan naik karena cuaca buruk."),
+}
+
+
+@suite.test
+def names_stay_names(s):
+    # "kediri" is the city, not ke- + "diri" (self); "berikan" is "beri"
+    # (give) + -kan, not ber- + "ikan" (fish)
+    c = s.daemon.connect()
+    for aid, (title, body) in NAMES.items():
+        eq(c.call("PUT", aid, "title", title, "body", body), "OK", "PUT " + aid)
+    eq(ids(c.call("SEARCH", "kediri")), ["kota-1"], "hits for 'kediri'")
+    eq(ids(c.call("SEARCH", "diri")), ["mundur-1"], "hits for 'diri'")
+    eq(ids(c.call("SEARCH", "berikan")), ["ikan-1"], "hits for 'berikan'")
+    eq(ids(c.call("SEARCH", "ikan")), ["ikan-2"], "hits for 'ikan'")
+    r = c.call("ANALYZE", "Kediri")
+    eq(r[0][1], b"kediri", "stem of 'Kediri'")
+
+
+@suite.test
+def old_stemmer_version_is_logged(s):
+    # the index records the stemmer's data version at creation; an index
+    # stemmed by another version is named in the log at open
+    if s.plugin != "fts5":
+        return
+    d = tempfile.mkdtemp(prefix="carid-e2e-stemver-")
+    try:
+        with harness.extra_daemon(s, data_dir=d) as x:
+            c = x.connect()
+            eq(c.call("PUT", "v1", "title", "Kediri", "body", "Kediri."), "OK",
+               "PUT v1")
+            c.close()
+            check("stemmer version" not in x.log(), "no warning, new index")
+        db = sqlite3.connect(os.path.join(d, "carid.db"))
+        try:
+            got = db.execute("SELECT value FROM meta WHERE key = 'stemmer'")
+            check(got.fetchone()[0] >= 2, "meta records the stemmer version")
+            db.execute("UPDATE meta SET value = 1 WHERE key = 'stemmer'")
+            db.commit()
+        finally:
+            db.close()
+        with harness.extra_daemon(s, data_dir=d) as x:
+            check("index stemmed with stemmer version 1" in x.log(),
+                  "warning for an index of version 1: %r" % x.log()[-500:])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":

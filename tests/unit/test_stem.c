@@ -163,6 +163,34 @@ test_stem_imperative(void)
 }
 
 static void
+test_stem_listed_kan(void)
+{
+    /* hunspell-id lists "beri" + bare -kan itself: the object-focus verb
+     * beats ber- + "ikan" of the same length */
+    static const char *const p[] = {"berikan", "beri", "berikanlah", "beri",
+                                    "diberikan", "beri", NULL};
+    test_stem_pairs(p);
+}
+
+static void
+test_stem_names(void)
+{
+    /* names.txt: names the affix rules would turn into other words stay
+     * whole, also as a half of a hyphenated word; a name that is a root
+     * anyway ("bandung") and the common words around them are unchanged */
+    static const char *const p[] = {
+        "kediri",   "kediri",   "maluku",       "maluku",
+        "megawati", "megawati", "bekasi",       "bekasi",
+        "kuningan", "kuningan", "pemalang",     "pemalang",
+        "mentawai", "mentawai", "pekalongan",   "pekalongan",
+        "bandung",  "bandung",  "kediri-blitar", "kediri-blitar",
+        "diri",     "diri",     "mengundurkan", "undur",
+        "kekuningan", "kuning", "kisaran",      "kisar",
+        NULL};
+    test_stem_pairs(p);
+}
+
+static void
 test_stem_an_nouns(void)
 {
     /* flagless -an entry of a root with an -an confix, more frequent in
@@ -289,6 +317,8 @@ static const struct tap_case test_stem_cases[] = {
     {"colloquial", test_stem_colloquial},
     {"bel-/pel- allomorph", test_stem_allomorph},
     {"imperative -kan", test_stem_imperative},
+    {"listed bare -kan", test_stem_listed_kan},
+    {"names", test_stem_names},
     {"-an nouns", test_stem_an_nouns},
     {"colloquial schwa loss", test_stem_schwa},
     {"extra roots", test_stem_extra_roots},
