@@ -113,7 +113,7 @@ engine_run_push(struct engine_run *r, int64_t docid)
         r->have[i] = 0;
     }
     r->stats.scored++;
-    engine_topk_push(&r->topk, docid, engine_score_final(titles, s));
+    engine_topk_push(&r->topk, docid, engine_score_final(titles, s), s);
 }
 
 void

@@ -1,7 +1,7 @@
 /*
- * engine_score.c - see engine_score.h.  Keep it the same as
- * plugins/fts5/rank.c (rank_idf, rank_part, rank_score) until rank.c calls
- * it: tests compare the engine with a scorer written from the same lines.
+ * engine_score.c - see engine_score.h.  plugins/fts5/rank.c's rank_idf,
+ * rank_part and rank_score call these: SEARCH's FTS5 path and its engine
+ * path score with the same code (test_posts compares them).
  */
 #include <math.h>
 

@@ -6,8 +6,8 @@
  * (k1 1.2, b 0.75, idf clamped to 1e-6) on freq = 4*tf_title + tf_body,
  * s = sum over the query's terms, in query order, of idf * part, and the
  * score on the wire titles + s/(1+s), titles being the query terms found
- * in the title.  A later step makes rank.c call these functions, so that
- * the formula has one home.
+ * in the title.  rank.c calls these functions (step 2), so that the
+ * formula has one home.
  */
 #ifndef ENGINE_SCORE_H
 #define ENGINE_SCORE_H

@@ -10,7 +10,9 @@
 static int
 engine_topk_worse(const struct engine_hit *a, const struct engine_hit *b)
 {
-    return a->score < b->score || (a->score == b->score && a->docid < b->docid);
+    if (a->score != b->score) return a->score < b->score;
+    if (a->s != b->s) return a->s < b->s;
+    return a->docid < b->docid;
 }
 
 static void
@@ -46,9 +48,9 @@ engine_topk_threshold(const struct engine_topk *t)
 }
 
 void
-engine_topk_push(struct engine_topk *t, int64_t docid, double score)
+engine_topk_push(struct engine_topk *t, int64_t docid, double score, double s)
 {
-    struct engine_hit hit = {docid, score};
+    struct engine_hit hit = {docid, score, s};
     int i;
 
     if (t->n < t->k) {

@@ -224,6 +224,17 @@ post_block_decode_meta(const uint8_t *buf, size_t len,
 }
 
 int
+post_block_decode_head(const uint8_t *buf, size_t len,
+                       struct post_block_meta *meta, size_t *used)
+{
+    struct post_block_in in = {buf, len, 0};
+
+    if (post_block_header(&in, meta) != 0) return -1;
+    *used = in.at;
+    return 0;
+}
+
+int
 post_block_decode_docids(const uint8_t *buf, size_t len,
                          struct post_block_meta *meta,
                          struct post_block_data *d)

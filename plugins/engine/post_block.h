@@ -84,6 +84,12 @@ size_t post_block_encode(const struct post_posting *p, int n, uint8_t *out,
 int post_block_decode_meta(const uint8_t *buf, size_t len,
                            struct post_block_meta *meta);
 
+/* The same, and *used the header's length in bytes: a block's first *used
+ * bytes are its header alone, which a store may keep apart (a term's skip
+ * table, post_term_load()). */
+int post_block_decode_head(const uint8_t *buf, size_t len,
+                           struct post_block_meta *meta, size_t *used);
+
 /* Header and docids into *meta and d.  0, or -1 if corrupt. */
 int post_block_decode_docids(const uint8_t *buf, size_t len,
                              struct post_block_meta *meta,

@@ -28,6 +28,23 @@ post_term_impacts(struct post_term *t, size_t nb, int title)
     return 0;
 }
 
+/* The term's maxima from its blocks' headers, as post_term_build() sets
+ * them. */
+static int
+post_term_maxima(struct post_term *t, size_t nb)
+{
+    size_t i;
+
+    for (i = 0; i < nb; i++)
+        if (t->blocks[i].any_title) t->any_title = 1;
+    if (post_term_impacts(t, nb, 0) != 0 || post_term_impacts(t, nb, 1) != 0)
+        return -1;
+    t->max_freq = t->all.p[0].freq;
+    t->min_dl = t->all.p[t->all.n - 1].dl;
+    t->nblocks = nb;
+    return 0;
+}
+
 int
 post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
                 post_term_sink sink, void *ctx)
@@ -51,16 +68,44 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
             post_term_free(t);
             return -1;
         }
-        if (m->any_title) t->any_title = 1;
     }
-    if (post_term_impacts(t, nb, 0) != 0 || post_term_impacts(t, nb, 1) != 0) {
+    if (post_term_maxima(t, nb) != 0) {
         post_term_free(t);
         return -1;
     }
-    t->max_freq = t->all.p[0].freq;
-    t->min_dl = t->all.p[t->all.n - 1].dl;
-    t->nblocks = nb;
     t->df = (int64_t)n;
+    return 0;
+}
+
+int
+post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
+               size_t nblocks, int64_t df)
+{
+    size_t i, at = 0, used;
+    int64_t n = 0;
+
+    memset(t, 0, sizeof *t);
+    if (nblocks == 0 || nblocks > len || df <= 0) return -1;
+    t->blocks = malloc(nblocks * sizeof t->blocks[0]);
+    if (t->blocks == NULL) return -2;
+    for (i = 0; i < nblocks; i++) {
+        struct post_block_meta *m = &t->blocks[i];
+
+        if (post_block_decode_head(heads + at, len - at, m, &used) != 0 ||
+            (i > 0 && m->first <= t->blocks[i - 1].last))
+            break;
+        at += used;
+        n += m->count;
+    }
+    if (i < nblocks || at != len || n != df) {
+        post_term_free(t);
+        return -1;
+    }
+    t->df = df;
+    if (post_term_maxima(t, nblocks) != 0) {
+        post_term_free(t);
+        return -2;
+    }
     return 0;
 }
 

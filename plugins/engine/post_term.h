@@ -44,6 +44,15 @@ typedef int (*post_term_sink)(void *ctx, size_t block, const uint8_t *buf,
  */
 int post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
                     post_term_sink sink, void *ctx);
+/*
+ * The same *t from a store: heads[0..len) the headers of its nblocks
+ * blocks one after the other (post_block_decode_head(): each block's
+ * first bytes), df its postings.  0; -1 if they do not decode, overlap,
+ * or their counts do not add up to df; -2 out of memory.  *t then holds
+ * nothing to free.
+ */
+int post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
+                   size_t nblocks, int64_t df);
 void post_term_free(struct post_term *t);
 
 #endif

@@ -37,6 +37,7 @@ struct db {
      * Atomic.  Once set, writes and BACKUP are refused (db_refused()). */
     int corrupt;
     int marked; /* store_open() made STORE_RUNNING; store_close() drops it */
+    int64_t engine_searches; /* SEARCHes the engine answered (atomic) */
 };
 
 /* The modules that keep prepared statements on a connection; each numbers
@@ -48,6 +49,8 @@ enum db_owner {
     DB_OWN_TOPLIST_BUILD,
     DB_OWN_QUERY,
     DB_OWN_SUGGEST,
+    DB_OWN_POSTS,
+    DB_OWN_POSTS_BUILD,
     DB_OWNERS
 };
 

@@ -13,6 +13,7 @@
 #include "docid.h"
 #include "qparse.h"
 #include "query.h"
+#include "query_engine.h"
 #include "rank.h"
 #include "snippet.h"
 #include "store.h"
@@ -479,6 +480,54 @@ query_hits(struct db_conn *c, const struct query_plan *p,
     return rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The docid range of FROM/TO (docid.h), as query_bind_day() binds it. */
+static void
+query_range(const struct query_plan *p, int64_t *from, int64_t *to)
+{
+    *from = INT64_MIN + 1; /* the engine's cursors keep INT64_MIN, MAX */
+    *to = INT64_MAX - 1;
+    if (p->filters & QUERY_FROM)
+        *from = docid_first(docid_day(p->from.p, p->from.len));
+    if (p->filters & QUERY_TO) *to = docid_last(docid_day(p->to.p, p->to.len));
+}
+
+/*
+ * Several frequent words in relevance order, no filter but FROM/TO: the
+ * engine over the blocks OPTIMIZE wrote (query_engine.h), when they are
+ * fresh.  1 answered (total and hits), 0 FTS5's, -1 with err set.
+ */
+static int
+query_hits_engine(struct db_conn *c, const struct query_plan *p,
+                  const struct carid_query *q, carid_hit_fn *fn, void *ctx,
+                  int64_t *total, char *err, size_t errlen)
+{
+    struct query_engine_page page;
+    struct query_emit e;
+    int64_t from, to, i;
+    int rc, stop = 0;
+
+    if (q->sort != CARID_SORT_RELEVANCE || p->word_len > 0 ||
+        (p->filters & ~(QUERY_FROM | QUERY_TO)) != 0 || q->count < 0 ||
+        q->offset < 0 || q->count > QUERY_PAGE_MAX ||
+        q->offset > QUERY_ENGINE_MAX_K - q->count)
+        return 0;
+    query_range(p, &from, &to);
+    rc = query_engine(c, p->r.match, from, to, p->avgdl,
+                      (int)(q->offset + q->count), &page, err, errlen);
+    if (rc <= 0) return rc;
+    *total = page.total;
+    rc = SQLITE_OK;
+    if (page.nhits > q->offset && query_emit_open(c, q, &e, err, errlen) != 0) {
+        free(page.hits);
+        return -1;
+    }
+    for (i = q->offset; i < page.nhits && rc == SQLITE_OK && !stop; i++)
+        rc = query_emit(&e, p, q, page.hits[i].docid, page.hits[i].score, fn,
+                        ctx, &stop);
+    free(page.hits);
+    return rc == SQLITE_OK ? 1 : db_fail_rc(c, rc, "search", err, errlen);
+}
+
 /* Inside the read transaction: the pinned length and the word's list. */
 static int
 query_lists(struct db_conn *c, struct query_plan *p, char *err, size_t errlen)
@@ -537,16 +586,19 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
 {
     struct query_plan p;
     char scratch[128];
-    int rc = -1;
+    int rc = -1, engine;
 
     *total = 0;
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
     if (query_watch_begin(c, q, err, errlen) == 0 &&
         db_txn(c, DB_BEGIN_READ, "search", err, errlen) == 0) {
         if (query_lists(c, &p, err, errlen) == 0 &&
-            query_count(c, &p, q, total, err, errlen) == 0 &&
-            (q->count <= 0 || q->offset >= *total ||
-             query_hits(c, &p, q, fn, ctx, err, errlen) == 0))
+            (engine = query_hits_engine(c, &p, q, fn, ctx, total, err,
+                                        errlen)) >= 0 &&
+            (engine == 1 ||
+             (query_count(c, &p, q, total, err, errlen) == 0 &&
+              (q->count <= 0 || q->offset >= *total ||
+               query_hits(c, &p, q, fn, ctx, err, errlen) == 0))))
             rc = 0;
         /* frequent since OPTIMIZE: the writer lists it at its next batch */
         if (rc == 0 && p.word_len > 0 && !p.listed && p.avgdl > 0 &&

@@ -1,35 +1,35 @@
 /*
  * rank.c - see rank.h.  The constants and the formula are FTS5's own
  * (fts5_aux.c, fts5Bm25Function): k1 = 1.2, b = 0.75, idf clamped to 1e-6
- * for words in more than half of the articles.  It is written out here,
- * not called, because bm25() cannot take a pinned average length, and a
- * word's top list must be ordered by the same numbers as a full scan.
+ * for words in more than half of the articles.  It is written out, not
+ * called, because bm25() cannot take a pinned average length, and a
+ * word's top list must be ordered by the same numbers as a full scan; the
+ * numbers themselves are the engine's (engine_score.h), so that SEARCH's
+ * engine path and this one score a hit with the same code.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "engine_score.h"
 #include "rank.h"
 
-#define RANK_K1         1.2
-#define RANK_B          0.75
 #define RANK_MAX_PHRASE 64 /* qparse allows 64 words */
+
+_Static_assert((int)RANK_TITLE_WEIGHT == ENGINE_SCORE_TITLE_WEIGHT,
+               "rank.c and the engine weigh titles alike");
 
 double
 rank_idf(int64_t df, int64_t ndocs)
 {
-    double idf = log(((double)ndocs - (double)df + 0.5) / ((double)df + 0.5));
-
-    return idf <= 0.0 ? 1e-6 : idf;
+    return engine_score_idf(df, ndocs);
 }
 
 static double
 rank_part(double freq, double dl, double avgdl)
 {
-    return freq * (RANK_K1 + 1.0) /
-           (freq + RANK_K1 * (1.0 - RANK_B + RANK_B * dl / avgdl));
+    return engine_score_part(freq, dl, avgdl);
 }
 
 double
@@ -49,8 +49,7 @@ rank_impact(int tf_title, int tf_body, int dl, double avgdl)
 double
 rank_score(int titles, double s)
 {
-    if (s < 0) s = 0;
-    return titles + s / (1.0 + s);
+    return engine_score_final(titles, s);
 }
 
 /* Per statement: the idf of each phrase, counted once (as bm25() does). */

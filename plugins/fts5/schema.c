@@ -28,8 +28,9 @@
  * the same (store_put()).  docs_source answers a SOURCE filter for each
  * match from a narrow index instead of the article's row (one page per
  * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
- * meta holds the pinned average length ("avgdl"); terms and tops are the
- * top lists of toplist.h.
+ * meta holds the pinned average length ("avgdl") and the generations of
+ * posts.h ("gen", "posts_gen"); terms and tops are the top lists of
+ * toplist.h; posts and post_terms (schema_posts) the engine's blocks.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -51,6 +52,19 @@ static const char schema_sql[] =
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
     " content_rowid='rowid', tokenize='";
 /* ... then the tokenizer's arguments (schema_tokenize()), then: */
+/*
+ * The engine's postings (posts.h), made at every start so that an index
+ * of schema 3 made before them gets them too (empty until its next
+ * OPTIMIZE): no user_version bump, nothing to feed again.  A block's row
+ * is keyed by its last docid, so the block holding a docid is one seek.
+ */
+static const char schema_posts[] =
+    "CREATE TABLE IF NOT EXISTS posts(term TEXT NOT NULL,"
+    " last INTEGER NOT NULL, block BLOB NOT NULL,"
+    " PRIMARY KEY(term, last)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS post_terms(term TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL, nblocks INTEGER NOT NULL,"
+    " heads BLOB NOT NULL) WITHOUT ROWID;";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 
@@ -200,6 +214,7 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, SCHEMA_FTS_CONFIG, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_posts, NULL, NULL, NULL);
     if (rc == SQLITE_OK &&
         db_pragma_int(db, "PRAGMA application_id") != SCHEMA_APP_ID) {
         snprintf(schema, sizeof schema, "PRAGMA application_id=%d",

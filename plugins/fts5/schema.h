@@ -1,8 +1,9 @@
 /*
  * schema.h - what carid.db holds, and how a file is known to be carid's:
  * the tables (docs and fts for store.c; meta, terms and tops for the top
- * lists, toplist.h), the schema version, the application_id and WAL mode
- * (DESIGN.md, "carid.db is carid's").  Only db.h below it.
+ * lists, toplist.h; posts and post_terms for posts.h), the schema version, the
+ * application_id and WAL mode (DESIGN.md, "carid.db is carid's").  Only db.h
+ * below it.
  */
 #ifndef SCHEMA_H
 #define SCHEMA_H

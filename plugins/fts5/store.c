@@ -16,6 +16,7 @@
 #include "docid.h"
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
+#include "posts.h"
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
@@ -71,6 +72,8 @@ struct store_writer {
     struct tokenizer *rec_tok;   /* the helper's (fts_batch_apply) */
     char failed[160];            /* why this batch cannot commit, or "" */
     int fts_stale;               /* FTS5's cache outlived a rollback */
+    int changed; /* the batch wrote articles: the commit bumps the
+                    generation (posts.h) */
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -466,11 +469,13 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
     if (store_txn_gone(c, err, errlen) != 0) return -1;
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
+        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_COMMIT, "commit", err, errlen) != 0) {
         toplist_forget(c);
         return -1;
     }
     c->w->in_txn = 0;
+    c->w->changed = 0;
     return 0;
 }
 
@@ -485,6 +490,7 @@ store_rollback(struct db_conn *c)
     else if (c->w->in_txn)
         c->w->fts_stale = 1; /* SQLite rolled back: store_fts_reset() */
     c->w->in_txn = 0;
+    c->w->changed = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
 }
@@ -624,6 +630,7 @@ store_put(struct db_conn *c, const struct carid_doc *doc, char *err,
         return -1;
     if ((found = store_find(c, doc->id, &find, err, errlen)) < 0)
         return store_write_failed(c, err);
+    c->w->changed = 1;
     if (found) rowid = store_kept_rowid(find, date);
     /* a full day is the client's problem: the batch goes on */
     if (rowid == 0 && (rowid = store_next_rowid(c, date, err, errlen)) < 0) {
@@ -650,6 +657,7 @@ store_del(struct db_conn *c, struct carid_str id, int *removed, char *err,
         store_txn_gone(c, err, errlen) != 0)
         return -1;
     found = store_find(c, id, &find, err, errlen);
+    if (found > 0) c->w->changed = 1;
     if (found < 0 || (found && store_unindex(c, find, err, errlen) != 0))
         return store_write_failed(c, err);
     *removed = found;
@@ -671,12 +679,16 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
         store_txn_gone(c, err, errlen) != 0)
         return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
+    /* the batch's writes so far are in what OPTIMIZE sees: the blocks are
+     * for the generation they make (later writes bump it again) */
     if (store_fts_apply(c, err, errlen) != 0 ||
         toplist_commit(c, err, errlen) != 0 ||
+        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_SAVEPOINT, "savepoint", err, errlen) != 0) {
         if (own) store_rollback(c);
         return -1;
     }
+    c->w->changed = 0;
     failed = db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
                     err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
@@ -770,7 +782,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         fn(ctx, "wal_bytes", store_file_size(c->index->path, "-wal")))
         return 0;
     if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
-    if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0)
+    if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = posts_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||

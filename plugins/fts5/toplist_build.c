@@ -6,12 +6,15 @@
  * docsize table, read once into memory (16 bytes an article).  The same
  * pass over one word's occurrences lists a word that became frequent after
  * OPTIMIZE (toplist_want()); its article lengths are looked up one by one.
+ * At OPTIMIZE the pass also gathers every posting of each listed word in
+ * docid order for the engine's blocks (posts.h): one scan for both.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "posts.h"
 #include "rank.h"
 #include "toplist.h"
 
@@ -60,6 +63,11 @@ struct toplist_build {
     struct toplist_entry *heap; /* min-heap: the worst kept entry on top */
     int nheap, size;
     int64_t df;
+    /* OPTIMIZE: the word's postings so far, for posts_build_term() */
+    int posts;
+    int post_failed; /* out of memory gathering them */
+    struct post_posting *post;
+    size_t npost, postcap;
     /* the article being counted */
     int64_t cur_doc;
     int tf_title, tf_body;
@@ -200,6 +208,29 @@ toplist_load_sizes(struct toplist_build *b, char *err, size_t errlen)
     return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "docsize", err, errlen);
 }
 
+/* Keeps the article's posting of the word being scanned. */
+static void
+toplist_end_post(struct toplist_build *b, const struct toplist_entry *e)
+{
+    struct post_posting *grown;
+
+    if (b->npost == b->postcap) {
+        b->postcap = b->postcap ? b->postcap * 2 : 4096;
+        grown = realloc(b->post, b->postcap * sizeof *grown);
+        if (grown == NULL) {
+            b->post_failed = 1;
+            b->postcap = b->npost;
+            return;
+        }
+        b->post = grown;
+    }
+    b->post[b->npost].docid = e->docid;
+    b->post[b->npost].tf_title = (uint32_t)e->tf_title;
+    b->post[b->npost].tf_body = (uint32_t)e->tf_body;
+    b->post[b->npost].dl = (uint32_t)e->dl;
+    b->npost++;
+}
+
 /* Ends the article being counted: into the heap if it ranks. */
 static void
 toplist_end_doc(struct toplist_build *b)
@@ -213,6 +244,7 @@ toplist_end_doc(struct toplist_build *b)
     e.dl = toplist_dl(b, b->cur_doc);
     e.impact = rank_impact(e.tf_title, e.tf_body, e.dl, b->avgdl);
     toplist_push(b, &e);
+    if (b->posts) toplist_end_post(b, &e);
     b->df++;
     b->cur_doc = -1;
     b->tf_title = b->tf_body = 0;
@@ -241,7 +273,16 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
             if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
                             errlen) != 0)
                 return -1;
+        if (b->post_failed) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        if (b->posts &&
+            posts_build_term(c, term, len, b->post, b->npost, err, errlen) != 0)
+            return -1;
     }
+    b->npost = 0;
+    b->post_failed = 0;
     b->nheap = 0;
     b->df = 0;
     return 0;
@@ -310,8 +351,10 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
     b.c = c;
     b.cur_doc = -1;
     b.size = (int)c->index->top->size;
+    b.posts = 1;
     toplist_forget(c);
-    if (db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TOP_CLEAR, err, errlen),
+    if (posts_build_clear(c, err, errlen) != 0 ||
+        db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TOP_CLEAR, err, errlen),
                "top list", err, errlen) != 0 ||
         db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TERM_CLEAR, err, errlen),
                "terms", err, errlen) != 0 ||
@@ -338,10 +381,12 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         db_done(stmt);
         rc = rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "avgdl", err, errlen);
+        if (rc == 0) rc = posts_build_done(c, err, errlen);
     }
     free(b.heap);
     free(b.docid);
     free(b.dl);
+    free(b.post);
     return rc;
 }
 

@@ -158,7 +158,8 @@ class Carid:
 
     @staticmethod
     def request(q):
-        args = ["SEARCH", " ".join(q["words"]), "LIMIT", "0", "10"]
+        join = " OR " if q.get("op") == "OR" else " "
+        args = ["SEARCH", join.join(q["words"]), "LIMIT", "0", "10"]
         if q.get("source"):
             args += ["SOURCE", q["source"]]
         if q.get("from"):
@@ -242,7 +243,8 @@ class RawFts5:
     def query(self, q):
         """count(*) and the top 10 by bm25 (title 4x, as carid weighs it):
         the two statements carid runs for one SEARCH."""
-        m = " ".join('"%s"' % w.replace('"', '""') for w in q["words"])
+        join = " OR " if q.get("op") == "OR" else " "
+        m = join.join('"%s"' % w.replace('"', '""') for w in q["words"])
         total = self.db.execute(
             "SELECT count(*) FROM t WHERE t MATCH ?", (m,)).fetchone()[0]
         self.db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY "
@@ -334,7 +336,8 @@ def xapian_searcher(db):
     qp.set_database(db)
 
     def search(q):
-        query = qp.parse_query(" ".join(q["words"]))
+        join = " OR " if q.get("op") == "OR" else " "
+        query = qp.parse_query(join.join(q["words"]))
         if q.get("source"):
             query = xapian.Query(xapian.Query.OP_FILTER, query,
                                  xapian.Query("XS" + q["source"]))

@@ -226,6 +226,7 @@ test_hit_cmp(const void *a, const void *b)
     const struct engine_hit *x = a, *y = b;
 
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->s != y->s) return x->s > y->s ? -1 : 1;
     if (x->docid != y->docid) return x->docid > y->docid ? -1 : 1;
     return 0;
 }
@@ -266,6 +267,7 @@ test_brute(struct test_corpus *c, const int *terms, int n, int conj,
         if (conj ? c->hits[i] < n : c->hits[i] == 0) continue;
         all[m].docid = c->docid[i];
         all[m].score = c->titles[i] + c->s[i] / (1.0 + c->s[i]);
+        all[m].s = c->s[i];
         m++;
     }
     qsort(all, (size_t)m, sizeof all[0], test_hit_cmp);

@@ -1,0 +1,164 @@
+/*
+ * posts.c - see posts.h: the generation, and the readers' side of the
+ * engine's postings (a word's skip table, then its blocks one range seek
+ * each).  OPTIMIZE's writing side is posts_build.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "posts.h"
+
+/* Slots 0 .. POSTS_MAX_TERMS-1 read blocks, one per open term, since a
+ * block's bytes must stay valid until its cursor reads the next. */
+enum posts_stmt {
+    POSTS_GEN_BUMP = POSTS_MAX_TERMS,
+    POSTS_FRESH,
+    POSTS_TERM,
+    POSTS_COUNT,
+    POSTS_STMT_COUNT
+};
+
+static const char *const posts_sql[POSTS_STMT_COUNT] = {
+    [POSTS_GEN_BUMP] = "INSERT INTO meta(key, value) VALUES ('gen', 1)"
+                       " ON CONFLICT(key) DO UPDATE SET value = value + 1",
+    /* no posts_gen (never built, or cleared): not fresh */
+    [POSTS_FRESH] = "SELECT (SELECT value FROM meta WHERE key = 'posts_gen')"
+                    " IS coalesce((SELECT value FROM meta WHERE key = 'gen'),"
+                    " 0)",
+    [POSTS_TERM] = "SELECT df, nblocks, heads FROM post_terms WHERE term = ?1",
+    [POSTS_COUNT] = "SELECT count(*) FROM post_terms",
+};
+
+/* The block of a term whose last docid is ?2: one seek of the primary
+ * key (a block is keyed by its last docid). */
+#define POSTS_BLOCK_SQL                                                        \
+    "SELECT block FROM posts WHERE term = ?1 AND last >= ?2"                   \
+    " ORDER BY last LIMIT 1"
+
+static sqlite3_stmt *
+posts_stmt(struct db_conn *c, enum posts_stmt which, char *err, size_t errlen)
+{
+    return db_stmt(c, DB_OWN_POSTS, which, POSTS_STMT_COUNT, posts_sql[which],
+                   err, errlen);
+}
+
+/* Reader slot i's block statement. */
+static sqlite3_stmt *
+posts_block_stmt(struct db_conn *c, int i, char *err, size_t errlen)
+{
+    return db_stmt(c, DB_OWN_POSTS, i, POSTS_STMT_COUNT, POSTS_BLOCK_SQL, err,
+                   errlen);
+}
+
+int
+posts_touch(struct db_conn *c, char *err, size_t errlen)
+{
+    return db_run(c, posts_stmt(c, POSTS_GEN_BUMP, err, errlen), "generation",
+                  err, errlen);
+}
+
+int
+posts_fresh(struct db_conn *c, int *fresh, char *err, size_t errlen)
+{
+    int64_t v = db_scalar(c, posts_stmt(c, POSTS_FRESH, err, errlen),
+                          "generation", err, errlen);
+
+    *fresh = v == 1;
+    return v < 0 ? -1 : 0;
+}
+
+/* The engine's post_source: block i of the term, by its last docid. */
+static int
+posts_read(void *ctx, size_t block, const uint8_t **buf, size_t *len)
+{
+    struct posts_term *t = ctx;
+    int rc;
+
+    sqlite3_reset(t->stmt);
+    rc = sqlite3_bind_int64(t->stmt, 2, t->term.blocks[block].last);
+    if (rc == SQLITE_OK) rc = sqlite3_step(t->stmt);
+    if (rc != SQLITE_ROW) {
+        /* no row: the skip table names a block that is not there, which
+         * the engine reports as corrupt postings */
+        if (rc != SQLITE_DONE) t->failed = rc;
+        return -1;
+    }
+    *buf = sqlite3_column_blob(t->stmt, 0);
+    *len = (size_t)sqlite3_column_bytes(t->stmt, 0);
+    return *buf == NULL ? -1 : 0; /* NULL: empty, or out of memory */
+}
+
+int
+posts_open(struct db_conn *c, int i, const char *word, size_t len,
+           struct posts_term *t, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    const void *heads;
+    int rc, lrc = 0;
+
+    memset(t, 0, sizeof *t);
+    if (i < 0 || i >= POSTS_MAX_TERMS) {
+        snprintf(err, errlen, "too many words for the engine");
+        return -1;
+    }
+    if ((stmt = posts_stmt(c, POSTS_TERM, err, errlen)) == NULL) return -1;
+    rc = db_bind(stmt, 1, (struct carid_str){word, len});
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        heads = sqlite3_column_blob(stmt, 2);
+        lrc = heads == NULL
+                  ? -1
+                  : post_term_load(&t->term, heads,
+                                   (size_t)sqlite3_column_bytes(stmt, 2),
+                                   (size_t)sqlite3_column_int64(stmt, 1),
+                                   sqlite3_column_int64(stmt, 0));
+    }
+    db_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail_rc(c, rc, "postings", err, errlen);
+    if (rc == SQLITE_DONE) return 0;
+    if (lrc != 0) {
+        snprintf(err, errlen,
+                 lrc == -2 ? "out of memory"
+                           : "postings of '%.*s' corrupt: run OPTIMIZE",
+                 (int)len, word);
+        return -1;
+    }
+    t->stmt = posts_block_stmt(c, i, err, errlen);
+    if (t->stmt == NULL || sqlite3_bind_text(t->stmt, 1, word, (int)len,
+                                             SQLITE_STATIC) != SQLITE_OK) {
+        if (t->stmt != NULL) db_fail(c, "postings", err, errlen);
+        posts_close(t);
+        return -1;
+    }
+    t->c = c;
+    t->word = word;
+    t->len = len;
+    t->src.read = posts_read;
+    t->src.ctx = t;
+    return 1;
+}
+
+void
+posts_close(struct posts_term *t)
+{
+    if (t->stmt != NULL) db_done(t->stmt);
+    t->stmt = NULL;
+    post_term_free(&t->term);
+}
+
+int
+posts_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+            size_t errlen)
+{
+    int64_t words;
+
+    words = db_scalar(c, posts_stmt(c, POSTS_COUNT, err, errlen), "stats", err,
+                      errlen);
+    if (words < 0) return -1;
+    if (fn(ctx, "engine_words", words) ||
+        fn(ctx, "engine_searches",
+           __atomic_load_n(&c->index->engine_searches, __ATOMIC_RELAXED)))
+        return 1;
+    return 0;
+}

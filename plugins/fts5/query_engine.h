@@ -1,0 +1,43 @@
+/*
+ * query_engine.h - SEARCH's engine path: a relevance-ordered AND (the
+ * default) or OR of 2 .. POSTS_MAX_TERMS plain words, every one with
+ * blocks (posts.h), on an index whose blocks are fresh, is answered by the
+ * ranked-retrieval engine (plugins/engine) over the blocks instead of by
+ * FTS5's scan of every match.  Same hits, same order, same scores, exact
+ * total: the score is rank.c's (the engine's engine_score.c), with the
+ * average length OPTIMIZE pinned, FTS5's own article count, and each
+ * word's df, which is FTS5's count of its articles while the blocks are
+ * fresh.  Anything else (a phrase, a prefix, NEAR, a field, NOT, a word
+ * without blocks, a stale index) is left to FTS5: the caller's fallback.
+ */
+#ifndef QUERY_ENGINE_H
+#define QUERY_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "engine.h"
+
+/* Evaluation switch: "off" leaves every SEARCH to FTS5 (tests compare). */
+#define QUERY_ENGINE_ENV   "CARID_FTS5_ENGINE"
+#define QUERY_ENGINE_MAX_K 10000 /* offset + count the engine takes */
+
+/* One query's answer: hits[0..nhits) best first, and the total. */
+struct query_engine_page {
+    struct engine_hit *hits; /* owned: free() */
+    int nhits;
+    int64_t total;
+};
+
+/*
+ * Inside the reader's read transaction: the top k (k <= QUERY_ENGINE_MAX_K)
+ * of FTS5 expression match, as qparse() wrote it, within docids
+ * [from, to], ranked with avgdl.  1 with *page filled, 0 if the query is
+ * not the engine's (nothing is set), -1 with err set.
+ */
+int query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
+                 double avgdl, int k, struct query_engine_page *page, char *err,
+                 size_t errlen);
+
+#endif

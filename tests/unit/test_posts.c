@@ -1,0 +1,481 @@
+/*
+ * test_posts.c - SEARCH's engine path (plugins/fts5/query_engine.h) against
+ * FTS5's, through carid_fts5.so's ABI as the daemon drives it: after
+ * OPTIMIZE of a few thousand generated Indonesian articles, with top lists
+ * (and so blocks) for every word in 40 or more of them, random AND and OR
+ * queries of 2-4 frequent words with random LIMIT, OFFSET and FROM/TO give
+ * the same page (ids, scores, total) from the engine and from FTS5
+ * (CARID_FTS5_ENGINE=off).  A write makes the blocks stale (FTS5 answers,
+ * STATS engine_searches says so) until the next OPTIMIZE; corrupt blocks
+ * give an error.  The module path comes from $CARID_FTS5_MODULE.
+ */
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "carid_plugin.h"
+#include "tap.h"
+
+#define TEST_DOCS     3000
+#define TEST_QUERIES  600
+#define TEST_MAX_HITS 64
+
+struct test_page {
+    char id[TEST_MAX_HITS][16];
+    double score[TEST_MAX_HITS];
+    int n;
+    int64_t total;
+    int rc;
+    char err[256];
+};
+
+static const struct carid_plugin *test_p;
+static void *test_db, *test_writer, *test_reader;
+static char test_dir[] = "/tmp/carid-test-posts-XXXXXX";
+static unsigned long test_seed = 12345;
+
+/* Root words (their own stems), most frequent first, and some glue. */
+static const char *const test_words[] = {
+    "harga",  "beras", "pasar",  "naik",   "kota",   "warga",  "banjir",
+    "jalan",  "rumah", "sekolah", "petani", "sungai", "hujan", "kapal",
+    "gunung", "laut",  "pulau",  "listrik", "air",   "minyak", "gula",
+    "garam",  "ikan",  "kopi",   "teh",    "motor",  "kereta", "bandara",
+    "hutan",  "desa",
+};
+#define TEST_NWORDS ((int)(sizeof test_words / sizeof test_words[0]))
+static const char *const test_glue[] = {"yang", "di",   "dan", "ke",
+                                        "dari", "pada", "itu", "ini"};
+
+static void test_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+test_log(int level, const char *fmt, ...)
+{
+    (void)level;
+    (void)fmt;
+}
+
+static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
+                                            "mmap_mb=64,cache_mb=4"};
+
+static unsigned
+test_rand(unsigned n)
+{
+    test_seed = test_seed * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((test_seed >> 33) % n);
+}
+
+/* A word: one of test_words in 3 tokens of 20, word i about 1/(i+1) as
+ * often as word 0 (so the query words lie in 5 to 50 % of the articles,
+ * where the idf is not clamped), else glue. */
+static const char *
+test_word(void)
+{
+    double u, w = 0;
+    int i;
+
+    if (test_rand(20) >= 3) return test_glue[test_rand(8)];
+    for (i = 0; i < TEST_NWORDS; i++)
+        w += 1.0 / (i + 1);
+    u = w * test_rand(100000) / 100000.0;
+    for (i = 0; i < TEST_NWORDS - 1; i++) {
+        u -= 1.0 / (i + 1);
+        if (u < 0) break;
+    }
+    return test_words[i];
+}
+
+static struct carid_str
+test_str(const char *s)
+{
+    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
+
+    return v;
+}
+
+static void
+test_sentence(char *out, size_t cap, int words)
+{
+    size_t at = 0;
+    int i;
+
+    out[0] = '\0';
+    for (i = 0; i < words && at + 16 < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? " " : "",
+                               test_word());
+    if (at + 2 < cap) snprintf(out + at, cap - at, ".");
+}
+
+static int
+test_put(int i)
+{
+    static const char *const src[] = {"kompas", "antara", "tempo"};
+    char id[16], title[256], body[1024], date[16];
+    struct carid_doc doc;
+    char err[256];
+    unsigned y, m;
+
+    snprintf(id, sizeof id, "d%d", i);
+    test_sentence(title, sizeof title, 2 + (int)test_rand(6));
+    test_sentence(body, sizeof body, 3 + (int)test_rand(30));
+    /* one draw a statement: argument order is the compiler's */
+    y = 20 + test_rand(5);
+    m = 1 + test_rand(12);
+    snprintf(date, sizeof date, "20%02u-%02u-%02u", y, m, 1 + test_rand(28));
+    memset(&doc, 0, sizeof doc);
+    doc.id = test_str(id);
+    doc.field[CARID_FIELD_TITLE] = test_str(title);
+    doc.field[CARID_FIELD_BODY] = test_str(body);
+    doc.field[CARID_FIELD_SOURCE] = test_str(src[test_rand(3)]);
+    doc.field[CARID_FIELD_DATE] = test_str(date);
+    return test_p->put(test_writer, &doc, err, sizeof err);
+}
+
+static int
+test_hit_cb(void *ctx, const struct carid_hit *hit)
+{
+    struct test_page *pg = ctx;
+    size_t n;
+
+    if (pg->n == TEST_MAX_HITS) return 1;
+    n = hit->id.len < 15 ? hit->id.len : 15;
+    memcpy(pg->id[pg->n], hit->id.p, n);
+    pg->id[pg->n][n] = '\0';
+    pg->score[pg->n++] = hit->score;
+    return 0;
+}
+
+static void
+test_search(const char *text, int64_t offset, int64_t count, const char *from,
+            const char *to, int fts5, struct test_page *pg)
+{
+    struct carid_query q;
+
+    memset(&q, 0, sizeof q);
+    q.text = test_str(text);
+    q.offset = offset;
+    q.count = count;
+    q.want_fields = 1u << CARID_FIELD_TITLE;
+    if (from != NULL) q.date_from = test_str(from);
+    if (to != NULL) q.date_to = test_str(to);
+    if (fts5)
+        setenv("CARID_FTS5_ENGINE", "off", 1);
+    else
+        unsetenv("CARID_FTS5_ENGINE");
+    memset(pg, 0, sizeof *pg);
+    pg->rc = test_p->search(test_reader, &q, test_hit_cb, pg, &pg->total,
+                            pg->err, sizeof pg->err);
+    unsetenv("CARID_FTS5_ENGINE");
+}
+
+struct test_stat_want {
+    const char *name;
+    int64_t value;
+};
+
+static int
+test_stat_cb(void *ctx, const char *name, int64_t value)
+{
+    struct test_stat_want *w = ctx;
+
+    if (strcmp(name, w->name) == 0) w->value = value;
+    return 0;
+}
+
+static int64_t
+test_stat(const char *name)
+{
+    struct test_stat_want w = {name, -1};
+    char err[256];
+
+    if (test_p->stats(test_reader, test_stat_cb, &w, err, sizeof err) != 0)
+        return -2;
+    return w.value;
+}
+
+/* Figures of a comparison run. */
+struct test_cmp {
+    int queries, same, engine, inexact, hits;
+    double maxdiff;
+};
+
+/* 0 if the two pages agree: ids, total, scores (exactly or within 1e-12,
+ * counted apart). */
+static int
+test_same(const struct test_page *a, const struct test_page *b,
+          struct test_cmp *cmp)
+{
+    int i;
+
+    if (a->rc != 0 || b->rc != 0 || a->n != b->n || a->total != b->total)
+        return -1;
+    for (i = 0; i < a->n; i++) {
+        double d = fabs(a->score[i] - b->score[i]);
+
+        if (strcmp(a->id[i], b->id[i]) != 0 || d > 1e-12) return -1;
+        if (d > 0) cmp->inexact++;
+        if (d > cmp->maxdiff) cmp->maxdiff = d;
+    }
+    cmp->hits += a->n;
+    return 0;
+}
+
+/* One random query: both paths, compared. */
+static void
+test_one(struct test_cmp *cmp, int print)
+{
+    char text[256], from[16], to[16];
+    struct test_page e, f;
+    int n = 2 + (int)test_rand(3), i, or = (int)test_rand(2);
+    int64_t before, offset = test_rand(4) ? test_rand(12) : test_rand(60);
+    int64_t count = test_rand(8) ? 1 + test_rand(20) : test_rand(TEST_MAX_HITS);
+    size_t at = 0;
+    int dates = (int)test_rand(3);
+
+    int pick[4], j;
+    unsigned y;
+
+    /* distinct words: FTS5 scores a repeated one twice, the engine path
+     * leaves such queries to it */
+    for (i = 0; i < n; i++) {
+        do {
+            pick[i] = (int)test_rand(12);
+            for (j = 0; j < i && pick[j] != pick[i]; j++)
+                ;
+        } while (j < i);
+        at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
+                               i == 0 ? "" : or ? " OR " : " ",
+                               test_words[pick[i]]);
+    }
+    y = 20 + test_rand(5);
+    snprintf(from, sizeof from, "20%02u-%02u-01", y, 1 + test_rand(12));
+    y = 20 + test_rand(5);
+    snprintf(to, sizeof to, "20%02u-%02u-28", y, 1 + test_rand(12));
+    before = test_stat("engine_searches");
+    test_search(text, offset, count, dates == 1 ? from : NULL,
+                dates >= 1 ? to : NULL, 0, &e);
+    if (test_stat("engine_searches") > before) cmp->engine++;
+    test_search(text, offset, count, dates == 1 ? from : NULL,
+                dates >= 1 ? to : NULL, 1, &f);
+    cmp->queries++;
+    if (test_same(&e, &f, cmp) == 0)
+        cmp->same++;
+    else if (print) {
+        for (i = 0; i < e.n && i < f.n; i++)
+            if (strcmp(e.id[i], f.id[i]) != 0 || e.score[i] != f.score[i])
+                printf("# '%s' hit %d: engine %s %.17g, fts5 %s %.17g\n", text,
+                       i, e.id[i], e.score[i], f.id[i], f.score[i]);
+    }
+    if (print && (e.rc != 0 || f.rc != 0 || e.n != f.n || e.total != f.total))
+        printf("# differs: '%s' offset %lld count %lld from %s to %s: "
+               "engine %d hits of %lld (%s), fts5 %d of %lld (%s)\n",
+               text, (long long)offset, (long long)count,
+               dates == 1 ? from : "-", dates >= 1 ? to : "-", e.n,
+               (long long)e.total, e.err, f.n, (long long)f.total, f.err);
+}
+
+static void
+test_compare(int queries, const char *when)
+{
+    struct test_cmp cmp;
+    char what[256];
+    int i;
+
+    memset(&cmp, 0, sizeof cmp);
+    for (i = 0; i < queries; i++)
+        test_one(&cmp, cmp.queries - cmp.same < 5);
+    printf("# %s: %d queries, %d the same, %d by the engine, %d hits, "
+           "%d scores not bit-equal (max diff %g)\n",
+           when, cmp.queries, cmp.same, cmp.engine, cmp.hits, cmp.inexact,
+           cmp.maxdiff);
+    snprintf(what, sizeof what, "%s: engine pages = FTS5 pages", when);
+    ok(cmp.same == cmp.queries, what);
+    snprintf(what, sizeof what, "%s: the engine answered them all", when);
+    ok(cmp.engine == cmp.queries, what);
+}
+
+/* Prints the df of the query words: the idf is clamped above half. */
+static void
+test_dfs(void)
+{
+    char path[256], line[512];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    size_t at = 0;
+
+    snprintf(path, sizeof path, "%s/carid.db", test_dir);
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT term, df, nblocks FROM post_terms"
+                           " ORDER BY df DESC LIMIT 14", -1, &stmt,
+                           NULL) == SQLITE_OK)
+        while (sqlite3_step(stmt) == SQLITE_ROW && at + 40 < sizeof line)
+            at += (size_t)snprintf(line + at, sizeof line - at, " %s %d/%d",
+                                   sqlite3_column_text(stmt, 0),
+                                   sqlite3_column_int(stmt, 1),
+                                   sqlite3_column_int(stmt, 2));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    line[at] = '\0';
+    printf("# df/blocks:%s\n", line);
+}
+
+static void
+test_open(void)
+{
+    char err[256];
+    int i, rc = 0;
+
+    setenv("CARID_FTS5_TOP_MIN_DF", "40", 1);
+    setenv("CARID_FTS5_TOP_SIZE", "8", 1);
+    ok(test_p->open(&test_host, test_dir, &test_db, err, sizeof err) == 0 &&
+           test_p->writer_open(test_db, &test_writer, err, sizeof err) == 0 &&
+           test_p->reader_open(test_db, &test_reader, err, sizeof err) == 0,
+       "open");
+    test_p->begin(test_writer, err, sizeof err);
+    for (i = 0; i < TEST_DOCS; i++)
+        rc |= test_put(i);
+    ok(rc == 0 && test_p->commit(test_writer, err, sizeof err) == 0,
+       "feed the articles");
+    ok(test_stat("engine_words") == 0, "no blocks before OPTIMIZE");
+    ok(test_p->optimize(test_writer, err, sizeof err) == 0, "optimize");
+    ok(test_stat("engine_words") >= 12, "blocks for the frequent words");
+    test_dfs();
+}
+
+static void
+test_equal(void)
+{
+    test_compare(TEST_QUERIES, "after OPTIMIZE");
+}
+
+static void
+test_stale(void)
+{
+    struct test_page e, f;
+    char err[256];
+    int64_t before;
+
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_put(TEST_DOCS) == 0 &&
+           test_p->commit(test_writer, err, sizeof err) == 0,
+       "one put");
+    before = test_stat("engine_searches");
+    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
+    test_search("harga beras", 0, 10, NULL, NULL, 1, &f);
+    ok(test_stat("engine_searches") == before, "stale: FTS5 answers");
+    ok(e.rc == 0 && f.rc == 0 && e.total == f.total && e.n == f.n,
+       "stale: the same page");
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
+           (test_search("harga beras", 0, 10, NULL, NULL, 0, &e),
+            test_stat("engine_searches") == before),
+       "an empty batch does not make it fresh");
+    ok(test_p->optimize(test_writer, err, sizeof err) == 0, "optimize again");
+    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
+    ok(e.rc == 0 && test_stat("engine_searches") == before + 1,
+       "fresh again: the engine answers");
+    test_compare(100, "after a put and OPTIMIZE");
+}
+
+/* Runs sql on the file behind the plugin's back. */
+static int
+test_sql(const char *sql)
+{
+    char path[256];
+    sqlite3 *db = NULL;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/carid.db", test_dir);
+    rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void
+test_corrupt_one(const char *sql, const char *what)
+{
+    struct test_page e;
+    char err[256], msg[600];
+
+    ok(test_sql(sql) == SQLITE_OK, what);
+    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
+    snprintf(msg, sizeof msg, "%s: an error, not a crash (%s)", what, e.err);
+    ok(e.rc != 0 && strstr(e.err, "corrupt") != NULL, msg);
+    ok(test_p->optimize(test_writer, err, sizeof err) == 0,
+       "OPTIMIZE rebuilds the blocks");
+    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
+    ok(e.rc == 0 && e.n == 10, "and the engine answers again");
+}
+
+static void
+test_corrupt(void)
+{
+    test_corrupt_one("UPDATE posts SET block = substr(block, 1,"
+                     " length(block) - 3) WHERE term = 'beras'",
+                     "truncated blocks");
+    test_corrupt_one("UPDATE posts SET block = x'ff' || substr(block, 2)"
+                     " WHERE term = 'harga'",
+                     "a wrong version byte");
+    test_corrupt_one("UPDATE posts SET block = substr(block, 1, 12) ||"
+                     " x'0000000000' || substr(block, 18) WHERE term = 'beras'",
+                     "zeroed bytes in the middle");
+    test_corrupt_one("UPDATE post_terms SET heads = substr(heads, 1,"
+                     " length(heads) / 2) WHERE term = 'harga'",
+                     "a truncated skip table");
+    test_corrupt_one("DELETE FROM posts WHERE term = 'beras' AND last IN"
+                     " (SELECT last FROM posts WHERE term = 'beras' LIMIT 1)",
+                     "a missing block");
+}
+
+static void
+test_cleanup(void)
+{
+    char cmd[300];
+
+    test_p->reader_close(test_reader);
+    test_p->writer_close(test_writer);
+    test_p->close(test_db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_dir);
+    ok(system(cmd) == 0, "temp dir removed");
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct tap_case cases[] = {
+        {"open", test_open},       {"equal", test_equal},
+        {"stale", test_stale},     {"corrupt", test_corrupt},
+        {"cleanup", test_cleanup}, {NULL, NULL},
+    };
+    const char *path = argc > 1 ? argv[1] : getenv("CARID_FTS5_MODULE");
+    carid_plugin_entry_fn *entry;
+    void *h;
+
+    if (path == NULL) {
+        printf("1..0 # SKIP set CARID_FTS5_MODULE to carid_fts5.so\n");
+        return 0;
+    }
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        printf("Bail out! %s\n", dlerror());
+        return 1;
+    }
+    *(void **)&entry = dlsym(h, CARID_PLUGIN_ENTRY);
+    if (entry == NULL || (test_p = entry()) == NULL ||
+        test_p->abi != CARID_PLUGIN_ABI) {
+        printf("Bail out! %s: no carid plugin of ABI %d\n", path,
+               CARID_PLUGIN_ABI);
+        return 1;
+    }
+    if (mkdtemp(test_dir) == NULL) {
+        printf("Bail out! mkdtemp failed\n");
+        return 1;
+    }
+    return tap_main(cases);
+}
