@@ -28,8 +28,9 @@
  * the same (store_put()).  docs_source answers a SOURCE filter for each
  * match from a narrow index instead of the article's row (one page per
  * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
- * meta holds the pinned average length ("avgdl") and the generations of
- * posts.h ("gen", "posts_gen"); terms and tops are the top lists of
+ * meta holds the pinned average length ("avgdl"), the generations of
+ * posts.h ("gen", "posts_gen") and the stemmer's version ("stemmer",
+ * schema_stemmer()); terms and tops are the top lists of
  * toplist.h; posts and post_terms (schema_posts) the engine's blocks.
  */
 static const char schema_sql[] =
