@@ -219,8 +219,9 @@ def make_acronym_queries(docs, doc_words, stem, df, concepts, stopwords):
 
 
 def score_acronyms(search, queries, holding):
-    """Concept recall@100 and P@10, means over the queries.  P@10 divides
-    by the hits returned (at most 10); a query with no hits counts 0.  Then
+    """Concept recall@100 (mean over the queries), P@10 (mean over the
+    queries with hits; it divides by the hits returned, at most 10), the
+    number of queries without hits.  Then
     (relevant articles, over all queries, that hold only another form of
     the concept than the one asked; the share of them in the top 100)."""
     recall, prec = [], []
@@ -234,10 +235,11 @@ def score_acronyms(search, queries, holding):
         other_n += len(other)
         other_found += len(other & set(got))
         top = got[:10]
-        prec.append(sum(1 for a in top if a in holding[ci]) / len(top)
-                    if top else 0.0)
+        if top:
+            prec.append(sum(1 for a in top if a in holding[ci]) / len(top))
     k = max(len(queries), 1)
-    return (sum(recall) / k, sum(prec) / k,
+    return (sum(recall) / k, sum(prec) / max(len(prec), 1),
+            len(queries) - len(prec),
             (other_n, other_found / max(other_n, 1)))
 
 
