@@ -61,6 +61,14 @@ static const struct cmd_arg args_stats[] = {
     {NULL, NULL, 0}};
 static const struct cmd_arg args_info[] = {{NULL, "section", OPT | MANY},
                                            {NULL, NULL, 0}};
+static const struct cmd_arg args_alias[] = {
+    {NULL, "ADD short long|DEL short [long]|LIST [short]", 0}, {NULL, NULL, 0}};
+static const struct cmd_arg args_alias_add[] = {
+    {NULL, "short", 0}, {NULL, "long", 0}, {NULL, NULL, 0}};
+static const struct cmd_arg args_alias_del[] = {
+    {NULL, "short", 0}, {NULL, "long", OPT}, {NULL, NULL, 0}};
+static const struct cmd_arg args_alias_list[] = {{NULL, "short", OPT},
+                                                 {NULL, NULL, 0}};
 
 static const struct cmd cmd_table[] = {
     {"PING", CMD_HEALTH, 1, 2, JOB_LOOP, NULL, cmd_ping_run, "connection",
@@ -111,6 +119,8 @@ static const struct cmd cmd_table[] = {
      cmd_search_run, "search", "Counts matching articles", args_count},
     {"ANALYZE", 0, 2, 2, JOB_READ, cmd_analyze_prepare, cmd_analyze_run,
      "search", "Shows tokens and stems", args_text},
+    {"ALIAS", 0, 2, -1, JOB_LOOP, NULL, cmd_alias_run, "search",
+     "Adds, removes and lists the forms a query word also matches", args_alias},
     {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run, "search",
      "Completes a word", args_suggest},
     {"STATS", CMD_ADMIN, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run,
@@ -120,6 +130,21 @@ static const struct cmd cmd_table[] = {
 };
 
 #define CMD_N (sizeof cmd_table / sizeof cmd_table[0])
+
+/* Subcommands that run elsewhere than their command, or are writes when
+ * it is not: ALIAS ADD and DEL go through the writer like PUT (and are
+ * refused to read-only clients), ALIAS LIST is a read.  Named
+ * "command|sub" as Redis names subcommands; COMMAND shows the parent. */
+static const struct cmd cmd_subs[] = {
+    {"ALIAS|ADD", CMD_WRITE, 4, 4, JOB_WRITE, NULL, cmd_alias_add_run, "search",
+     "Adds an alias, durable on the reply", args_alias_add},
+    {"ALIAS|DEL", CMD_WRITE, 3, 4, JOB_WRITE, NULL, cmd_alias_del_run, "search",
+     "Removes an editor's alias entries", args_alias_del},
+    {"ALIAS|LIST", 0, 2, 3, JOB_READ, NULL, cmd_alias_list_run, "search",
+     "Lists the aliases", args_alias_list},
+};
+
+#define CMD_NSUBS (sizeof cmd_subs / sizeof cmd_subs[0])
 
 const struct cmd *
 cmd_lookup(const char *name, size_t len)
@@ -131,6 +156,22 @@ cmd_lookup(const char *name, size_t len)
             return &cmd_table[i];
     }
     return NULL;
+}
+
+const struct cmd *
+cmd_subcommand(const struct cmd *c, const struct resp_req *r)
+{
+    size_t n = strlen(c->name);
+
+    for (size_t i = 0; r->argc >= 2 && i < CMD_NSUBS; i++) {
+        const char *s = cmd_subs[i].name;
+
+        if (strncmp(s, c->name, n) == 0 && s[n] == '|' &&
+            strlen(s + n + 1) == r->argl[1] &&
+            strncasecmp(s + n + 1, r->argv[1], r->argl[1]) == 0)
+            return &cmd_subs[i];
+    }
+    return c;
 }
 
 int

@@ -63,6 +63,9 @@ struct cmd {
 
 /* The command named name[0..len), case-insensitively, or NULL. */
 const struct cmd *cmd_lookup(const char *name, size_t len);
+/* The entry of c's subcommand r->argv[1] (ALIAS ADD: "ALIAS|ADD") when it
+ * has its own (flags, thread, arity), else c. */
+const struct cmd *cmd_subcommand(const struct cmd *c, const struct resp_req *r);
 /* How many commands there are, and the i-th (NULL out of range). */
 int cmd_count(void);
 const struct cmd *cmd_at(int i);
@@ -113,6 +116,10 @@ void cmd_search_run(struct job *job, void *handle);
 int cmd_analyze_prepare(struct job *job);
 void cmd_analyze_run(struct job *job, void *handle);
 void cmd_suggest_run(struct job *job, void *handle);
+void cmd_alias_run(struct job *job, void *handle);
+void cmd_alias_add_run(struct job *job, void *handle);
+void cmd_alias_del_run(struct job *job, void *handle);
+void cmd_alias_list_run(struct job *job, void *handle);
 void cmd_multi_run(struct job *job, void *handle);
 void cmd_exec_run(struct job *job, void *handle);
 void cmd_discard_run(struct job *job, void *handle);

@@ -390,6 +390,7 @@ conn_new_job(struct conn *c, struct resp_req *req)
         job->deadline = stats_now_usec() +
                         (uint64_t)server.cfg.query_timeout_ms * 1000u;
     job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
+    if (job->cmd != NULL) job->cmd = cmd_subcommand(job->cmd, &job->req);
     conn_note_command(c, job);
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   3 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   4 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -192,6 +192,10 @@ typedef int carid_term_fn(void *ctx, struct carid_str term, int64_t count);
 /* One token of ANALYZE: [start, end) byte offsets into the input text. */
 typedef int carid_token_fn(void *ctx, struct carid_str token,
                            struct carid_str stem, size_t start, size_t end);
+/* One alias (ABI 4): a short form, one of its long forms, and whether the
+ * entry is the plugin's own list (1) or an editor's (0). */
+typedef int carid_alias_fn(void *ctx, struct carid_str short_form,
+                           struct carid_str long_form, int builtin);
 
 /*
  * Every function returns 0 on success and -1 on failure with a message in
@@ -271,6 +275,23 @@ struct carid_plugin {
      * the old file went), or -1 with the reason in msg. */
     int (*rebuild)(const struct carid_host *host, const char *dir,
                    int64_t *kept, int64_t *lost, char *msg, size_t msglen);
+    /* Optional (ABI 4): aliases, the other forms a query word also
+     * matches (PROTOCOL.md, ALIAS).  alias_add and alias_del run on the
+     * writer inside the group commit, as put and del do, and take effect
+     * for searches once it commits.  *changed: 1 if the entry is new (add),
+     * the entries removed (del; long_form.p NULL: every editor entry of
+     * short_form).  The plugin checks the forms and its limits; a refused
+     * entry leaves the batch usable. */
+    int (*alias_add)(void *writer, struct carid_str short_form,
+                     struct carid_str long_form, int64_t *changed, char *err,
+                     size_t errlen);
+    int (*alias_del)(void *writer, struct carid_str short_form,
+                     struct carid_str long_form, int64_t *changed, char *err,
+                     size_t errlen);
+    /* Optional (ABI 4): calls fn for each alias (short_form.p not NULL:
+     * only that short form's, any case), by short form then long form. */
+    int (*alias_list)(void *reader, struct carid_str short_form,
+                      carid_alias_fn *fn, void *ctx, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 
