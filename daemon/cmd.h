@@ -83,6 +83,10 @@ size_t cmd_name_lower(const struct cmd *c, char *out, size_t outlen);
 /* Redis's answer to an unknown subcommand of job's command (CLIENT,
  * COMMAND), naming it and where help is. */
 void cmd_reply_unknown_subcommand(struct job *job);
+/* Replies "ERR <err>" if rc != 0, else an array of the n elements
+ * already encoded in buf; frees buf either way. */
+void cmd_reply_collected(struct job *job, int rc, const char *err, int64_t n,
+                         struct reply_buf *buf);
 /* Nonzero if argument i of r is word, any case. */
 int cmd_arg_is(const struct resp_req *r, int i, const char *word);
 /* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */

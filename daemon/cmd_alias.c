@@ -92,17 +92,13 @@ cmd_alias_list_run(struct job *job, void *reader)
     struct carid_str s = {NULL, 0};
     struct cmd_alias_collect c = {0};
     char err[256];
+    int rc;
 
     if (cmd_alias_supported(job, server.plugin->alias_list != NULL) != 0)
         return;
     if (r->argc == 3) s = (struct carid_str){r->argv[2], r->argl[2]};
     reply_buf_init(&c.buf);
-    if (server.plugin->alias_list(reader, s, cmd_alias_entry, &c, err,
-                                  sizeof err) != 0) {
-        reply_error(&job->out, "ERR %s", err);
-    } else {
-        reply_array(&job->out, c.n);
-        reply_raw(&job->out, c.buf.p, c.buf.len);
-    }
-    reply_buf_free(&c.buf);
+    rc = server.plugin->alias_list(reader, s, cmd_alias_entry, &c, err,
+                                   sizeof err);
+    cmd_reply_collected(job, rc, err, c.n, &c.buf);
 }

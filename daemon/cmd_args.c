@@ -81,3 +81,16 @@ cmd_reply_unknown_subcommand(struct job *job)
                 "'%s'. Try %s HELP.",
                 sub, job->cmd->name);
 }
+
+void
+cmd_reply_collected(struct job *job, int rc, const char *err, int64_t n,
+                    struct reply_buf *buf)
+{
+    if (rc != 0) {
+        reply_error(&job->out, "ERR %s", err);
+    } else {
+        reply_array(&job->out, n);
+        reply_raw(&job->out, buf->p, buf->len);
+    }
+    reply_buf_free(buf);
+}

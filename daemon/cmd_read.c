@@ -318,6 +318,7 @@ cmd_suggest_run(struct job *job, void *reader)
     struct cmd_collect c = {0};
     char err[256];
     int64_t max = 10;
+    int rc;
 
     if (r->argc != 2 &&
         (r->argc != 4 || !cmd_arg_is(r, 2, "LIMIT") ||
@@ -335,14 +336,9 @@ cmd_suggest_run(struct job *job, void *reader)
         return;
     }
     reply_buf_init(&c.buf);
-    if (server.plugin->suggest(reader, prefix, max, cmd_suggest_term, &c, err,
-                               sizeof err) != 0) {
-        reply_error(&job->out, "ERR %s", err);
-    } else {
-        reply_array(&job->out, c.n);
-        reply_raw(&job->out, c.buf.p, c.buf.len);
-    }
-    reply_buf_free(&c.buf);
+    rc = server.plugin->suggest(reader, prefix, max, cmd_suggest_term, &c, err,
+                                sizeof err);
+    cmd_reply_collected(job, rc, err, c.n, &c.buf);
 }
 
 static int
@@ -415,6 +411,7 @@ cmd_analyze_run(struct job *job, void *reader)
     struct carid_str text = {job->req.argv[1], job->req.argl[1]};
     struct cmd_collect c = {0};
     char err[256];
+    int rc;
 
     if (server.plugin->analyze == NULL) {
         reply_error(&job->out, "ERR plugin '%s' has no ANALYZE",
@@ -422,12 +419,7 @@ cmd_analyze_run(struct job *job, void *reader)
         return;
     }
     reply_buf_init(&c.buf);
-    if (server.plugin->analyze(reader, text, cmd_analyze_token, &c, err,
-                               sizeof err) != 0) {
-        reply_error(&job->out, "ERR %s", err);
-    } else {
-        reply_array(&job->out, c.n);
-        reply_raw(&job->out, c.buf.p, c.buf.len);
-    }
-    reply_buf_free(&c.buf);
+    rc = server.plugin->analyze(reader, text, cmd_analyze_token, &c, err,
+                                sizeof err);
+    cmd_reply_collected(job, rc, err, c.n, &c.buf);
 }
