@@ -20,6 +20,7 @@
 
 #define DB_FILE "carid.db" /* in the index directory */
 
+struct alias_cache;
 struct store_writer;
 struct tokenizer;
 struct toplist;
@@ -38,6 +39,7 @@ struct db {
     int corrupt;
     int marked; /* store_open() made STORE_RUNNING; store_close() drops it */
     int64_t engine_searches; /* SEARCHes the engine answered (atomic) */
+    int64_t alias_gen; /* alias.h: bumped by a commit that changed aliases */
 };
 
 /* The modules that keep prepared statements on a connection; each numbers
@@ -51,6 +53,7 @@ enum db_owner {
     DB_OWN_SUGGEST,
     DB_OWN_POSTS,
     DB_OWN_POSTS_BUILD,
+    DB_OWN_ALIAS,
     DB_OWNERS
 };
 
@@ -62,6 +65,7 @@ struct db_conn {
     struct tokenizer *tok;          /* owned; made on first use */
     struct store_writer *w;         /* writer: store.c's batch state, owned */
     struct toplist *top;            /* writer: toplist.h's, owned */
+    struct alias_cache *alias;      /* alias.h's set, owned */
     sqlite3_stmt **stmt[DB_OWNERS]; /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };

@@ -2,17 +2,16 @@
  * plugin.c - the FTS5 index plugin's ABI table: carid_plugin_entry(), the
  * only exported symbol of carid_fts5.so.  Each member casts the daemon's
  * void * handles back to db.h's types (struct db, struct db_conn) and
- * calls store.c, query.c, suggest.c or repair.c.
+ * calls store.c, query.c, suggest.c, repair.c or alias.c.
  */
-#include <stdio.h>
 
+#include "alias.h"
 #include "carid_plugin.h"
 #include "db.h"
 #include "query.h"
 #include "repair.h"
 #include "store.h"
 #include "suggest.h"
-#include "tokenizer.h"
 
 #define PLUGIN_VERSION "0.1.0"
 
@@ -113,38 +112,12 @@ plugin_stats(void *reader, carid_stat_fn *fn, void *ctx, char *err,
     return store_stats(reader, fn, ctx, err, errlen);
 }
 
-struct plugin_analyze {
-    carid_token_fn *fn;
-    void *ctx;
-};
-
-static int
-plugin_analyze_token(void *ctx, const char *token, size_t token_len,
-                     const char *stem, size_t stem_len, size_t start,
-                     size_t end)
-{
-    struct plugin_analyze *a = ctx;
-    struct carid_str t = {token, token_len}, s = {stem, stem_len};
-
-    return a->fn(a->ctx, t, s, start, end) != 0;
-}
-
+/* ANALYZE: the tokens, then the expansions aliases would make. */
 static int
 plugin_analyze(void *reader, struct carid_str text, carid_token_fn *fn,
                void *ctx, char *err, size_t errlen)
 {
-    struct plugin_analyze a = {fn, ctx};
-    struct tokenizer *t;
-
-    t = db_tokenizer(reader, err, errlen);
-    if (t == NULL) return -1;
-    if (text.p == NULL) return 0;
-    if (tokenizer_run(t, text.p, text.len, plugin_analyze_token, &a) ==
-        TOKENIZER_NOMEM) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0; /* fn asking to stop is not an error */
+    return alias_analyze(reader, text, fn, ctx, err, errlen);
 }
 
 static int
@@ -173,6 +146,29 @@ plugin_facets(void *reader, const struct carid_query *q, int field,
     return query_facets(reader, q, field, fn, ctx, err, errlen);
 }
 
+static int
+plugin_alias_add(void *writer, struct carid_str short_form,
+                 struct carid_str long_form, int64_t *changed, char *err,
+                 size_t errlen)
+{
+    return alias_add(writer, short_form, long_form, changed, err, errlen);
+}
+
+static int
+plugin_alias_del(void *writer, struct carid_str short_form,
+                 struct carid_str long_form, int64_t *changed, char *err,
+                 size_t errlen)
+{
+    return alias_del(writer, short_form, long_form, changed, err, errlen);
+}
+
+static int
+plugin_alias_list(void *reader, struct carid_str short_form, carid_alias_fn *fn,
+                  void *ctx, char *err, size_t errlen)
+{
+    return alias_list(reader, short_form, fn, ctx, err, errlen);
+}
+
 static const struct carid_plugin plugin_fts5 = {
     .abi = CARID_PLUGIN_ABI,
     .name = "fts5",
@@ -198,6 +194,9 @@ static const struct carid_plugin plugin_fts5 = {
     .facets = plugin_facets,
     .check = repair_check,
     .rebuild = repair_rebuild,
+    .alias_add = plugin_alias_add,
+    .alias_del = plugin_alias_del,
+    .alias_list = plugin_alias_list,
 };
 
 /*

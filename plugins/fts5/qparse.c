@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias_set.h"
 #include "qparse.h"
 #include "stem.h"
 #include "tokenizer.h"
@@ -44,6 +45,9 @@
 #define QPARSE_RPAREN 2
 #define QPARSE_QUOTE  3
 #define QPARSE_CHUNK  4 /* a run of bytes up to space, ( ) or a quote */
+
+/* Bytes of the folded words of one run of spans, for alias keys. */
+#define QPARSE_FOLD 8192
 
 struct qparse_expr {
     char *s;    /* FTS5 text, malloc'd; NULL when kind is QPARSE_NONE */
@@ -70,11 +74,18 @@ struct qparse {
     char *err;
     size_t errlen;
     int failed;
-    size_t span[QPARSE_MAX_TERMS + 1][2]; /* token spans of one run */
-    char stop[QPARSE_MAX_TERMS + 1];      /* span i is a stopword */
-    int nspan;                            /* spans in span[] */
-    int prefixes;                         /* word* so far */
-    size_t base;                          /* offset of the run's bytes */
+    size_t span[QPARSE_MAX_TERMS + 1][2];    /* token spans of one run */
+    char stop[QPARSE_MAX_TERMS + 1];         /* span i is a stopword */
+    int nspan;                               /* spans in span[] */
+    int prefixes;                            /* word* so far */
+    size_t base;                             /* offset of the run's bytes */
+    const struct alias_set *aliases;         /* or NULL */
+    int no_alias;                            /* inside NEAR: no expansion */
+    int aliased;                             /* expansions so far */
+    int words_aliased;                       /* qparse_words() expanded one */
+    size_t fold_at[QPARSE_MAX_TERMS + 1][2]; /* span i's folded word */
+    char fold[QPARSE_FOLD];                  /* ... in here; */
+    size_t nfold;                            /* > QPARSE_FOLD: no room */
 };
 
 static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
@@ -306,6 +317,11 @@ qparse_span_cb(void *ctx, const char *token, size_t token_len, const char *stem,
     }
     q->span[q->nspan][0] = q->base + start;
     q->span[q->nspan][1] = q->base + end;
+    q->fold_at[q->nspan][0] = q->nfold;
+    if (q->nfold + token_len <= QPARSE_FOLD)
+        memcpy(q->fold + q->nfold, token, token_len);
+    q->nfold += token_len;
+    q->fold_at[q->nspan][1] = q->nfold;
     q->stop[q->nspan] = (char)stem_is_stopword(token, token_len);
     q->nspan++;
     return 0;
@@ -318,6 +334,7 @@ qparse_spans(struct qparse *q, size_t start, size_t end)
     int rc;
 
     q->nspan = 0;
+    q->nfold = 0;
     q->base = start;
     rc = tokenizer_run(q->tok, q->text + start, end - start, qparse_span_cb, q);
     if (rc == TOKENIZER_NOMEM) return qparse_nomem(q);
@@ -343,6 +360,23 @@ qparse_prefix_check(struct qparse *q, int first, int last)
     return 0;
 }
 
+/* Appends p[0..n) inside an FTS5 string: '"' doubled. */
+static int
+qparse_cat_quoted(struct qparse *q, struct qparse_expr *e, const char *p,
+                  size_t n)
+{
+    const char *quote;
+
+    while ((quote = memchr(p, '"', n)) != NULL) {
+        if (qparse_cat(q, e, p, (size_t)(quote - p) + 1) != 0 ||
+            qparse_cats(q, e, "\"") != 0)
+            return -1;
+        n -= (size_t)(quote - p) + 1;
+        p = quote + 1;
+    }
+    return qparse_cat(q, e, p, n);
+}
+
 /*
  * Appends spans [a, b) as one FTS5 string: the words' own bytes, joiners
  * kept, any other gap as one space (so a phrase never carries a quote, a
@@ -352,7 +386,6 @@ static int
 qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
                   int prefix)
 {
-    const char *p, *quote;
     size_t s, n;
     int i;
 
@@ -367,16 +400,9 @@ qparse_cat_string(struct qparse *q, struct qparse_expr *e, int a, int b,
             }
             if (qparse_cat(q, e, s > 0 ? q->text + s : " ", n) != 0) return -1;
         }
-        p = q->text + q->span[i][0];
-        n = q->span[i][1] - q->span[i][0];
-        while ((quote = memchr(p, '"', n)) != NULL) {
-            if (qparse_cat(q, e, p, (size_t)(quote - p) + 1) != 0 ||
-                qparse_cats(q, e, "\"") != 0)
-                return -1;
-            n -= (size_t)(quote - p) + 1;
-            p = quote + 1;
-        }
-        if (qparse_cat(q, e, p, n) != 0) return -1;
+        if (qparse_cat_quoted(q, e, q->text + q->span[i][0],
+                              q->span[i][1] - q->span[i][0]) != 0)
+            return -1;
     }
     if (prefix && qparse_prefix_check(q, a, b - 1) != 0) return -1;
     return qparse_cats(q, e, prefix ? "\"*" : "\"");
@@ -403,6 +429,99 @@ qparse_run_stop(const struct qparse *q, int a, int b, int prefix)
     return b == a + 1 && q->stop[a] && !prefix;
 }
 
+/* Appends key[0..n) as one FTS5 string, '"' doubled. */
+static int
+qparse_cat_key(struct qparse *q, struct qparse_expr *e, const char *key,
+               size_t n)
+{
+    if (qparse_cats(q, e, " OR \"") != 0 ||
+        qparse_cat_quoted(q, e, key, n) != 0)
+        return -1;
+    return qparse_cats(q, e, "\"");
+}
+
+/*
+ * If key[0..n) (folded words, one space between; typed as raw[0..rawn))
+ * has aliases: *e becomes ("key" OR "other" ...), kind QPARSE_ATOM, and
+ * 1 is returned.  0: no alias applies (*e untouched); -1: out of memory.
+ * one_word: the key may be a short form.
+ */
+static int
+qparse_alias(struct qparse *q, const char *key, size_t n, const char *raw,
+             size_t rawn, int one_word, struct qparse_expr *e)
+{
+    const struct alias_set *s = q->aliases;
+    struct qparse_expr x = {NULL, 0, QPARSE_ATOM, 0};
+    int fs = 0, fl = 0, ns = 0, nl, k = 0;
+
+    if (s == NULL || q->no_alias || q->aliased >= QPARSE_MAX_ALIASES ||
+        n == 0 || n > QPARSE_FOLD)
+        return 0;
+    if (one_word) ns = alias_set_by_short(s, key, n, &fs);
+    nl = alias_set_by_long(s, key, n, &fl);
+    if (qparse_cats(q, &x, "(") != 0 || qparse_cat_key(q, &x, key, n) != 0)
+        return -1;
+    for (int i = fs; i < fs + ns; i++) {
+        const struct alias_entry *a = &s->e[i];
+
+        if (!alias_set_applies(a, raw, rawn)) continue;
+        if (qparse_cat_key(q, &x, a->long_key, strlen(a->long_key)) != 0)
+            return -1;
+        k++;
+    }
+    for (int i = fl; i < fl + nl; i++) {
+        const struct alias_entry *a = &s->e[s->by_long[i]];
+
+        /* a two-letter acronym folded is also a word ("as", "ma") */
+        if (a->caps && strlen(a->short_key) < QPARSE_MIN_TO_CAPS) continue;
+        if (qparse_cat_key(q, &x, a->short_key, strlen(a->short_key)) != 0)
+            return -1;
+        k++;
+    }
+    if (k == 0 || qparse_cats(q, &x, ")") != 0) {
+        qparse_expr_free(&x);
+        return k == 0 ? 0 : -1;
+    }
+    /* the first " OR " is not wanted: "( OR "kpk" ..." */
+    memmove(x.s + 1, x.s + 5, x.len - 4);
+    x.len -= 4;
+    q->aliased++;
+    *e = x;
+    return 1;
+}
+
+/* The folded words of spans [a, b) into key (one space between); their
+ * length, or 0 if they do not fit. */
+static size_t
+qparse_fold_key(const struct qparse *q, int a, int b, char *key, size_t size)
+{
+    size_t n = 0;
+
+    if (q->nfold > QPARSE_FOLD) return 0;
+    for (int i = a; i < b; i++) {
+        size_t w = q->fold_at[i][1] - q->fold_at[i][0];
+
+        if (n + w + 1 >= size) return 0;
+        if (i > a) key[n++] = ' ';
+        memcpy(key + n, q->fold + q->fold_at[i][0], w);
+        n += w;
+    }
+    return n;
+}
+
+/* Spans [a, b) as an alias expansion into e (see qparse_alias()). */
+static int
+qparse_alias_spans(struct qparse *q, int a, int b, struct qparse_expr *e)
+{
+    char key[QPARSE_FOLD];
+    size_t n;
+
+    if (q->aliases == NULL || q->no_alias) return 0;
+    n = qparse_fold_key(q, a, b, key, sizeof key);
+    return qparse_alias(q, key, n, q->text + q->span[a][0],
+                        q->span[b - 1][1] - q->span[a][0], b == a + 1, e);
+}
+
 /*
  * The words of text[start..end): each run of glued words one FTS5 string,
  * the strings joined by sep; '*' at the end makes the last one a prefix.
@@ -426,12 +545,22 @@ qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
         b = qparse_run_end(q, a);
         skip = !qparse_run_stop(q, a, b, prefix && b == q->nspan);
     }
+    q->words_aliased = 0;
     for (a = 0; a < q->nspan; a = b) {
+        struct qparse_expr x = {NULL, 0, QPARSE_NONE, 0};
+        int rc = 0;
+
         b = qparse_run_end(q, a);
         if (skip && qparse_run_stop(q, a, b, prefix && b == q->nspan)) continue;
         if (*ngroups > 0 && qparse_cats(q, e, sep) != 0) return -1;
-        if (qparse_cat_string(q, e, a, b, prefix && b == q->nspan) != 0)
-            return -1;
+        if (!(prefix && b == q->nspan) &&
+            (rc = qparse_alias_spans(q, a, b, &x)) > 0) {
+            rc = qparse_cat(q, e, x.s, x.len);
+            qparse_expr_free(&x);
+            q->words_aliased = 1;
+        } else if (rc == 0)
+            rc = qparse_cat_string(q, e, a, b, prefix && b == q->nspan);
+        if (rc != 0) return -1;
         ++*ngroups;
     }
     e->stop = and_stop && !skip && *ngroups > 0;
@@ -446,7 +575,7 @@ qparse_phrase(struct qparse *q, const struct qparse_lex *lx,
               struct qparse_expr *e)
 {
     size_t i, n = 0;
-    int prefix;
+    int prefix, rc;
 
     for (i = lx->end; i < q->len; i++) {
         if ((n = qparse_quote_len(q->text + i, q->len - i)) > 0) break;
@@ -459,6 +588,8 @@ qparse_phrase(struct qparse *q, const struct qparse_lex *lx,
     /* An unclosed quote runs to the end; with no words it is a stray. */
     if (q->nspan == 0 && i >= q->len) return 0;
     if (q->nspan == 0) return qparse_fail(q, lx->start, "empty phrase");
+    if (!prefix && (rc = qparse_alias_spans(q, 0, q->nspan, e)) != 0)
+        return rc > 0 ? 0 : -1;
     e->kind = QPARSE_TERM;
     return qparse_cat_string(q, e, 0, q->nspan, prefix);
 }
@@ -670,7 +801,7 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
     static const char *const fields[] = {"title", "body", "source", "date"};
     const char *p = q->text + lx->start;
     size_t n = lx->end - lx->start, k, f;
-    int dist, groups;
+    int dist, groups, rc;
 
     if (qparse_is(q, lx, "AND") || qparse_is(q, lx, "OR") ||
         qparse_is_near_op(q, lx, &dist))
@@ -682,7 +813,10 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
         if (++q->depth > QPARSE_MAX_DEPTH)
             return qparse_fail(q, lx->start, "nesting deeper than %d",
                                QPARSE_MAX_DEPTH);
-        if (qparse_near_group(q, lx->start, e) != 0) return -1;
+        q->no_alias++; /* NEAR takes phrases, not ORs of them */
+        rc = qparse_near_group(q, lx->start, e);
+        q->no_alias--;
+        if (rc != 0) return -1;
         q->depth--;
         return 0;
     }
@@ -702,9 +836,10 @@ qparse_chunk(struct qparse *q, const struct qparse_lex *lx,
     q->pos = lx->end;
     if (qparse_words(q, lx->start, lx->end, " AND ", 1, e, &groups) != 0)
         return -1;
-    e->kind = groups == 0   ? QPARSE_NONE
-              : groups == 1 ? QPARSE_TERM
-                            : QPARSE_AND;
+    e->kind = groups == 0        ? QPARSE_NONE
+              : groups > 1       ? QPARSE_AND
+              : q->words_aliased ? QPARSE_ATOM
+                                 : QPARSE_TERM;
     return 0;
 }
 
@@ -738,16 +873,32 @@ qparse_near(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr chain = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_expr r = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
-    int dist, maxdist = -1;
+    int dist, maxdist = -1, rc, terms = q->out->terms, aliased = q->aliased;
+    size_t at = q->pos;
     char tail[32];
 
     if (qparse_primary(q, e) != 0) return -1;
+    qparse_peek(q, &lx);
+    if (q->aliased != aliased && qparse_is_near_op(q, &lx, &dist)) {
+        /* NEAR takes the word as typed: parse it again without aliases */
+        qparse_expr_free(e);
+        q->pos = at;
+        q->out->terms = terms;
+        q->aliased = aliased;
+        q->no_alias++;
+        rc = qparse_primary(q, e);
+        q->no_alias--;
+        if (rc != 0) return -1;
+    }
     for (;;) {
         qparse_peek(q, &lx);
         if (!qparse_is_near_op(q, &lx, &dist)) break;
         if (e->kind != QPARSE_TERM && chain.s == NULL) goto bad;
         q->pos = lx.end;
-        if (qparse_primary(q, &r) != 0) goto fail;
+        q->no_alias++;
+        rc = qparse_primary(q, &r);
+        q->no_alias--;
+        if (rc != 0) goto fail;
         if (r.kind != QPARSE_TERM) goto bad;
         if (chain.s == NULL && (qparse_cats(q, &chain, "NEAR(") != 0 ||
                                 qparse_cat(q, &chain, e->s, e->len) != 0))
@@ -811,6 +962,76 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
     return rc;
 }
 
+/* Nonzero if lx is a chunk of plain words: no operator, sign, field,
+ * filter or '*', so that a run of them may be a long form. */
+static int
+qparse_plain(const struct qparse *q, const struct qparse_lex *lx)
+{
+    const char *p = q->text + lx->start;
+    size_t n = lx->end - lx->start;
+
+    return lx->type == QPARSE_CHUNK && n > 0 && p[0] != '-' && p[0] != '+' &&
+           p[n - 1] != '*' && memchr(p, ':', n) == NULL &&
+           !qparse_is(q, lx, "AND") && !qparse_is(q, lx, "OR") &&
+           !qparse_is(q, lx, "NOT") && (n < 4 || memcmp(p, "NEAR", 4) != 0);
+}
+
+/*
+ * A run of 2 or more plain chunks from q->pos that is a long form
+ * (Komisi Pemberantasan Korupsi, unquoted): 1 with its expansion in e
+ * and q->pos after it, the longest run first; 0 (q->pos kept) if none;
+ * -1 on error.
+ */
+static int
+qparse_alias_run(struct qparse *q, struct qparse_expr *e)
+{
+    char key[QPARSE_FOLD];
+    size_t cut[ALIAS_MAX_WORDS + 1], end[ALIAS_MAX_WORDS + 1], at = q->pos;
+    int words[ALIAS_MAX_WORDS + 1], n = 0, terms = q->out->terms, rc, dist;
+    struct qparse_lex lx;
+
+    if (q->aliases == NULL || q->no_alias || q->aliases->max_words < 2 ||
+        q->aliased >= QPARSE_MAX_ALIASES)
+        return 0;
+    cut[0] = 0;
+    words[0] = 0;
+    while (n < ALIAS_MAX_WORDS) {
+        size_t k;
+
+        qparse_peek(q, &lx);
+        if (!qparse_plain(q, &lx)) break;
+        if (qparse_spans(q, lx.start, lx.end) != 0) return -1;
+        if (q->nspan == 0 || words[n] + q->nspan > q->aliases->max_words) break;
+        k = qparse_fold_key(q, 0, q->nspan, key + cut[n] + (n > 0),
+                            sizeof key - cut[n] - 1);
+        if (k == 0) break;
+        if (n > 0) key[cut[n]] = ' ';
+        cut[n + 1] = cut[n] + (n > 0) + k;
+        words[n + 1] = words[n] + q->nspan;
+        end[n + 1] = lx.end;
+        q->pos = lx.end;
+        n++;
+    }
+    q->out->terms = terms;
+    for (; n >= 2; n--) {
+        q->pos = end[n];
+        qparse_peek(q, &lx);
+        if (qparse_is_near_op(q, &lx, &dist)) continue;
+        rc = qparse_alias(q, key, cut[n], NULL, 0, 0, e);
+        if (rc < 0) return -1;
+        if (rc == 0) continue;
+        q->out->terms += words[n];
+        if (q->out->terms > QPARSE_MAX_TERMS) {
+            qparse_expr_free(e);
+            return qparse_fail(q, at, "more than %d words", QPARSE_MAX_TERMS);
+        }
+        q->pos = end[n];
+        return 1;
+    }
+    q->pos = at;
+    return 0;
+}
+
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
  * excluded one; a group that only excludes cannot run in FTS5.  Bare
  * stopwords wait in stops and count only if no other term comes. */
@@ -843,7 +1064,11 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
         item.len = 0;
         item.kind = QPARSE_NONE;
         item.stop = 0;
-        if (qparse_unary(q, &item, &neg) != 0) goto fail;
+        neg = 0;
+        if ((rc = qparse_alias_run(q, &item)) < 0 ||
+            (rc == 0 && qparse_unary(q, &item, &neg) != 0))
+            goto fail;
+        rc = 0;
         if (item.kind == QPARSE_NONE) continue;
         if (neg) {
             if (nots.s == NULL) first_not = lx.start;
@@ -926,6 +1151,14 @@ int
 qparse(struct tokenizer *t, const char *text, size_t len,
        struct qparse_result *out, char *err, size_t errlen)
 {
+    return qparse_aliased(t, NULL, text, len, out, err, errlen);
+}
+
+int
+qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
+               const char *text, size_t len, struct qparse_result *out,
+               char *err, size_t errlen)
+{
     struct qparse *q;
     struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
@@ -940,6 +1173,7 @@ qparse(struct tokenizer *t, const char *text, size_t len,
     q->text = text != NULL ? text : "";
     q->len = text != NULL ? len : 0;
     q->tok = t;
+    q->aliases = aliases;
     q->out = out;
     q->err = err;
     q->errlen = errlen;

@@ -20,8 +20,13 @@
 #define QPARSE_MAX_SOURCES 8    /* source: filters, and -source: ones */
 #define QPARSE_NEAR        10   /* default NEAR distance, in words */
 #define QPARSE_MAX_NEAR    1000 /* largest NEAR distance */
+#define QPARSE_MAX_ALIASES 8    /* words and phrases an alias expands in one
+                                   query; the others are searched as typed */
+#define QPARSE_MIN_TO_CAPS 3    /* letters of a capitals-only short form a
+                                   long form expands to (not MA, AS) */
 /* clang-format on */
 
+struct alias_set;
 struct tokenizer;
 
 /* A parsed query.  The strings in source[] and exclude[] are borrowed from
@@ -46,6 +51,17 @@ struct qparse_result {
  */
 int qparse(struct tokenizer *t, const char *text, size_t len,
            struct qparse_result *out, char *err, size_t errlen);
+
+/*
+ * qparse() with aliases (alias_set.h; NULL: none): a word that is a short
+ * form also matches its long forms as phrases, a phrase or a run of plain
+ * words that is a long form also matches its short forms, as
+ * ("kpk" OR "komisi pemberantasan korupsi").  Not inside NEAR, nor for a
+ * prefix; the precision rule is alias_set.h's (PROTOCOL.md, Aliases).
+ */
+int qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
+                   const char *text, size_t len, struct qparse_result *out,
+                   char *err, size_t errlen);
 
 /* Frees what qparse() allocated in r; safe on a zeroed or freed result. */
 void qparse_free(struct qparse_result *r);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias.h"
 #include "db.h"
 #include "docid.h"
 #include "qparse.h"
@@ -288,7 +289,8 @@ query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
         return -1;
     }
     if ((t = db_tokenizer(c, err, errlen)) == NULL ||
-        qparse(t, q->text.p, q->text.len, &p->r, err, errlen) != 0)
+        qparse_aliased(t, alias_current(c, err, errlen), q->text.p, q->text.len,
+                       &p->r, err, errlen) != 0)
         return -1;
     if (query_one_word(t, &p->r, p) != 0) {
         snprintf(err, errlen, "out of memory");

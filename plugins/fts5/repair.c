@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "db.h"
 #include "repair.h"
 #include "store.h"
@@ -235,6 +236,7 @@ repair_write(const struct carid_host *host, const char *path, sqlite3 *old,
     rc = store_open_file(host, path, &s, err, errlen);
     if (rc == 0) rc = store_conn_open(s, 1, &w, err, errlen);
     if (rc == 0) rc = repair_copy(old, ids, w, kept, err, errlen);
+    if (rc == 0) rc = alias_copy(old, w, err, errlen);
     store_conn_close(w);
     store_close(s);
     return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alias.h"
 #include "db.h"
 #include "schema.h"
 #include "stem.h"
@@ -216,6 +217,7 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, SCHEMA_FTS_CONFIG, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_posts, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = alias_schema(db);
     if (rc == SQLITE_OK &&
         db_pragma_int(db, "PRAGMA application_id") != SCHEMA_APP_ID) {
         snprintf(schema, sizeof schema, "PRAGMA application_id=%d",

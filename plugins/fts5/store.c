@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "db.h"
 #include "docid.h"
 #include "fts5_tokenizer.h"
@@ -317,6 +318,7 @@ store_conn_close(struct db_conn *c)
     sqlite3_close(c->db);
     tokenizer_free(c->tok);
     toplist_free(c->top);
+    alias_conn_free(c);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
@@ -476,6 +478,7 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
     }
     c->w->in_txn = 0;
     c->w->changed = 0;
+    alias_committed(c);
     return 0;
 }
 
@@ -493,6 +496,7 @@ store_rollback(struct db_conn *c)
     c->w->changed = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
+    alias_rolled_back(c);
 }
 
 /* Looks id up: 1 with its row (rowid, title, body) in *find, which

@@ -10,10 +10,11 @@
 
 #include <sqlite3.h>
 
+#include "alias_set.h"
+#include "fts5_tokenizer.h"
 #include "qparse.h"
 #include "tap.h"
 #include "test_fts5.h"
-#include "fts5_tokenizer.h"
 #include "tokenizer.h"
 
 struct test_qparse_case {
@@ -328,8 +329,93 @@ test_dates(void)
     ok(!qparse_date_valid("0000-01-01", 10), "year 0 is not");
 }
 
+/* clang-format off */
+/* Query in, expression out, with the aliases of test_aliases(). */
+static const struct test_qparse_case test_alias_cases[] = {
+    /* a short form: its long forms as phrases; capitals as the rule asks */
+    {"KPK", "(\"kpk\" OR \"komisi pemberantasan korupsi\")", ""},
+    {"kpk", "\"kpk\"", ""},
+    {"KPK penyidik",
+     "(\"kpk\" OR \"komisi pemberantasan korupsi\") AND \"penyidik\"", ""},
+    {"Jokowi", "(\"jokowi\" OR \"joko widodo\")", ""},
+    {"jokowi", "(\"jokowi\" OR \"joko widodo\")", ""},
+    {"\"KPK\"", "(\"kpk\" OR \"komisi pemberantasan korupsi\")", ""},
+    /* a long form, unquoted or quoted, any case: its short forms */
+    {"komisi pemberantasan korupsi",
+     "(\"komisi pemberantasan korupsi\" OR \"kpk\")", ""},
+    {"Komisi Pemberantasan Korupsi penyidik",
+     "(\"komisi pemberantasan korupsi\" OR \"kpk\") AND \"penyidik\"", ""},
+    {"\"Joko Widodo\"", "(\"joko widodo\" OR \"jokowi\")", ""},
+    {"penyidik Joko Widodo",
+     "\"penyidik\" AND (\"joko widodo\" OR \"jokowi\")", ""},
+    /* a two-letter acronym in capitals: only the way in, not out */
+    {"AS", "(\"as\" OR \"amerika serikat\")", ""},
+    {"as roda", "\"as\" AND \"roda\"", ""},
+    {"Amerika Serikat", "\"Amerika\" AND \"Serikat\"", ""},
+    /* operators keep their meaning around an expansion */
+    {"-KPK bupati",
+     "\"bupati\" NOT (\"kpk\" OR \"komisi pemberantasan korupsi\")", ""},
+    {"KPK OR Polri",
+     "(\"kpk\" OR \"komisi pemberantasan korupsi\") OR \"Polri\"", ""},
+    {"title:KPK", "title : (\"kpk\" OR \"komisi pemberantasan korupsi\")",
+     ""},
+    /* not in NEAR, nor for a prefix, nor part of a glued run */
+    {"KPK NEAR bupati", "NEAR(\"KPK\" \"bupati\", 10)", ""},
+    {"NEAR(KPK bupati)", "NEAR(\"KPK\" \"bupati\", 10)", ""},
+    {"KPK*", "\"KPK\"*", ""},
+    {"KPK-Polri", "\"KPK-Polri\"", ""},
+    {"Komisi Pemberantasan NEAR Korupsi",
+     "\"Komisi\" AND NEAR(\"Pemberantasan\" \"Korupsi\", 10)", ""},
+    {NULL, NULL, NULL},
+};
+/* clang-format on */
+
+static void
+test_aliases(void)
+{
+    static const char *const pairs[][2] = {
+        {"KPK", "Komisi Pemberantasan Korupsi"},
+        {"Jokowi", "Joko Widodo"},
+        {"AS", "Amerika Serikat"},
+    };
+    const struct test_qparse_case *c;
+    struct alias_set set = {0};
+    struct qparse_result r;
+    char err[256], what[512];
+    size_t i, n;
+
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        alias_set_add(&set, test_tok, pairs[i][0], strlen(pairs[i][0]),
+                      pairs[i][1], strlen(pairs[i][1]), 0, err, sizeof err);
+    ok(alias_set_seal(&set) == 0 && set.n == 3, "three aliases");
+    for (c = test_alias_cases; c->query != NULL; c++) {
+        snprintf(what, sizeof what, "alias '%s'", c->query);
+        if (qparse_aliased(test_tok, &set, c->query, strlen(c->query), &r, err,
+                           sizeof err) != 0) {
+            ok(0, what);
+            printf("#   error: %s\n", err);
+            continue;
+        }
+        if (!ok(strcmp(r.match, c->match) == 0 && test_fts5_accepts(r.match),
+                what))
+            printf("#   got %s\n", r.match);
+        qparse_free(&r);
+    }
+    /* at most QPARSE_MAX_ALIASES expansions; later ones as typed */
+    n = 0;
+    for (i = 0; i < QPARSE_MAX_ALIASES + 1; i++)
+        n += (size_t)snprintf(what + n, sizeof what - n, "KPK ");
+    ok(qparse_aliased(test_tok, &set, what, n, &r, err, sizeof err) == 0 &&
+           strstr(r.match, "\"kpk\" OR") != NULL &&
+           strcmp(r.match + strlen(r.match) - 5, "\"KPK\"") == 0,
+       "the 9th alias is searched as typed");
+    qparse_free(&r);
+    alias_set_free(&set);
+}
+
 static const struct tap_case cases[] = {
     {"table", test_table},
+    {"aliases", test_aliases},
     {"limits", test_limits},
     {"dates", test_dates},
     {NULL, NULL},
