@@ -51,6 +51,8 @@ enum db_owner {
     DB_OWN_SUGGEST,
     DB_OWN_POSTS,
     DB_OWN_POSTS_BUILD,
+    DB_OWN_POSTS_FRESH,
+    DB_OWN_POSTS_FRESH_READ,
     DB_OWNERS
 };
 

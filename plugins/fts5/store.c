@@ -17,6 +17,7 @@
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "posts.h"
+#include "posts_fresh.h"
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
@@ -72,8 +73,10 @@ struct store_writer {
     struct tokenizer *rec_tok;   /* the helper's (fts_batch_apply) */
     char failed[160];            /* why this batch cannot commit, or "" */
     int fts_stale;               /* FTS5's cache outlived a rollback */
-    int changed; /* the batch wrote articles: the commit bumps the
-                    generation (posts.h) */
+    int changed;  /* the batch wrote articles: the commit bumps the
+                     generation (posts.h) */
+    int64_t rows; /* FTS5 rows the batch added minus removed
+                     (posts_fresh.h) */
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -422,6 +425,7 @@ store_fts_write(void *ctx, const struct fts_op *op)
         db_fail(x->c, op->del ? "unindex" : "index", x->err, x->errlen);
     db_done(stmt);
     if (rc != SQLITE_DONE) return -1;
+    x->c->w->rows += op->del ? -1 : 1;
     return toplist_doc(x->c, op->del ? -1 : 1, op->rowid, op->title, op->body,
                        op->tok, x->err, x->errlen);
 }
@@ -467,15 +471,18 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
         return -1;
     }
     if (store_txn_gone(c, err, errlen) != 0) return -1;
+    /* the fresh tier reads what the top lists noted: before their commit */
     if (store_fts_apply(c, err, errlen) != 0 ||
+        (c->w->changed &&
+         posts_fresh_commit(c, c->w->rows, err, errlen) != 0) ||
         toplist_commit(c, err, errlen) != 0 ||
-        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_COMMIT, "commit", err, errlen) != 0) {
         toplist_forget(c);
         return -1;
     }
     c->w->in_txn = 0;
     c->w->changed = 0;
+    c->w->rows = 0;
     return 0;
 }
 
@@ -491,6 +498,7 @@ store_rollback(struct db_conn *c)
         c->w->fts_stale = 1; /* SQLite rolled back: store_fts_reset() */
     c->w->in_txn = 0;
     c->w->changed = 0;
+    c->w->rows = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
 }
@@ -689,6 +697,7 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
         return -1;
     }
     c->w->changed = 0;
+    c->w->rows = 0; /* OPTIMIZE counts them (posts_fresh_reset()) */
     failed = db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
                     err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
@@ -783,7 +792,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         return 0;
     if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
     if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
-        (rc = posts_stats(c, fn, ctx, err, errlen)) != 0)
+        (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||
