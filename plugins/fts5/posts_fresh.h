@@ -70,15 +70,16 @@ struct posts_fresh_term {
 };
 
 /*
- * Folds the fresh rows of term[0..len) into *t, with df as the term's df
- * (the whole index's, for the idf).  *budget is the postings the query
- * may still read; it is lowered by this word's.  1 with *t built, 0 if
- * the word has no fresh posting (*t empty), 2 over the budget, -1 with err
- * set.  Free with posts_fresh_close() (safe on a zeroed one).
+ * Folds the fresh rows of term[0..len) into *t, keeping the postings in
+ * docids [from, to], with df as the term's df (the whole index's, for the
+ * idf).  *budget is the postings the query may still read; it is lowered
+ * by this word's (all its rows', in range or not).  1 with *t built, 0 if
+ * the word has no fresh posting there (*t empty), 2 over the budget, -1
+ * with err set.  Free with posts_fresh_close() (safe on a zeroed one).
  */
 int posts_fresh_open(struct db_conn *c, const char *term, size_t len,
-                     int64_t df, size_t *budget, struct posts_fresh_term *t,
-                     char *err, size_t errlen);
+                     int64_t df, int64_t from, int64_t to, size_t *budget,
+                     struct posts_fresh_term *t, char *err, size_t errlen);
 void posts_fresh_close(struct posts_fresh_term *t);
 
 /* The gone articles in [from, to], ascending, into *ids (free()), *n of

@@ -225,8 +225,8 @@ posts_fresh_rows(struct db_conn *c, const char *term, size_t len,
 
 int
 posts_fresh_open(struct db_conn *c, const char *term, size_t len, int64_t df,
-                 size_t *budget, struct posts_fresh_term *t, char *err,
-                 size_t errlen)
+                 int64_t from, int64_t to, size_t *budget,
+                 struct posts_fresh_term *t, char *err, size_t errlen)
 {
     struct posts_fresh_entry *e;
     struct post_posting *p;
@@ -244,7 +244,9 @@ posts_fresh_open(struct db_conn *c, const char *term, size_t len, int64_t df,
         struct post_posting last = e[i].p;
 
         if (i + 1 < ne && e[i + 1].p.docid == last.docid) continue;
-        if (last.tf_title == 0 && last.tf_body == 0) continue;
+        if ((last.tf_title == 0 && last.tf_body == 0) || last.docid < from ||
+            last.docid > to)
+            continue;
         p[np++] = last;
     }
     rc = np == 0 ? 0 : post_term_build(&t->term, p, np, posts_fresh_sink, t);

@@ -277,8 +277,8 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
         rc = posts_fresh_gone(c, from, to, POSTS_GONE_MAX, &gone, &ngone, err,
                               errlen);
     for (nf = 0; rc == 1 && nf < w->n; nf++) {
-        rc = posts_fresh_open(c, w->word[nf], w->len[nf], pt[nf].term.df,
-                              &budget, &ft[nf], err, errlen);
+        rc = posts_fresh_open(c, w->word[nf], w->len[nf], pt[nf].term.df, from,
+                              to, &budget, &ft[nf], err, errlen);
         if (rc == 1) {
             fr.terms[fr.n].term = &ft[nf].term;
             fr.terms[fr.n].src = ft[nf].src;
