@@ -194,22 +194,30 @@ posts_fresh_write(struct db_conn *c, struct posts_fresh_notes *b, char *err,
                   size_t errlen)
 {
     uint8_t *buf;
-    size_t i, j;
+    size_t i, j, most = 1, gone = 0;
     int rc = 0;
 
     if (b->n == 0) return 0;
-    /* 40 bytes: four varints of 10 at most */
-    if ((buf = malloc(b->n * 40)) == NULL) {
+    qsort(b->v, b->n, sizeof b->v[0], posts_fresh_note_cmp);
+    for (i = 0; i < b->n; i = j) {
+        for (j = i + 1; j < b->n && b->v[j].word == b->v[i].word; j++)
+            ;
+        if (j - i > most) most = j - i;
+    }
+    for (i = 0; i < b->n; i++)
+        gone += b->v[i].tf_title == 0 && b->v[i].tf_body == 0;
+    /* a row's bytes (four varints of 10 at most a posting), or the gone */
+    if (gone * sizeof(int64_t) > most * 40)
+        most = gone * sizeof(int64_t) / 40 + 1;
+    if ((buf = malloc(most * 40)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    qsort(b->v, b->n, sizeof b->v[0], posts_fresh_note_cmp);
     for (i = 0; rc == 0 && i < b->n; i = j) {
         for (j = i + 1; j < b->n && b->v[j].word == b->v[i].word; j++)
             ;
         rc = posts_fresh_row(c, &b->v[i], j - i, buf, err, errlen);
     }
-    /* buf holds b->n * 5 docids */
     if (rc == 0)
         rc = posts_fresh_gone_add(c, b, (int64_t *)(void *)buf, err, errlen);
     free(buf);
