@@ -37,9 +37,8 @@ static const char *const posts_fresh_sql[POSTS_FRESH_STMT_COUNT] = {
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [POSTS_FRESH_ADD_ROWS] =
         "UPDATE meta SET value = value + ?1 WHERE key = 'fresh_rows'",
-    [POSTS_FRESH_ROW] = "INSERT INTO posts_fresh(term, seq, n, data) VALUES"
-                        " (?1, (SELECT value FROM meta WHERE key = 'gen'),"
-                        " ?2, ?3)",
+    [POSTS_FRESH_ROW] = "INSERT INTO posts_fresh(term, n, data)"
+                        " VALUES (?1, ?2, ?3)",
     [POSTS_FRESH_GONE_ADD] = "INSERT OR IGNORE INTO posts_gone(rowid)"
                              " VALUES (?1)",
     [POSTS_FRESH_CLEAR] = "DELETE FROM posts_fresh",

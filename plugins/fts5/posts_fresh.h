@@ -3,12 +3,12 @@
  * built the blocks (posts.h, the main segment), kept exact at every
  * commit, so that the engine answers after writes too.
  *
- * - posts_fresh(term, seq, n, data): one row per (listed word, commit)
+ * - posts_fresh(id, term, n, data): one row per (listed word, commit)
  *   with the n postings of that commit's articles for the word, in the
  *   order they were noted; a removed article's posting is a tombstone
- *   (no occurrence).  seq is the commit's generation (meta 'gen').  A
- *   word's fresh postings are its rows folded in seq order: per docid, the
- *   last entry wins.
+ *   (no occurrence).  Rows are appended: id order is commit order.  A
+ *   word's fresh postings are its rows folded in id order (index
+ *   posts_fresh_term): per docid, the last entry wins.
  * - posts_gone(rowid): every article removed or replaced since OPTIMIZE.
  *   Its postings in the main blocks are stale and must be skipped.
  *

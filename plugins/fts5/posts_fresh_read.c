@@ -28,7 +28,7 @@ static const char *const posts_fresh_read_sql[POSTS_FRESH_READ_STMT_COUNT] = {
         " IS coalesce((SELECT value FROM meta WHERE key = 'gen'), 0),"
         " (SELECT value FROM meta WHERE key = 'fresh_rows')",
     [POSTS_FRESH_READ_ROWS] =
-        "SELECT n, data FROM posts_fresh WHERE term = ?1 ORDER BY seq",
+        "SELECT n, data FROM posts_fresh WHERE term = ?1 ORDER BY id",
     [POSTS_FRESH_READ_GONE] = "SELECT rowid FROM posts_gone"
                               " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
                               " LIMIT ?3",

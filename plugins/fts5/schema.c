@@ -60,7 +60,10 @@ static const char schema_sql[] =
  * OPTIMIZE): no user_version bump, nothing to feed again.  A block's row
  * is keyed by its last docid, so the block holding a docid is one seek.
  * posts_fresh and posts_gone are the fresh tier since OPTIMIZE
- * (posts_fresh.h): one row per (word, commit), one per removed rowid.
+ * (posts_fresh.h): one row per (word, commit), one per removed rowid.  A
+ * commit's rows are appended (rowid order is commit order) and inline
+ * (a WITHOUT ROWID table keeps ~1 KB of a row on its page and spills the
+ * rest): a commit dirties the pages it fills, plus the small index's.
  */
 static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS posts(term TEXT NOT NULL,"
@@ -69,9 +72,9 @@ static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS post_terms(term TEXT PRIMARY KEY,"
     " df INTEGER NOT NULL, nblocks INTEGER NOT NULL,"
     " heads BLOB NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS posts_fresh(term TEXT NOT NULL,"
-    " seq INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY(term, seq)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS posts_fresh(id INTEGER PRIMARY KEY,"
+    " term TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS posts_fresh_term ON posts_fresh(term, id);"
     "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
