@@ -688,16 +688,19 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
         return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
     /* the batch's writes so far are in what OPTIMIZE sees: the blocks are
-     * for the generation they make (later writes bump it again) */
+     * for the generation they make (later writes bump it again).  They go
+     * into the fresh tier too, which OPTIMIZE then empties: if it fails,
+     * its savepoint leaves the tier whole for the rest of the batch. */
     if (store_fts_apply(c, err, errlen) != 0 ||
+        (c->w->changed &&
+         posts_fresh_commit(c, c->w->rows, err, errlen) != 0) ||
         toplist_commit(c, err, errlen) != 0 ||
-        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_SAVEPOINT, "savepoint", err, errlen) != 0) {
         if (own) store_rollback(c);
         return -1;
     }
     c->w->changed = 0;
-    c->w->rows = 0; /* OPTIMIZE counts them (posts_fresh_reset()) */
+    c->w->rows = 0;
     failed = db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
                     err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;

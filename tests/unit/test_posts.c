@@ -524,6 +524,36 @@ test_fallbacks(void)
        "put back: the engine again");
 }
 
+/* An OPTIMIZE that fails inside a batch (a trigger makes it) leaves the
+ * batch's writes before it in the tier: the rest of the batch commits and
+ * the engine still answers as FTS5. */
+static void
+test_failed_optimize(void)
+{
+    struct test_cmp cmp;
+    char err[256];
+    int i, rc;
+
+    ok(test_sql("CREATE TRIGGER test_fail BEFORE INSERT ON post_terms"
+                " BEGIN SELECT RAISE(ABORT, 'test'); END") == SQLITE_OK,
+       "a trigger that fails OPTIMIZE");
+    rc = test_p->begin(test_writer, err, sizeof err);
+    /* upserts on the same day: the article count does not move */
+    for (i = 0; rc == 0 && i < 30; i++)
+        rc = test_put_on(i * 7, test_date[i * 7]);
+    ok(rc == 0 && test_p->optimize(test_writer, err, sizeof err) != 0,
+       "OPTIMIZE fails inside the batch");
+    for (i = 0; rc == 0 && i < 10; i++)
+        rc = test_put(test_next++);
+    ok(rc == 0 && test_p->commit(test_writer, err, sizeof err) == 0,
+       "the rest of the batch commits");
+    ok(test_sql("DROP TRIGGER test_fail") == SQLITE_OK, "trigger dropped");
+    memset(&cmp, 0, sizeof cmp);
+    for (i = 0; i < 100; i++)
+        test_one(&cmp, cmp.queries - cmp.same < 5);
+    test_report(&cmp, "after a failed OPTIMIZE in a batch");
+}
+
 /* Everything the tier needs is in carid.db: a reopened index answers. */
 static void
 test_reopen(void)
@@ -624,6 +654,7 @@ main(int argc, char **argv)
         {"equal", test_equal},
         {"writes", test_writes},
         {"fallbacks", test_fallbacks},
+        {"failed-optimize", test_failed_optimize},
         {"reopen", test_reopen},
         {"optimized", test_optimized},
         {"corrupt", test_corrupt},
