@@ -57,14 +57,17 @@ enum db_owner {
 };
 
 /* A reader or the writer: one connection, used by one thread at a time. */
+struct posts_fresh_cache;
+
 struct db_conn {
-    struct db *index;               /* borrowed */
-    sqlite3 *db;                    /* owned */
-    int writer;                     /* the read-write handle */
-    struct tokenizer *tok;          /* owned; made on first use */
-    struct store_writer *w;         /* writer: store.c's batch state, owned */
-    struct toplist *top;            /* writer: toplist.h's, owned */
-    sqlite3_stmt **stmt[DB_OWNERS]; /* owned, per owner, prepared lazily */
+    struct db *index;                /* borrowed */
+    sqlite3 *db;                     /* owned */
+    int writer;                      /* the read-write handle */
+    struct tokenizer *tok;           /* owned; made on first use */
+    struct store_writer *w;          /* writer: store.c's batch state, owned */
+    struct toplist *top;             /* writer: toplist.h's, owned */
+    struct posts_fresh_cache *fresh; /* reader: posts_fresh.h's, owned */
+    sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
 

@@ -58,7 +58,9 @@ posts_build_clear(struct db_conn *c, char *err, size_t errlen)
 int
 posts_build_done(struct db_conn *c, char *err, size_t errlen)
 {
-    if (db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
+    /* a new generation: readers' fresh terms of the old tier are stale */
+    if (posts_touch(c, err, errlen) != 0 ||
+        db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
                err, errlen) != 0)
         return -1;
     return posts_fresh_reset(c, err, errlen);

@@ -55,9 +55,10 @@ int posts_fresh_reset(struct db_conn *c, char *err, size_t errlen);
 /* ---- the readers' side, inside a read transaction */
 
 /* *ok 1 if main + fresh + gone are exact for the snapshot, whose FTS5
- * article count is ndocs. */
-int posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, char *err,
-                       size_t errlen);
+ * article count is ndocs; *gen the tier's generation (meta 'fresh_gen'),
+ * new at every commit and OPTIMIZE. */
+int posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, int64_t *gen,
+                       char *err, size_t errlen);
 
 /* A word's fresh postings as an in-memory term for the engine. */
 struct posts_fresh_term {
@@ -81,6 +82,18 @@ int posts_fresh_open(struct db_conn *c, const char *term, size_t len,
                      int64_t df, int64_t from, int64_t to, size_t *budget,
                      struct posts_fresh_term *t, char *err, size_t errlen);
 void posts_fresh_close(struct posts_fresh_term *t);
+
+/*
+ * posts_fresh_open() of term[0..len) over all docids, kept on the
+ * connection while the tier's generation is gen (posts_fresh_usable()):
+ * *t is borrowed until a later call on the connection with another gen or
+ * more than 8 other words.  Same returns and budget as posts_fresh_open().
+ */
+int posts_fresh_get(struct db_conn *c, int64_t gen, const char *term,
+                    size_t len, int64_t df, size_t *budget,
+                    struct posts_fresh_term **t, char *err, size_t errlen);
+/* Frees a connection's cache (c->fresh); NULL is fine. */
+void posts_fresh_cache_free(struct posts_fresh_cache *k);
 
 /* The gone articles in [from, to], ascending, into *ids (free()), *n of
  * them: 1, 0 if more than max (nothing returned), -1 with err set. */

@@ -26,7 +26,8 @@ static const char *const posts_fresh_read_sql[POSTS_FRESH_READ_STMT_COUNT] = {
         " AND (SELECT value FROM meta WHERE key = 'fresh_base') NOT NULL"
         " AND (SELECT value FROM meta WHERE key = 'fresh_gen')"
         " IS coalesce((SELECT value FROM meta WHERE key = 'gen'), 0),"
-        " (SELECT value FROM meta WHERE key = 'fresh_rows')",
+        " (SELECT value FROM meta WHERE key = 'fresh_rows'),"
+        " (SELECT value FROM meta WHERE key = 'fresh_gen')",
     [POSTS_FRESH_READ_ROWS] =
         "SELECT n, data FROM posts_fresh WHERE term = ?1 ORDER BY id",
     [POSTS_FRESH_READ_GONE] = "SELECT rowid FROM posts_gone"
@@ -46,13 +47,14 @@ posts_fresh_read_stmt(struct db_conn *c, enum posts_fresh_read_stmt which,
 }
 
 int
-posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, char *err,
-                   size_t errlen)
+posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, int64_t *gen,
+                   char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     int rc;
 
     *ok = 0;
+    *gen = 0;
     stmt = posts_fresh_read_stmt(c, POSTS_FRESH_READ_STATE, err, errlen);
     if (stmt == NULL) return -1;
     rc = sqlite3_step(stmt);
@@ -60,6 +62,7 @@ posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, char *err,
         *ok = sqlite3_column_int(stmt, 0) == 1 &&
               sqlite3_column_type(stmt, 1) == SQLITE_INTEGER &&
               sqlite3_column_int64(stmt, 1) == ndocs;
+    if (rc == SQLITE_ROW) *gen = sqlite3_column_int64(stmt, 2);
     db_done(stmt);
     if (rc != SQLITE_ROW)
         return db_fail_rc(c, rc, "fresh postings", err, errlen);
@@ -83,7 +86,7 @@ posts_fresh_entry_cmp(const void *a, const void *b)
 
 /* A LEB128 varint at p[*i..n): 0, or -1 past n or too long. */
 static int
-posts_fresh_get(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
+posts_fresh_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
 {
     unsigned shift = 0;
 
@@ -108,10 +111,10 @@ posts_fresh_decode(const uint8_t *data, size_t len, size_t n,
     size_t i = 0, k;
 
     for (k = 0; k < n; k++) {
-        if (posts_fresh_get(data, len, &i, &d) != 0 ||
-            posts_fresh_get(data, len, &i, &tt) != 0 ||
-            posts_fresh_get(data, len, &i, &tb) != 0 ||
-            posts_fresh_get(data, len, &i, &dl) != 0 || tt > UINT32_MAX ||
+        if (posts_fresh_varint(data, len, &i, &d) != 0 ||
+            posts_fresh_varint(data, len, &i, &tt) != 0 ||
+            posts_fresh_varint(data, len, &i, &tb) != 0 ||
+            posts_fresh_varint(data, len, &i, &dl) != 0 || tt > UINT32_MAX ||
             tb > UINT32_MAX || dl > UINT32_MAX)
             return -1;
         prev = (int64_t)((uint64_t)prev + ((d >> 1) ^ (uint64_t) - (d & 1)));

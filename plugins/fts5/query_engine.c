@@ -253,11 +253,11 @@ query_engine_fail(struct db_conn *c, const struct query_engine_words *w,
  * terms, then the answer.  1, 0 to fall back, -1 with err set. */
 static int
 query_engine_run(struct db_conn *c, const struct query_engine_words *w,
-                 struct posts_term *pt, int64_t from, int64_t to, int64_t ndocs,
-                 double avgdl, int k, struct query_engine_page *page, char *err,
-                 size_t errlen)
+                 struct posts_term *pt, int64_t gen, int64_t from, int64_t to,
+                 int64_t ndocs, double avgdl, int k,
+                 struct query_engine_page *page, char *err, size_t errlen)
 {
-    struct posts_fresh_term ft[POSTS_MAX_TERMS];
+    struct posts_fresh_term *ft;
     struct query_engine_seg fr;
     struct toplist_info info;
     const char *max = getenv(QUERY_ENGINE_FRESH_ENV);
@@ -266,7 +266,6 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     int i, rc = 1, nf;
 
     if (max != NULL && *max != '\0') budget = (size_t)strtoull(max, NULL, 10);
-    memset(ft, 0, sizeof ft);
     fr.n = 0;
     /* the df the FTS5 path counts: the whole index's, which terms keeps */
     for (i = 0; rc == 1 && i < w->n; i++) {
@@ -277,11 +276,11 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
         rc = posts_fresh_gone(c, from, to, POSTS_GONE_MAX, &gone, &ngone, err,
                               errlen);
     for (nf = 0; rc == 1 && nf < w->n; nf++) {
-        rc = posts_fresh_open(c, w->word[nf], w->len[nf], pt[nf].term.df, from,
-                              to, &budget, &ft[nf], err, errlen);
+        rc = posts_fresh_get(c, gen, w->word[nf], w->len[nf], pt[nf].term.df,
+                             &budget, &ft, err, errlen);
         if (rc == 1) {
-            fr.terms[fr.n].term = &ft[nf].term;
-            fr.terms[fr.n].src = ft[nf].src;
+            fr.terms[fr.n].term = &ft->term;
+            fr.terms[fr.n].src = ft->src;
             fr.n++;
         } else if (rc == 0) {
             rc = 1; /* no fresh posting */
@@ -302,8 +301,6 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
             rc = query_engine_fail(c, w, pt, rc, err, errlen);
         }
     }
-    for (i = 0; i < nf; i++)
-        posts_fresh_close(&ft[i]);
     free(gone);
     return rc;
 }
@@ -317,7 +314,7 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
     struct posts_term pt[POSTS_MAX_TERMS];
     struct tokenizer *t;
     const char *off = getenv(QUERY_ENGINE_ENV);
-    int64_t ndocs;
+    int64_t ndocs, gen;
     int i, rc, usable, n = 0;
 
     memset(page, 0, sizeof *page);
@@ -329,7 +326,7 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
     if (rc < 0) snprintf(err, errlen, "out of memory");
     if (rc <= 0) return rc;
     if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
-        posts_fresh_usable(c, ndocs, &usable, err, errlen) != 0)
+        posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
         return -1;
     if (!usable || ndocs <= 0) return 0;
     for (n = 0; n < w.n; n++) {
@@ -337,8 +334,8 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
         if (rc <= 0) break;
     }
     if (n == w.n)
-        rc = query_engine_run(c, &w, pt, from, to, ndocs, avgdl, k, page, err,
-                              errlen);
+        rc = query_engine_run(c, &w, pt, gen, from, to, ndocs, avgdl, k, page,
+                              err, errlen);
     for (i = 0; i < n; i++)
         posts_close(&pt[i]);
     if (rc == 1)

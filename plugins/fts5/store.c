@@ -320,6 +320,7 @@ store_conn_close(struct db_conn *c)
     sqlite3_close(c->db);
     tokenizer_free(c->tok);
     toplist_free(c->top);
+    posts_fresh_cache_free(c->fresh);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
