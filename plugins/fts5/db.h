@@ -54,19 +54,24 @@ enum db_owner {
     DB_OWN_POSTS,
     DB_OWN_POSTS_BUILD,
     DB_OWN_ALIAS,
+    DB_OWN_POSTS_FRESH,
+    DB_OWN_POSTS_FRESH_READ,
     DB_OWNERS
 };
 
+struct posts_fresh_cache;
+
 /* A reader or the writer: one connection, used by one thread at a time. */
 struct db_conn {
-    struct db *index;               /* borrowed */
-    sqlite3 *db;                    /* owned */
-    int writer;                     /* the read-write handle */
-    struct tokenizer *tok;          /* owned; made on first use */
-    struct store_writer *w;         /* writer: store.c's batch state, owned */
-    struct toplist *top;            /* writer: toplist.h's, owned */
-    struct alias_cache *alias;      /* alias.h's set, owned */
-    sqlite3_stmt **stmt[DB_OWNERS]; /* owned, per owner, prepared lazily */
+    struct db *index;                /* borrowed */
+    sqlite3 *db;                     /* owned */
+    int writer;                      /* the read-write handle */
+    struct tokenizer *tok;           /* owned; made on first use */
+    struct store_writer *w;          /* writer: store.c's batch state, owned */
+    struct toplist *top;             /* writer: toplist.h's, owned */
+    struct posts_fresh_cache *fresh; /* reader: posts_fresh.h's, owned */
+    struct alias_cache *alias;       /* alias.h's set, owned */
+    sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
 

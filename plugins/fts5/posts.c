@@ -12,7 +12,6 @@
  * block's bytes must stay valid until its cursor reads the next. */
 enum posts_stmt {
     POSTS_GEN_BUMP = POSTS_MAX_TERMS,
-    POSTS_FRESH,
     POSTS_TERM,
     POSTS_COUNT,
     POSTS_STMT_COUNT
@@ -21,10 +20,6 @@ enum posts_stmt {
 static const char *const posts_sql[POSTS_STMT_COUNT] = {
     [POSTS_GEN_BUMP] = "INSERT INTO meta(key, value) VALUES ('gen', 1)"
                        " ON CONFLICT(key) DO UPDATE SET value = value + 1",
-    /* no posts_gen (never built, or cleared): not fresh */
-    [POSTS_FRESH] = "SELECT (SELECT value FROM meta WHERE key = 'posts_gen')"
-                    " IS coalesce((SELECT value FROM meta WHERE key = 'gen'),"
-                    " 0)",
     [POSTS_TERM] = "SELECT df, nblocks, heads FROM post_terms WHERE term = ?1",
     [POSTS_COUNT] = "SELECT count(*) FROM post_terms",
 };
@@ -55,16 +50,6 @@ posts_touch(struct db_conn *c, char *err, size_t errlen)
 {
     return db_run(c, posts_stmt(c, POSTS_GEN_BUMP, err, errlen), "generation",
                   err, errlen);
-}
-
-int
-posts_fresh(struct db_conn *c, int *fresh, char *err, size_t errlen)
-{
-    int64_t v = db_scalar(c, posts_stmt(c, POSTS_FRESH, err, errlen),
-                          "generation", err, errlen);
-
-    *fresh = v == 1;
-    return v < 0 ? -1 : 0;
 }
 
 /* The engine's post_source: block i of the term, by its last docid. */

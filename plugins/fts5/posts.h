@@ -7,11 +7,12 @@
  * post_term_load() reads).  OPTIMIZE writes them from the same scan that
  * builds the top lists (toplist_build.c, posts_build_*()).
  *
- * Fresh only for the state OPTIMIZE saw: the writer bumps a generation
- * (meta 'gen') in every commit that changes articles, OPTIMIZE records
- * the generation its blocks are for (meta 'posts_gen'), and a reader uses
- * the blocks only when the two are equal at its read snapshot
- * (posts_fresh()).  A fresh tier that removes the limit is a later step.
+ * The blocks are for the articles OPTIMIZE saw (the main segment): the
+ * writer bumps a generation (meta 'gen') in every commit that changes
+ * articles, OPTIMIZE records the generation its blocks are for (meta
+ * 'posts_gen'; a carid of step 2 uses the blocks only while the two are
+ * equal).  What changed since is the fresh tier (posts_fresh.h), which a
+ * reader merges in.
  */
 #ifndef POSTS_H
 #define POSTS_H
@@ -41,9 +42,6 @@ int posts_build_term(struct db_conn *c, const char *term, size_t len,
 int posts_build_done(struct db_conn *c, char *err, size_t errlen);
 
 /* ---- the readers' side, inside a read transaction */
-
-/* *fresh 1 if the blocks are for the index as the snapshot sees it. */
-int posts_fresh(struct db_conn *c, int *fresh, char *err, size_t errlen);
 
 /* A word's postings opened for the engine: its term and the source of its
  * blocks, reading through reader statement slot i of the connection. */

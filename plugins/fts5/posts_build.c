@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "posts.h"
+#include "posts_fresh.h"
 
 enum posts_build_stmt {
     POSTS_BUILD_CLEAR_BLOCKS,
@@ -57,8 +58,12 @@ posts_build_clear(struct db_conn *c, char *err, size_t errlen)
 int
 posts_build_done(struct db_conn *c, char *err, size_t errlen)
 {
-    return db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen),
-                  "postings", err, errlen);
+    /* a new generation: readers' fresh terms of the old tier are stale */
+    if (posts_touch(c, err, errlen) != 0 ||
+        db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
+               err, errlen) != 0)
+        return -1;
+    return posts_fresh_reset(c, err, errlen);
 }
 
 /* What the sink of one word's build holds. */

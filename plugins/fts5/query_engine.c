@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "engine_query.h"
+#include "post_cursor.h"
 #include "posts.h"
+#include "posts_fresh.h"
 #include "query_engine.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -93,46 +95,148 @@ query_engine_parse(struct tokenizer *t, const char *match,
     return w->n >= 2 ? 1 : 0;
 }
 
-/* The engine's answer on the opened terms. */
-static int
-query_engine_run(struct db_conn *c, const struct query_engine_words *w,
-                 struct posts_term *pt, int64_t from, int64_t to, double avgdl,
-                 int k, struct query_engine_page *page, char *err,
-                 size_t errlen)
-{
+/* The terms of one segment, as the engine takes them. */
+struct query_engine_seg {
     struct engine_term terms[POSTS_MAX_TERMS];
-    struct engine_query q;
-    struct engine_result res;
-    int64_t ndocs;
-    int i, rc;
+    int n;
+};
 
-    if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0) return -1;
-    for (i = 0; i < w->n; i++) {
-        terms[i].term = &pt[i].term;
-        terms[i].src = pt[i].src;
-    }
+/* The engine's top k and total on one segment; hits (k of them) is the
+ * caller's.  An ENGINE_* code. */
+static int
+query_engine_eval(const struct query_engine_words *w,
+                  const struct query_engine_seg *seg, int64_t from, int64_t to,
+                  int64_t ndocs, double avgdl, int k, struct engine_hit *hits,
+                  struct engine_result *res)
+{
+    struct engine_query q;
+
     memset(&q, 0, sizeof q);
-    q.terms = terms;
-    q.nterms = w->n;
+    q.terms = seg->terms;
+    q.nterms = seg->n;
     q.from = from;
     q.to = to;
     q.ndocs = ndocs;
     q.avgdl = avgdl;
     q.k = k;
+    return w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
+                                    : engine_query_and(&q, hits, res);
+}
+
+/* How many gone articles (ascending) match the query in the main blocks:
+ * counted by the engine too, they come off its total.  An ENGINE_* code. */
+static int
+query_engine_gone(const struct query_engine_words *w, struct posts_term *pt,
+                  const int64_t *gone, size_t ngone, int64_t from, int64_t to,
+                  int64_t *matched)
+{
+    struct post_cursor cur[POSTS_MAX_TERMS];
+    size_t g;
+    int i, in, failed = 0;
+
+    *matched = 0;
+    for (i = 0; i < w->n; i++)
+        post_cursor_open(&cur[i], &pt[i].term, pt[i].src, from, to);
+    for (g = 0; g < ngone; g++) {
+        for (i = in = 0; i < w->n; i++) {
+            int64_t d = post_cursor_docid(&cur[i]);
+
+            if (d < gone[g]) d = post_cursor_advance(&cur[i], gone[g]);
+            in += d == gone[g];
+        }
+        if (w->op == QUERY_ENGINE_OR ? in > 0 : in == w->n) (*matched)++;
+    }
+    for (i = 0; i < w->n; i++)
+        failed |= post_cursor_failed(&cur[i]);
+    return failed ? ENGINE_ECORRUPT : ENGINE_OK;
+}
+
+static int
+query_engine_is_gone(const int64_t *gone, size_t ngone, int64_t docid)
+{
+    size_t lo = 0, hi = ngone;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (gone[mid] < docid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ngone && gone[lo] == docid;
+}
+
+/* Whether a ranks before b: engine_topk.c's order. */
+static int
+query_engine_before(const struct engine_hit *a, const struct engine_hit *b)
+{
+    if (a->score != b->score) return a->score > b->score;
+    if (a->s != b->s) return a->s > b->s;
+    return a->docid > b->docid;
+}
+
+/*
+ * The main segment without the gone articles, and the fresh one, merged.
+ * Main's top k + G (G: the gone articles that match) holds its top k alive
+ * ones, since at most G of them are gone.  An ENGINE_* code.
+ */
+static int
+query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
+                      const struct query_engine_seg *fr, const int64_t *gone,
+                      size_t ngone, int64_t from, int64_t to, int64_t ndocs,
+                      double avgdl, int k, struct query_engine_page *page)
+{
+    struct query_engine_seg main;
+    struct engine_result mres, fres;
+    struct engine_hit *mh, *fh;
+    int64_t g = 0;
+    int i, rc, km, nm = 0, a = 0, b = 0;
+
+    main.n = w->n;
+    for (i = 0; i < w->n; i++) {
+        main.terms[i].term = &pt[i].term;
+        main.terms[i].src = pt[i].src;
+    }
+    if (ngone > 0 &&
+        (rc = query_engine_gone(w, pt, gone, ngone, from, to, &g)) != 0)
+        return rc;
+    km = k + (int)g;
+    mh = malloc((size_t)(km + k + 1) * sizeof *mh);
     page->hits = malloc((size_t)(k > 0 ? k : 1) * sizeof page->hits[0]);
-    if (page->hits == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    if (mh == NULL || page->hits == NULL) {
+        free(mh);
+        return ENGINE_ENOMEM;
     }
-    rc = w->op == QUERY_ENGINE_OR ? engine_query_or(&q, page->hits, &res)
-                                  : engine_query_and(&q, page->hits, &res);
-    if (rc == ENGINE_OK) {
-        page->nhits = res.nhits;
-        page->total = res.total;
-        return 1;
+    fh = mh + km;
+    rc = query_engine_eval(w, &main, from, to, ndocs, avgdl, km, mh, &mres);
+    memset(&fres, 0, sizeof fres);
+    if (rc == ENGINE_OK && fr->n > 0)
+        rc = query_engine_eval(w, fr, from, to, ndocs, avgdl, k, fh, &fres);
+    if (rc != ENGINE_OK) {
+        free(mh);
+        return rc;
     }
-    free(page->hits);
-    page->hits = NULL;
+    for (i = 0; i < mres.nhits; i++)
+        if (!query_engine_is_gone(gone, ngone, mh[i].docid)) mh[nm++] = mh[i];
+    while (page->nhits < k && (a < nm || b < fres.nhits)) {
+        if (b == fres.nhits || (a < nm && query_engine_before(&mh[a], &fh[b])))
+            page->hits[page->nhits++] = mh[a++];
+        else
+            page->hits[page->nhits++] = fh[b++];
+    }
+    page->total = mres.total - g + fres.total;
+    free(mh);
+    return ENGINE_OK;
+}
+
+/* Reports an ENGINE_* code that is not ENGINE_OK: -1 with err set. */
+static int
+query_engine_fail(struct db_conn *c, const struct query_engine_words *w,
+                  const struct posts_term *pt, int rc, char *err, size_t errlen)
+{
+    int i;
+
     for (i = 0; i < w->n; i++)
         if (pt[i].failed != 0) /* SQLite's error, not the bytes' */
             return db_fail_rc(c, pt[i].failed, "postings", err, errlen);
@@ -145,6 +249,62 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     return -1;
 }
 
+/* With every word's main blocks open: their dfs, the gone, the fresh
+ * terms, then the answer.  1, 0 to fall back, -1 with err set. */
+static int
+query_engine_run(struct db_conn *c, const struct query_engine_words *w,
+                 struct posts_term *pt, int64_t gen, int64_t from, int64_t to,
+                 int64_t ndocs, double avgdl, int k,
+                 struct query_engine_page *page, char *err, size_t errlen)
+{
+    struct posts_fresh_term *ft;
+    struct query_engine_seg fr;
+    struct toplist_info info;
+    const char *max = getenv(QUERY_ENGINE_FRESH_ENV);
+    size_t budget = POSTS_FRESH_MAX, ngone = 0;
+    int64_t *gone = NULL;
+    int i, rc = 1, nf;
+
+    if (max != NULL && *max != '\0') budget = (size_t)strtoull(max, NULL, 10);
+    fr.n = 0;
+    /* the df the FTS5 path counts: the whole index's, which terms keeps */
+    for (i = 0; rc == 1 && i < w->n; i++) {
+        rc = toplist_info(c, w->word[i], w->len[i], &info, err, errlen);
+        if (rc == 1) pt[i].term.df = info.df;
+    }
+    if (rc == 1)
+        rc = posts_fresh_gone(c, from, to, POSTS_GONE_MAX, &gone, &ngone, err,
+                              errlen);
+    for (nf = 0; rc == 1 && nf < w->n; nf++) {
+        rc = posts_fresh_get(c, gen, w->word[nf], w->len[nf], pt[nf].term.df,
+                             &budget, &ft, err, errlen);
+        if (rc == 1) {
+            fr.terms[fr.n].term = &ft->term;
+            fr.terms[fr.n].src = ft->src;
+            fr.n++;
+        } else if (rc == 0) {
+            rc = 1; /* no fresh posting */
+        } else if (rc == 2) {
+            rc = 0; /* over the fresh limit: FTS5 */
+        }
+    }
+    /* an AND needs every word in the fresh segment to match there */
+    if (rc == 1 && w->op != QUERY_ENGINE_OR && fr.n < w->n) fr.n = 0;
+    if (rc == 1) {
+        rc = query_engine_segments(w, pt, &fr, gone, ngone, from, to, ndocs,
+                                   avgdl, k, page);
+        if (rc == ENGINE_OK)
+            rc = 1;
+        else {
+            free(page->hits);
+            memset(page, 0, sizeof *page);
+            rc = query_engine_fail(c, w, pt, rc, err, errlen);
+        }
+    }
+    free(gone);
+    return rc;
+}
+
 int
 query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
              double avgdl, int k, struct query_engine_page *page, char *err,
@@ -154,7 +314,8 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
     struct posts_term pt[POSTS_MAX_TERMS];
     struct tokenizer *t;
     const char *off = getenv(QUERY_ENGINE_ENV);
-    int i, rc, fresh, n = 0;
+    int64_t ndocs, gen;
+    int i, rc, usable, n = 0;
 
     memset(page, 0, sizeof *page);
     if ((off != NULL && strcmp(off, "off") == 0) || !(avgdl > 0) || k < 0 ||
@@ -164,14 +325,17 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
     rc = query_engine_parse(t, match, &w);
     if (rc < 0) snprintf(err, errlen, "out of memory");
     if (rc <= 0) return rc;
-    if (posts_fresh(c, &fresh, err, errlen) != 0) return -1;
-    if (!fresh) return 0;
+    if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
+        posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
+        return -1;
+    if (!usable || ndocs <= 0) return 0;
     for (n = 0; n < w.n; n++) {
         rc = posts_open(c, n, w.word[n], w.len[n], &pt[n], err, errlen);
         if (rc <= 0) break;
     }
     if (n == w.n)
-        rc = query_engine_run(c, &w, pt, from, to, avgdl, k, page, err, errlen);
+        rc = query_engine_run(c, &w, pt, gen, from, to, ndocs, avgdl, k, page,
+                              err, errlen);
     for (i = 0; i < n; i++)
         posts_close(&pt[i]);
     if (rc == 1)

@@ -2,13 +2,17 @@
  * query_engine.h - SEARCH's engine path: a relevance-ordered AND (the
  * default) or OR of 2 .. POSTS_MAX_TERMS plain words, every one with
  * blocks (posts.h), on an index whose blocks are fresh, is answered by the
- * ranked-retrieval engine (plugins/engine) over the blocks instead of by
- * FTS5's scan of every match.  Same hits, same order, same scores, exact
+ * ranked-retrieval engine (plugins/engine) instead of by FTS5's scan of
+ * every match: on the main blocks OPTIMIZE wrote, skipping the articles
+ * gone since, and on the fresh postings of the commits since
+ * (posts_fresh.h), merged.  Same hits, same order, same scores, exact
  * total: the score is rank.c's (the engine's engine_score.c), with the
  * average length OPTIMIZE pinned, FTS5's own article count, and each
- * word's df, which is FTS5's count of its articles while the blocks are
- * fresh.  Anything else (a phrase, a prefix, NEAR, a field, NOT, a word
- * without blocks, a stale index) is left to FTS5: the caller's fallback.
+ * word's df over the whole index (terms keeps it exact at every commit).
+ * Anything else (a phrase, a prefix, NEAR, a field, NOT, a word without
+ * blocks, more fresh postings than POSTS_FRESH_MAX or gone articles than
+ * POSTS_GONE_MAX, an index another carid wrote) is left to FTS5: the
+ * caller's fallback.
  */
 #ifndef QUERY_ENGINE_H
 #define QUERY_ENGINE_H
@@ -22,6 +26,8 @@
 /* Evaluation switch: "off" leaves every SEARCH to FTS5 (tests compare). */
 #define QUERY_ENGINE_ENV   "CARID_FTS5_ENGINE"
 #define QUERY_ENGINE_MAX_K 10000 /* offset + count the engine takes */
+/* Tests: the fresh postings a query may read, instead of POSTS_FRESH_MAX. */
+#define QUERY_ENGINE_FRESH_ENV "CARID_FTS5_FRESH_MAX"
 
 /* One query's answer: hits[0..nhits) best first, and the total. */
 struct query_engine_page {

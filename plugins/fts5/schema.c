@@ -30,7 +30,8 @@
  * match from a narrow index instead of the article's row (one page per
  * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
  * meta holds the pinned average length ("avgdl"), the generations of
- * posts.h ("gen", "posts_gen") and the stemmer's version ("stemmer",
+ * posts.h ("gen", "posts_gen"; "fresh_base", "fresh_gen", "fresh_rows" of
+ * posts_fresh.h) and the stemmer's version ("stemmer",
  * schema_stemmer()); terms and tops are the top lists of
  * toplist.h; posts and post_terms (schema_posts) the engine's blocks.
  */
@@ -59,6 +60,11 @@ static const char schema_sql[] =
  * of schema 3 made before them gets them too (empty until its next
  * OPTIMIZE): no user_version bump, nothing to feed again.  A block's row
  * is keyed by its last docid, so the block holding a docid is one seek.
+ * posts_fresh and posts_gone are the fresh tier since OPTIMIZE
+ * (posts_fresh.h): one row per (word, commit), one per removed rowid.  A
+ * commit's rows are appended (rowid order is commit order) and inline
+ * (a WITHOUT ROWID table keeps ~1 KB of a row on its page and spills the
+ * rest): a commit dirties the pages it fills, plus the small index's.
  */
 static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS posts(term TEXT NOT NULL,"
@@ -66,7 +72,11 @@ static const char schema_posts[] =
     " PRIMARY KEY(term, last)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS post_terms(term TEXT PRIMARY KEY,"
     " df INTEGER NOT NULL, nblocks INTEGER NOT NULL,"
-    " heads BLOB NOT NULL) WITHOUT ROWID;";
+    " heads BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS posts_fresh(id INTEGER PRIMARY KEY,"
+    " term TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS posts_fresh_term ON posts_fresh(term, id);"
+    "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 

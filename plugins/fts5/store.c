@@ -18,6 +18,7 @@
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "posts.h"
+#include "posts_fresh.h"
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
@@ -73,8 +74,10 @@ struct store_writer {
     struct tokenizer *rec_tok;   /* the helper's (fts_batch_apply) */
     char failed[160];            /* why this batch cannot commit, or "" */
     int fts_stale;               /* FTS5's cache outlived a rollback */
-    int changed; /* the batch wrote articles: the commit bumps the
-                    generation (posts.h) */
+    int changed;  /* the batch wrote articles: the commit bumps the
+                     generation (posts.h) */
+    int64_t rows; /* FTS5 rows the batch added minus removed
+                     (posts_fresh.h) */
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
@@ -319,6 +322,7 @@ store_conn_close(struct db_conn *c)
     tokenizer_free(c->tok);
     toplist_free(c->top);
     alias_conn_free(c);
+    posts_fresh_cache_free(c->fresh);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
@@ -424,6 +428,7 @@ store_fts_write(void *ctx, const struct fts_op *op)
         db_fail(x->c, op->del ? "unindex" : "index", x->err, x->errlen);
     db_done(stmt);
     if (rc != SQLITE_DONE) return -1;
+    x->c->w->rows += op->del ? -1 : 1;
     return toplist_doc(x->c, op->del ? -1 : 1, op->rowid, op->title, op->body,
                        op->tok, x->err, x->errlen);
 }
@@ -469,9 +474,11 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
         return -1;
     }
     if (store_txn_gone(c, err, errlen) != 0) return -1;
+    /* the fresh tier reads what the top lists noted: before their commit */
     if (store_fts_apply(c, err, errlen) != 0 ||
+        (c->w->changed &&
+         posts_fresh_commit(c, c->w->rows, err, errlen) != 0) ||
         toplist_commit(c, err, errlen) != 0 ||
-        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_COMMIT, "commit", err, errlen) != 0) {
         toplist_forget(c);
         return -1;
@@ -479,6 +486,7 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
     c->w->in_txn = 0;
     c->w->changed = 0;
     alias_committed(c);
+    c->w->rows = 0;
     return 0;
 }
 
@@ -494,6 +502,7 @@ store_rollback(struct db_conn *c)
         c->w->fts_stale = 1; /* SQLite rolled back: store_fts_reset() */
     c->w->in_txn = 0;
     c->w->changed = 0;
+    c->w->rows = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
     alias_rolled_back(c);
@@ -684,15 +693,19 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
         return -1;
     if (own && store_begin(c, err, errlen) != 0) return -1;
     /* the batch's writes so far are in what OPTIMIZE sees: the blocks are
-     * for the generation they make (later writes bump it again) */
+     * for the generation they make (later writes bump it again).  They go
+     * into the fresh tier too, which OPTIMIZE then empties: if it fails,
+     * its savepoint leaves the tier whole for the rest of the batch. */
     if (store_fts_apply(c, err, errlen) != 0 ||
+        (c->w->changed &&
+         posts_fresh_commit(c, c->w->rows, err, errlen) != 0) ||
         toplist_commit(c, err, errlen) != 0 ||
-        (c->w->changed && posts_touch(c, err, errlen) != 0) ||
         db_txn(c, DB_SAVEPOINT, "savepoint", err, errlen) != 0) {
         if (own) store_rollback(c);
         return -1;
     }
     c->w->changed = 0;
+    c->w->rows = 0;
     failed = db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
                     err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
@@ -787,7 +800,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         return 0;
     if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
     if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
-        (rc = posts_stats(c, fn, ctx, err, errlen)) != 0)
+        (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||

@@ -389,6 +389,22 @@ toplist_doc(struct db_conn *c, int sign, int64_t docid, struct carid_str title,
     return rc == 0 ? 0 : -1;
 }
 
+int
+toplist_noted(struct db_conn *c, toplist_noted_fn *fn, void *ctx)
+{
+    struct toplist *t = c->top;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; t != NULL && rc == 0 && i < t->npost; i++) {
+        const struct toplist_word *w = &t->word[t->post[i].word];
+
+        rc = fn(ctx, t->post[i].word, w->term, w->len, t->post[i].sign,
+                &t->post[i].e);
+    }
+    return rc;
+}
+
 /* Reads the list's last entry into w->min_*. */
 static int
 toplist_min(struct db_conn *c, struct toplist_word *w, char *err, size_t errlen)

@@ -82,6 +82,14 @@ int toplist_begin(struct db_conn *c, char *err, size_t errlen);
 int toplist_doc(struct db_conn *c, int sign, int64_t docid,
                 struct carid_str title, struct carid_str body,
                 const struct tokens *rec, char *err, size_t errlen);
+/* One noted posting: listed word number word (term[0..len)), of article
+ * e->docid added (sign 1) or removed (sign -1); e->impact is not set. */
+typedef int toplist_noted_fn(void *ctx, size_t word, const char *term,
+                             size_t len, int sign,
+                             const struct toplist_entry *e);
+/* Calls fn for every posting noted since the last toplist_commit(), in the
+ * order the articles were noted: 0, or fn's non-zero return. */
+int toplist_noted(struct db_conn *c, toplist_noted_fn *fn, void *ctx);
 /* Writes what was noted into terms and tops: just before COMMIT. */
 int toplist_commit(struct db_conn *c, char *err, size_t errlen);
 /* After a rollback: what is in memory may be ahead of the file. */

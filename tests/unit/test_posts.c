@@ -5,9 +5,14 @@
  * (and so blocks) for every word in 40 or more of them, random AND and OR
  * queries of 2-4 frequent words with random LIMIT, OFFSET and FROM/TO give
  * the same page (ids, scores, total) from the engine and from FTS5
- * (CARID_FTS5_ENGINE=off).  A write makes the blocks stale (FTS5 answers,
- * STATS engine_searches says so) until the next OPTIMIZE; corrupt blocks
- * give an error.  The module path comes from $CARID_FTS5_MODULE.
+ * (CARID_FTS5_ENGINE=off).  Then random batches of puts, upserts (same
+ * day: same rowid; other day: a new one), deletes and rolled-back batches,
+ * each followed by random queries that the engine answers from the main
+ * blocks and the fresh tier (posts_fresh.h) with the same pages as FTS5
+ * (STATS engine_searches says the engine answered).  A word without
+ * blocks, more fresh postings than the limit, or an index another carid
+ * wrote falls back to FTS5; a reopened index answers the same; corrupt
+ * blocks give an error.  The module path comes from $CARID_FTS5_MODULE.
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -23,6 +28,9 @@
 #define TEST_DOCS     3000
 #define TEST_QUERIES  600
 #define TEST_MAX_HITS 64
+#define TEST_IDS      (TEST_DOCS + 3000) /* ids the write rounds may use */
+#define TEST_ROUNDS   24                 /* write batches */
+#define TEST_ROUND_Q  40                 /* queries after each */
 
 struct test_page {
     char id[TEST_MAX_HITS][16];
@@ -40,11 +48,11 @@ static unsigned long test_seed = 12345;
 
 /* Root words (their own stems), most frequent first, and some glue. */
 static const char *const test_words[] = {
-    "harga",  "beras", "pasar",  "naik",   "kota",   "warga",  "banjir",
-    "jalan",  "rumah", "sekolah", "petani", "sungai", "hujan", "kapal",
-    "gunung", "laut",  "pulau",  "listrik", "air",   "minyak", "gula",
-    "garam",  "ikan",  "kopi",   "teh",    "motor",  "kereta", "bandara",
-    "hutan",  "desa",
+    "harga",  "beras",  "pasar",  "naik",    "kota",   "warga",
+    "banjir", "jalan",  "rumah",  "sekolah", "petani", "sungai",
+    "hujan",  "kapal",  "gunung", "laut",    "pulau",  "listrik",
+    "air",    "minyak", "gula",   "garam",   "ikan",   "kopi",
+    "teh",    "motor",  "kereta", "bandara", "hutan",  "desa",
 };
 #define TEST_NWORDS ((int)(sizeof test_words / sizeof test_words[0]))
 static const char *const test_glue[] = {"yang", "di",   "dan", "ke",
@@ -111,8 +119,13 @@ test_sentence(char *out, size_t cap, int words)
     if (at + 2 < cap) snprintf(out + at, cap - at, ".");
 }
 
+/* Each id's last date put (upserts on the same day keep the rowid). */
+static char test_date[TEST_IDS][16];
+static int test_next = TEST_DOCS; /* the next new id */
+
+/* Puts article i, dated day (NULL: a random day); 0 or -1. */
 static int
-test_put(int i)
+test_put_on(int i, const char *day)
 {
     static const char *const src[] = {"kompas", "antara", "tempo"};
     char id[16], title[256], body[1024], date[16];
@@ -123,10 +136,16 @@ test_put(int i)
     snprintf(id, sizeof id, "d%d", i);
     test_sentence(title, sizeof title, 2 + (int)test_rand(6));
     test_sentence(body, sizeof body, 3 + (int)test_rand(30));
-    /* one draw a statement: argument order is the compiler's */
-    y = 20 + test_rand(5);
-    m = 1 + test_rand(12);
-    snprintf(date, sizeof date, "20%02u-%02u-%02u", y, m, 1 + test_rand(28));
+    if (day != NULL) {
+        snprintf(date, sizeof date, "%s", day);
+    } else {
+        /* one draw a statement: argument order is the compiler's */
+        y = 20 + test_rand(5);
+        m = 1 + test_rand(12);
+        snprintf(date, sizeof date, "20%02u-%02u-%02u", y, m,
+                 1 + test_rand(28));
+    }
+    if (i >= 0 && i < TEST_IDS) memcpy(test_date[i], date, sizeof date);
     memset(&doc, 0, sizeof doc);
     doc.id = test_str(id);
     doc.field[CARID_FIELD_TITLE] = test_str(title);
@@ -134,6 +153,12 @@ test_put(int i)
     doc.field[CARID_FIELD_SOURCE] = test_str(src[test_rand(3)]);
     doc.field[CARID_FIELD_DATE] = test_str(date);
     return test_p->put(test_writer, &doc, err, sizeof err);
+}
+
+static int
+test_put(int i)
+{
+    return test_put_on(i, NULL);
 }
 
 static int
@@ -249,7 +274,8 @@ test_one(struct test_cmp *cmp, int print)
                 ;
         } while (j < i);
         at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
-                               i == 0 ? "" : or ? " OR " : " ",
+                               i == 0 ? "" : or ? " OR "
+                                                : " ",
                                test_words[pick[i]]);
     }
     y = 20 + test_rand(5);
@@ -279,24 +305,32 @@ test_one(struct test_cmp *cmp, int print)
                (long long)e.total, e.err, f.n, (long long)f.total, f.err);
 }
 
+/* Prints and checks the figures of cmp. */
+static void
+test_report(const struct test_cmp *cmp, const char *when)
+{
+    char what[256];
+
+    printf("# %s: %d queries, %d the same, %d by the engine, %d hits, "
+           "%d scores not bit-equal (max diff %g)\n",
+           when, cmp->queries, cmp->same, cmp->engine, cmp->hits, cmp->inexact,
+           cmp->maxdiff);
+    snprintf(what, sizeof what, "%s: engine pages = FTS5 pages", when);
+    ok(cmp->same == cmp->queries, what);
+    snprintf(what, sizeof what, "%s: the engine answered them all", when);
+    ok(cmp->engine == cmp->queries, what);
+}
+
 static void
 test_compare(int queries, const char *when)
 {
     struct test_cmp cmp;
-    char what[256];
     int i;
 
     memset(&cmp, 0, sizeof cmp);
     for (i = 0; i < queries; i++)
         test_one(&cmp, cmp.queries - cmp.same < 5);
-    printf("# %s: %d queries, %d the same, %d by the engine, %d hits, "
-           "%d scores not bit-equal (max diff %g)\n",
-           when, cmp.queries, cmp.same, cmp.engine, cmp.hits, cmp.inexact,
-           cmp.maxdiff);
-    snprintf(what, sizeof what, "%s: engine pages = FTS5 pages", when);
-    ok(cmp.same == cmp.queries, what);
-    snprintf(what, sizeof what, "%s: the engine answered them all", when);
-    ok(cmp.engine == cmp.queries, what);
+    test_report(&cmp, when);
 }
 
 /* Prints the df of the query words: the idf is clamped above half. */
@@ -310,9 +344,10 @@ test_dfs(void)
 
     snprintf(path, sizeof path, "%s/carid.db", test_dir);
     if (sqlite3_open(path, &db) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT term, df, nblocks FROM post_terms"
-                           " ORDER BY df DESC LIMIT 14", -1, &stmt,
-                           NULL) == SQLITE_OK)
+        sqlite3_prepare_v2(db,
+                           "SELECT term, df, nblocks FROM post_terms"
+                           " ORDER BY df DESC LIMIT 14",
+                           -1, &stmt, NULL) == SQLITE_OK)
         while (sqlite3_step(stmt) == SQLITE_ROW && at + 40 < sizeof line)
             at += (size_t)snprintf(line + at, sizeof line - at, " %s %d/%d",
                                    sqlite3_column_text(stmt, 0),
@@ -353,33 +388,199 @@ test_equal(void)
     test_compare(TEST_QUERIES, "after OPTIMIZE");
 }
 
+/* An id already used: half the time among the last 200 (often this
+ * batch's or the fresh tier's), else any. */
+static int
+test_old_id(void)
+{
+    int recent = test_next < 200 ? test_next : 200;
+
+    return test_rand(2) ? test_next - 1 - (int)test_rand((unsigned)recent)
+                        : (int)test_rand((unsigned)test_next);
+}
+
+/* One batch of ops random writes, committed or rolled back: 0 or -1. */
+static int
+test_batch(int ops, int rollback)
+{
+    char err[256], id[16];
+    int k, i, rc = 0, removed;
+
+    if (test_p->begin(test_writer, err, sizeof err) != 0) return -1;
+    for (k = 0; rc == 0 && k < ops; k++) {
+        unsigned r = test_rand(10);
+
+        if (r < 4 && test_next < TEST_IDS) {
+            rc = test_put(test_next++);
+        } else if (r < 6) {
+            i = test_old_id(); /* same day: the same rowid */
+            rc = test_put_on(i, test_date[i][0] != '\0' ? test_date[i] : NULL);
+        } else if (r < 8) {
+            rc = test_put(test_old_id()); /* another day, most likely */
+        } else {
+            snprintf(id, sizeof id, "d%d", test_old_id());
+            rc = test_p->del(test_writer, test_str(id), &removed, err,
+                             sizeof err);
+        }
+    }
+    if (rc != 0 || rollback) {
+        test_p->rollback(test_writer);
+        return rc;
+    }
+    return test_p->commit(test_writer, err, sizeof err);
+}
+
 static void
-test_stale(void)
+test_writes(void)
+{
+    struct test_cmp cmp;
+    int r, q, rc = 0, rolled = 0;
+
+    memset(&cmp, 0, sizeof cmp);
+    for (r = 0; r < TEST_ROUNDS; r++) {
+        int rollback = r % 5 == 3;
+
+        rc |= test_batch(1 + (int)test_rand(r % 4 == 0 ? 200 : 30), rollback);
+        rolled += rollback;
+        for (q = 0; q < TEST_ROUND_Q; q++)
+            test_one(&cmp, cmp.queries - cmp.same < 5);
+    }
+    ok(rc == 0, "write batches");
+    printf("# %d batches (%d rolled back), ids up to %d, fresh postings %lld,"
+           " gone %lld\n",
+           TEST_ROUNDS, rolled, test_next, (long long)test_stat("engine_fresh"),
+           (long long)test_stat("engine_gone"));
+    ok(test_stat("engine_fresh") > 0 && test_stat("engine_gone") > 0,
+       "STATS engine_fresh and engine_gone count the tier");
+    test_report(&cmp, "after writes, not optimized");
+}
+
+/* Runs sql on the file behind the plugin's back. */
+static int test_sql(const char *sql);
+
+/* 1 if text's search is FTS5's and the same page as FTS5's. */
+static int
+test_falls_back(const char *text)
 {
     struct test_page e, f;
-    char err[256];
-    int64_t before;
+    int64_t before = test_stat("engine_searches");
 
-    test_p->begin(test_writer, err, sizeof err);
-    ok(test_put(TEST_DOCS) == 0 &&
-           test_p->commit(test_writer, err, sizeof err) == 0,
-       "one put");
-    before = test_stat("engine_searches");
-    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
-    test_search("harga beras", 0, 10, NULL, NULL, 1, &f);
-    ok(test_stat("engine_searches") == before, "stale: FTS5 answers");
-    ok(e.rc == 0 && f.rc == 0 && e.total == f.total && e.n == f.n,
-       "stale: the same page");
-    test_p->begin(test_writer, err, sizeof err);
-    ok(test_p->commit(test_writer, err, sizeof err) == 0 &&
-           (test_search("harga beras", 0, 10, NULL, NULL, 0, &e),
-            test_stat("engine_searches") == before),
-       "an empty batch does not make it fresh");
+    test_search(text, 0, 10, NULL, NULL, 0, &e);
+    test_search(text, 0, 10, NULL, NULL, 1, &f);
+    return test_stat("engine_searches") == before && e.rc == 0 && f.rc == 0 &&
+           e.total == f.total && e.n == f.n && e.n > 0 &&
+           strcmp(e.id[0], f.id[0]) == 0;
+}
+
+/* 1 if the engine answers text. */
+static int
+test_engine_answers(const char *text)
+{
+    struct test_page e;
+    int64_t before = test_stat("engine_searches");
+
+    test_search(text, 0, 10, NULL, NULL, 0, &e);
+    return e.rc == 0 && test_stat("engine_searches") == before + 1;
+}
+
+static void
+test_fallbacks(void)
+{
+    struct carid_doc doc;
+    char err[256];
+    int rc;
+
+    memset(&doc, 0, sizeof doc);
+    doc.id = test_str("langka1");
+    doc.field[CARID_FIELD_TITLE] = test_str("harga langka");
+    doc.field[CARID_FIELD_BODY] = test_str("beras langka di pasar");
+    doc.field[CARID_FIELD_DATE] = test_str("2023-05-05");
+    rc = test_p->begin(test_writer, err, sizeof err);
+    if (rc == 0) rc = test_p->put(test_writer, &doc, err, sizeof err);
+    if (rc == 0) rc = test_p->commit(test_writer, err, sizeof err);
+    ok(rc == 0, "an article with a word in no other");
+    ok(test_falls_back("langka harga"), "a word without blocks: FTS5");
+    ok(test_engine_answers("harga beras"), "the others: the engine");
+    setenv("CARID_FTS5_FRESH_MAX", "1", 1);
+    ok(test_falls_back("harga beras"), "over the fresh limit: FTS5");
+    unsetenv("CARID_FTS5_FRESH_MAX");
+    ok(test_sql("UPDATE meta SET value = value + 1 WHERE key = 'gen'") ==
+               SQLITE_OK &&
+           test_falls_back("harga beras"),
+       "a write by a carid without the fresh tier: FTS5");
+    ok(test_sql("UPDATE meta SET value = value - 1 WHERE key = 'gen';"
+                "UPDATE meta SET value = value + 1 WHERE key = 'fresh_rows'") ==
+               SQLITE_OK &&
+           test_falls_back("harga beras"),
+       "a write by a carid without generations (article count): FTS5");
+    ok(test_sql("UPDATE meta SET value = value - 1 WHERE key = 'fresh_rows';"
+                "UPDATE meta SET value = value + 1 WHERE key = 'posts_gen'") ==
+               SQLITE_OK &&
+           test_falls_back("harga beras"),
+       "an OPTIMIZE by a carid without the fresh tier: FTS5");
+    ok(test_sql("UPDATE meta SET value = value - 1 WHERE key = 'posts_gen'") ==
+               SQLITE_OK &&
+           test_engine_answers("harga beras"),
+       "put back: the engine again");
+}
+
+/* An OPTIMIZE that fails inside a batch (a trigger makes it) leaves the
+ * batch's writes before it in the tier: the rest of the batch commits and
+ * the engine still answers as FTS5. */
+static void
+test_failed_optimize(void)
+{
+    struct test_cmp cmp;
+    char err[256];
+    int i, rc;
+
+    ok(test_sql("CREATE TRIGGER test_fail BEFORE INSERT ON post_terms"
+                " BEGIN SELECT RAISE(ABORT, 'test'); END") == SQLITE_OK,
+       "a trigger that fails OPTIMIZE");
+    rc = test_p->begin(test_writer, err, sizeof err);
+    /* upserts on the same day: the article count does not move */
+    for (i = 0; rc == 0 && i < 30; i++)
+        rc = test_put_on(i * 7, test_date[i * 7]);
+    ok(rc == 0 && test_p->optimize(test_writer, err, sizeof err) != 0,
+       "OPTIMIZE fails inside the batch");
+    for (i = 0; rc == 0 && i < 10; i++)
+        rc = test_put(test_next++);
+    ok(rc == 0 && test_p->commit(test_writer, err, sizeof err) == 0,
+       "the rest of the batch commits");
+    ok(test_sql("DROP TRIGGER test_fail") == SQLITE_OK, "trigger dropped");
+    memset(&cmp, 0, sizeof cmp);
+    for (i = 0; i < 100; i++)
+        test_one(&cmp, cmp.queries - cmp.same < 5);
+    test_report(&cmp, "after a failed OPTIMIZE in a batch");
+}
+
+/* Everything the tier needs is in carid.db: a reopened index answers. */
+static void
+test_reopen(void)
+{
+    char err[256];
+
+    test_p->reader_close(test_reader);
+    test_p->writer_close(test_writer);
+    test_p->close(test_db);
+    ok(test_p->open(&test_host, test_dir, &test_db, err, sizeof err) == 0 &&
+           test_p->writer_open(test_db, &test_writer, err, sizeof err) == 0 &&
+           test_p->reader_open(test_db, &test_reader, err, sizeof err) == 0,
+       "reopen");
+    test_compare(100, "reopened, not optimized");
+}
+
+static void
+test_optimized(void)
+{
+    char err[256];
+
     ok(test_p->optimize(test_writer, err, sizeof err) == 0, "optimize again");
-    test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
-    ok(e.rc == 0 && test_stat("engine_searches") == before + 1,
-       "fresh again: the engine answers");
-    test_compare(100, "after a put and OPTIMIZE");
+    ok(test_stat("engine_fresh") == 0 && test_stat("engine_gone") == 0,
+       "OPTIMIZE empties the fresh tier");
+    test_compare(100, "after writes and OPTIMIZE");
+    ok(test_batch(20, 0) == 0, "a batch after OPTIMIZE");
+    test_compare(60, "after OPTIMIZE and a batch");
 }
 
 /* Runs sql on the file behind the plugin's back. */
@@ -449,9 +650,16 @@ int
 main(int argc, char **argv)
 {
     static const struct tap_case cases[] = {
-        {"open", test_open},       {"equal", test_equal},
-        {"stale", test_stale},     {"corrupt", test_corrupt},
-        {"cleanup", test_cleanup}, {NULL, NULL},
+        {"open", test_open},
+        {"equal", test_equal},
+        {"writes", test_writes},
+        {"fallbacks", test_fallbacks},
+        {"failed-optimize", test_failed_optimize},
+        {"reopen", test_reopen},
+        {"optimized", test_optimized},
+        {"corrupt", test_corrupt},
+        {"cleanup", test_cleanup},
+        {NULL, NULL},
     };
     const char *path = argc > 1 ? argv[1] : getenv("CARID_FTS5_MODULE");
     carid_plugin_entry_fn *entry;
