@@ -10,7 +10,7 @@
 void
 engine_union_topk(struct engine_run *r)
 {
-    int i, t;
+    int i, t, in;
     double s;
     int64_t doc;
 
@@ -27,8 +27,9 @@ engine_union_topk(struct engine_run *r)
         s = 0.0;
         for (i = 0; i < r->n; i++) {
             if (post_cursor_docid(&r->cur[i]) != doc) continue;
-            t += post_cursor_meta(&r->cur[i])->any_title;
-            s += engine_run_bound_s(r, i, post_cursor_meta(&r->cur[i]));
+            s += engine_run_bound_at(r, i, post_cursor_meta(&r->cur[i]), doc,
+                                     &in);
+            t += in;
         }
         if (engine_score_bound(t, s) >= engine_topk_threshold(&r->topk)) {
             for (i = 0; i < r->n; i++)

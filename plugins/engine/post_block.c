@@ -1,10 +1,11 @@
 /*
- * post_block.c - see post_block.h.  Layout version 1, all integers LEB128
+ * post_block.c - see post_block.h.  Layout version 2, all integers LEB128
  * varints (7 bits a byte, low bits first):
  *
  *   version (1 byte) | count | first docid (as uint64) | last - first |
  *   flags (1 byte: bit 0 any_title) | impacts of all postings |
- *   [impacts of the titled postings, when any_title] |
+ *   [when any_title: impacts of the titled postings | their count |
+ *    their docids: the first's offset from first, then deltas >= 1] |
  *   count - 1 docid deltas (each >= 1) | count * (tf_title, tf_body, dl)
  *
  * impacts: n (1 byte, 1..POST_IMPACTS), then n (freq, dl).
@@ -168,7 +169,19 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out, size_t cap,
     at = post_block_put(out, at, (uint64_t)m.last - (uint64_t)m.first);
     out[at++] = m.any_title;
     at = post_block_put_impacts(out, at, &m.all);
-    if (m.any_title) at = post_block_put_impacts(out, at, &m.title);
+    if (m.any_title) {
+        int64_t prev = m.first;
+
+        at = post_block_put_impacts(out, at, &m.title);
+        for (i = 0; i < n; i++)
+            m.ntitled += p[i].tf_title > 0;
+        at = post_block_put(out, at, m.ntitled);
+        for (i = 0; i < n; i++) {
+            if (p[i].tf_title == 0) continue;
+            at = post_block_put(out, at, (uint64_t)p[i].docid - (uint64_t)prev);
+            prev = p[i].docid;
+        }
+    }
     for (i = 1; i < n; i++)
         at = post_block_put(out, at,
                             (uint64_t)p[i].docid - (uint64_t)p[i - 1].docid);
@@ -181,8 +194,31 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out, size_t cap,
     return at;
 }
 
+/* The titled docids (m->ntitled of them, each an offset from m->first,
+ * strictly ascending and within the span) into titled, if not NULL. */
 static int
-post_block_header(struct post_block_in *in, struct post_block_meta *meta)
+post_block_get_titled(struct post_block_in *in, struct post_block_meta *m,
+                      uint64_t span, int64_t *titled)
+{
+    uint64_t nt, delta, sum = 0;
+    int i;
+
+    if (post_block_get(in, &nt) != 0 || nt < 1 || nt > m->count) return -1;
+    for (i = 0; i < (int)nt; i++) {
+        if (post_block_get(in, &delta) != 0 || (i > 0 && delta == 0) ||
+            delta > span - sum)
+            return -1;
+        sum += delta;
+        if (titled != NULL) titled[i] = (int64_t)((uint64_t)m->first + sum);
+    }
+    m->ntitled = (uint16_t)nt;
+    m->titled = titled;
+    return 0;
+}
+
+static int
+post_block_header(struct post_block_in *in, struct post_block_meta *meta,
+                  int64_t *titled)
 {
     uint64_t count, first, span;
     struct post_block_meta m;
@@ -209,6 +245,8 @@ post_block_header(struct post_block_in *in, struct post_block_meta *meta)
     m.first = (int64_t)first;
     m.last = (int64_t)(first + span);
     m.count = (uint16_t)count;
+    if (m.any_title && post_block_get_titled(in, &m, span, titled) != 0)
+        return -1;
     post_block_maxima(&m);
     *meta = m;
     return 0;
@@ -220,7 +258,7 @@ post_block_decode_meta(const uint8_t *buf, size_t len,
 {
     struct post_block_in in = {buf, len, 0};
 
-    return post_block_header(&in, meta);
+    return post_block_header(&in, meta, NULL);
 }
 
 int
@@ -229,7 +267,19 @@ post_block_decode_head(const uint8_t *buf, size_t len,
 {
     struct post_block_in in = {buf, len, 0};
 
-    if (post_block_header(&in, meta) != 0) return -1;
+    if (post_block_header(&in, meta, NULL) != 0) return -1;
+    *used = in.at;
+    return 0;
+}
+
+int
+post_block_decode_titled(const uint8_t *buf, size_t len,
+                         struct post_block_meta *meta, size_t *used,
+                         int64_t *titled)
+{
+    struct post_block_in in = {buf, len, 0};
+
+    if (post_block_header(&in, meta, titled) != 0) return -1;
     *used = in.at;
     return 0;
 }
@@ -243,7 +293,7 @@ post_block_decode_docids(const uint8_t *buf, size_t len,
     uint64_t delta, sum = 0, span;
     int i;
 
-    if (post_block_header(&in, meta) != 0) return -1;
+    if (post_block_header(&in, meta, d->titled) != 0) return -1;
     span = (uint64_t)meta->last - (uint64_t)meta->first;
     d->docid[0] = meta->first;
     for (i = 1; i < meta->count; i++) {
@@ -266,7 +316,7 @@ post_block_decode_tfs(const uint8_t *buf, size_t len,
 {
     struct post_block_in in = {buf, len, d->tf_offset};
     uint64_t freq;
-    int i, any_title = 0;
+    int i, j = 0;
 
     for (i = 0; i < d->n; i++) {
         if (post_block_get32(&in, &d->tf_title[i]) != 0 ||
@@ -280,9 +330,14 @@ post_block_decode_tfs(const uint8_t *buf, size_t len,
          * a header that understates a posting can only misrank within a
          * corrupt block, never read out of bounds. */
         if (freq > meta->max_freq || d->dl[i] < meta->min_dl) return -1;
-        if (d->tf_title[i] > 0) any_title = 1;
+        /* The titled postings are exactly the header's titled docids
+         * (d->titled: decoded from these bytes by _docids()). */
+        if (d->tf_title[i] > 0) {
+            if (j >= meta->ntitled || d->titled[j] != d->docid[i]) return -1;
+            j++;
+        }
     }
-    if (in.at != len || any_title != meta->any_title) return -1;
+    if (in.at != len || j != meta->ntitled) return -1;
     return 0;
 }
 

@@ -76,6 +76,9 @@ post_cursor_load(struct post_cursor *c)
     /* The term's copy of the header is what skipping and bounds used. */
     if (m.first != want->first || m.last != want->last ||
         m.count != want->count || m.any_title != want->any_title ||
+        m.ntitled != want->ntitled ||
+        (m.ntitled > 0 &&
+         memcmp(m.titled, want->titled, m.ntitled * sizeof m.titled[0]) != 0) ||
         !post_impacts_equal(&m.all, &want->all) ||
         !post_impacts_equal(&m.title, &want->title))
         return -1;

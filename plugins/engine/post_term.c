@@ -28,6 +28,41 @@ post_term_impacts(struct post_term *t, size_t nb, int title)
     return 0;
 }
 
+/* Block i's header from its first bytes into t->blocks[i], *used its
+ * length, its titled docids appended to t->titled (*ntitled of them so far,
+ * room for *cap).  The blocks' titled pointers are set once all are in
+ * (post_term_point()): the array moves as it grows.  0, -1 corrupt, -2 no
+ * memory. */
+static int
+post_term_head(struct post_term *t, size_t i, const uint8_t *buf, size_t len,
+               size_t *used, size_t *ntitled, size_t *cap)
+{
+    int64_t *grown;
+
+    if (*ntitled + ENGINE_BLOCK > *cap) {
+        *cap = *cap * 2 + ENGINE_BLOCK;
+        grown = realloc(t->titled, *cap * sizeof t->titled[0]);
+        if (grown == NULL) return -2;
+        t->titled = grown;
+    }
+    if (post_block_decode_titled(buf, len, &t->blocks[i], used,
+                                 t->titled + *ntitled) != 0)
+        return -1;
+    *ntitled += t->blocks[i].ntitled;
+    return 0;
+}
+
+static void
+post_term_point(struct post_term *t, size_t nb)
+{
+    size_t i, at = 0;
+
+    for (i = 0; i < nb; i++) {
+        t->blocks[i].titled = t->blocks[i].ntitled ? t->titled + at : NULL;
+        at += t->blocks[i].ntitled;
+    }
+}
+
 /* The term's maxima from its blocks' headers, as post_term_build() sets
  * them. */
 static int
@@ -50,25 +85,27 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
                 post_term_sink sink, void *ctx)
 {
     uint8_t buf[POST_BLOCK_MAX_BYTES];
-    size_t i, nb = (n + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+    size_t i, nb = (n + ENGINE_BLOCK - 1) / ENGINE_BLOCK, nt = 0, cap = 0;
 
     memset(t, 0, sizeof *t);
     if (n == 0) return -1;
     t->blocks = malloc(nb * sizeof t->blocks[0]);
     if (t->blocks == NULL) return -1;
     for (i = 0; i < nb; i++) {
-        size_t at = i * ENGINE_BLOCK, len;
+        size_t at = i * ENGINE_BLOCK, len, used;
         int cnt = (int)(n - at < ENGINE_BLOCK ? n - at : ENGINE_BLOCK);
         struct post_block_meta *m = &t->blocks[i];
 
         /* Blocks are encoded alone; ascending across them is checked here. */
         len = post_block_encode(p + at, cnt, buf, sizeof buf, m);
-        if (len == 0 || (i > 0 && m->first <= t->blocks[i - 1].last) ||
+        if (len == 0 || post_term_head(t, i, buf, len, &used, &nt, &cap) != 0 ||
+            (i > 0 && m->first <= t->blocks[i - 1].last) ||
             sink(ctx, i, buf, len) != 0) {
             post_term_free(t);
             return -1;
         }
     }
+    post_term_point(t, nb);
     if (post_term_maxima(t, nb) != 0) {
         post_term_free(t);
         return -1;
@@ -81,26 +118,28 @@ int
 post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
                size_t nblocks, int64_t df)
 {
-    size_t i, at = 0, used;
+    size_t i, at = 0, used, nt = 0, cap = 0;
     int64_t n = 0;
+    int rc = 0;
 
     memset(t, 0, sizeof *t);
     if (nblocks == 0 || nblocks > len || df <= 0) return -1;
+    if (heads[0] != POST_BLOCK_VERSION) return -3;
     t->blocks = malloc(nblocks * sizeof t->blocks[0]);
     if (t->blocks == NULL) return -2;
     for (i = 0; i < nblocks; i++) {
         struct post_block_meta *m = &t->blocks[i];
 
-        if (post_block_decode_head(heads + at, len - at, m, &used) != 0 ||
-            (i > 0 && m->first <= t->blocks[i - 1].last))
-            break;
+        rc = post_term_head(t, i, heads + at, len - at, &used, &nt, &cap);
+        if (rc != 0 || (i > 0 && m->first <= t->blocks[i - 1].last)) break;
         at += used;
         n += m->count;
     }
     if (i < nblocks || at != len || n != df) {
         post_term_free(t);
-        return -1;
+        return rc == -2 ? -2 : -1;
     }
+    post_term_point(t, nblocks);
     t->df = df;
     if (post_term_maxima(t, nblocks) != 0) {
         post_term_free(t);
@@ -113,5 +152,6 @@ void
 post_term_free(struct post_term *t)
 {
     free(t->blocks);
+    free(t->titled);
     memset(t, 0, sizeof *t);
 }
