@@ -4,8 +4,8 @@
  * A block holds 1 .. ENGINE_BLOCK postings of one term in strictly
  * ascending docid order.  This file and post_block.c are the only places
  * that know the byte layout (plugins/engine/DESIGN.md, Block format); its
- * first byte is the layout's version, so a bit-packed layout can replace
- * the varints of version 1 without touching the callers.
+ * first byte is the layout's version (2: a varint header, then the docid
+ * deltas, tfs and lengths bit-packed; version 1 was varints throughout).
  *
  * The decoder reads bytes from disk: on corrupt or truncated input it
  * returns -1 and never reads outside buf[0..len).  Decoding is in two
@@ -25,10 +25,12 @@
 #define POST_BLOCK_VERSION 2
 /* Bytes an encoded block takes at most: version, count, two docids, the
  * flags, two lists of impacts, the titled docids (a count and 128 offsets),
- * then 127 docid deltas and 128 (tf, tf, dl). */
+ * then 127 docid deltas of up to 63 bits and 128 tf_title, tf_body and
+ * dl of up to 32, each list packed after its width byte. */
 #define POST_BLOCK_MAX_BYTES                                                   \
     (1 + 2 + 10 + 10 + 1 + 2 * (1 + POST_IMPACTS * 10) + 2 +                   \
-     ENGINE_BLOCK * 10 + (ENGINE_BLOCK - 1) * 10 + ENGINE_BLOCK * 15)
+     ENGINE_BLOCK * 10 + 1 + (ENGINE_BLOCK - 1) * 8 +                          \
+     3 * (1 + ENGINE_BLOCK * 4))
 
 /* One article's occurrences of the term: tf_title and tf_body times in the
  * title and the body, in an article of dl tokens (all columns). */
