@@ -37,49 +37,66 @@ struct engine_and {
     double s[ENGINE_MAX_TERMS];
 };
 
-/* The bound of an article doc of the window from the blocks' titled
- * docids (binary searches: this is per titled docid, not per match). */
-static double
-engine_and_at(const struct engine_run *r, const struct engine_and *a,
-              int64_t doc)
-{
-    double s = 0.0;
-    int i, t = 0, in;
-
-    for (i = 0; i < r->n; i++) {
-        in = a->m[i]->ntitled > 0 && engine_run_titled(a->m[i], doc);
-        t += in;
-        s += in ? a->st[i] : a->sa[i];
-    }
-    return engine_score_bound(t, s);
-}
-
 /*
  * The window's bound: the best over its articles that have a term in the
  * title (each a titled docid of some block, in the window) and those that
  * have none (all terms' s over all postings).  Titles outweigh s, so when
  * no article holds every term in its title, the bound falls a whole title
- * below what the blocks' flags alone would say.
+ * below what the blocks' flags alone would say.  Each term's titled docids
+ * are walked in order, the others' met by pointers that only move on.
  */
 static double
 engine_and_titles(const struct engine_run *r, const struct engine_and *a)
 {
+    int at[ENGINE_MAX_TERMS], i, j, k, t;
     double best, b, s = 0.0;
-    int i, j;
 
     for (i = 0; i < r->n; i++)
         s += a->sa[i];
     best = engine_score_bound(0, s);
-    for (i = 0; i < r->n; i++)
+    for (i = 0; i < r->n; i++) {
+        for (k = 0; k < r->n; k++)
+            at[k] = 0;
         for (j = 0; j < a->m[i]->ntitled; j++) {
             int64_t d = a->m[i]->titled[j];
 
             if (d < a->doc) continue;
             if (d > a->upto) break;
-            b = engine_and_at(r, a, d);
+            t = 0;
+            s = 0.0;
+            for (k = 0; k < r->n; k++) {
+                const struct post_block_meta *m = a->m[k];
+
+                while (at[k] < m->ntitled && m->titled[at[k]] < d)
+                    at[k]++;
+                if (at[k] < m->ntitled && m->titled[at[k]] == d) {
+                    t++;
+                    s += a->st[k];
+                } else {
+                    s += a->sa[k];
+                }
+            }
+            b = engine_score_bound(t, s);
             if (b > best) best = b;
         }
+    }
     return best;
+}
+
+/* The window's bound from the blocks' flags alone: what version 1 had,
+ * never below engine_and_titles(), and cheaper: that is only asked when
+ * this one cannot already prune the window. */
+static double
+engine_and_flags(const struct engine_run *r, const struct engine_and *a)
+{
+    double s = 0.0;
+    int i, t = 0;
+
+    for (i = 0; i < r->n; i++) {
+        t += a->m[i]->any_title;
+        s += a->st[i];
+    }
+    return engine_score_bound(t, s);
 }
 
 /* Sets the window starting at doc.  0 if doc is past the range or some
@@ -103,7 +120,9 @@ engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
         a->tp[i] = 0;
     }
     if (a->upto > r->q->to) a->upto = r->q->to;
-    a->bound = engine_and_titles(r, a);
+    a->bound = engine_and_flags(r, a);
+    if (a->bound >= engine_topk_threshold(&r->topk))
+        a->bound = engine_and_titles(r, a);
     return 1;
 }
 

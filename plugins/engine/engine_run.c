@@ -90,22 +90,6 @@ engine_run_bound_all(struct engine_run *r, int i,
     return r->memo_all[i];
 }
 
-int
-engine_run_titled(const struct post_block_meta *m, int64_t doc)
-{
-    int lo = 0, hi = m->ntitled;
-
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-
-        if (m->titled[mid] < doc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->ntitled && m->titled[lo] == doc;
-}
-
 double
 engine_run_term_s(const struct engine_run *r, int i)
 {

@@ -71,8 +71,6 @@ engine_run_bound_at(struct engine_run *r, int i,
  * known not to be in its titled ones). */
 double engine_run_bound_all(struct engine_run *r, int i,
                             const struct post_block_meta *m);
-/* Whether doc is one of m's titled docids. */
-int engine_run_titled(const struct post_block_meta *m, int64_t doc);
 /* The same over all of term i's blocks, with term->any_title. */
 double engine_run_term_s(const struct engine_run *r, int i);
 /* Records term i's contribution at the posting its cursor is on.
