@@ -366,18 +366,16 @@ post_block_decode_titled(const uint8_t *buf, size_t len,
     return 0;
 }
 
-int
-post_block_decode_docids(const uint8_t *buf, size_t len,
-                         struct post_block_meta *meta,
-                         struct post_block_data *d)
+/* The docids after the header *meta says, into d. */
+static int
+post_block_docids(struct post_block_in *in, const struct post_block_meta *meta,
+                  struct post_block_data *d)
 {
-    struct post_block_in in = {buf, len, 0};
     uint64_t v[ENGINE_BLOCK], sum = 0, span;
     int i, bad = 0;
 
-    if (post_block_header(&in, meta, d->titled) != 0) return -1;
     span = (uint64_t)meta->last - (uint64_t)meta->first;
-    if (post_block_unpack(&in, meta->count - 1, 63, v) != 0) return -1;
+    if (post_block_unpack(in, meta->count - 1, 63, v) != 0) return -1;
     d->docid[0] = meta->first;
     for (i = 1; i < meta->count; i++) {
         /* Each delta is at most 2^63 and sum stays <= span < 2^63 until
@@ -388,8 +386,32 @@ post_block_decode_docids(const uint8_t *buf, size_t len,
     }
     if (bad || sum != span) return -1;
     d->n = meta->count;
-    d->tf_offset = in.at;
+    d->tf_offset = in->at;
     return 0;
+}
+
+int
+post_block_decode_docids(const uint8_t *buf, size_t len,
+                         struct post_block_meta *meta,
+                         struct post_block_data *d)
+{
+    struct post_block_in in = {buf, len, 0};
+
+    if (post_block_header(&in, meta, d->titled) != 0) return -1;
+    return post_block_docids(&in, meta, d);
+}
+
+int
+post_block_decode_body(const uint8_t *buf, size_t len, size_t head,
+                       const struct post_block_meta *meta,
+                       struct post_block_data *d)
+{
+    struct post_block_in in = {buf, len, head};
+
+    if (head > len) return -1;
+    if (meta->ntitled > 0)
+        memcpy(d->titled, meta->titled, meta->ntitled * sizeof d->titled[0]);
+    return post_block_docids(&in, meta, d);
 }
 
 int

@@ -116,6 +116,16 @@ int post_block_decode_docids(const uint8_t *buf, size_t len,
                              struct post_block_meta *meta,
                              struct post_block_data *d);
 
+/*
+ * The docids of a block whose header is already known: buf's first head
+ * bytes are the very bytes *meta was read from (the caller compared them:
+ * post_term keeps its blocks' headers), so only what follows is decoded.
+ * Then as post_block_decode_docids().  0, or -1 if corrupt.
+ */
+int post_block_decode_body(const uint8_t *buf, size_t len, size_t head,
+                           const struct post_block_meta *meta,
+                           struct post_block_data *d);
+
 /* The tfs and lengths of a block whose docids d already holds; checks them
  * against the header's maxima and titled docids, and that the block ends
  * exactly at len.

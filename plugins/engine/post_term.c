@@ -28,27 +28,45 @@ post_term_impacts(struct post_term *t, size_t nb, int title)
     return 0;
 }
 
-/* Block i's header from its first bytes into t->blocks[i], *used its
- * length, its titled docids appended to t->titled (*ntitled of them so far,
- * room for *cap).  The blocks' titled pointers are set once all are in
+/* How full t->titled and t->heads are, and their room. */
+struct post_term_fill {
+    size_t ntitled, tcap;
+    size_t nheads, hcap;
+};
+
+/*
+ * Block i's header from its first bytes into t->blocks[i], *used its
+ * length; its titled docids appended to t->titled and its bytes to
+ * t->heads.  The blocks' titled pointers are set once all are in
  * (post_term_point()): the array moves as it grows.  0, -1 corrupt, -2 no
- * memory. */
+ * memory.
+ */
 static int
 post_term_head(struct post_term *t, size_t i, const uint8_t *buf, size_t len,
-               size_t *used, size_t *ntitled, size_t *cap)
+               size_t *used, struct post_term_fill *f)
 {
     int64_t *grown;
+    uint8_t *more;
 
-    if (*ntitled + ENGINE_BLOCK > *cap) {
-        *cap = *cap * 2 + ENGINE_BLOCK;
-        grown = realloc(t->titled, *cap * sizeof t->titled[0]);
+    if (f->ntitled + ENGINE_BLOCK > f->tcap) {
+        f->tcap = f->tcap * 2 + ENGINE_BLOCK;
+        grown = realloc(t->titled, f->tcap * sizeof t->titled[0]);
         if (grown == NULL) return -2;
         t->titled = grown;
     }
     if (post_block_decode_titled(buf, len, &t->blocks[i], used,
-                                 t->titled + *ntitled) != 0)
+                                 t->titled + f->ntitled) != 0)
         return -1;
-    *ntitled += t->blocks[i].ntitled;
+    f->ntitled += t->blocks[i].ntitled;
+    if (f->nheads + *used > f->hcap) {
+        f->hcap = f->hcap * 2 + *used + 256;
+        more = realloc(t->heads, f->hcap);
+        if (more == NULL) return -2;
+        t->heads = more;
+    }
+    memcpy(t->heads + f->nheads, buf, *used);
+    f->nheads += *used;
+    t->head_at[i + 1] = f->nheads;
     return 0;
 }
 
@@ -85,12 +103,17 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
                 post_term_sink sink, void *ctx)
 {
     uint8_t buf[POST_BLOCK_MAX_BYTES];
-    size_t i, nb = (n + ENGINE_BLOCK - 1) / ENGINE_BLOCK, nt = 0, cap = 0;
+    size_t i, nb = (n + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+    struct post_term_fill f = {0, 0, 0, 0};
 
     memset(t, 0, sizeof *t);
     if (n == 0) return -1;
     t->blocks = malloc(nb * sizeof t->blocks[0]);
-    if (t->blocks == NULL) return -1;
+    t->head_at = calloc(nb + 1, sizeof t->head_at[0]);
+    if (t->blocks == NULL || t->head_at == NULL) {
+        post_term_free(t);
+        return -1;
+    }
     for (i = 0; i < nb; i++) {
         size_t at = i * ENGINE_BLOCK, len, used;
         int cnt = (int)(n - at < ENGINE_BLOCK ? n - at : ENGINE_BLOCK);
@@ -98,7 +121,7 @@ post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
 
         /* Blocks are encoded alone; ascending across them is checked here. */
         len = post_block_encode(p + at, cnt, buf, sizeof buf, m);
-        if (len == 0 || post_term_head(t, i, buf, len, &used, &nt, &cap) != 0 ||
+        if (len == 0 || post_term_head(t, i, buf, len, &used, &f) != 0 ||
             (i > 0 && m->first <= t->blocks[i - 1].last) ||
             sink(ctx, i, buf, len) != 0) {
             post_term_free(t);
@@ -118,7 +141,8 @@ int
 post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
                size_t nblocks, int64_t df)
 {
-    size_t i, at = 0, used, nt = 0, cap = 0;
+    struct post_term_fill f = {0, 0, 0, 0};
+    size_t i, at = 0, used;
     int64_t n = 0;
     int rc = 0;
 
@@ -126,11 +150,15 @@ post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
     if (nblocks == 0 || nblocks > len || df <= 0) return -1;
     if (heads[0] != POST_BLOCK_VERSION) return -3;
     t->blocks = malloc(nblocks * sizeof t->blocks[0]);
-    if (t->blocks == NULL) return -2;
+    t->head_at = calloc(nblocks + 1, sizeof t->head_at[0]);
+    if (t->blocks == NULL || t->head_at == NULL) {
+        post_term_free(t);
+        return -2;
+    }
     for (i = 0; i < nblocks; i++) {
         struct post_block_meta *m = &t->blocks[i];
 
-        rc = post_term_head(t, i, heads + at, len - at, &used, &nt, &cap);
+        rc = post_term_head(t, i, heads + at, len - at, &used, &f);
         if (rc != 0 || (i > 0 && m->first <= t->blocks[i - 1].last)) break;
         at += used;
         n += m->count;
@@ -153,5 +181,7 @@ post_term_free(struct post_term *t)
 {
     free(t->blocks);
     free(t->titled);
+    free(t->heads);
+    free(t->head_at);
     memset(t, 0, sizeof *t);
 }

@@ -25,6 +25,8 @@ struct post_term {
     size_t nblocks;
     struct post_block_meta *blocks; /* nblocks headers, in docid order */
     int64_t *titled; /* every block's titled docids: their meta->titled */
+    uint8_t *heads;  /* every block's header bytes, one after the other */
+    size_t *head_at; /* nblocks + 1: where block i's header starts there */
 };
 
 /* Block i's bytes: 0, or -1 if they cannot be read. */
