@@ -6,7 +6,7 @@
  * it each term's postings lie in one block, and its bound combines those
  * blocks' impacts (engine_score_bound()) with the title count the blocks'
  * titled docids allow: the most terms any one article of the window has
- * in its title (engine_and_titles()).  A window whose bound is below
+ * in its title (engine_window.h).  A window whose bound is below
  * the heap's threshold is skipped from the headers alone, no block read
  * (with a total, its docids are read to count its matches).  Otherwise its
  * matches are found over the decoded docid arrays (engine_meet.c), the
@@ -24,80 +24,16 @@
 #include "engine_and.h"
 #include "engine_meet.h"
 #include "engine_score.h"
+#include "engine_window.h"
 
 struct engine_and {
-    int order[ENGINE_MAX_TERMS];                       /* rarest first */
-    int64_t doc, upto;                                 /* the window */
-    double bound;                                      /* its bound */
-    const struct post_block_meta *m[ENGINE_MAX_TERMS]; /* each term's block */
-    double st[ENGINE_MAX_TERMS]; /* its s bound over titled postings */
-    double sa[ENGINE_MAX_TERMS]; /* over all */
+    int order[ENGINE_MAX_TERMS]; /* rarest first */
+    struct engine_window w;      /* the window and its blocks */
+    double bound;                /* its bound */
     int tp[ENGINE_MAX_TERMS];    /* the first titled docid not below a match */
     int t[ENGINE_MAX_TERMS];     /* the current match's bound, per term */
     double s[ENGINE_MAX_TERMS];
 };
-
-/*
- * The window's bound: the best over its articles that have a term in the
- * title (each a titled docid of some block, in the window) and those that
- * have none (all terms' s over all postings).  Titles outweigh s, so when
- * no article holds every term in its title, the bound falls a whole title
- * below what the blocks' flags alone would say.  Each term's titled docids
- * are walked in order, the others' met by pointers that only move on.
- */
-static double
-engine_and_titles(const struct engine_run *r, const struct engine_and *a)
-{
-    int at[ENGINE_MAX_TERMS], i, j, k, t;
-    double best, b, s = 0.0;
-
-    for (i = 0; i < r->n; i++)
-        s += a->sa[i];
-    best = engine_score_bound(0, s);
-    for (i = 0; i < r->n; i++) {
-        for (k = 0; k < r->n; k++)
-            at[k] = 0;
-        for (j = 0; j < a->m[i]->ntitled; j++) {
-            int64_t d = a->m[i]->titled[j];
-
-            if (d < a->doc) continue;
-            if (d > a->upto) break;
-            t = 0;
-            s = 0.0;
-            for (k = 0; k < r->n; k++) {
-                const struct post_block_meta *m = a->m[k];
-
-                while (at[k] < m->ntitled && m->titled[at[k]] < d)
-                    at[k]++;
-                if (at[k] < m->ntitled && m->titled[at[k]] == d) {
-                    t++;
-                    s += a->st[k];
-                } else {
-                    s += a->sa[k];
-                }
-            }
-            b = engine_score_bound(t, s);
-            if (b > best) best = b;
-        }
-    }
-    return best;
-}
-
-/* The window's bound from the blocks' flags alone: what version 1 had,
- * never below engine_and_titles(), and cheaper: that is only asked when
- * this one cannot already prune the window. */
-static double
-engine_and_flags(const struct engine_run *r, const struct engine_and *a)
-{
-    double s = 0.0;
-    int i, t = 0;
-
-    for (i = 0; i < r->n; i++) {
-        t += a->m[i]->any_title;
-        s += a->st[i];
-    }
-    return engine_score_bound(t, s);
-}
 
 /* Sets the window starting at doc.  0 if doc is past the range or some
  * term has no posting left at or after it (the AND is over). */
@@ -107,22 +43,22 @@ engine_and_window(struct engine_run *r, struct engine_and *a, int64_t doc)
     int i;
 
     if (doc > r->q->to) return 0;
-    a->doc = doc;
-    a->upto = POST_END;
+    a->w.doc = doc;
+    a->w.upto = POST_END;
     for (i = 0; i < r->n; i++) {
         const struct post_block_meta *m = post_cursor_shallow(&r->cur[i], doc);
 
         if (m == NULL) return 0;
-        if (m->last < a->upto) a->upto = m->last;
-        a->m[i] = m;
-        a->st[i] = engine_run_bound_s(r, i, m);
-        a->sa[i] = engine_run_bound_all(r, i, m);
+        if (m->last < a->w.upto) a->w.upto = m->last;
+        a->w.m[i] = m;
+        a->w.st[i] = engine_run_bound_s(r, i, m);
+        a->w.sa[i] = engine_run_bound_all(r, i, m);
         a->tp[i] = 0;
     }
-    if (a->upto > r->q->to) a->upto = r->q->to;
-    a->bound = engine_and_flags(r, a);
+    if (a->w.upto > r->q->to) a->w.upto = r->q->to;
+    a->bound = engine_window_flags(&a->w);
     if (a->bound >= engine_topk_threshold(&r->topk))
-        a->bound = engine_and_titles(r, a);
+        a->bound = engine_window_titles(&a->w);
     return 1;
 }
 
@@ -135,12 +71,12 @@ engine_and_match(const struct engine_run *r, struct engine_and *a, int64_t doc)
     int i, t = 0;
 
     for (i = 0; i < r->n; i++) {
-        const struct post_block_meta *m = a->m[i];
+        const struct post_block_meta *m = a->w.m[i];
 
         while (a->tp[i] < m->ntitled && m->titled[a->tp[i]] < doc)
             a->tp[i]++;
         a->t[i] = a->tp[i] < m->ntitled && m->titled[a->tp[i]] == doc;
-        a->s[i] = a->t[i] ? a->st[i] : a->sa[i];
+        a->s[i] = a->t[i] ? a->w.st[i] : a->w.sa[i];
         t += a->t[i];
         s += a->s[i];
     }
@@ -200,6 +136,7 @@ engine_and_topk(struct engine_run *r)
     int i, m, n, rc, live;
 
     memset(&a, 0, sizeof a);
+    a.w.n = r->n;
     for (i = 0; i < r->n; i++) {
         a.order[i] = i;
         df[i] = (double)r->q->terms[i].term->df;
@@ -213,11 +150,11 @@ engine_and_topk(struct engine_run *r)
             /* A window some term has nothing in is leapt over. */
             far = engine_and_enter(r, doc);
             if (far == POST_END) return;
-            if (far > a.upto) {
+            if (far > a.w.upto) {
                 doc = far;
                 continue;
             }
-            n = engine_meet(r, a.order, a.upto, live ? &match[0] : NULL);
+            n = engine_meet(r, a.order, a.w.upto, live ? &match[0] : NULL);
             r->total += n;
             for (m = 0; live && m < n; m++) {
                 thr = engine_topk_threshold(&r->topk);
@@ -231,6 +168,6 @@ engine_and_topk(struct engine_run *r)
                     engine_run_forget(r);
             }
         }
-        doc = a.upto + 1; /* upto < POST_END: a real docid */
+        doc = a.w.upto + 1; /* upto < POST_END: a real docid */
     }
 }
