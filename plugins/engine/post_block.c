@@ -95,25 +95,31 @@ post_block_width(uint64_t v)
     return w;
 }
 
-/* packed(v[0..n)) at out + at; returns the new end. */
+/* packed(v[0..n)) at out + at; returns the new end.  Written through a
+ * zero-padded buffer, 8 bytes a value (a ninth above 57 bits), as read. */
 static size_t
 post_block_pack(uint8_t *out, size_t at, const uint64_t *v, int n)
 {
-    uint64_t any = 0;
+    uint8_t pad[(ENGINE_BLOCK * 63 + 7) / 8 + 9];
+    uint64_t any = 0, x;
     size_t bit, nbytes;
-    int w, i, b;
+    int w, i, sh;
 
     for (i = 0; i < n; i++)
         any |= v[i];
     w = post_block_width(any);
     out[at++] = (uint8_t)w;
     nbytes = ((size_t)n * (size_t)w + 7) / 8;
-    memset(out + at, 0, nbytes);
-    for (i = 0; i < n; i++)
-        for (b = 0; b < w; b++) {
-            bit = (size_t)i * (size_t)w + (size_t)b;
-            if (v[i] >> b & 1) out[at + bit / 8] |= (uint8_t)(1u << (bit % 8));
-        }
+    memset(pad, 0, nbytes + 9);
+    for (i = 0; i < n; i++) {
+        bit = (size_t)i * (size_t)w;
+        sh = (int)(bit % 8);
+        memcpy(&x, pad + bit / 8, sizeof x); /* little-endian hosts */
+        x |= v[i] << sh;
+        memcpy(pad + bit / 8, &x, sizeof x);
+        if (w > 57) pad[bit / 8 + 8] |= (uint8_t)(v[i] >> (63 - sh) >> 1);
+    }
+    memcpy(out + at, pad, nbytes);
     return at + nbytes;
 }
 
