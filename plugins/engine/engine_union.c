@@ -52,15 +52,47 @@ engine_union_two(const int64_t *a, int na, const int64_t *b, int nb,
     return n;
 }
 
-/* The articles of the window up to upto: the union of the cursors' docid
+/* Docids a window may span to be counted in a bitmap. */
+#define ENGINE_UNION_SPAN 4096
+
+/* The union's size as engine_union_count(), for a window [doc, upto] of
+ * at most ENGINE_UNION_SPAN docids: a bit per docid, then a popcount; no
+ * merge, no data-dependent branch. */
+static int64_t
+engine_union_bits(struct engine_run *r, int64_t doc, int64_t upto)
+{
+    uint64_t bits[ENGINE_UNION_SPAN / 64] = {0}, x;
+    const int64_t *a;
+    int64_t count = 0;
+    int i, j, n, words = (int)((uint64_t)(upto - doc) / 64) + 1;
+
+    for (i = 0; i < r->n; i++) {
+        if (post_cursor_docid(&r->cur[i]) > upto) continue;
+        a = post_cursor_rest(&r->cur[i], &n);
+        n = engine_union_cut(a, n, upto);
+        for (j = 0; j < n; j++) {
+            uint64_t off = (uint64_t)(a[j] - doc);
+
+            bits[off / 64] |= (uint64_t)1 << (off % 64);
+        }
+    }
+    for (i = 0; i < words; i++)
+        for (x = bits[i]; x != 0; x &= x - 1)
+            count++;
+    return count;
+}
+
+/* The articles of the window [doc, upto]: the union of the cursors' docid
  * arrays (each cursor on its first posting in the window, or past it). */
 static int64_t
-engine_union_count(struct engine_run *r, int64_t upto)
+engine_union_count(struct engine_run *r, int64_t doc, int64_t upto)
 {
     int64_t buf[2][ENGINE_MAX_TERMS * ENGINE_BLOCK];
     const int64_t *a = NULL, *b;
     int i, na = 0, nb, k = 0;
 
+    if ((uint64_t)(upto - doc) < ENGINE_UNION_SPAN)
+        return engine_union_bits(r, doc, upto);
     for (i = 0; i < r->n; i++) {
         if (post_cursor_docid(&r->cur[i]) > upto) continue;
         b = post_cursor_rest(&r->cur[i], &nb);
@@ -171,7 +203,7 @@ engine_union_topk(struct engine_run *r)
             if (engine_union_walk(r, doc, w.upto) != 0) return;
             continue;
         }
-        r->total += engine_union_count(r, w.upto);
+        r->total += engine_union_count(r, doc, w.upto);
         if (w.upto >= r->q->to) return;
         for (i = 0; i < r->n; i++)
             post_cursor_advance(&r->cur[i], w.upto + 1);

@@ -19,11 +19,13 @@ engine_window_flags(const struct engine_window *w)
 }
 
 /* Each term's titled docids in the window are walked in order, the
- * others' met by pointers that only move on: linear in the lists. */
+ * others' met by pointers that only move on: linear in the lists.  A
+ * candidate whose title count cannot beat the best so far (the bound is
+ * below t + 1) is not summed. */
 double
 engine_window_titles(const struct engine_window *w)
 {
-    int at[ENGINE_MAX_TERMS], i, j, k, t;
+    int at[ENGINE_MAX_TERMS], in[ENGINE_MAX_TERMS], i, j, k, t;
     double best, b, s = 0.0;
 
     for (i = 0; i < w->n; i++)
@@ -39,20 +41,20 @@ engine_window_titles(const struct engine_window *w)
             if (d < w->doc) continue;
             if (d > w->upto) break;
             t = 0;
-            s = 0.0;
             for (k = 0; k < w->n; k++) {
                 const struct post_block_meta *m = w->m[k];
 
+                in[k] = 0;
                 if (m == NULL) continue;
                 while (at[k] < m->ntitled && m->titled[at[k]] < d)
                     at[k]++;
-                if (at[k] < m->ntitled && m->titled[at[k]] == d) {
-                    t++;
-                    s += w->st[k];
-                } else {
-                    s += w->sa[k];
-                }
+                in[k] = at[k] < m->ntitled && m->titled[at[k]] == d;
+                t += in[k];
             }
+            if ((double)t + 1.0 + 1e-9 <= best) continue;
+            s = 0.0;
+            for (k = 0; k < w->n; k++)
+                if (w->m[k] != NULL) s += in[k] ? w->st[k] : w->sa[k];
             b = engine_score_bound(t, s);
             if (b > best) best = b;
         }
