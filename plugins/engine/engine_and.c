@@ -154,7 +154,8 @@ engine_and_topk(struct engine_run *r)
                 doc = far;
                 continue;
             }
-            n = engine_meet(r, a.order, a.w.upto, live ? &match[0] : NULL);
+            n = live ? engine_meet(r, a.order, a.w.upto, &match[0])
+                     : engine_meet_count(r, a.order, doc, a.w.upto);
             r->total += n;
             for (m = 0; live && m < n; m++) {
                 thr = engine_topk_threshold(&r->topk);

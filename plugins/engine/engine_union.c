@@ -13,23 +13,6 @@
 #include "engine_union.h"
 #include "engine_window.h"
 
-/* How many of a[0..n) are <= upto (a ascending). */
-static int
-engine_union_cut(const int64_t *a, int n, int64_t upto)
-{
-    int lo = 0, hi = n;
-
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-
-        if (a[mid] <= upto)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The union of a[0..na) and b[0..nb) into out, ascending, without
  * branches on the docids; its length. */
 static int
@@ -64,14 +47,13 @@ engine_union_bits(struct engine_run *r, int64_t doc, int64_t upto)
     uint64_t bits[ENGINE_UNION_SPAN / 64] = {0}, x;
     const int64_t *a;
     int64_t count = 0;
-    int i, j, n, words = (int)((uint64_t)(upto - doc) / 64) + 1;
+    int i, j, n, words = (int)(((uint64_t)upto - (uint64_t)doc) / 64) + 1;
 
     for (i = 0; i < r->n; i++) {
         if (post_cursor_docid(&r->cur[i]) > upto) continue;
-        a = post_cursor_rest(&r->cur[i], &n);
-        n = engine_union_cut(a, n, upto);
+        a = post_cursor_rest_upto(&r->cur[i], upto, &n);
         for (j = 0; j < n; j++) {
-            uint64_t off = (uint64_t)(a[j] - doc);
+            uint64_t off = (uint64_t)a[j] - (uint64_t)doc;
 
             bits[off / 64] |= (uint64_t)1 << (off % 64);
         }
@@ -91,12 +73,11 @@ engine_union_count(struct engine_run *r, int64_t doc, int64_t upto)
     const int64_t *a = NULL, *b;
     int i, na = 0, nb, k = 0;
 
-    if ((uint64_t)(upto - doc) < ENGINE_UNION_SPAN)
+    if (((uint64_t)upto - (uint64_t)doc) < ENGINE_UNION_SPAN)
         return engine_union_bits(r, doc, upto);
     for (i = 0; i < r->n; i++) {
         if (post_cursor_docid(&r->cur[i]) > upto) continue;
-        b = post_cursor_rest(&r->cur[i], &nb);
-        nb = engine_union_cut(b, nb, upto);
+        b = post_cursor_rest_upto(&r->cur[i], upto, &nb);
         if (a == NULL) {
             a = b;
             na = nb;

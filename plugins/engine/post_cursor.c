@@ -171,6 +171,24 @@ post_cursor_posting(struct post_cursor *c, uint32_t *tf_title,
     return 0;
 }
 
+const int64_t *
+post_cursor_rest_upto(const struct post_cursor *c, int64_t upto, int *n)
+{
+    const int64_t *a = post_cursor_rest(c, n);
+    int lo = 0, hi = *n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (a[mid] <= upto)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *n = lo;
+    return a;
+}
+
 size_t
 post_cursor_blocks(const struct post_cursor *c)
 {
