@@ -21,5 +21,13 @@
  */
 int engine_meet(struct engine_run *r, const int *order, int64_t upto,
                 int64_t *out);
+/*
+ * How many docids of the window [doc, upto] every term holds, as
+ * engine_meet() with out NULL (the cursors at or after doc): in a bitmap
+ * over the window when it spans at most ENGINE_MEET_SPAN docids (a bit set
+ * or tested per docid, no merge), else by engine_meet().
+ */
+int engine_meet_count(struct engine_run *r, const int *order, int64_t doc,
+                      int64_t upto);
 
 #endif

@@ -64,8 +64,8 @@ static int
 engine_or_score(struct engine_run *r, const struct engine_or *p, int ne,
                 int64_t doc, double thr)
 {
-    double s = 0.0;
-    int i, j, t = 0;
+    double s = 0.0, sm;
+    int i, j, t = 0, in;
 
     for (j = ne; j < r->n; j++) {
         i = p->ord[j];
@@ -81,9 +81,8 @@ engine_or_score(struct engine_run *r, const struct engine_or *p, int ne,
         if (engine_or_below(p, j + 1, t, s) < thr) return 0;
         m = post_cursor_shallow(&r->cur[i], doc);
         if (m == NULL || m->first > doc) continue; /* not in list i */
-        if (engine_or_below(p, j, t + m->any_title,
-                            s + engine_run_bound_s(r, i, m)) < thr)
-            return 0;
+        sm = engine_run_bound_at(r, i, m, doc, &in);
+        if (engine_or_below(p, j, t + in, s + sm) < thr) return 0;
         if (post_cursor_advance(&r->cur[i], doc) != doc) continue;
         if (engine_run_take(r, i) != 0) return -1;
         t += r->title[i];
@@ -97,7 +96,7 @@ void
 engine_or_topk(struct engine_run *r)
 {
     struct engine_or p;
-    int i, j, ne = 0, t, rc;
+    int i, j, ne = 0, t, rc, in;
     double thr, s;
     int64_t doc, d;
 
@@ -122,8 +121,9 @@ engine_or_topk(struct engine_run *r)
         for (j = ne; j < r->n; j++) {
             i = p.ord[j];
             if (post_cursor_docid(&r->cur[i]) != doc) continue;
-            t += post_cursor_meta(&r->cur[i])->any_title;
-            s += engine_run_bound_s(r, i, post_cursor_meta(&r->cur[i]));
+            s += engine_run_bound_at(r, i, post_cursor_meta(&r->cur[i]), doc,
+                                     &in);
+            t += in;
         }
         if (engine_or_below(&p, ne, t, s) >= thr) {
             rc = engine_or_score(r, &p, ne, doc, thr);

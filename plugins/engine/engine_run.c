@@ -22,8 +22,8 @@ engine_run_open(struct engine_run *r, const struct engine_query *q,
     r->q = q;
     r->n = q->nterms;
     r->cur = malloc(n * sizeof r->cur[0]);
-    r->idf = malloc(n * 3 * sizeof r->idf[0]);
-    r->title = malloc(n * 2 * sizeof r->title[0]);
+    r->idf = malloc(n * 4 * sizeof r->idf[0]);
+    r->title = malloc(n * 3 * sizeof r->title[0]);
     r->memo = calloc(n, sizeof r->memo[0]);
     if (r->cur == NULL || r->idf == NULL || r->title == NULL ||
         r->memo == NULL) {
@@ -35,7 +35,9 @@ engine_run_open(struct engine_run *r, const struct engine_query *q,
     }
     r->s = r->idf + n;
     r->memo_s = r->idf + 2 * n;
+    r->memo_all = r->idf + 3 * n;
     r->have = r->title + n;
+    r->memo_tp = r->title + 2 * n;
     for (i = 0; i < r->n; i++) {
         const struct engine_term *t = &q->terms[i];
 
@@ -63,16 +65,29 @@ engine_run_part(const struct engine_run *r, int i,
     return r->idf[i] * best;
 }
 
+void
+engine_run_memo(struct engine_run *r, int i, const struct post_block_meta *m)
+{
+    r->memo[i] = m;
+    r->memo_tp[i] = 0;
+    r->memo_all[i] = engine_run_part(r, i, &m->all);
+    r->memo_s[i] = m->any_title ? engine_run_part(r, i, &m->title)
+                                : r->memo_all[i];
+}
+
 double
 engine_run_bound_s(struct engine_run *r, int i, const struct post_block_meta *m)
 {
-    /* Asked per article in the OR: computed once per block, not per ask. */
-    if (r->memo[i] != m) {
-        r->memo[i] = m;
-        r->memo_s[i] = engine_run_part(r, i,
-                                       m->any_title ? &m->title : &m->all);
-    }
+    if (r->memo[i] != m) engine_run_memo(r, i, m);
     return r->memo_s[i];
+}
+
+double
+engine_run_bound_all(struct engine_run *r, int i,
+                     const struct post_block_meta *m)
+{
+    if (r->memo[i] != m) engine_run_memo(r, i, m);
+    return r->memo_all[i];
 }
 
 double

@@ -22,6 +22,8 @@ struct engine_run {
     int *have;               /* n: term i is in it */
     const struct post_block_meta **memo; /* n: the block of memo_s */
     double *memo_s;                      /* n: engine_run_bound_s() of it */
+    double *memo_all;                    /* n: its s over all postings */
+    int *memo_tp; /* n: engine_run_bound_at()'s place in its titled docids */
     struct engine_topk topk;
     struct engine_stats stats;
     int counting;  /* the query wants its total */
@@ -31,6 +33,10 @@ struct engine_run {
 /* ENGINE_OK, ENGINE_EINVAL or ENGINE_ENOMEM (then nothing to close). */
 int engine_run_open(struct engine_run *r, const struct engine_query *q,
                     struct engine_hit *hits);
+/* Computes term i's block bounds over m (both s parts) and remembers m:
+ * asked per article in the OR, they are computed once per block. */
+void engine_run_memo(struct engine_run *r, int i,
+                     const struct post_block_meta *m);
 /*
  * The s part of term i's bound over the block m, to go with m->any_title
  * in the title count: over m's titled postings when it has some (see
@@ -38,6 +44,33 @@ int engine_run_open(struct engine_run *r, const struct engine_query *q,
  */
 double engine_run_bound_s(struct engine_run *r, int i,
                           const struct post_block_meta *m);
+/*
+ * The bound of term i at the article doc in block m, from the header's
+ * titled docids: *title is whether doc is one of them, and the s part is
+ * over m's titled postings if so, else over all of them.  An exact title
+ * flag per article, where engine_run_bound_s() must assume any_title.
+ * Asked per article: for one i, doc should not go down within a block
+ * (it moves forward through the titled docids; going back restarts).
+ */
+static inline double
+engine_run_bound_at(struct engine_run *r, int i,
+                    const struct post_block_meta *m, int64_t doc, int *title)
+{
+    int at;
+
+    if (r->memo[i] != m) engine_run_memo(r, i, m);
+    at = r->memo_tp[i];
+    if (at > 0 && m->titled[at - 1] >= doc) at = 0;
+    while (at < m->ntitled && m->titled[at] < doc)
+        at++;
+    r->memo_tp[i] = at;
+    *title = at < m->ntitled && m->titled[at] == doc;
+    return *title ? r->memo_s[i] : r->memo_all[i];
+}
+/* The s part of term i's bound over all of m's postings (an article
+ * known not to be in its titled ones). */
+double engine_run_bound_all(struct engine_run *r, int i,
+                            const struct post_block_meta *m);
 /* The same over all of term i's blocks, with term->any_title. */
 double engine_run_term_s(const struct engine_run *r, int i);
 /* Records term i's contribution at the posting its cursor is on.

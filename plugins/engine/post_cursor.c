@@ -61,23 +61,21 @@ post_cursor_stop(struct post_cursor *c, int err)
     return POST_END;
 }
 
-/* Reads and decodes block c->blk's docids. */
+/* Reads and decodes block c->blk's docids.  Its header must be, byte for
+ * byte, the term's copy of it, which skipping and bounds used: then only
+ * the postings need decoding. */
 static int
 post_cursor_load(struct post_cursor *c)
 {
-    const struct post_block_meta *want = &c->term->blocks[c->blk];
-    struct post_block_meta m;
+    const struct post_term *t = c->term;
+    size_t at = t->head_at[c->blk], head = t->head_at[c->blk + 1] - at;
 
     c->loaded = SIZE_MAX;
     c->tfs_loaded = 0;
     if (c->src.read(c->src.ctx, c->blk, &c->buf, &c->len) != 0 ||
-        post_block_decode_docids(c->buf, c->len, &m, &c->data) != 0)
-        return -1;
-    /* The term's copy of the header is what skipping and bounds used. */
-    if (m.first != want->first || m.last != want->last ||
-        m.count != want->count || m.any_title != want->any_title ||
-        !post_impacts_equal(&m.all, &want->all) ||
-        !post_impacts_equal(&m.title, &want->title))
+        c->len < head || memcmp(c->buf, t->heads + at, head) != 0 ||
+        post_block_decode_body(c->buf, c->len, head, &t->blocks[c->blk],
+                               &c->data) != 0)
         return -1;
     c->ndocids++;
     c->loaded = c->blk;
@@ -171,6 +169,24 @@ post_cursor_posting(struct post_cursor *c, uint32_t *tf_title,
     *tf_body = c->data.tf_body[c->pos];
     *dl = c->data.dl[c->pos];
     return 0;
+}
+
+const int64_t *
+post_cursor_rest_upto(const struct post_cursor *c, int64_t upto, int *n)
+{
+    const int64_t *a = post_cursor_rest(c, n);
+    int lo = 0, hi = *n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (a[mid] <= upto)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *n = lo;
+    return a;
 }
 
 size_t

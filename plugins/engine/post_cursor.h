@@ -82,6 +82,9 @@ post_cursor_rest(const struct post_cursor *c, int *n)
     *n = c->data.n - c->pos;
     return &c->data.docid[c->pos];
 }
+/* The same, only those up to upto (*n may be 0). */
+const int64_t *post_cursor_rest_upto(const struct post_cursor *c, int64_t upto,
+                                     int *n);
 /* The current posting's counts, decoding the block's tfs on first use.
  * 0, or -1 if the block is corrupt (the cursor is then at POST_END). */
 int post_cursor_posting(struct post_cursor *c, uint32_t *tf_title,

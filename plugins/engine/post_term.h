@@ -24,6 +24,9 @@ struct post_term {
     int any_title;
     size_t nblocks;
     struct post_block_meta *blocks; /* nblocks headers, in docid order */
+    int64_t *titled; /* every block's titled docids: their meta->titled */
+    uint8_t *heads;  /* every block's header bytes, one after the other */
+    size_t *head_at; /* nblocks + 1: where block i's header starts there */
 };
 
 /* Block i's bytes: 0, or -1 if they cannot be read. */
@@ -48,8 +51,9 @@ int post_term_build(struct post_term *t, const struct post_posting *p, size_t n,
  * The same *t from a store: heads[0..len) the headers of its nblocks
  * blocks one after the other (post_block_decode_head(): each block's
  * first bytes), df its postings.  0; -1 if they do not decode, overlap,
- * or their counts do not add up to df; -2 out of memory.  *t then holds
- * nothing to free.
+ * or their counts do not add up to df; -2 out of memory; -3 if they are
+ * of another layout version (POST_BLOCK_VERSION): not corrupt, just to be
+ * rebuilt.  *t then holds nothing to free.
  */
 int post_term_load(struct post_term *t, const uint8_t *heads, size_t len,
                    size_t nblocks, int64_t df);

@@ -73,6 +73,9 @@ posts_read(void *ctx, size_t block, const uint8_t **buf, size_t *len)
     return *buf == NULL ? -1 : 0; /* NULL: empty, or out of memory */
 }
 
+/* Set once the old-layout warning was logged (once a process). */
+static int posts_old_warned;
+
 int
 posts_open(struct db_conn *c, int i, const char *word, size_t len,
            struct posts_term *t, char *err, size_t errlen)
@@ -102,6 +105,15 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail_rc(c, rc, "postings", err, errlen);
     if (rc == SQLITE_DONE) return 0;
+    if (lrc == -3) {
+        /* Blocks of an older layout: FTS5 answers until OPTIMIZE rebuilds
+         * them (they are derived data). */
+        if (!__atomic_exchange_n(&posts_old_warned, 1, __ATOMIC_RELAXED))
+            c->index->host->log(CARID_LOG_WARN,
+                                "engine postings of an older layout: FTS5 "
+                                "answers until OPTIMIZE rebuilds them");
+        return 0;
+    }
     if (lrc != 0) {
         snprintf(err, errlen,
                  lrc == -2 ? "out of memory"

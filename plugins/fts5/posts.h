@@ -56,7 +56,8 @@ struct posts_term {
 };
 
 /* Opens term[0..len) on slot i (0 .. POSTS_MAX_TERMS-1): 1, 0 if it has
- * no blocks, -1 with err set (a corrupt skip table says so).  The term
+ * no blocks (or blocks of an older layout, logged once: FTS5 answers
+ * until OPTIMIZE), -1 with err set (a corrupt skip table says so).  The term
  * borrows word until posts_close(). */
 int posts_open(struct db_conn *c, int i, const char *word, size_t len,
                struct posts_term *t, char *err, size_t errlen);
