@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "post_block.h"
+#include "post_varint.h"
 
 /* The reading side: a position in buf[0..len) that never passes len. */
 struct post_block_in {
@@ -33,43 +34,12 @@ struct post_block_in {
     size_t at;
 };
 
-static size_t
-post_block_put(uint8_t *out, size_t at, uint64_t v)
-{
-    while (v >= 0x80) {
-        out[at++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    out[at++] = (uint8_t)v;
-    return at;
-}
-
 /* 0 and the value in *v, or -1 at the end of input or on a varint longer
- * than 10 bytes or above 64 bits. */
+ * than 10 bytes or above 64 bits (post_varint_get()). */
 static int
 post_block_get(struct post_block_in *in, uint64_t *v)
 {
-    uint64_t x = 0;
-    int shift = 0;
-
-    /* Most tfs, lengths and deltas of frequent terms take one byte. */
-    if (in->at < in->len && in->buf[in->at] < 0x80) {
-        *v = in->buf[in->at++];
-        return 0;
-    }
-    while (in->at < in->len) {
-        uint8_t b = in->buf[in->at++];
-
-        if (shift == 63 && b > 1) return -1;
-        x |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 0;
-        }
-        shift += 7;
-        if (shift > 63) return -1;
-    }
-    return -1;
+    return post_varint_get(in->buf, in->len, &in->at, v);
 }
 
 static int
@@ -188,8 +158,8 @@ post_block_put_impacts(uint8_t *out, size_t at, const struct post_impacts *imp)
 
     out[at++] = (uint8_t)imp->n;
     for (i = 0; i < imp->n; i++) {
-        at = post_block_put(out, at, imp->p[i].freq);
-        at = post_block_put(out, at, imp->p[i].dl);
+        at = post_varint_put(out, at, imp->p[i].freq);
+        at = post_varint_put(out, at, imp->p[i].dl);
     }
     return at;
 }
@@ -248,9 +218,9 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out, size_t cap,
     post_block_impacts(tf_title, tf_body, dl, n, 1, &m.title);
     post_block_maxima(&m);
     out[at++] = POST_BLOCK_VERSION;
-    at = post_block_put(out, at, (uint64_t)n);
-    at = post_block_put(out, at, (uint64_t)m.first);
-    at = post_block_put(out, at, (uint64_t)m.last - (uint64_t)m.first);
+    at = post_varint_put(out, at, (uint64_t)n);
+    at = post_varint_put(out, at, (uint64_t)m.first);
+    at = post_varint_put(out, at, (uint64_t)m.last - (uint64_t)m.first);
     out[at++] = m.any_title;
     at = post_block_put_impacts(out, at, &m.all);
     if (m.any_title) {
@@ -259,10 +229,11 @@ post_block_encode(const struct post_posting *p, int n, uint8_t *out, size_t cap,
         at = post_block_put_impacts(out, at, &m.title);
         for (i = 0; i < n; i++)
             m.ntitled += p[i].tf_title > 0;
-        at = post_block_put(out, at, m.ntitled);
+        at = post_varint_put(out, at, m.ntitled);
         for (i = 0; i < n; i++) {
             if (p[i].tf_title == 0) continue;
-            at = post_block_put(out, at, (uint64_t)p[i].docid - (uint64_t)prev);
+            at = post_varint_put(out, at,
+                                 (uint64_t)p[i].docid - (uint64_t)prev);
             prev = p[i].docid;
         }
     }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "post_varint.h"
 #include "posts.h"
 #include "posts_fresh.h"
 #include "toplist.h"
@@ -118,19 +119,6 @@ posts_fresh_id_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static size_t
-posts_fresh_put(uint8_t *out, uint64_t v)
-{
-    size_t n = 0;
-
-    while (v >= 0x80) {
-        out[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    out[n++] = (uint8_t)v;
-    return n;
-}
-
 /* Writes the row of notes v[0..n) (one word); buf holds 40 bytes each. */
 static int
 posts_fresh_row(struct db_conn *c, const struct posts_fresh_note *v, size_t n,
@@ -145,10 +133,10 @@ posts_fresh_row(struct db_conn *c, const struct posts_fresh_note *v, size_t n,
         uint64_t d = (uint64_t)v[i].docid - (uint64_t)prev;
 
         /* zigzag of the wrapped difference */
-        used += posts_fresh_put(buf + used, (d << 1) ^ (uint64_t) - (d >> 63));
-        used += posts_fresh_put(buf + used, v[i].tf_title);
-        used += posts_fresh_put(buf + used, v[i].tf_body);
-        used += posts_fresh_put(buf + used, v[i].dl);
+        used = post_varint_put(buf, used, (d << 1) ^ (uint64_t) - (d >> 63));
+        used = post_varint_put(buf, used, v[i].tf_title);
+        used = post_varint_put(buf, used, v[i].tf_body);
+        used = post_varint_put(buf, used, v[i].dl);
         prev = v[i].docid;
     }
     stmt = posts_fresh_stmt(c, POSTS_FRESH_ROW, err, errlen);

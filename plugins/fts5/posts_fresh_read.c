@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "post_varint.h"
 #include "posts_fresh.h"
 
 enum posts_fresh_read_stmt {
@@ -84,23 +85,6 @@ posts_fresh_entry_cmp(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* A LEB128 varint at p[*i..n): 0, or -1 past n or too long. */
-static int
-posts_fresh_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
-{
-    unsigned shift = 0;
-
-    *v = 0;
-    while (*i < n && shift < 64) {
-        uint8_t b = p[(*i)++];
-
-        *v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return 0;
-        shift += 7;
-    }
-    return -1;
-}
-
 /* Appends row data[0..len) of n entries to e (room for them): 0, -1. */
 static int
 posts_fresh_decode(const uint8_t *data, size_t len, size_t n,
@@ -111,10 +95,10 @@ posts_fresh_decode(const uint8_t *data, size_t len, size_t n,
     size_t i = 0, k;
 
     for (k = 0; k < n; k++) {
-        if (posts_fresh_varint(data, len, &i, &d) != 0 ||
-            posts_fresh_varint(data, len, &i, &tt) != 0 ||
-            posts_fresh_varint(data, len, &i, &tb) != 0 ||
-            posts_fresh_varint(data, len, &i, &dl) != 0 || tt > UINT32_MAX ||
+        if (post_varint_get(data, len, &i, &d) != 0 ||
+            post_varint_get(data, len, &i, &tt) != 0 ||
+            post_varint_get(data, len, &i, &tb) != 0 ||
+            post_varint_get(data, len, &i, &dl) != 0 || tt > UINT32_MAX ||
             tb > UINT32_MAX || dl > UINT32_MAX)
             return -1;
         prev = (int64_t)((uint64_t)prev + ((d >> 1) ^ (uint64_t) - (d & 1)));
