@@ -24,6 +24,7 @@
 
 #include "carid_plugin.h"
 #include "tap.h"
+#include "test_module.h"
 
 #define TEST_DOCS     3000
 #define TEST_QUERIES  600
@@ -686,29 +687,8 @@ main(int argc, char **argv)
         {"cleanup", test_cleanup},
         {NULL, NULL},
     };
-    const char *path = argc > 1 ? argv[1] : getenv("CARID_FTS5_MODULE");
-    carid_plugin_entry_fn *entry;
-    void *h;
+    int rc = test_module_open(argc, argv, &test_p, test_dir);
 
-    if (path == NULL) {
-        printf("1..0 # SKIP set CARID_FTS5_MODULE to carid_fts5.so\n");
-        return 0;
-    }
-    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (h == NULL) {
-        printf("Bail out! %s\n", dlerror());
-        return 1;
-    }
-    *(void **)&entry = dlsym(h, CARID_PLUGIN_ENTRY);
-    if (entry == NULL || (test_p = entry()) == NULL ||
-        test_p->abi != CARID_PLUGIN_ABI) {
-        printf("Bail out! %s: no carid plugin of ABI %d\n", path,
-               CARID_PLUGIN_ABI);
-        return 1;
-    }
-    if (mkdtemp(test_dir) == NULL) {
-        printf("Bail out! mkdtemp failed\n");
-        return 1;
-    }
+    if (rc >= 0) return rc;
     return tap_main(cases);
 }
