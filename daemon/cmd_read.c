@@ -136,6 +136,17 @@ cmd_parse_option(struct job *job, int i)
             r->argv[i + 1], r->argl[i + 1]};
         return i + 1;
     }
+    if (cmd_arg_is(r, i, "MATCH")) {
+        if (have1 && cmd_arg_is(r, i + 1, "best"))
+            s->q.match = CARID_MATCH_BEST;
+        else if (have1 && cmd_arg_is(r, i + 1, "all"))
+            s->q.match = CARID_MATCH_ALL;
+        else {
+            reply_error(&job->out, "ERR MATCH must be best or all");
+            return -1;
+        }
+        return i + 1;
+    }
     if (cmd_arg_is(r, i, "RETURN")) return cmd_parse_return(job, i);
     if (cmd_arg_is(r, i, "SNIPPET")) {
         s->q.want_snippet = 1;

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   4 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   5 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -76,6 +76,10 @@ struct carid_doc {
 #define CARID_SORT_NEWEST    1
 #define CARID_SORT_OLDEST    2
 
+/* How a query's words typed side by side combine, carid_query.match. */
+#define CARID_MATCH_BEST 0 /* best match: the more words, the earlier */
+#define CARID_MATCH_ALL  1 /* every word must be in the article */
+
 /*
  * A search request.  text is the client's query string, unparsed: the
  * plugin owns the query language.  Filters are empty strings when unset.
@@ -100,6 +104,7 @@ struct carid_query {
      * SIGTERM): stop once CLOCK_MONOTONIC passes it; 0: not cancelled.
      * NULL: never. */
     const _Atomic int64_t *cancel_usec;
+    int match; /* CARID_MATCH_* (ABI 5); a plugin may treat BEST as ALL */
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:

@@ -33,6 +33,13 @@ struct engine_query {
     double avgdl;     /* their average length in tokens */
     int k;            /* hits wanted (the caller's array holds k) */
     int no_total;     /* 1: skip the count, total is -1 */
+    /* n > 0: best match over a query of n terms (n >= nterms: a segment
+     * may hold postings of only some of them), for the OR (the AND ignores
+     * it): an article holding m of the n scores engine_score_final(titles -
+     * (n - m) * (n + 1), s), so that one holding more terms always ranks
+     * first, and one holding them all scores as without coord
+     * (plugins/fts5 rank_coord()).  0: no coordination. */
+    int coord;
 };
 
 /* Blocks are counted per term and summed over the query's terms. */

@@ -12,7 +12,8 @@
  * article cannot help (or does not hold it) is never decoded.
  *
  * Bounds are (titles, s) pairs combined by engine_score_bound(), since the
- * final score is titles + s/(1+s), monotone in each term's pair.
+ * final score is titles + s/(1+s), monotone in each term's pair; with
+ * coord, each term held adds coord_w to its title part (engine_run.h).
  */
 #include "engine_or.h"
 #include "engine_score.h"
@@ -30,7 +31,7 @@ engine_or_plan(const struct engine_run *r, struct engine_or *p)
     int i, j, t;
 
     for (i = 0; i < r->n; i++) {
-        t = r->q->terms[i].term->any_title;
+        t = engine_run_term_t(r, i);
         s[i] = engine_run_term_s(r, i);
         key[i] = engine_score_final(t, s[i]);
         p->ord[i] = i;
@@ -38,21 +39,21 @@ engine_or_plan(const struct engine_run *r, struct engine_or *p)
     engine_run_sort(p->ord, key, r->n);
     for (j = 0; j < r->n; j++) {
         i = p->ord[j];
-        p->cum_t[j] = r->q->terms[i].term->any_title +
-                      (j ? p->cum_t[j - 1] : 0);
+        p->cum_t[j] = engine_run_term_t(r, i) + (j ? p->cum_t[j - 1] : 0);
         p->cum_s[j] = s[i] + (j ? p->cum_s[j - 1] : 0.0);
     }
 }
 
 /* The bound of ord[0..j) (nothing when j is 0) plus (t, s). */
 static double
-engine_or_below(const struct engine_or *p, int j, int t, double s)
+engine_or_below(const struct engine_run *r, const struct engine_or *p, int j,
+                int t, double s)
 {
     if (j > 0) {
         t += p->cum_t[j - 1];
         s += p->cum_s[j - 1];
     }
-    return engine_score_bound(t, s);
+    return engine_run_bound(r, t, s);
 }
 
 /*
@@ -78,11 +79,12 @@ engine_or_score(struct engine_run *r, const struct engine_or *p, int ne,
         const struct post_block_meta *m;
 
         i = p->ord[j];
-        if (engine_or_below(p, j + 1, t, s) < thr) return 0;
+        if (engine_or_below(r, p, j + 1, t, s) < thr) return 0;
         m = post_cursor_shallow(&r->cur[i], doc);
         if (m == NULL || m->first > doc) continue; /* not in list i */
         sm = engine_run_bound_at(r, i, m, doc, &in);
-        if (engine_or_below(p, j, t + in, s + sm) < thr) return 0;
+        if (engine_or_below(r, p, j, t + in + r->coord_w, s + sm) < thr)
+            return 0;
         if (post_cursor_advance(&r->cur[i], doc) != doc) continue;
         if (engine_run_take(r, i) != 0) return -1;
         t += r->title[i];
@@ -106,7 +108,7 @@ engine_or_topk(struct engine_run *r)
         post_cursor_next(&r->cur[i]);
     for (;;) {
         thr = engine_topk_threshold(&r->topk);
-        while (ne < r->n && engine_or_below(&p, ne + 1, 0, 0.0) < thr)
+        while (ne < r->n && engine_or_below(r, &p, ne + 1, 0, 0.0) < thr)
             ne++;
         if (ne == r->n) return;
         doc = POST_END;
@@ -123,9 +125,9 @@ engine_or_topk(struct engine_run *r)
             if (post_cursor_docid(&r->cur[i]) != doc) continue;
             s += engine_run_bound_at(r, i, post_cursor_meta(&r->cur[i]), doc,
                                      &in);
-            t += in;
+            t += in + r->coord_w;
         }
-        if (engine_or_below(&p, ne, t, s) >= thr) {
+        if (engine_or_below(r, &p, ne, t, s) >= thr) {
             rc = engine_or_score(r, &p, ne, doc, thr);
             if (rc < 0) return;
             if (rc == 0) engine_run_forget(r);

@@ -30,7 +30,10 @@ int
 engine_query_and(const struct engine_query *q, struct engine_hit *hits,
                  struct engine_result *res)
 {
-    return engine_query_run(q, hits, res, engine_and_topk);
+    struct engine_query all = *q;
+
+    all.coord = 0; /* every match holds every term */
+    return engine_query_run(&all, hits, res, engine_and_topk);
 }
 
 int

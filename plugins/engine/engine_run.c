@@ -16,7 +16,9 @@ engine_run_open(struct engine_run *r, const struct engine_query *q,
 
     memset(r, 0, sizeof *r);
     if (q->nterms < 1 || q->nterms > ENGINE_MAX_TERMS || q->k < 0 ||
-        q->ndocs <= 0 || !(q->avgdl > 0.0) || (q->k > 0 && hits == NULL))
+        q->coord < 0 || (q->coord > 0 && q->coord < q->nterms) ||
+        q->coord > ENGINE_MAX_TERMS || q->ndocs <= 0 || !(q->avgdl > 0.0) ||
+        (q->k > 0 && hits == NULL))
         return ENGINE_EINVAL;
     n = (size_t)q->nterms;
     r->q = q;
@@ -45,6 +47,10 @@ engine_run_open(struct engine_run *r, const struct engine_query *q,
         r->have[i] = 0;
         post_cursor_open(&r->cur[i], t->term, t->src, q->from, q->to);
         r->stats.blocks += post_cursor_blocks(&r->cur[i]);
+    }
+    if (q->coord > 0) {
+        r->coord_w = q->coord + 1;
+        r->coord_off = q->coord * r->coord_w;
     }
     engine_topk_init(&r->topk, hits, q->k);
     r->counting = !q->no_total;
@@ -109,7 +115,7 @@ engine_run_take(struct engine_run *r, int i)
     /* As rank.c: freq is a double summed from whole numbers, exact. */
     freq = ENGINE_SCORE_TITLE_WEIGHT * (double)tf_title + (double)tf_body;
     r->s[i] = r->idf[i] * engine_score_part(freq, dl, r->q->avgdl);
-    r->title[i] = tf_title > 0;
+    r->title[i] = (tf_title > 0) + r->coord_w;
     r->have[i] = 1;
     return 0;
 }
@@ -128,7 +134,8 @@ engine_run_push(struct engine_run *r, int64_t docid)
         r->have[i] = 0;
     }
     r->stats.scored++;
-    engine_topk_push(&r->topk, docid, engine_score_final(titles, s), s);
+    engine_topk_push(&r->topk, docid,
+                     engine_score_final(titles - r->coord_off, s), s);
 }
 
 void

@@ -9,6 +9,7 @@
 #define ENGINE_RUN_H
 
 #include "engine.h"
+#include "engine_score.h"
 #include "engine_topk.h"
 #include "post_cursor.h"
 
@@ -18,7 +19,7 @@ struct engine_run {
     struct post_cursor *cur; /* n, in query order */
     double *idf;             /* n */
     double *s;               /* n: the current article's idf * part */
-    int *title;              /* n: its tf_title > 0 */
+    int *title;              /* n: its tf_title > 0, + coord_w */
     int *have;               /* n: term i is in it */
     const struct post_block_meta **memo; /* n: the block of memo_s */
     double *memo_s;                      /* n: engine_run_bound_s() of it */
@@ -26,9 +27,28 @@ struct engine_run {
     int *memo_tp; /* n: engine_run_bound_at()'s place in its titled docids */
     struct engine_topk topk;
     struct engine_stats stats;
+    int coord_w;   /* q->coord n: n + 1, added to title[] per term held */
+    int coord_off; /* ... and n * coord_w taken off the sum: 0 for all n */
     int counting;  /* the query wants its total */
     int64_t total; /* the matches counted */
 };
+
+/*
+ * The bound of an article whose terms' title parts (each its title flag
+ * plus coord_w, as title[] holds them) sum to t and s parts to s.
+ */
+static inline double
+engine_run_bound(const struct engine_run *r, int t, double s)
+{
+    return engine_score_bound(t - r->coord_off, s);
+}
+
+/* Term i's title part over all its blocks (any_title, plus coord_w). */
+static inline int
+engine_run_term_t(const struct engine_run *r, int i)
+{
+    return r->q->terms[i].term->any_title + r->coord_w;
+}
 
 /* ENGINE_OK, ENGINE_EINVAL or ENGINE_ENOMEM (then nothing to close). */
 int engine_run_open(struct engine_run *r, const struct engine_query *q,

@@ -99,6 +99,7 @@ engine_union_window(struct engine_run *r, struct engine_window *w, int64_t doc)
 
     w->doc = doc;
     w->upto = POST_END;
+    w->base = -r->coord_off;
     for (i = 0; i < r->n; i++) {
         const struct post_block_meta *m = NULL;
 
@@ -107,6 +108,7 @@ engine_union_window(struct engine_run *r, struct engine_window *w, int64_t doc)
         w->m[i] = m;
         if (m == NULL) continue;
         any = 1;
+        w->base += r->coord_w; /* an article may hold every term with a block */
         if (m->last < w->upto) w->upto = m->last;
         w->st[i] = engine_run_bound_s(r, i, m);
         w->sa[i] = engine_run_bound_all(r, i, m);
@@ -144,11 +146,12 @@ engine_union_walk(struct engine_run *r, int64_t doc, int64_t upto)
             if (post_cursor_docid(&r->cur[i]) != doc) continue;
             s += engine_run_bound_at(r, i, post_cursor_meta(&r->cur[i]), doc,
                                      &in);
-            t += in;
+            t += in + r->coord_w;
         }
         thr = engine_topk_threshold(&r->topk);
         /* s/(1+s) < 1: most articles fall a title short, no division. */
-        if ((double)t + 1.0 + 1e-9 >= thr && engine_score_bound(t, s) >= thr) {
+        if ((double)(t - r->coord_off) + 1.0 + 1e-9 >= thr &&
+            engine_run_bound(r, t, s) >= thr) {
             for (i = 0; i < r->n; i++)
                 if (post_cursor_docid(&r->cur[i]) == doc &&
                     engine_run_take(r, i) != 0)

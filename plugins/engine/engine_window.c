@@ -15,7 +15,7 @@ engine_window_flags(const struct engine_window *w)
         t += w->m[i]->any_title;
         s += w->m[i]->any_title ? w->st[i] : w->sa[i];
     }
-    return engine_score_bound(t, s);
+    return engine_score_bound(t + w->base, s);
 }
 
 /* Each term's titled docids in the window are walked in order, the
@@ -30,7 +30,7 @@ engine_window_titles(const struct engine_window *w)
 
     for (i = 0; i < w->n; i++)
         if (w->m[i] != NULL) s += w->sa[i];
-    best = engine_score_bound(0, s);
+    best = engine_score_bound(w->base, s);
     for (i = 0; i < w->n; i++) {
         if (w->m[i] == NULL) continue;
         for (k = 0; k < w->n; k++)
@@ -51,6 +51,7 @@ engine_window_titles(const struct engine_window *w)
                 in[k] = at[k] < m->ntitled && m->titled[at[k]] == d;
                 t += in[k];
             }
+            t += w->base;
             if ((double)t + 1.0 + 1e-9 <= best) continue;
             s = 0.0;
             for (k = 0; k < w->n; k++)

@@ -25,6 +25,8 @@ struct engine_window {
     const struct post_block_meta *m[ENGINE_MAX_TERMS];
     double st[ENGINE_MAX_TERMS];
     double sa[ENGINE_MAX_TERMS];
+    int base; /* added to every title count: the OR's coord (engine_run.h)
+                 for the terms with a block here, less coord_off; 0 in AND */
 };
 
 /* Sum of the titled blocks' flags and their st (the others' sa). */

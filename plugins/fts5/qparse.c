@@ -74,18 +74,25 @@ struct qparse {
     char *err;
     size_t errlen;
     int failed;
-    size_t span[QPARSE_MAX_TERMS + 1][2];    /* token spans of one run */
-    char stop[QPARSE_MAX_TERMS + 1];         /* span i is a stopword */
-    int nspan;                               /* spans in span[] */
-    int prefixes;                            /* word* so far */
-    size_t base;                             /* offset of the run's bytes */
-    const struct alias_set *aliases;         /* or NULL */
-    int no_alias;                            /* inside NEAR: no expansion */
-    int aliased;                             /* expansions so far */
-    int words_aliased;                       /* qparse_words() expanded one */
-    size_t fold_at[QPARSE_MAX_TERMS + 1][2]; /* span i's folded word */
-    char fold[QPARSE_FOLD];                  /* ... in here; */
-    size_t nfold;                            /* > QPARSE_FOLD: no room */
+    size_t span[QPARSE_MAX_TERMS + 1][2];      /* token spans of one run */
+    char stop[QPARSE_MAX_TERMS + 1];           /* span i is a stopword */
+    int nspan;                                 /* spans in span[] */
+    int prefixes;                              /* word* so far */
+    size_t base;                               /* offset of the run's bytes */
+    const struct alias_set *aliases;           /* or NULL */
+    int no_alias;                              /* inside NEAR: no expansion */
+    int aliased;                               /* expansions so far */
+    int words_aliased;                         /* qparse_words() expanded one */
+    size_t fold_at[QPARSE_MAX_TERMS + 1][2];   /* span i's folded word */
+    char fold[QPARSE_FOLD];                    /* ... in here; */
+    size_t nfold;                              /* > QPARSE_FOLD: no room */
+    int flags;                                 /* QPARSE_BEST */
+    int plus;                                  /* the last unary had a + */
+    int no_best;                               /* an OR or AND at the top */
+    int nitem;                                 /* top-level items so far */
+    int item_plus[QPARSE_MAX_TERMS];           /* item i was +required */
+    struct qparse_expr item[QPARSE_MAX_TERMS]; /* copies, for best match */
+    struct qparse_expr nots;                   /* the top level's NOTs */
 };
 
 static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
@@ -958,6 +965,7 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
     q->negated = *neg;
     rc = qparse_near(q, e);
     q->negated = 0;
+    q->plus = c == '+';
     if (c == '+' || *neg) e->stop = 0; /* "+di": asked for */
     return rc;
 }
@@ -1032,6 +1040,23 @@ qparse_alias_run(struct qparse *q, struct qparse_expr *e)
     return 0;
 }
 
+/* Keeps a copy of a top-level item for qparse_best(). */
+static int
+qparse_keep(struct qparse *q, const struct qparse_expr *item)
+{
+    struct qparse_expr *c;
+
+    if (q->nitem == QPARSE_MAX_TERMS) { /* each item has a word */
+        q->no_best = 1;
+        return 0;
+    }
+    c = &q->item[q->nitem];
+    *c = (struct qparse_expr){NULL, 0, item->kind, 0};
+    if (qparse_cat(q, c, item->s, item->len) != 0) return -1;
+    q->item_plus[q->nitem++] = q->plus;
+    return 0;
+}
+
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
  * excluded one; a group that only excludes cannot run in FTS5.  Bare
  * stopwords wait in stops and count only if no other term comes. */
@@ -1052,6 +1077,7 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
             break;
         if (qparse_is(q, &lx, "AND")) {
             q->pos = lx.end;
+            if (q->depth == 0) q->no_best = 1;
             if (e->s == NULL && nots.s == NULL && stops.s == NULL)
                 goto and_fail;
             qparse_peek(q, &lx);
@@ -1065,11 +1091,14 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
         item.kind = QPARSE_NONE;
         item.stop = 0;
         neg = 0;
+        q->plus = 0;
         if ((rc = qparse_alias_run(q, &item)) < 0 ||
             (rc == 0 && qparse_unary(q, &item, &neg) != 0))
             goto fail;
         rc = 0;
         if (item.kind == QPARSE_NONE) continue;
+        if (q->depth == 0 && !neg && !item.stop && qparse_keep(q, &item) != 0)
+            goto fail;
         if (neg) {
             if (nots.s == NULL) first_not = lx.start;
             rc = qparse_cats(q, &nots, " NOT ");
@@ -1090,7 +1119,11 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
     if (e->s == NULL) { /* nothing but stopwords: search them */
         *e = stops;
         stops.s = NULL;
+        if (q->depth == 0) q->no_best = 1;
     }
+    if (q->depth == 0 && nots.s != NULL && q->nots.s == NULL &&
+        qparse_cat(q, &q->nots, nots.s, nots.len) != 0)
+        goto fail;
     qparse_expr_free(&stops);
     e->stop = 0; /* "(di)" is asked for */
     if (nots.s == NULL) return 0;
@@ -1133,6 +1166,7 @@ qparse_or(struct qparse *q, struct qparse_expr *e)
         qparse_peek(q, &lx);
         if (!qparse_is(q, &lx, "OR")) return 0;
         q->pos = lx.end;
+        if (q->depth == 0) q->no_best = 1;
         r.s = NULL;
         r.len = 0;
         r.kind = QPARSE_NONE;
@@ -1147,11 +1181,109 @@ qparse_or(struct qparse *q, struct qparse_expr *e)
     }
 }
 
+/* FTS5 phrases in s[0..n): its quoted strings ("" is a quote inside). */
+static int
+qparse_phrases(const char *s, size_t n)
+{
+    size_t i;
+    int count = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] != '"') continue;
+        count++;
+        for (i++; i < n; i++)
+            if (s[i] == '"' && !(i + 1 < n && s[i + 1] == '"'))
+                break;
+            else if (s[i] == '"')
+                i++;
+    }
+    return count;
+}
+
+/* Appends child to e (joined by op when e has something) and the map
+ * letter of each of its phrases to map. */
+static int
+qparse_best_add(struct qparse *q, struct qparse_expr *e, const char *op,
+                int kind, const struct qparse_expr *child, char letter,
+                struct qparse_expr *map)
+{
+    int i, n = qparse_phrases(child->s, child->len);
+
+    if (e->s != NULL && qparse_cats(q, e, op) != 0) return -1;
+    if (qparse_cat_child(q, e, child, kind) != 0) return -1;
+    for (i = 0; i < n; i++)
+        if (qparse_cat(q, map, &letter, 1) != 0) return -1;
+    return 0;
+}
+
+/*
+ * Best match from the top level's kept items (qparse_flags()): 0 with *e
+ * replaced and out's best, items and map set, or left as it is when the
+ * query does not qualify; -1 out of memory.
+ */
+static int
+qparse_best(struct qparse *q, struct qparse_expr *e)
+{
+    struct qparse_expr b = {NULL, 0, QPARSE_AND, 0},
+                       any = {NULL, 0, QPARSE_OR, 0};
+    struct qparse_expr map = {NULL, 0, QPARSE_NONE, 0};
+    int i, nreq = 0, item = 0, rc = 0;
+
+    for (i = 0; i < q->nitem; i++)
+        nreq += q->item_plus[i];
+    if (!(q->flags & QPARSE_BEST) || q->no_best || q->nitem < 2 ||
+        nreq == q->nitem)
+        return 0;
+    /* "+c" items first, ANDed, then the OR of the others with a copy of
+     * the first +item in it, so that an article with none of them is in. */
+    for (i = 0; i < q->nitem && rc == 0; i++)
+        if (q->item_plus[i])
+            rc = qparse_best_add(q, &b, " AND ", QPARSE_AND, &q->item[i],
+                                 (char)('0' + item++), &map);
+    for (i = 0; i < q->nitem && rc == 0 && nreq > 0; i++)
+        if (q->item_plus[i]) {
+            rc = qparse_best_add(q, &any, " OR ", QPARSE_OR, &q->item[i], '-',
+                                 &map);
+            break;
+        }
+    for (i = 0; i < q->nitem && rc == 0; i++)
+        if (!q->item_plus[i])
+            rc = qparse_best_add(q, &any, " OR ", QPARSE_OR, &q->item[i],
+                                 (char)('0' + item++), &map);
+    if (rc == 0 && nreq == 0) {
+        b = any;
+        any.s = NULL;
+    } else if (rc == 0)
+        rc = qparse_best_add(q, &b, " AND ", QPARSE_AND, &any, '-', &map);
+    if (rc == 0 && q->nots.s != NULL) {
+        struct qparse_expr not = {NULL, 0, QPARSE_NOT, 0};
+
+        rc = qparse_cat_child(q, &not, &b, QPARSE_NOT);
+        for (i = qparse_phrases(q->nots.s, q->nots.len); rc == 0 && i > 0; i--)
+            rc = qparse_cats(q, &map, "-");
+        if (rc == 0) rc = qparse_cat(q, &not, q->nots.s, q->nots.len);
+        qparse_expr_free(&b);
+        b = not ;
+    }
+    qparse_expr_free(&any);
+    if (rc != 0 || qparse_cats(q, &map, "") != 0) {
+        qparse_expr_free(&b);
+        qparse_expr_free(&map);
+        return -1;
+    }
+    qparse_expr_free(e);
+    *e = b;
+    q->out->best = 1;
+    q->out->items = q->nitem;
+    q->out->map = map.s;
+    return 0;
+}
+
 int
 qparse(struct tokenizer *t, const char *text, size_t len,
        struct qparse_result *out, char *err, size_t errlen)
 {
-    return qparse_aliased(t, NULL, text, len, out, err, errlen);
+    return qparse_flags(t, NULL, 0, text, len, out, err, errlen);
 }
 
 int
@@ -1159,10 +1291,18 @@ qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
                const char *text, size_t len, struct qparse_result *out,
                char *err, size_t errlen)
 {
+    return qparse_flags(t, aliases, 0, text, len, out, err, errlen);
+}
+
+int
+qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
+             const char *text, size_t len, struct qparse_result *out, char *err,
+             size_t errlen)
+{
     struct qparse *q;
     struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
-    int rc = -1;
+    int rc = -1, i;
 
     memset(out, 0, sizeof *out);
     q = calloc(1, sizeof *q);
@@ -1174,6 +1314,7 @@ qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
     q->len = text != NULL ? len : 0;
     q->tok = t;
     q->aliases = aliases;
+    q->flags = flags;
     q->out = out;
     q->err = err;
     q->errlen = errlen;
@@ -1186,7 +1327,7 @@ qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
             qparse_fail(q, 0, "no words to search for, only filters");
         else if (e.kind == QPARSE_NONE)
             snprintf(err, errlen, "empty query");
-        else
+        else if (qparse_best(q, &e) == 0)
             rc = 0;
     } else if (!q->failed)
         qparse_fail(q, q->pos, "cannot parse");
@@ -1194,8 +1335,12 @@ qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
         out->match = e.s;
     else {
         qparse_expr_free(&e);
+        free(out->map);
         memset(out, 0, sizeof *out);
     }
+    for (i = 0; i < q->nitem; i++)
+        qparse_expr_free(&q->item[i]);
+    qparse_expr_free(&q->nots);
     free(q);
     return rc;
 }
@@ -1205,4 +1350,6 @@ qparse_free(struct qparse_result *r)
 {
     free(r->match);
     r->match = NULL;
+    free(r->map);
+    r->map = NULL;
 }

@@ -40,10 +40,22 @@ struct qparse_result {
     int nexclude;  /* -source:x filters: none of them */
     struct carid_str source[QPARSE_MAX_SOURCES];
     struct carid_str exclude[QPARSE_MAX_SOURCES];
+    /* Best match (QPARSE_BEST): match is an OR of the query's items (its
+     * words, phrases and groups typed side by side), +items ANDed before
+     * it; hits rank by how many items they hold, then as usual. */
+    int best;  /* 1 if match is such an OR, 0 if every item is required */
+    int items; /* best: the items that count, + ones included */
+    char *map; /* best: per FTS5 phrase of match, in order, its item as
+                  '0' + i, or '-' for one not counted (a NOT, or the copy
+                  of a +item that keeps the OR true); owned */
 };
 
+/* qparse_aliased() flags. */
+#define QPARSE_BEST 1 /* side-by-side items: best match, not AND */
+
 /*
- * Parses text[0..len) (any bytes) into *out, using t only to split words
+ * Parses text[0..len) (any bytes) into *out, every item required (as
+ * SEARCH ... MATCH all), using t only to split words
  * the way the index does (its stems are not used: FTS5 stems the quoted
  * strings itself).  Returns 0, or -1 with a message for the client in err,
  * "query error at <byte offset>: <what>" or "out of memory"; *out then
@@ -62,6 +74,17 @@ int qparse(struct tokenizer *t, const char *text, size_t len,
 int qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
                    const char *text, size_t len, struct qparse_result *out,
                    char *err, size_t errlen);
+
+/*
+ * qparse_aliased() with flags.  QPARSE_BEST: when the whole query is items
+ * side by side (no OR, no AND written out at its top level), of which at
+ * least two count and one is not +required, the result is best match
+ * (r->best): "a b +c -d" becomes "c" AND ("c" OR "a" OR "b") NOT "d".
+ * Otherwise (and without the flag) it is what qparse_aliased() returns.
+ */
+int qparse_flags(struct tokenizer *t, const struct alias_set *aliases,
+                 int flags, const char *text, size_t len,
+                 struct qparse_result *out, char *err, size_t errlen);
 
 /* Frees what qparse() allocated in r; safe on a zeroed or freed result. */
 void qparse_free(struct qparse_result *r);

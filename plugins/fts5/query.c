@@ -22,7 +22,7 @@
 #include "toplist.h"
 
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
-#define QUERY_BM25     RANK_FN "(fts, :avgdl, :df)"
+#define QUERY_BM25     RANK_FN "(fts, :avgdl, :df, :map)"
 #define QUERY_PAGE_MAX 1000 /* hits one top-list page may hold */
 #define QUERY_SHAPES   32   /* filter bit combinations */
 /* The statements query.c keeps per connection (db_slot()): hits at sort x
@@ -61,6 +61,7 @@ struct query_plan {
     int listed;      /* top is filled in */
     struct toplist_info top;
     double avgdl; /* pinned average length, 0: none */
+    int phrases;  /* best match: the phrases that count (rank_coord()) */
 };
 
 /* Returns query.c's slot i on c, or NULL with err set. */
@@ -111,7 +112,7 @@ query_hits_stmt(struct db_conn *c, int sort, int filters, char *err,
                 size_t errlen)
 {
     static const char *const order[] = {
-        [CARID_SORT_RELEVANCE] = "2 DESC, 3 DESC, fts.rowid DESC",
+        [CARID_SORT_RELEVANCE] = "4 DESC, 2 DESC, 3 DESC, fts.rowid DESC",
         [CARID_SORT_NEWEST] = "fts.rowid DESC",
         [CARID_SORT_OLDEST] = "fts.rowid ASC",
     };
@@ -123,8 +124,9 @@ query_hits_stmt(struct db_conn *c, int sort, int filters, char *err,
     if (*slot != NULL) return *slot;
     query_where(where, sizeof where, filters);
     snprintf(sql, sizeof sql,
-             "SELECT fts.rowid, " RANK_TITLE_FN "(fts), " QUERY_BM25
-             " FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
+             "SELECT fts.rowid, " RANK_TITLE_FN "(fts, :map), " QUERY_BM25
+             ", " RANK_MATCHED_FN
+             "(fts, :map) FROM fts%s WHERE fts MATCH :match%s ORDER BY %s"
              " LIMIT :limit OFFSET :offset",
              query_join(filters), where, order[sort]);
     return db_prepare(c, slot, sql, err, errlen);
@@ -289,9 +291,12 @@ query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
         return -1;
     }
     if ((t = db_tokenizer(c, err, errlen)) == NULL ||
-        qparse_aliased(t, alias_current(c, err, errlen), q->text.p, q->text.len,
-                       &p->r, err, errlen) != 0)
+        qparse_flags(t, alias_current(c, err, errlen),
+                     q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST, q->text.p,
+                     q->text.len, &p->r, err, errlen) != 0)
         return -1;
+    for (const char *m = p->r.map; m != NULL && *m != '\0'; m++)
+        p->phrases += *m != '-';
     if (query_one_word(t, &p->r, p) != 0) {
         snprintf(err, errlen, "out of memory");
         qparse_free(&p->r);
@@ -359,10 +364,14 @@ query_snippet(sqlite3_stmt *snip, const char *match,
 
 /* The wire score of the current row of a hits statement (rank_score()). */
 static double
-query_score(sqlite3_stmt *hits)
+query_score(const struct query_plan *p, sqlite3_stmt *hits)
 {
-    return rank_score(sqlite3_column_int(hits, 1),
-                      sqlite3_column_double(hits, 2));
+    int titles = sqlite3_column_int(hits, 1);
+
+    if (p->r.best)
+        titles = rank_coord(titles, sqlite3_column_int(hits, 3), p->r.items,
+                            p->phrases);
+    return rank_score(titles, sqlite3_column_double(hits, 2));
 }
 
 /* The statements one hit needs: its fields, and maybe its snippet. */
@@ -473,9 +482,12 @@ query_hits(struct db_conn *c, const struct query_plan *p,
         rc = sqlite3_bind_double(hits, i, p->avgdl);
     if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(hits, ":df")))
         rc = sqlite3_bind_int64(hits, i, p->listed ? p->top.df : -1);
+    if (rc == SQLITE_OK && p->r.best &&
+        (i = sqlite3_bind_parameter_index(hits, ":map")))
+        rc = sqlite3_bind_text(hits, i, p->r.map, -1, SQLITE_STATIC);
     while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(hits)) == SQLITE_ROW)
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
-                        query_score(hits), fn, ctx, &stop);
+                        query_score(p, hits), fn, ctx, &stop);
     if (rc != SQLITE_DONE && rc != SQLITE_OK && rc != SQLITE_ROW)
         db_fail_rc(c, rc, "search", err, errlen);
     db_done(hits);
@@ -514,7 +526,7 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
         q->offset > QUERY_ENGINE_MAX_K - q->count)
         return 0;
     query_range(p, &from, &to);
-    rc = query_engine(c, p->r.match, from, to, p->avgdl,
+    rc = query_engine(c, p->r.match, p->r.best, from, to, p->avgdl,
                       (int)(q->offset + q->count), &page, err, errlen);
     if (rc <= 0) return rc;
     *total = page.total;

@@ -26,6 +26,7 @@ struct query_engine_words {
     size_t len[POSTS_MAX_TERMS];
     char word[POSTS_MAX_TERMS][TOKENIZER_MAX_TOKEN];
     int tokens; /* of the word being stemmed */
+    int coord;  /* best match (qparse.h): rank by the words held first */
 };
 
 /* Keeps the stem of the one token of a quoted string. */
@@ -119,6 +120,7 @@ query_engine_eval(const struct query_engine_words *w,
     q.ndocs = ndocs;
     q.avgdl = avgdl;
     q.k = k;
+    q.coord = w->coord ? w->n : 0; /* the whole query's words */
     return w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
                                     : engine_query_and(&q, hits, res);
 }
@@ -306,9 +308,9 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
 }
 
 int
-query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
-             double avgdl, int k, struct query_engine_page *page, char *err,
-             size_t errlen)
+query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
+             int64_t to, double avgdl, int k, struct query_engine_page *page,
+             char *err, size_t errlen)
 {
     struct query_engine_words w;
     struct posts_term pt[POSTS_MAX_TERMS];
@@ -325,6 +327,7 @@ query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
     rc = query_engine_parse(t, match, &w);
     if (rc < 0) snprintf(err, errlen, "out of memory");
     if (rc <= 0) return rc;
+    w.coord = coord && w.op == QUERY_ENGINE_OR;
     if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
         return -1;

@@ -39,11 +39,12 @@ struct query_engine_page {
 /*
  * Inside the reader's read transaction: the top k (k <= QUERY_ENGINE_MAX_K)
  * of FTS5 expression match, as qparse() wrote it, within docids
- * [from, to], ranked with avgdl.  1 with *page filled, 0 if the query is
- * not the engine's (nothing is set), -1 with err set.
+ * [from, to], ranked with avgdl, and by coordination first if coord (a
+ * best-match OR, qparse.h: rank_coord()'s order).  1 with *page filled, 0 if
+ * the query is not the engine's (nothing is set), -1 with err set.
  */
-int query_engine(struct db_conn *c, const char *match, int64_t from, int64_t to,
-                 double avgdl, int k, struct query_engine_page *page, char *err,
-                 size_t errlen);
+int query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
+                 int64_t to, double avgdl, int k,
+                 struct query_engine_page *page, char *err, size_t errlen);
 
 #endif

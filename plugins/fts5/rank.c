@@ -52,6 +52,12 @@ rank_score(int titles, double s)
     return engine_score_final(titles, s);
 }
 
+int
+rank_coord(int titles, int matched, int items, int phrases)
+{
+    return titles - (items - matched) * (phrases + 1);
+}
+
 /* Per statement: the idf of each phrase, counted once (as bm25() does). */
 struct rank_data {
     int nphrase;
@@ -105,13 +111,34 @@ rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int64_t df, int *rc)
     return *rc == SQLITE_OK ? d : NULL;
 }
 
+/* The best-match map argument (qparse.h, map): per phrase '0' + item or
+ * '-'; NULL when absent (every phrase counts, each its own item). */
+static const char *
+rank_map(int argc, sqlite3_value **argv, int at, int *len)
+{
+    const char *m;
+
+    if (argc <= at || sqlite3_value_type(argv[at]) != SQLITE_TEXT) return NULL;
+    m = (const char *)sqlite3_value_text(argv[at]);
+    *len = sqlite3_value_bytes(argv[at]);
+    return m;
+}
+
+/* Whether phrase counts under map (of len letters). */
+static int
+rank_counts(const char *map, int len, int phrase)
+{
+    return map == NULL || (phrase < len && map[phrase] != '-');
+}
+
 static void
 rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
              sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     double freq[RANK_MAX_PHRASE], avgdl, score = 0.0;
     struct rank_data *d;
-    int rc = SQLITE_OK, ninst = 0, i, phrase, col, off, dl = 0;
+    int rc = SQLITE_OK, ninst = 0, i, phrase, col, off, dl = 0, maplen = 0;
+    const char *map;
 
     d = rank_data(api, fts, argc > 1 ? sqlite3_value_int64(argv[1]) : -1, &rc);
     if (d == NULL) {
@@ -132,8 +159,10 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
         sqlite3_result_error_code(ctx, rc);
         return;
     }
+    map = rank_map(argc, argv, 2, &maplen);
     for (i = 0; i < d->nphrase; i++)
-        score += d->idf[i] * rank_part(freq[i], dl, avgdl);
+        if (rank_counts(map, maplen, i))
+            score += d->idf[i] * rank_part(freq[i], dl, avgdl);
     sqlite3_result_double(ctx, score);
 }
 
@@ -147,18 +176,44 @@ rank_title_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
               sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     uint64_t seen = 0;
-    int n = 0, i, phrase, col, off, titles = 0;
+    int n = 0, i, phrase, col, off, titles = 0, maplen = 0;
+    const char *map = rank_map(argc, argv, 0, &maplen);
 
-    (void)argc;
-    (void)argv;
     if (api->xInstCount(fts, &n) != SQLITE_OK) n = 0;
     for (i = 0; i < n; i++) {
         if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK) break;
-        if (col != 0 || phrase < 0 || phrase >= 64) continue;
+        if (col != 0 || phrase < 0 || phrase >= 64 ||
+            !rank_counts(map, maplen, phrase))
+            continue;
         if (!(seen & ((uint64_t)1 << phrase))) titles++;
         seen |= (uint64_t)1 << phrase;
     }
     sqlite3_result_int(ctx, titles);
+}
+
+/*
+ * carid_matched(fts, map): how many of a best-match query's items the row
+ * holds (qparse.h); 0 with no map.  Items are '0'..'0'+63, so a bit each.
+ */
+static void
+rank_matched_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
+                sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint64_t seen = 0, bit;
+    int n = 0, i, phrase, col, off, matched = 0, maplen = 0;
+    const char *map = rank_map(argc, argv, 0, &maplen);
+
+    if (map != NULL && api->xInstCount(fts, &n) != SQLITE_OK) n = 0;
+    for (i = 0; map != NULL && i < n; i++) {
+        if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK) break;
+        if (phrase < 0 || phrase >= maplen || map[phrase] < '0' ||
+            map[phrase] >= '0' + 64)
+            continue;
+        bit = (uint64_t)1 << (map[phrase] - '0');
+        matched += !(seen & bit);
+        seen |= bit;
+    }
+    sqlite3_result_int(ctx, matched);
 }
 
 int
@@ -168,6 +223,9 @@ rank_register(struct fts5_api *api)
 
     if (api == NULL) return SQLITE_ERROR;
     rc = api->xCreateFunction(api, RANK_TITLE_FN, NULL, rank_title_fn, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, RANK_MATCHED_FN, NULL, rank_matched_fn,
+                                  NULL);
     if (rc != SQLITE_OK) return rc;
     return api->xCreateFunction(api, RANK_FN, NULL, rank_bm25_fn, NULL);
 }

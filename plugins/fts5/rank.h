@@ -11,8 +11,9 @@
 
 #include <sqlite3.h>
 
-#define RANK_FN           "carid_bm25"  /* carid_bm25(fts, avgdl, df) */
-#define RANK_TITLE_FN     "carid_title" /* carid_title(fts) */
+#define RANK_FN           "carid_bm25"    /* carid_bm25(fts, avgdl, df) */
+#define RANK_TITLE_FN     "carid_title"   /* carid_title(fts[, map]) */
+#define RANK_MATCHED_FN   "carid_matched" /* carid_matched(fts, map) */
 #define RANK_TITLE_WEIGHT 4.0
 #define RANK_BODY_WEIGHT  1.0
 
@@ -36,12 +37,24 @@ double rank_impact(int tf_title, int tf_body, int dl, double avgdl);
 double rank_score(int titles, double s);
 
 /*
+ * The title count a best-match hit ranks with (qparse.h, best): an article
+ * holding matched of the query's items items, titles phrases of them in
+ * its title, out of phrases that count, falls (items - matched) steps of
+ * phrases + 1 below one holding them all, so that holding more items
+ * always wins (titles <= phrases).  rank_score(rank_coord(...), s) is its
+ * score: an article with every item scores as under AND.
+ */
+int rank_coord(int titles, int matched, int items, int phrases);
+
+/*
  * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
  * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's
  * current average"; df >= 0 gives a one-word query's article count, known
  * from its top list, instead of counting every match.  And carid_title(fts),
  * the number of the query's phrases in the title, which orders hits before
- * BM25 (rank_score()).  SQLite result code.
+ * BM25 (rank_score()).  Both take a best-match map last (qparse.h), and
+ * then count only its counted phrases; carid_matched(fts, map) counts the
+ * items a row holds.  SQLite result code.
  */
 int rank_register(struct fts5_api *api);
 

@@ -51,8 +51,8 @@ def ids(reply):
     return sorted(hit[0].decode() for hit in reply[1:])
 
 
-def search(c, q):
-    return ids(c.call("SEARCH", q, "RETURN", "0"))
+def search(c, q, *options):
+    return ids(c.call("SEARCH", q, "RETURN", "0", *options))
 
 
 def cli(s, *args):
@@ -78,8 +78,12 @@ def builtin_both_ways(s):
        "the long form, unquoted, finds KPK too")
     eq(search(c, '"komisi pemberantasan korupsi"'), ["a1", "a2"],
        "the long form as a phrase finds KPK too")
-    eq(search(c, "KPK bendahara"), ["a2"], "with another word: AND")
-    eq(search(c, "KPK kepala"), ["a1"], "the long form's article")
+    eq(search(c, "KPK bendahara", "MATCH", "all"), ["a2"],
+       "with another word, MATCH all: AND")
+    eq(c.call("SEARCH", "KPK bendahara", "RETURN", "0")[1][0], b"a2",
+       "with another word, best match: the article with both first")
+    eq(search(c, "KPK kepala", "MATCH", "all"), ["a1"],
+       "the long form's article")
     eq(search(c, "title:KPK"), ["a1", "a2"], "under a field")
     eq(search(c, "-KPK bakau"), ["a3"], "excluded: both forms")
     eq(search(c, "KPK NEAR bendahara"), ["a2"], "NEAR takes the word as typed")
@@ -91,8 +95,10 @@ def precision_rule(s):
     # KPK is written in capitals in the list: kpk typed in lower case is
     # searched as typed
     eq(search(c, "kpk"), ["a2"], "lower-case kpk: the word only")
-    eq(search(c, "AS kedelai"), ["a6"], "AS in capitals: Amerika Serikat")
-    eq(search(c, "as roda"), ["a7"], "as in lower case: the word")
+    eq(search(c, "AS kedelai", "MATCH", "all"), ["a6"],
+       "AS in capitals: Amerika Serikat")
+    eq(search(c, "as roda", "MATCH", "all"), ["a7"],
+       "as in lower case: the word")
     # a long form does not expand to a two-letter capitals-only short form
     eq(search(c, "Amerika Serikat"), ["a6"], "no 'as' for Amerika Serikat")
 

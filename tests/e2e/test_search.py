@@ -74,16 +74,30 @@ def feed(s):
 @suite.test
 def implicit_and_or_not(s):
     c = s.daemon.connect()
-    eq(sorted(ids(search(c, "harga naik"))), ["s1", "s2"], "implicit AND")
+    eq(sorted(ids(search(c, "harga naik", "MATCH", "all"))), ["s1", "s2"],
+       "MATCH all: words side by side are ANDed")
+    r = search(c, "harga naik")
+    eq(r[0], 3, "best match: every article with either word counts")
+    eq(sorted(ids(r)[:2]), ["s1", "s2"],
+       "best match: the articles with both words first")
+    eq(ids(r)[2], "s5", "then the one with one of them")
+    eq(search(c, "harga naik", "MATCH", "best"), r, "MATCH best: the default")
     eq(sorted(ids(search(c, "harga AND naik"))), ["s1", "s2"], "AND")
     eq(sorted(ids(search(c, "gempa OR banjir"))), ["s2", "s3", "s4"], "OR")
-    eq(ids(search(c, "harga -sayur naik")), ["s1"], "-term")
-    eq(ids(search(c, "harga naik NOT sayur")), ["s1"], "NOT")
-    eq(sorted(ids(search(c, "+harga naik"))), ["s1", "s2"], "+term")
+    eq(ids(search(c, "harga -sayur naik", "MATCH", "all")), ["s1"], "-term")
+    eq(ids(search(c, "harga naik NOT sayur", "MATCH", "all")), ["s1"], "NOT")
+    eq(ids(search(c, "harga -sayur naik")), ["s1", "s5"],
+       "best match with -term: what holds both words first")
+    eq(sorted(ids(search(c, "+harga naik", "MATCH", "all"))), ["s1", "s2"],
+       "+term, MATCH all")
+    r = search(c, "+harga naik")
+    eq(sorted(ids(r)[:2]), ["s1", "s2"], "+term, best: both words first")
+    eq(ids(r)[2:], ["s5"], "+term, best: then harga alone")
     eq(ids(search(c, "(gempa OR banjir) -bantuan -hujan")), ["s3"],
        "parentheses with exclusions")
     # lower-case operators are words: "or" is in no article
-    eq(search(c, "gempa or banjir")[0], 0, "lower-case 'or' is a word")
+    eq(search(c, "gempa or banjir", "MATCH", "all")[0], 0,
+       "lower-case 'or' is a word")
 
 
 @suite.test

@@ -52,15 +52,22 @@ def stopword_in_title_gains_no_rank(s):
     # query's words) ahead of banjir-2's (2).
     r = c.call("SEARCH", "banjir yang di jakarta")
     eq(ids(r), ["banjir-2", "banjir-1"], "order for 'banjir yang di jakarta'")
-    r = c.call("SEARCH", 'banjir "yang" +di jakarta')
+    r = c.call("SEARCH", 'banjir "yang" +di jakarta', "MATCH", "all")
     eq(ids(r), ["banjir-1", "banjir-2"], "order with the stopwords asked for")
+    r = c.call("SEARCH", 'banjir "yang" +di jakarta')
+    eq(ids(r), ["banjir-1", "banjir-2", "pasar-1"],
+       "best match: +di required, the article with no other word last")
 
 
 @suite.test
 def asked_for_stopword_is_required(s):
     c = s.daemon.connect()
-    eq(c.call("SEARCH", 'gempa "di" lombok')[0], 0, "quoted stopword")
-    eq(c.call("SEARCH", "gempa +di lombok")[0], 0, "+stopword")
+    eq(c.call("SEARCH", 'gempa "di" lombok', "MATCH", "all")[0], 0,
+       "quoted stopword, MATCH all")
+    eq(c.call("SEARCH", "gempa +di lombok", "MATCH", "all")[0], 0,
+       "+stopword, MATCH all")
+    eq(c.call("SEARCH", "gempa +di lombok")[0], 3,
+       "best match: +di required, and enough")
     eq(ids(c.call("SEARCH", "banjir -yang")), [], "excluded stopword")
     eq(ids(c.call("SEARCH", "NEAR(gempa di, 5)")), [], "stopword in NEAR")
 

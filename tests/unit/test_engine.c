@@ -244,6 +244,11 @@ test_hit_cmp(const void *a, const void *b)
  * keeps the articles with all terms, an OR those with one; all of them
  * sorted, the first k kept.  Returns the hits, *total the matches.
  */
+/* Best match: query terms that have no postings here (a segment holding
+ * some of the query's words, as plugins/fts5's fresh tier), which count
+ * as missing in every article. */
+static int test_absent;
+
 static int
 test_brute(struct test_corpus *c, const int *terms, int n, int conj,
            int64_t from, int64_t to, int k, struct engine_hit *out,
@@ -271,9 +276,15 @@ test_brute(struct test_corpus *c, const int *terms, int n, int conj,
     all = malloc((size_t)c->ndocs * sizeof all[0]);
     for (i = 0; i < c->ndocs; i++) {
         if (c->docid[i] < from || c->docid[i] > to) continue;
-        if (conj ? c->hits[i] < n : c->hits[i] == 0) continue;
+        if (conj == 1 ? c->hits[i] < n : c->hits[i] == 0) continue;
         all[m].docid = c->docid[i];
-        all[m].score = c->titles[i] + c->s[i] / (1.0 + c->s[i]);
+        /* conj 2, best match: each term missing costs n + 1 titles */
+        all[m].score =
+            (c->titles[i] -
+             (conj == 2 ? (n + test_absent - c->hits[i]) *
+                              (n + test_absent + 1)
+                        : 0)) +
+            c->s[i] / (1.0 + c->s[i]);
         all[m].s = c->s[i];
         m++;
     }
@@ -307,7 +318,9 @@ test_engine(struct test_corpus *c, const int *terms, int n, int conj,
     q.avgdl = c->avgdl;
     q.k = k;
     q.no_total = no_total;
-    return conj ? engine_query_and(&q, out, res) : engine_query_or(&q, out, res);
+    q.coord = conj == 2 ? n + test_absent : 0;
+    return conj == 1 ? engine_query_and(&q, out, res)
+                     : engine_query_or(&q, out, res);
 }
 
 /* ---- the block codec ---- */
@@ -601,7 +614,7 @@ test_queries_on(struct test_corpus *c, int rounds, const char *what)
     struct engine_result res;
 
     for (round = 0; round < rounds; round++) {
-        int terms[8], n = 1 + (int)(test_rng() % 8), conj = round % 2;
+        int terms[8], n = 1 + (int)(test_rng() % 8), conj = round % 3;
         int ks[6] = {1, 3, 10, 100, 1000, 0};
         int k = ks[test_rng() % 6], nw, ng, rc, no_total;
         int64_t from = INT64_MIN + 1, to = INT64_MAX - 1, total;
@@ -622,10 +635,11 @@ test_queries_on(struct test_corpus *c, int rounds, const char *what)
             from = c->docid[c->ndocs - 1] + 1;
             to = test_rng() % 2 ? from + 1000 : from - 1000;
         }
+        test_absent = conj == 2 && round % 5 == 0 ? 1 + (int)(round % 3) : 0;
         nw = test_brute(c, terms, n, conj, from, to, k, want, &total);
         /* Every other query of each kind without its total: the OR then
          * runs MaxScore instead of the union walk. */
-        no_total = round % 4 >= 2;
+        no_total = round % 6 >= 3;
         rc = test_engine(c, terms, n, conj, from, to, k, got, &res, no_total);
         ng = res.nhits;
         if (rc != ENGINE_OK || ng != nw ||
@@ -633,13 +647,15 @@ test_queries_on(struct test_corpus *c, int rounds, const char *what)
             memcmp(want, got, (size_t)nw * sizeof want[0]) != 0) {
             if (bad++ < 5)
                 printf("# query %d (%s of %d terms, k %d): rc %d, %d hits of "
-                       "%lld, want %d of %lld\n", round, conj ? "AND" : "OR",
+                       "%lld, want %d of %lld\n", round,
+                       conj == 1 ? "AND" : conj ? "best" : "OR",
                        n, k, rc, ng, (long long)res.total, nw,
                        (long long)total);
         }
         blocks += res.stats.blocks;
         tfs += res.stats.tfs;
     }
+    test_absent = 0;
     ok(bad == 0, what);
     printf("# tfs decoded in %.1f%% of the blocks in range\n",
            100.0 * (double)tfs / (double)blocks);
@@ -655,14 +671,15 @@ test_queries(void)
     test_corpus_make(&c, 50000, nterms, prob, 1, 1);
     printf("# corpus: 50000 articles, %d terms, %zu blocks in the longest "
            "list\n", nterms, c.t[0].term.nblocks);
-    test_queries_on(&c, 600, "600 random queries (AND and OR of 1-8 terms, "
-                    "k 0-1000, docid ranges, with and without totals): hits, "
-                    "bit-equal scores and totals as the brute force");
+    test_queries_on(&c, 900, "900 random queries (AND, OR and best-match OR "
+                    "of 1-8 terms, k 0-1000, docid ranges, with and without "
+                    "totals): hits, bit-equal scores and totals as the brute "
+                    "force");
     test_corpus_free(&c);
     /* Title-heavy and tied: the title bounds decide most windows, and
      * equal scores must still come out newest first. */
     test_corpus_make(&c, 20000, 40, prob, 1, 2);
-    test_queries_on(&c, 300, "300 random queries on a title-heavy corpus (4 "
+    test_queries_on(&c, 450, "450 random queries on a title-heavy corpus (4 "
                     "postings in 10 in titles, every tf 1, two lengths): as "
                     "the brute force");
     free(prob);
@@ -750,6 +767,7 @@ test_pruning(void)
         test_prune_case(&c, "AND-2", and2, 2, 1, titles);
         test_prune_case(&c, "AND-3", and3, 3, 1, titles);
         test_prune_case(&c, "OR-4", or4, 4, 0, titles);
+        test_prune_case(&c, "best-4", or4, 4, 2, titles);
         test_corpus_free(&c);
     }
 }
@@ -818,8 +836,9 @@ test_bench(const char *only)
     struct {
         const char *name;
         int n, conj, tenth;
-    } cls[5] = {{"AND-2", 2, 1, 0}, {"AND-3", 3, 1, 0}, {"OR-4", 4, 0, 0},
-                {"OR-8", 8, 0, 0}, {"AND-2/10", 2, 1, 1}};
+    } cls[7] = {{"AND-2", 2, 1, 0}, {"AND-3", 3, 1, 0}, {"OR-4", 4, 0, 0},
+                {"OR-8", 8, 0, 0}, {"AND-2/10", 2, 1, 1}, {"best-4", 4, 2, 0},
+                {"best-8", 8, 2, 0}};
     int terms[8] = {0, 1, 2, 3, 4, 5, 6, 7}, i;
     struct engine_hit hits[10];
     struct engine_result res;
@@ -831,7 +850,7 @@ test_bench(const char *only)
     printf("1M articles, 8 terms in 45%% .. 10%% of them, built in %.1f s; "
            "median CPU time of 11 runs, top 10\n", test_now() - t0);
     printf("AND-2/10: AND-2 within a tenth of the docid range (FROM/TO)\n");
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 7; i++) {
         int64_t from = INT64_MIN + 1, to = INT64_MAX - 1, total;
         double ms, ms_top;
         unsigned long long tfs;

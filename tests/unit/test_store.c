@@ -229,8 +229,21 @@ test_query_basics(void)
            h->hit[1].score >= h->hit[2].score && h->hit[2].score > 0,
        "scores are positive and descending");
     h = test_search("PEMERINTAH   banjir");
-    ok(h->rc == 0 && h->total == 1 && strcmp(h->hit[0].id, "a2") == 0,
-       "words are ANDed, case-insensitive");
+    ok(h->rc == 0 && h->total == 3 && h->n == 3 &&
+           strcmp(h->hit[0].id, "a2") == 0 && h->hit[0].score > 0 &&
+           h->hit[1].score < 0 && h->hit[2].score < 0,
+       "best match, case-insensitive: the one article with both words "
+       "first (scored as under AND), then those with one (below 0)");
+    {
+        struct carid_query q;
+
+        test_query(&q, "PEMERINTAH   banjir");
+        q.match = CARID_MATCH_ALL;
+        h = test_search_q(&q);
+        ok(h->rc == 0 && h->total == 1 && h->n == 1 &&
+               strcmp(h->hit[0].id, "a2") == 0,
+           "MATCH all: words are ANDed");
+    }
     h = test_search("10/8/2024");
     ok(h->rc == 0 && h->total == 1 && strcmp(h->hit[0].id, "a1") == 0,
        "a date is searched as a phrase");
