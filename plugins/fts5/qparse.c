@@ -1201,13 +1201,13 @@ qparse_phrases(const char *s, size_t n)
 }
 
 /* Appends child to e (joined by op when e has something) and the map
- * letter of each of its phrases to map. */
+ * letter of each of its phrases to map (none if letter is 0: mapped). */
 static int
 qparse_best_add(struct qparse *q, struct qparse_expr *e, const char *op,
                 int kind, const struct qparse_expr *child, char letter,
                 struct qparse_expr *map)
 {
-    int i, n = qparse_phrases(child->s, child->len);
+    int i, n = letter != 0 ? qparse_phrases(child->s, child->len) : 0;
 
     if (e->s != NULL && qparse_cats(q, e, op) != 0) return -1;
     if (qparse_cat_child(q, e, child, kind) != 0) return -1;
@@ -1254,7 +1254,7 @@ qparse_best(struct qparse *q, struct qparse_expr *e)
         b = any;
         any.s = NULL;
     } else if (rc == 0)
-        rc = qparse_best_add(q, &b, " AND ", QPARSE_AND, &any, '-', &map);
+        rc = qparse_best_add(q, &b, " AND ", QPARSE_AND, &any, 0, &map);
     if (rc == 0 && q->nots.s != NULL) {
         struct qparse_expr not = {NULL, 0, QPARSE_NOT, 0};
 

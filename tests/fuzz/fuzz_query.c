@@ -98,6 +98,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             assert(at <= size);
         }
     }
+    /* Best match: the same verdict; a map letter per phrase, every item
+     * in it; FTS5 takes the OR. */
+    {
+        struct qparse_result b;
+        int rb = qparse_flags(fuzz_query_tok, NULL, QPARSE_BEST, copy, size,
+                              &b, err, sizeof err);
+
+        assert(rb == rc);
+        if (rb == 0) {
+            fuzz_query_check_ok(&b);
+            assert(b.best == (b.map != NULL));
+            if (b.best) {
+                uint64_t seen = 0;
+
+                assert(b.items >= 2 && b.items <= QPARSE_MAX_TERMS);
+                for (const char *m = b.map; *m != '\0'; m++) {
+                    assert(*m == '-' || (*m >= '0' && *m < '0' + b.items));
+                    if (*m != '-') seen |= (uint64_t)1 << (*m - '0');
+                }
+                assert(seen == (b.items == 64 ? ~(uint64_t)0
+                                              : ((uint64_t)1 << b.items) - 1));
+            }
+            qparse_free(&b);
+        }
+    }
     free(copy);
     return 0;
 }

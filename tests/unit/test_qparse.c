@@ -413,11 +413,64 @@ test_aliases(void)
     alias_set_free(&set);
 }
 
+/* qparse_flags(QPARSE_BEST): the OR, its map, and what stays boolean. */
+static const struct {
+    const char *query, *match, *map; /* map NULL: not best match */
+} test_best_cases[] = {
+    {"harga beras", "\"harga\" OR \"beras\"", "01"},
+    {"harga yang naik", "\"harga\" OR \"naik\"", "01"},
+    {"siapa nama perdana menteri", "\"nama\" OR \"perdana\" OR \"menteri\"",
+     "012"},
+    {"+harga beras naik",
+     "\"harga\" AND (\"harga\" OR \"beras\" OR \"naik\")", "0-12"},
+    {"harga beras -sayur", "(\"harga\" OR \"beras\") NOT \"sayur\"", "01-"},
+    {"\"harga beras\" naik", "\"harga beras\" OR \"naik\"", "01"},
+    {"(banjir OR gempa) jakarta", "\"banjir\" OR \"gempa\" OR \"jakarta\"",
+     "001"},
+    {"(banjir gempa) jakarta",
+     "(\"banjir\" AND \"gempa\") OR \"jakarta\"", "001"},
+    {"harga", "\"harga\"", NULL},
+    {"harga AND beras", "\"harga\" AND \"beras\"", NULL},
+    {"harga OR beras naik", "\"harga\" OR (\"beras\" AND \"naik\")", NULL},
+    {"+harga +beras", "\"harga\" AND \"beras\"", NULL},
+    {"harga yang", "\"harga\"", NULL},
+    {"yang di", "\"yang\" AND \"di\"", NULL},
+    {NULL, NULL, NULL},
+};
+
+static void
+test_best(void)
+{
+    struct qparse_result r;
+    char err[256], what[512];
+    int i, rc;
+
+    for (i = 0; test_best_cases[i].query != NULL; i++) {
+        const char *q = test_best_cases[i].query;
+
+        rc = qparse_flags(test_tok, NULL, QPARSE_BEST, q, strlen(q), &r, err,
+                          sizeof err);
+        snprintf(what, sizeof what, "best: '%s' is %s", q,
+                 test_best_cases[i].map != NULL ? "best match" : "boolean");
+        if (!ok(rc == 0 && strcmp(r.match, test_best_cases[i].match) == 0 &&
+                    (test_best_cases[i].map == NULL
+                         ? r.best == 0 && r.map == NULL
+                         : r.best == 1 &&
+                               strcmp(r.map, test_best_cases[i].map) == 0) &&
+                    test_fts5_accepts(r.match),
+                what))
+            printf("#   got rc %d: %s | %s\n", rc, rc == 0 ? r.match : err,
+                   rc == 0 && r.map != NULL ? r.map : "-");
+        if (rc == 0) qparse_free(&r);
+    }
+}
+
 static const struct tap_case cases[] = {
     {"table", test_table},
     {"aliases", test_aliases},
     {"limits", test_limits},
     {"dates", test_dates},
+    {"best match", test_best},
     {NULL, NULL},
 };
 
