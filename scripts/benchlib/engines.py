@@ -158,8 +158,12 @@ class Carid:
 
     @staticmethod
     def request(q):
+        # op None: every word (AND, as the other engines run it); "OR";
+        # "BEST": carid's default best match (the others run OR)
         join = " OR " if q.get("op") == "OR" else " "
         args = ["SEARCH", join.join(q["words"]), "LIMIT", "0", "10"]
+        if q.get("op") is None and len(q["words"]) > 1:
+            args += ["MATCH", "all"]
         if q.get("source"):
             args += ["SOURCE", q["source"]]
         if q.get("from"):
@@ -243,7 +247,7 @@ class RawFts5:
     def query(self, q):
         """count(*) and the top 10 by bm25 (title 4x, as carid weighs it):
         the two statements carid runs for one SEARCH."""
-        join = " OR " if q.get("op") == "OR" else " "
+        join = " OR " if q.get("op") in ("OR", "BEST") else " "
         m = join.join('"%s"' % w.replace('"', '""') for w in q["words"])
         total = self.db.execute(
             "SELECT count(*) FROM t WHERE t MATCH ?", (m,)).fetchone()[0]
@@ -336,7 +340,7 @@ def xapian_searcher(db):
     qp.set_database(db)
 
     def search(q):
-        join = " OR " if q.get("op") == "OR" else " "
+        join = " OR " if q.get("op") in ("OR", "BEST") else " "
         query = qp.parse_query(join.join(q["words"]))
         if q.get("source"):
             query = xapian.Query(xapian.Query.OP_FILTER, query,
