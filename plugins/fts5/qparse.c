@@ -1256,14 +1256,14 @@ qparse_best(struct qparse *q, struct qparse_expr *e)
     } else if (rc == 0)
         rc = qparse_best_add(q, &b, " AND ", QPARSE_AND, &any, 0, &map);
     if (rc == 0 && q->nots.s != NULL) {
-        struct qparse_expr not = {NULL, 0, QPARSE_NOT, 0};
+        struct qparse_expr ex = {NULL, 0, QPARSE_NOT, 0};
 
-        rc = qparse_cat_child(q, &not, &b, QPARSE_NOT);
+        rc = qparse_cat_child(q, &ex, &b, QPARSE_NOT);
         for (i = qparse_phrases(q->nots.s, q->nots.len); rc == 0 && i > 0; i--)
             rc = qparse_cats(q, &map, "-");
-        if (rc == 0) rc = qparse_cat(q, &not, q->nots.s, q->nots.len);
+        if (rc == 0) rc = qparse_cat(q, &ex, q->nots.s, q->nots.len);
         qparse_expr_free(&b);
-        b = not ;
+        b = ex;
     }
     qparse_expr_free(&any);
     if (rc != 0 || qparse_cats(q, &map, "") != 0) {
