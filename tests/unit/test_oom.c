@@ -263,7 +263,7 @@ static const struct {
     unsigned docs;
 } oom_queries[] = {
     {"harga", 0x01 | 0x04 | 0x08},
-    {"beras pasar", 0x01 | 0x04},
+    {"beras pasar", 0x01 | 0x04 | 0x08}, /* best match: either word */
     {"\"harga beras\"", 0x01},
     {"pasa*", 0x01 | 0x04 | 0x08},
     {"banjir", 0x02 | 0x10},
