@@ -47,12 +47,11 @@ static const struct cmd_arg args_search[] = {
     {"RETURN", "n field ...", OPT},
     {"SNIPPET", "[open close]", OPT},
     {"COUNTS", "source", OPT},
+    {"MATCH", "best|all", OPT},
     {NULL, NULL, 0}};
-static const struct cmd_arg args_count[] = {{NULL, "query", 0},
-                                            {"SOURCE", "source", OPT},
-                                            {"FROM", "date", OPT},
-                                            {"TO", "date", OPT},
-                                            {NULL, NULL, 0}};
+static const struct cmd_arg args_count[] = {
+    {NULL, "query", 0},  {"SOURCE", "source", OPT},  {"FROM", "date", OPT},
+    {"TO", "date", OPT}, {"MATCH", "best|all", OPT}, {NULL, NULL, 0}};
 static const struct cmd_arg args_text[] = {{NULL, "text", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_suggest[] = {
     {NULL, "prefix", 0}, {"LIMIT", "n", OPT}, {NULL, NULL, 0}};

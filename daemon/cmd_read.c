@@ -22,14 +22,15 @@ struct cmd_collect {
     const struct job_search *search;
 };
 
+/* Whether argument i names one of SEARCH's options: SNIPPET's optional
+ * marks stop before it.  The option words live in cmd.c's SEARCH table. */
 static int
 cmd_is_option(const struct resp_req *r, int i)
 {
-    static const char *const opts[] = {"LIMIT", "SORT",   "SOURCE",  "FROM",
-                                       "TO",    "RETURN", "SNIPPET", "COUNTS"};
+    const struct cmd *search = cmd_lookup("SEARCH", 6);
 
-    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
-        if (cmd_arg_is(r, i, opts[k])) return 1;
+    for (const struct cmd_arg *a = search->args; a->name; a++) {
+        if (a->token && cmd_arg_is(r, i, a->token)) return 1;
     }
     return 0;
 }

@@ -187,6 +187,12 @@ def sort_limit_return_snippet(s):
     check(b"<harga> <beras>" in r[1][3], "snippet marks: %r" % r[1][3])
     r = search(c, "pesisir", "SNIPPET")
     check(b"[pesisir]" in r[1][3], "default marks: %r" % r[1][3])
+    # SNIPPET's marks are optional: an option word after it is the next
+    # option, not a mark (MATCH was once missing from that list)
+    r = search(c, "harga beras", "SNIPPET", "MATCH", "all")
+    check(b"[harga] [beras]" in r[1][3],
+          "SNIPPET MATCH all: default marks, AND: %r" % r)
+    eq(r[0], 1, "SNIPPET MATCH all: MATCH applied")
     eq(c.call("COUNT", "harga -source:kompas"), 1, "COUNT with the language")
 
 
