@@ -72,10 +72,12 @@ cmd_alias_del_run(struct job *job, void *writer)
 
 static int
 cmd_alias_entry(void *ctx, struct carid_str short_form,
-                struct carid_str long_form, int builtin)
+                struct carid_str long_form, int kind)
 {
     struct cmd_alias_collect *c = ctx;
-    const char *from = builtin ? "builtin" : "editor";
+    const char *from = kind == CARID_ALIAS_BUILTIN   ? "builtin"
+                       : kind == CARID_ALIAS_LEARNED ? "learned"
+                                                     : "editor";
 
     reply_array(&c->buf, 3);
     reply_bulk(&c->buf, short_form.p, short_form.len);

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   5 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   6 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -197,10 +197,14 @@ typedef int carid_term_fn(void *ctx, struct carid_str term, int64_t count);
 /* One token of ANALYZE: [start, end) byte offsets into the input text. */
 typedef int carid_token_fn(void *ctx, struct carid_str token,
                            struct carid_str stem, size_t start, size_t end);
-/* One alias (ABI 4): a short form, one of its long forms, and whether the
- * entry is the plugin's own list (1) or an editor's (0). */
+/* Where an alias comes from, carid_alias_fn's kind. */
+#define CARID_ALIAS_EDITOR  0 /* ALIAS ADD */
+#define CARID_ALIAS_BUILTIN 1 /* the plugin's own list */
+#define CARID_ALIAS_LEARNED 2 /* found in the articles (ABI 6) */
+/* One alias (ABI 4): a short form, one of its long forms, and where the
+ * entry comes from (CARID_ALIAS_*). */
 typedef int carid_alias_fn(void *ctx, struct carid_str short_form,
-                           struct carid_str long_form, int builtin);
+                           struct carid_str long_form, int kind);
 
 /*
  * Every function returns 0 on success and -1 on failure with a message in

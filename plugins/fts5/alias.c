@@ -10,9 +10,14 @@
 
 #include "alias.h"
 #include "alias_builtin.h"
+#include "alias_learn.h"
 #include "alias_set.h"
 #include "qparse.h"
 #include "tokenizer.h"
+
+/* The evaluation switch (PROTOCOL.md): "learned" leaves the built-in list
+ * out, "editor" the learned pairs too; for scripts/eval-search. */
+#define ALIAS_ENV "CARID_FTS5_ALIASES"
 
 /* Bytes of the words of an expansion's key, in ANALYZE. */
 #define ALIAS_KEY_MAX 1024
@@ -22,6 +27,10 @@ enum {
     ALIAS_STMT_COUNT_ALL,
     ALIAS_STMT_INSERT,
     ALIAS_STMT_DELETE,
+    ALIAS_STMT_LEARN_UP,
+    ALIAS_STMT_LEARN_DOWN,
+    ALIAS_STMT_LEARNED,
+    ALIAS_STMT_LEARN_BLOCK,
     ALIAS_STMT_COUNT
 };
 
@@ -34,9 +43,15 @@ struct alias_cache {
     int stale;   /* writer: remake the set (a rollback, a failed DEL) */
 };
 
+/* aliases: the editors'.  alias_seen: the definitions found in the
+ * articles (alias_learn.h), n the articles holding one (-1: an editor
+ * removed it, never learned again), key the long form in lower case. */
 static const char alias_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS aliases(short TEXT NOT NULL,"
-    " long TEXT NOT NULL, PRIMARY KEY(short, long)) WITHOUT ROWID;";
+    " long TEXT NOT NULL, PRIMARY KEY(short, long)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS alias_seen(short TEXT NOT NULL,"
+    " key TEXT NOT NULL, long TEXT NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(short, key)) WITHOUT ROWID;";
 
 int
 alias_schema(sqlite3 *db)
@@ -52,37 +67,34 @@ alias_stmt(struct db_conn *c, int which, char *err, size_t errlen)
         "SELECT count(*) FROM aliases",
         "INSERT OR IGNORE INTO aliases(short, long) VALUES(?1, ?2)",
         "DELETE FROM aliases WHERE short = ?1 AND long = ?2",
+        "INSERT INTO alias_seen(short, key, long, n) VALUES(?1, ?2, ?3, 1)"
+        " ON CONFLICT(short, key) DO UPDATE SET n = n + 1 WHERE n >= 0"
+        " RETURNING n",
+        "UPDATE alias_seen SET n = n - 1 WHERE short = ?1 AND key = ?2"
+        " AND n > 0 RETURNING n",
+        "SELECT short, long FROM alias_seen WHERE n >= ?1"
+        " ORDER BY n DESC, short, key LIMIT ?2",
+        "UPDATE alias_seen SET n = -1 WHERE short = ?1 AND key = ?2"
+        " AND n >= 0",
     };
 
     return db_stmt(c, DB_OWN_ALIAS, which, ALIAS_STMT_COUNT, sql[which], err,
                    errlen);
 }
 
-/* Remakes s from the built-in list and the table; 0 or -1 with err. */
+/* Adds to s the rows (short, long) of stmt as entries of kind; a row ADD
+ * could not have made (a newer tokenizer) is left out.  0 or -1 with err. */
 static int
-alias_load(struct db_conn *c, struct tokenizer *t, struct alias_set *s,
-           char *err, size_t errlen)
+alias_load_rows(struct db_conn *c, struct tokenizer *t, struct alias_set *s,
+                sqlite3_stmt *stmt, int kind, char *err, size_t errlen)
 {
-    sqlite3_stmt *stmt;
     char skip[160];
     int rc;
 
-    alias_set_free(s);
-    for (int i = 0; i < alias_builtin_count(); i++) {
-        const char *sf, *lf;
-
-        alias_builtin_at(i, &sf, &lf);
-        if (alias_set_add(s, t, sf, strlen(sf), lf, strlen(lf), 1, err,
-                          errlen) != 0 &&
-            strcmp(err, "out of memory") == 0)
-            return -1;
-    }
-    if ((stmt = alias_stmt(c, ALIAS_STMT_ROWS, err, errlen)) == NULL) return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct carid_str sf = db_column(stmt, 0), lf = db_column(stmt, 1);
 
-        /* a row ADD could not have made (a newer tokenizer) is left out */
-        if (alias_set_add(s, t, sf.p, sf.len, lf.p, lf.len, 0, skip,
+        if (alias_set_add(s, t, sf.p, sf.len, lf.p, lf.len, kind, skip,
                           sizeof skip) != 0 &&
             strcmp(skip, "out of memory") == 0) {
             db_done(stmt);
@@ -91,7 +103,43 @@ alias_load(struct db_conn *c, struct tokenizer *t, struct alias_set *s,
         }
     }
     db_done(stmt);
-    if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "aliases", err, errlen);
+    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "aliases", err, errlen);
+}
+
+/* Remakes s from the built-in list, the editors' table and the pairs
+ * learned in ALIAS_LEARN_MIN articles or more (the most seen first); 0 or
+ * -1 with err. */
+static int
+alias_load(struct db_conn *c, struct tokenizer *t, struct alias_set *s,
+           char *err, size_t errlen)
+{
+    const char *only = getenv(ALIAS_ENV);
+    int builtin = only == NULL || strcmp(only, "all") == 0;
+    int learned = builtin || strcmp(only, "learned") == 0;
+    sqlite3_stmt *stmt;
+
+    alias_set_free(s);
+    for (int i = 0; builtin && i < alias_builtin_count(); i++) {
+        const char *sf, *lf;
+
+        alias_builtin_at(i, &sf, &lf);
+        if (alias_set_add(s, t, sf, strlen(sf), lf, strlen(lf),
+                          CARID_ALIAS_BUILTIN, err, errlen) != 0 &&
+            strcmp(err, "out of memory") == 0)
+            return -1;
+    }
+    if ((stmt = alias_stmt(c, ALIAS_STMT_ROWS, err, errlen)) == NULL ||
+        alias_load_rows(c, t, s, stmt, CARID_ALIAS_EDITOR, err, errlen) != 0)
+        return -1;
+    if (learned) {
+        if ((stmt = alias_stmt(c, ALIAS_STMT_LEARNED, err, errlen)) == NULL)
+            return -1;
+        sqlite3_bind_int(stmt, 1, ALIAS_LEARN_MIN);
+        sqlite3_bind_int(stmt, 2, ALIAS_MAX_ENTRIES);
+        if (alias_load_rows(c, t, s, stmt, CARID_ALIAS_LEARNED, err, errlen) !=
+            0)
+            return -1;
+    }
     if (alias_set_seal(s) != 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -200,6 +248,102 @@ out:
     return rc;
 }
 
+/* alias_seen's key of a long form: its ASCII letters in lower case, in
+ * out[0..cap); the length, or 0 if it does not fit. */
+static size_t
+alias_learn_key(struct carid_str lf, char *out, size_t cap)
+{
+    if (lf.len >= cap) return 0;
+    for (size_t i = 0; i < lf.len; i++) {
+        char ch = lf.p[i];
+
+        out[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+    }
+    return lf.len;
+}
+
+/* Deletes the editor's row (sf, lf) and blocks a learned one; 1 if either
+ * was there, 0 if neither, -1 with err. */
+static int
+alias_del_rows(struct db_conn *c, struct carid_str sf, struct carid_str lf,
+               char *err, size_t errlen)
+{
+    char key[ALIAS_MAX_LONG + 1];
+    struct carid_str k = {key, alias_learn_key(lf, key, sizeof key)};
+    sqlite3_stmt *stmt;
+    int n;
+
+    if ((stmt = alias_stmt(c, ALIAS_STMT_DELETE, err, errlen)) == NULL)
+        return -1;
+    db_bind(stmt, 1, sf);
+    db_bind(stmt, 2, lf);
+    if (db_run(c, stmt, "alias del", err, errlen) != 0) return -1;
+    n = sqlite3_changes(c->db);
+    if ((stmt = alias_stmt(c, ALIAS_STMT_LEARN_BLOCK, err, errlen)) == NULL)
+        return -1;
+    db_bind(stmt, 1, sf);
+    db_bind(stmt, 2, k);
+    if (db_run(c, stmt, "alias del", err, errlen) != 0) return -1;
+    return n + sqlite3_changes(c->db) > 0;
+}
+
+/* alias_learn_text()'s count of one pair. */
+struct alias_learning {
+    struct db_conn *c;
+    int delta;
+    char *err;
+    size_t errlen;
+    int failed;
+};
+
+static int
+alias_learn_one(void *ctx, const char *short_form, const char *long_form)
+{
+    struct alias_learning *l = ctx;
+    struct carid_str sf = {short_form, strlen(short_form)};
+    struct carid_str lf = {long_form, strlen(long_form)};
+    char key[ALIAS_MAX_LONG + 1];
+    struct carid_str k = {key, alias_learn_key(lf, key, sizeof key)};
+    sqlite3_stmt *stmt;
+    int rc, n = -1;
+
+    stmt = alias_stmt(
+        l->c, l->delta > 0 ? ALIAS_STMT_LEARN_UP : ALIAS_STMT_LEARN_DOWN,
+        l->err, l->errlen);
+    if (stmt == NULL) return l->failed = 1;
+    db_bind(stmt, 1, sf);
+    db_bind(stmt, 2, k);
+    if (l->delta > 0) db_bind(stmt, 3, lf);
+    if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        n = sqlite3_column_int(stmt, 0);
+        rc = sqlite3_step(stmt);
+    }
+    db_done(stmt);
+    if (rc != SQLITE_DONE) {
+        db_fail_rc(l->c, rc, "alias learning", l->err, l->errlen);
+        return l->failed = 1;
+    }
+    /* the pair became an alias, or stopped being one: sets are remade */
+    if (n == (l->delta > 0 ? ALIAS_LEARN_MIN : ALIAS_LEARN_MIN - 1))
+        l->c->alias->stale = l->c->alias->pending = 1;
+    return 0;
+}
+
+int
+alias_learn_text(struct db_conn *c, struct carid_str text, int delta, char *err,
+                 size_t errlen)
+{
+    struct alias_learning l = {c, delta, err, errlen, 0};
+
+    if (text.p == NULL || memchr(text.p, '(', text.len) == NULL) return 0;
+    if (c->alias == NULL && (c->alias = calloc(1, sizeof *c->alias)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    alias_learn_scan(text.p, text.len, alias_learn_one, &l);
+    return l.failed ? -1 : 0;
+}
+
 int
 alias_del(struct db_conn *c, struct carid_str short_form,
           struct carid_str long_form, int64_t *changed, char *err,
@@ -207,7 +351,6 @@ alias_del(struct db_conn *c, struct carid_str short_form,
 {
     const struct alias_set *s;
     struct tokenizer *t;
-    sqlite3_stmt *stmt;
     char *sk = NULL, *lk = NULL;
     int first, n, words, builtin = 0, rc = -1;
 
@@ -231,24 +374,24 @@ alias_del(struct db_conn *c, struct carid_str short_form,
         struct carid_str a = {e->short_form, strlen(e->short_form)};
         struct carid_str b = {e->long_form, strlen(e->long_form)};
 
-        if (e->builtin) {
+        int gone;
+
+        if (e->kind == CARID_ALIAS_BUILTIN) {
             builtin++;
             continue;
         }
-        stmt = alias_stmt(c, ALIAS_STMT_DELETE, err, errlen);
-        if (stmt != NULL) {
-            db_bind(stmt, 1, a);
-            db_bind(stmt, 2, b);
-        }
-        if (stmt == NULL || db_run(c, stmt, "alias del", err, errlen) != 0) {
+        /* the editor's row goes, and a learned pair of the same forms is
+         * never learned again */
+        if ((gone = alias_del_rows(c, a, b, err, errlen)) < 0) {
             /* some may be gone: the set is remade, readers told */
             c->alias->stale = c->alias->pending = 1;
             goto out;
         }
-        *changed += sqlite3_changes(c->db);
+        *changed += gone;
     }
     for (int i = first + n - 1; i >= first; i--) { /* the set in step */
-        if (!c->alias->set.e[i].builtin) alias_set_remove(&c->alias->set, i);
+        if (c->alias->set.e[i].kind != CARID_ALIAS_BUILTIN)
+            alias_set_remove(&c->alias->set, i);
     }
     if (*changed > 0) c->alias->pending = 1;
     if (*changed == 0 && builtin > 0) {
@@ -301,7 +444,7 @@ alias_list(struct db_conn *c, struct carid_str short_form, carid_alias_fn *fn,
         struct carid_str a = {e->short_form, strlen(e->short_form)};
         struct carid_str b = {e->long_form, strlen(e->long_form)};
 
-        if (fn(ctx, a, b, e->builtin) != 0) break;
+        if (fn(ctx, a, b, e->kind) != 0) break;
     }
     return 0;
 }

@@ -32,6 +32,16 @@ int alias_add(struct db_conn *c, struct carid_str short_form,
 int alias_del(struct db_conn *c, struct carid_str short_form,
               struct carid_str long_form, int64_t *changed, char *err,
               size_t errlen);
+/* Articles a definition must be found in (alias_learn.h) before it is an
+ * alias. */
+#define ALIAS_LEARN_MIN 2
+
+/* The writer, inside the batch: counts the definitions text (an article's
+ * body) holds, delta +1 for a put, -1 for the version a put or a DEL
+ * removes; a pair reaching ALIAS_LEARN_MIN articles, or falling below,
+ * changes the sets at commit.  0, or -1 with err. */
+int alias_learn_text(struct db_conn *c, struct carid_str text, int delta,
+                     char *err, size_t errlen);
 /* The writer, once its batch has committed: readers remake their sets if
  * the batch changed an alias. */
 void alias_committed(struct db_conn *c);

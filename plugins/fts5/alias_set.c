@@ -132,7 +132,7 @@ alias_set_caps(const char *p, size_t n)
 
 int
 alias_set_add(struct alias_set *s, struct tokenizer *t, const char *sf,
-              size_t sn, const char *lf, size_t ln, int builtin, char *err,
+              size_t sn, const char *lf, size_t ln, int kind, char *err,
               size_t errlen)
 {
     struct alias_entry *e;
@@ -160,7 +160,7 @@ alias_set_add(struct alias_set *s, struct tokenizer *t, const char *sf,
     e->short_key = sk;
     e->long_key = lk;
     e->caps = alias_set_caps(sf, sn);
-    e->builtin = builtin;
+    e->kind = kind;
     s->n++;
     if (words > s->max_words) s->max_words = words;
     return 0;
@@ -180,6 +180,14 @@ alias_set_entry_free(struct alias_entry *e)
     free(e->long_key);
 }
 
+/* Which of two entries with the same keys seal() keeps: the built-in
+ * list's, then an editor's, then a learned one. */
+static int
+alias_set_rank(int kind)
+{
+    return kind == CARID_ALIAS_BUILTIN ? 2 : kind == CARID_ALIAS_EDITOR;
+}
+
 static int
 alias_set_cmp_short(const void *a, const void *b)
 {
@@ -187,7 +195,7 @@ alias_set_cmp_short(const void *a, const void *b)
     int c = strcmp(x->short_key, y->short_key);
 
     if (c == 0) c = strcmp(x->long_key, y->long_key);
-    return c != 0 ? c : y->builtin - x->builtin;
+    return c != 0 ? c : alias_set_rank(y->kind) - alias_set_rank(x->kind);
 }
 
 /* qsort() has no context: the set being sealed, one thread at a time. */
@@ -238,7 +246,9 @@ alias_set_insert(struct alias_set *s, struct tokenizer *t, const char *sf,
     struct alias_entry e;
     int *by_long, at, lo, hi, i;
 
-    if (alias_set_add(s, t, sf, sn, lf, ln, 0, err, errlen) != 0) return -1;
+    if (alias_set_add(s, t, sf, sn, lf, ln, CARID_ALIAS_EDITOR, err, errlen) !=
+        0)
+        return -1;
     by_long = realloc(s->by_long, (size_t)s->n * sizeof *by_long);
     if (by_long == NULL) {
         alias_set_entry_free(&s->e[--s->n]);

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "carid_plugin.h"
+
 /* clang-format off */
 #define ALIAS_MAX_SHORT     32    /* bytes of a short form */
 #define ALIAS_MAX_LONG      128   /* bytes of a long form */
@@ -33,7 +35,7 @@ struct alias_entry {
     char *short_key;  /* the folded word */
     char *long_key;   /* the folded words, one space between */
     int caps;         /* short form in capitals only: see the rule */
-    int builtin;      /* from alias_builtin.h, not the table */
+    int kind;         /* CARID_ALIAS_*: the built-in list, an editor, learned */
 };
 
 struct alias_set {
@@ -56,7 +58,7 @@ char *alias_set_short_key(struct tokenizer *t, const char *p, size_t n);
 /* Adds an entry (forms copied); 0, or -1 (out of memory, or invalid: see
  * alias_set_keys()) with err set. */
 int alias_set_add(struct alias_set *s, struct tokenizer *t, const char *sf,
-                  size_t sn, const char *lf, size_t ln, int builtin, char *err,
+                  size_t sn, const char *lf, size_t ln, int kind, char *err,
                   size_t errlen);
 /* alias_set_add() into a sealed set, kept sealed: O(n), not a sort. */
 int alias_set_insert(struct alias_set *s, struct tokenizer *t, const char *sf,
@@ -65,7 +67,8 @@ int alias_set_insert(struct alias_set *s, struct tokenizer *t, const char *sf,
 /* Removes entry i of a sealed set, kept sealed: O(n). */
 void alias_set_remove(struct alias_set *s, int i);
 /* Sorts s for the lookups below and drops repeated entries (the same
- * keys; a built-in one is kept); 0, or -1 out of memory. */
+ * keys: the built-in list's is kept, then an editor's, then a learned
+ * one); 0, or -1 out of memory. */
 int alias_set_seal(struct alias_set *s);
 void alias_set_free(struct alias_set *s);
 

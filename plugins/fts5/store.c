@@ -533,6 +533,11 @@ store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err, size_t errlen)
     sqlite3_stmt *del;
     int rc;
 
+    /* the definitions it held count one article less (alias.h) */
+    if (alias_learn_text(c, db_column(find, 2), -1, err, errlen) != 0) {
+        db_done(find);
+        return -1;
+    }
     /* Put earlier in this batch and still held: never reached FTS5. */
     if (fts_batch_drop(&c->w->fts, rowid))
         rc = 0;
@@ -597,7 +602,9 @@ store_insert(struct db_conn *c, const struct carid_doc *doc, int64_t rowid,
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
     if (rc != SQLITE_DONE) db_fail(c, "put", err, errlen);
     db_done(ins);
-    if (rc != SQLITE_DONE) return -1;
+    if (rc != SQLITE_DONE ||
+        alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) != 0)
+        return -1;
     return store_fts_hold(c, 0, rowid, doc->field[CARID_FIELD_TITLE],
                           doc->field[CARID_FIELD_BODY], err, errlen);
 }

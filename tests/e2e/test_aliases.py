@@ -3,7 +3,7 @@
 query expansion they make, fts5 only: through redis-py and redis-cli,
 durable across a restart and carid --rebuild, read-only clients may LIST but not ADD or DEL,
 a short form finds the articles that only write the long form and the
-other way round, the precision rule for capitals-only short forms, the
+other way round, aliases learned from definitions in the articles, the precision rule for capitals-only short forms, the
 limits, and ANALYZE showing the expansions.  The sentences are the
 test's own."""
 import shutil
@@ -266,6 +266,53 @@ def in_transaction(s):
     eq(c.call("ALIAS", "ADD", "TPN", "Taman Perahu Naga"), 1,
        "the writer knows it is not there")
     eq(c.call("ALIAS", "DEL", "TPN"), 1, "DEL again")
+
+
+@suite.test
+def learned_from_articles(s):
+    """A definition "long form (SHORT)" in two articles makes an alias
+    (PROTOCOL.md, Aliases: learned); fewer, and it is none; ALIAS DEL
+    blocks it for good."""
+    c = authed(s)
+    define = ("Relawan Dewan Penjaga Hutan Kota (DPHK) menanam trembesi di "
+              "taman %s.")
+
+    def put(aid, body):
+        eq(c.call("PUT", aid, "title", "Hutan kota " + aid, "body", body),
+           "OK", "PUT " + aid)
+
+    put("h1", define % "utara")
+    put("h3", "Petugas DPHK menyiram pohon setiap pagi.")
+    put("h4", "Anggota Dewan Penjaga Hutan Kota berpatroli malam.")
+    put("h6", "Jakarta (Antara) - Warga membersihkan selokan.")
+    put("h7", "Jakarta (Antara) - Pedagang menata lapak.")
+    eq(c.call("ALIAS", "LIST", "DPHK"), [], "one definition: not yet")
+    eq(search(c, "DPHK"), ["h1", "h3"], "the short form only")
+    put("h2", define % "selatan")
+    eq(c.call("ALIAS", "LIST", "DPHK"),
+       [[b"DPHK", b"Dewan Penjaga Hutan Kota", b"learned"]],
+       "two articles define it: learned")
+    eq(search(c, "DPHK"), ["h1", "h2", "h3", "h4"],
+       "the short form finds the long form's article")
+    eq(search(c, "Dewan Penjaga Hutan Kota"), ["h1", "h2", "h3", "h4"],
+       "and the other way")
+    eq(c.call("ALIAS", "LIST", "Antara"), [],
+       "an ordinary word in brackets is no short form")
+    put("h2", define % "selatan")
+    eq(search(c, "DPHK"), ["h1", "h2", "h3", "h4"],
+       "the same article again counts once")
+    eq(c.call("DEL", "h2"), 1, "DEL h2")
+    eq(c.call("ALIAS", "LIST", "DPHK"), [], "one article left: unlearned")
+    eq(search(c, "DPHK"), ["h1", "h3"], "the short form only again")
+    put("h2", define % "selatan")
+    eq(len(c.call("ALIAS", "LIST", "DPHK")), 1, "learned again")
+    eq(c.call("ALIAS", "DEL", "DPHK"), 1, "an editor removes it")
+    put("h5", define % "barat")
+    eq(c.call("ALIAS", "LIST", "DPHK"), [], "and it is not learned again")
+    s.daemon.restart()
+    c = authed(s)
+    eq(c.call("ALIAS", "LIST", "DPHK"), [], "not after a restart either")
+    eq(search(c, "DPHK"), ["h1", "h2", "h3", "h5"], "DPHK as typed")
 
 
 if __name__ == "__main__":
