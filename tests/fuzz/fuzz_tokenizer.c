@@ -5,7 +5,11 @@
  * order; tokens of 1..TOKENIZER_MAX_TOKEN bytes of valid UTF-8 holding only
  * word characters; stems likewise bounded, valid and free of white space;
  * both tokenizers split alike, a second run gives the same stems (the
- * cache), and an emit that returns nonzero stops the run at once.
+ * cache), and an emit that returns nonzero stops the run at once.  The
+ * same bytes, as an article's body, go through alias_learn_scan(): each
+ * pair it hands over is a short form of 2..ALIAS_LEARN_MAX_SHORT letters
+ * or digits and a long form of 2..ALIAS_MAX_WORDS words that fits, at most
+ * ALIAS_LEARN_MAX_PAIRS of them.
  */
 #undef NDEBUG /* the invariants below are the point of this target */
 #include <assert.h>
@@ -13,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias_learn.h"
+#include "alias_set.h"
 #include "tokenizer.h"
 
 #define FUZZ_TOKENIZER_MAX_INPUT  65536 /* bytes; longer inputs are cut */
@@ -185,9 +191,27 @@ fuzz_tokenizer_init(void)
     assert(fuzz_tokenizer_stem != NULL && fuzz_tokenizer_plain != NULL);
 }
 
+/* alias_learn_scan()'s pairs: the bounds of alias_learn.h. */
+static int
+fuzz_tokenizer_pair(void *ctx, const char *short_form, const char *long_form)
+{
+    size_t sn = strlen(short_form), ln = strlen(long_form), words = 1;
+    int *n = ctx;
+
+    assert(++*n <= ALIAS_LEARN_MAX_PAIRS);
+    assert(sn >= 2 && sn <= ALIAS_LEARN_MAX_SHORT);
+    assert(short_form[0] >= 'A' && short_form[0] <= 'Z');
+    assert(ln > sn && ln <= ALIAS_MAX_LONG);
+    for (size_t i = 0; i < ln; i++) words += long_form[i] == ' ';
+    assert(words >= 2 && words <= ALIAS_MAX_WORDS);
+    assert(long_form[0] != ' ' && long_form[ln - 1] != ' ');
+    return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    int pairs = 0;
     struct fuzz_tokenizer_run a, b;
     size_t i, n;
     char *copy;
@@ -199,6 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     assert(copy != NULL);
     memcpy(copy, data, size);
 
+    assert(alias_learn_scan(copy, size, fuzz_tokenizer_pair, &pairs) == 0);
     if (fuzz_tokenizer_run(fuzz_tokenizer_stem, copy, size, &a,
                            fuzz_tokenizer_a, 0) != 0)
         goto done;
