@@ -31,6 +31,7 @@ enum {
     ALIAS_STMT_LEARN_DOWN,
     ALIAS_STMT_LEARNED,
     ALIAS_STMT_LEARN_BLOCK,
+    ALIAS_STMT_LEARNED_COUNT,
     ALIAS_STMT_COUNT
 };
 
@@ -76,6 +77,7 @@ alias_stmt(struct db_conn *c, int which, char *err, size_t errlen)
         " ORDER BY n DESC, short, key LIMIT ?2",
         "UPDATE alias_seen SET n = -1 WHERE short = ?1 AND key = ?2"
         " AND n >= 0",
+        "SELECT count(*) FROM alias_seen WHERE n >= ?1",
     };
 
     return db_stmt(c, DB_OWN_ALIAS, which, ALIAS_STMT_COUNT, sql[which], err,
@@ -342,6 +344,18 @@ alias_learn_text(struct db_conn *c, struct carid_str text, int delta, char *err,
     }
     alias_learn_scan(text.p, text.len, alias_learn_one, &l);
     return l.failed ? -1 : 0;
+}
+
+int
+alias_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+            size_t errlen)
+{
+    sqlite3_stmt *stmt = alias_stmt(c, ALIAS_STMT_LEARNED_COUNT, err, errlen);
+    int64_t n;
+
+    if (stmt != NULL) sqlite3_bind_int(stmt, 1, ALIAS_LEARN_MIN);
+    if ((n = db_scalar(c, stmt, "stats", err, errlen)) < 0) return -1;
+    return fn(ctx, "aliases_learned", n) ? 1 : 0;
 }
 
 int

@@ -42,6 +42,10 @@ int alias_del(struct db_conn *c, struct carid_str short_form,
  * changes the sets at commit.  0, or -1 with err. */
 int alias_learn_text(struct db_conn *c, struct carid_str text, int delta,
                      char *err, size_t errlen);
+/* STATS: aliases_learned, the pairs found in ALIAS_LEARN_MIN articles or
+ * more (editors' removals aside); 0, 1 when fn stopped, -1 with err. */
+int alias_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
+                size_t errlen);
 /* The writer, once its batch has committed: readers remake their sets if
  * the batch changed an alias. */
 void alias_committed(struct db_conn *c);

@@ -808,7 +808,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
     if (segments >= 0 && fn(ctx, "fts_segments", segments)) return 0;
     if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
-        (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0)
+        (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = alias_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||

@@ -294,6 +294,8 @@ def learned_from_articles(s):
        "two articles define it: learned")
     eq(search(c, "DPHK"), ["h1", "h2", "h3", "h4"],
        "the short form finds the long form's article")
+    eq(harness.stats(c, "index").get("aliases_learned"), "1",
+       "STATS index: aliases_learned")
     eq(search(c, "Dewan Penjaga Hutan Kota"), ["h1", "h2", "h3", "h4"],
        "and the other way")
     eq(c.call("ALIAS", "LIST", "Antara"), [],
