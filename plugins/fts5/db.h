@@ -60,6 +60,7 @@ enum db_owner {
 };
 
 struct posts_fresh_cache;
+struct posts_cache;
 
 /* A reader or the writer: one connection, used by one thread at a time. */
 struct db_conn {
@@ -70,6 +71,7 @@ struct db_conn {
     struct store_writer *w;          /* writer: store.c's batch state, owned */
     struct toplist *top;             /* writer: toplist.h's, owned */
     struct posts_fresh_cache *fresh; /* reader: posts_fresh.h's, owned */
+    struct posts_cache *posts;       /* reader: posts_cache.h's, owned */
     struct alias_cache *alias;       /* alias.h's set, owned */
     sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];

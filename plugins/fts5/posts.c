@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "posts.h"
+#include "posts_cache.h"
 
 /* Slots 0 .. POSTS_MAX_TERMS-1 read blocks, one per open term, since a
  * block's bytes must stay valid until its cursor reads the next. */
 enum posts_stmt {
     POSTS_GEN_BUMP = POSTS_MAX_TERMS,
     POSTS_TERM,
+    POSTS_MAIN_GEN,
     POSTS_COUNT,
     POSTS_STMT_COUNT
 };
@@ -21,6 +23,7 @@ static const char *const posts_sql[POSTS_STMT_COUNT] = {
     [POSTS_GEN_BUMP] = "INSERT INTO meta(key, value) VALUES ('gen', 1)"
                        " ON CONFLICT(key) DO UPDATE SET value = value + 1",
     [POSTS_TERM] = "SELECT df, nblocks, heads FROM post_terms WHERE term = ?1",
+    [POSTS_MAIN_GEN] = "SELECT value FROM meta WHERE key = 'posts_gen'",
     [POSTS_COUNT] = "SELECT count(*) FROM post_terms",
 };
 
@@ -76,19 +79,37 @@ posts_read(void *ctx, size_t block, const uint8_t **buf, size_t *len)
 /* Set once the old-layout warning was logged (once a process). */
 static int posts_old_warned;
 
-int
-posts_open(struct db_conn *c, int i, const char *word, size_t len,
+/* The main segment's generation (meta 'posts_gen'), -1 when none is
+ * recorded, or -2 with err set. */
+static int64_t
+posts_main_gen(struct db_conn *c, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = posts_stmt(c, POSTS_MAIN_GEN, err, errlen);
+    int64_t gen = -1;
+    int rc;
+
+    if (stmt == NULL) return -2;
+    if ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+        sqlite3_column_type(stmt, 0) == SQLITE_INTEGER)
+        gen = sqlite3_column_int64(stmt, 0);
+    db_done(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_fail_rc(c, rc, "postings", err, errlen);
+        return -2;
+    }
+    return gen;
+}
+
+/* Loads word's skip table from post_terms into t->term: 1, 0 if it has no
+ * blocks (or of an older layout, logged once), -1 with err set. */
+static int
+posts_load(struct db_conn *c, const char *word, size_t len,
            struct posts_term *t, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     const void *heads;
     int rc, lrc = 0;
 
-    memset(t, 0, sizeof *t);
-    if (i < 0 || i >= POSTS_MAX_TERMS) {
-        snprintf(err, errlen, "too many words for the engine");
-        return -1;
-    }
     if ((stmt = posts_stmt(c, POSTS_TERM, err, errlen)) == NULL) return -1;
     rc = db_bind(stmt, 1, (struct carid_str){word, len});
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
@@ -121,6 +142,37 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
                  (int)len, word);
         return -1;
     }
+    return 1;
+}
+
+int
+posts_open(struct db_conn *c, int i, const char *word, size_t len,
+           struct posts_term *t, char *err, size_t errlen)
+{
+    const struct post_term *kept;
+    int64_t gen;
+    int rc;
+
+    memset(t, 0, sizeof *t);
+    if (i < 0 || i >= POSTS_MAX_TERMS) {
+        snprintf(err, errlen, "too many words for the engine");
+        return -1;
+    }
+    t->c = c;
+    /* not the writer's: an OPTIMIZE it rolls back gives its generation
+     * again to other blocks */
+    if ((gen = c->writer ? -1 : posts_main_gen(c, err, errlen)) == -2)
+        return -1;
+    kept = gen >= 0 ? posts_cache_get(c->posts, gen, word, len) : NULL;
+    if (kept == NULL) {
+        if ((rc = posts_load(c, word, len, t, err, errlen)) <= 0) return rc;
+        if (gen >= 0)
+            kept = posts_cache_put(&c->posts, gen, word, len, &t->term);
+    }
+    if (kept != NULL) {
+        t->held = kept;
+        t->term = *kept; /* a copy: the query may set its df */
+    }
     t->stmt = posts_block_stmt(c, i, err, errlen);
     if (t->stmt == NULL || sqlite3_bind_text(t->stmt, 1, word, (int)len,
                                              SQLITE_STATIC) != SQLITE_OK) {
@@ -128,7 +180,6 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
         posts_close(t);
         return -1;
     }
-    t->c = c;
     t->word = word;
     t->len = len;
     t->src.read = posts_read;
@@ -141,7 +192,12 @@ posts_close(struct posts_term *t)
 {
     if (t->stmt != NULL) db_done(t->stmt);
     t->stmt = NULL;
-    post_term_free(&t->term);
+    if (t->held != NULL) {
+        posts_cache_release(t->c->posts, t->held);
+        t->held = NULL;
+        memset(&t->term, 0, sizeof t->term);
+    } else
+        post_term_free(&t->term);
 }
 
 int

@@ -53,12 +53,16 @@ struct posts_term {
     const char *word;   /* borrowed from the caller */
     size_t len;
     int failed; /* SQLite's code when a block could not be read */
+    /* the connection's cached term (posts_cache.h) term copies, held until
+     * posts_close(); NULL when term is this one's own */
+    const struct post_term *held;
 };
 
-/* Opens term[0..len) on slot i (0 .. POSTS_MAX_TERMS-1): 1, 0 if it has
- * no blocks (or blocks of an older layout, logged once: FTS5 answers
- * until OPTIMIZE), -1 with err set (a corrupt skip table says so).  The term
- * borrows word until posts_close(). */
+/* Opens term[0..len) on slot i (0 .. POSTS_MAX_TERMS-1), from the
+ * connection's cache when it holds the word for this main segment: 1, 0 if it
+ * has no blocks (or blocks of an older layout, logged once: FTS5 answers until
+ * OPTIMIZE), -1 with err set (a corrupt skip table says so).  The term borrows
+ * word until posts_close(). */
 int posts_open(struct db_conn *c, int i, const char *word, size_t len,
                struct posts_term *t, char *err, size_t errlen);
 /* Frees what posts_open() made; safe on a zeroed or failed one. */

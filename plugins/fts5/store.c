@@ -18,6 +18,7 @@
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "posts.h"
+#include "posts_cache.h"
 #include "posts_fresh.h"
 #include "rank.h"
 #include "schema.h"
@@ -323,6 +324,7 @@ store_conn_close(struct db_conn *c)
     toplist_free(c->top);
     alias_conn_free(c);
     posts_fresh_cache_free(c->fresh);
+    posts_cache_free(c->posts);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
