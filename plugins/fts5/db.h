@@ -56,6 +56,7 @@ enum db_owner {
     DB_OWN_ALIAS,
     DB_OWN_POSTS_FRESH,
     DB_OWN_POSTS_FRESH_READ,
+    DB_OWN_SOURCES,
     DB_OWNERS
 };
 
@@ -71,6 +72,7 @@ struct db_conn {
     struct toplist *top;             /* writer: toplist.h's, owned */
     struct posts_fresh_cache *fresh; /* reader: posts_fresh.h's, owned */
     struct alias_cache *alias;       /* alias.h's set, owned */
+    struct sources *sources;         /* sources.h's notes or sets, owned */
     sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
