@@ -521,22 +521,25 @@ query_filter(struct db_conn *c, const struct query_plan *p,
     int64_t ndocs;
     int rc, i;
 
-    memset(f, 0, sizeof *f);
+    const struct source_set *set;
+
+    source_filter_init(f);
     if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         (rc = sources_usable(c, ndocs, err, errlen)) < 0)
         return -1;
     if (rc == 0) return 0;
-    if ((p->filters & QUERY_SOURCE) &&
-        sources_get(c, q->source, &f->must, err, errlen) != 0)
-        return -1;
-    for (i = 0; i < p->r.nsource; i++)
-        if (sources_get(c, p->r.source[i], &f->any[f->nany++], err, errlen) !=
-            0)
-            return -1;
-    for (i = 0; i < p->r.nexclude; i++)
-        if (sources_get(c, p->r.exclude[i], &f->none[f->nnone++], err,
-                        errlen) != 0)
-            return -1;
+    if (p->filters & QUERY_SOURCE) {
+        if (sources_get(c, q->source, &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 0, set);
+    }
+    for (i = 0; i < p->r.nsource; i++) {
+        if (sources_get(c, p->r.source[i], &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 1, set);
+    }
+    for (i = 0; i < p->r.nexclude; i++) {
+        if (sources_get(c, p->r.exclude[i], &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 2, set);
+    }
     return 1;
 }
 
@@ -692,45 +695,31 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
     return query_watch_end(c, q, rc, err, errlen);
 }
 
-/* COUNTS source from the sets: the matches' count in each source's. */
+/* COUNTS source from the sources' map (sources_map()): each match's
+ * source number counted. */
 struct query_facet {
     struct carid_str source;
     int64_t n;
 };
 
-struct query_facet_list {
-    const struct source_set *matches;
-    struct query_facet *f; /* owned */
-    size_t n, cap;
-    int nomem;
+struct query_facet_count {
+    const struct source_map *map;
+    int64_t *n; /* owned: per source number */
 };
 
 static void
-query_facet_add(void *ctx, struct carid_str source,
-                const struct source_set *set)
+query_facet_matched(void *ctx, const int64_t *docids, size_t n)
 {
-    struct query_facet_list *l = ctx;
-    uint64_t n;
+    struct query_facet_count *fc = ctx;
+    size_t i;
+    int s;
 
-    if (source.len == 0 || l->nomem) return; /* no source: not counted */
-    if ((n = source_set_and_count(l->matches, set)) == 0) return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap > 0 ? 2 * l->cap : 64;
-        struct query_facet *f = realloc(l->f, cap * sizeof *f);
-
-        if (f == NULL) {
-            l->nomem = 1;
-            return;
-        }
-        l->f = f;
-        l->cap = cap;
-    }
-    l->f[l->n].source = source;
-    l->f[l->n++].n = (int64_t)n;
+    for (i = 0; i < n; i++)
+        if ((s = source_map_get(fc->map, docids[i])) >= 0) fc->n[s]++;
 }
 
 /* Most hits first, ties by name in byte order (the SQL's ORDER BY 2 DESC,
- * 1); the sets come in that name order, and qsort is not stable. */
+ * 1). */
 static int
 query_facet_cmp(const void *a, const void *b)
 {
@@ -744,9 +733,32 @@ query_facet_cmp(const void *a, const void *b)
     return x->source.len < y->source.len ? -1 : x->source.len > y->source.len;
 }
 
+/* Hands the counts to fn, sorted; articles without a source are not
+ * counted.  0, or -1 out of memory. */
+static int
+query_facet_emit(const struct carid_str *names, const int64_t *counts,
+                 int nnames, carid_term_fn *fn, void *ctx)
+{
+    struct query_facet *f = malloc((size_t)(nnames > 0 ? nnames : 1) *
+                                   sizeof *f);
+    int i, n = 0;
+
+    if (f == NULL) return -1;
+    for (i = 0; i < nnames; i++)
+        if (counts[i] > 0 && names[i].len > 0) {
+            f[n].source = names[i];
+            f[n++].n = counts[i];
+        }
+    if (n > 1) qsort(f, (size_t)n, sizeof *f, query_facet_cmp);
+    for (i = 0; i < n && !fn(ctx, f[i].source, f[i].n); i++)
+        ;
+    free(f);
+    return 0;
+}
+
 /*
- * COUNTS source by the engine (query_engine.h gathers the matches into a
- * set, SOURCE's filter applied) and the sources' sets, when both can: 1
+ * COUNTS source by the engine (query_engine.h hands over every match,
+ * SOURCE's filter applied) and the sources' map, when both can: 1
  * answered, 0 FTS5's, -1 with err set.  Inside the read transaction.
  */
 static int
@@ -754,42 +766,39 @@ query_facets_engine(struct db_conn *c, struct query_plan *p,
                     const struct carid_query *q, carid_term_fn *fn, void *ctx,
                     char *err, size_t errlen)
 {
-    struct query_facet_list l;
     struct query_engine_page page;
     struct query_engine_ask a;
+    struct query_facet_count fc;
     struct source_filter f;
-    struct source_set matches;
+    const struct carid_str *names;
     int64_t ndocs;
-    size_t i;
-    int rc;
+    int rc, nnames;
 
     if (query_lists(c, p, err, errlen) != 0 ||
         toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         (rc = sources_usable(c, ndocs, err, errlen)) < 0)
         return -1;
     if (rc == 0) return 0;
+    if ((rc = sources_map(c, &fc.map, &names, &nnames, err, errlen)) != 0)
+        return rc == -2 ? 0 : -1; /* too many sources to number: FTS5 */
     if ((rc = query_ask(c, p, q, 0, &f, &a, err, errlen)) <= 0) return rc;
-    source_set_init(&matches);
+    if ((fc.n = calloc((size_t)(nnames > 0 ? nnames : 1), sizeof *fc.n)) ==
+        NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     a.one_word = 1;
-    a.matches = &matches;
+    a.matched = query_facet_matched;
+    a.matched_ctx = &fc;
     rc = query_engine(c, &a, &page, err, errlen);
     if (rc > 0) {
         free(page.hits);
-        memset(&l, 0, sizeof l);
-        l.matches = &matches;
-        if (sources_each(c, query_facet_add, &l, err, errlen) != 0) {
-            rc = -1;
-        } else if (l.nomem) {
+        if (query_facet_emit(names, fc.n, nnames, fn, ctx) != 0) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
-        } else {
-            if (l.n > 1) qsort(l.f, l.n, sizeof *l.f, query_facet_cmp);
-            for (i = 0; i < l.n && !fn(ctx, l.f[i].source, l.f[i].n); i++)
-                ;
         }
-        free(l.f);
     }
-    source_set_clear(&matches);
+    free(fc.n);
     return rc;
 }
 

@@ -219,8 +219,8 @@ query_engine_before(const struct engine_hit *a, const struct engine_hit *b)
 }
 
 /* COUNTS source: main's matches without the gone ones, then fresh's (an
- * article is wholly in one segment), into the asked set. */
-static int
+ * article is wholly in one segment), handed to the asker. */
+static void
 query_engine_gathered(const struct query_engine_ask *a,
                       struct query_engine_gather *gm,
                       const struct query_engine_gather *gf, const int64_t *gone,
@@ -233,10 +233,8 @@ query_engine_gathered(const struct query_engine_ask *a,
             j++;
         if (j == ngone || gone[j] != gm->d[i]) gm->d[n++] = gm->d[i];
     }
-    if (source_set_add_sorted(a->matches, gm->d, n) != 0 ||
-        source_set_add_sorted(a->matches, gf->d, gf->n) != 0)
-        return ENGINE_ENOMEM;
-    return ENGINE_OK;
+    if (n > 0) a->matched(a->matched_ctx, gm->d, n);
+    if (gf->n > 0) a->matched(a->matched_ctx, gf->d, gf->n);
 }
 
 /*
@@ -256,7 +254,7 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
     struct query_engine_gather gm = {a, NULL, 0, 0, 0}, gf = gm;
     int64_t g = 0;
     int i, rc, km, nm = 0, x = 0, y = 0, k = a->k;
-    int gather = a->matches != NULL;
+    int gather = a->matched != NULL;
 
     main.n = w->n;
     for (i = 0; i < w->n; i++) {
@@ -280,7 +278,7 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
         rc = query_engine_eval(w, fr, a, ndocs, k, gather ? &gf : NULL, fh,
                                &fres);
     if (rc == ENGINE_OK && gather)
-        rc = query_engine_gathered(a, &gm, &gf, gone, ngone);
+        query_engine_gathered(a, &gm, &gf, gone, ngone);
     free(gm.d);
     free(gf.d);
     if (rc != ENGINE_OK) {

@@ -10,7 +10,7 @@
  * average length OPTIMIZE pinned, FTS5's own article count, and each
  * word's df over the whole index (terms keeps it exact at every commit).
  * With SOURCE (a filter of the sources' docid sets) one word is the
- * engine's too, and COUNTS source gathers the matches into a set.
+ * engine's too, and COUNTS source is handed every match.
  * Anything else (a phrase, a prefix, NEAR, a field, NOT, a word without
  * blocks, more fresh postings than POSTS_FRESH_MAX or gone articles than
  * POSTS_GONE_MAX, an index another carid wrote) is left to FTS5: the
@@ -24,7 +24,6 @@
 
 #include "db.h"
 #include "engine.h"
-#include "source_set.h"
 
 /* Evaluation switch: "off" leaves every SEARCH to FTS5 (tests compare). */
 #define QUERY_ENGINE_ENV   "CARID_FTS5_ENGINE"
@@ -48,8 +47,9 @@ struct query_engine_ask {
      * down is no match, neither a hit nor in the total); */
     int (*filter)(void *ctx, int64_t docid);
     void *filter_ctx;
-    /* NULL, or every match goes into this set (COUNTS source). */
-    struct source_set *matches;
+    /* NULL, or every match is handed to it, in batches (COUNTS source). */
+    void (*matched)(void *ctx, const int64_t *docids, size_t n);
+    void *matched_ctx;
 };
 
 /* One query's answer: hits[0..nhits) best first, and the total. */

@@ -19,8 +19,10 @@ source_set_clear(struct source_set *s)
 {
     int i;
 
-    for (i = 0; i < s->n; i++)
+    for (i = 0; i < s->n; i++) {
         roaring_bitmap_free(s->part[i].bits);
+        free(s->part[i].flat);
+    }
     free(s->part);
     source_set_init(s);
 }
@@ -38,14 +40,19 @@ source_set_find(const struct source_set *s, uint32_t high, int *found)
     return i;
 }
 
-/* The part for high, made empty if there is none; NULL out of memory. */
+/* The part for high, made empty if there is none, to be changed (its flat
+ * array goes); NULL out of memory. */
 static roaring_bitmap_t *
 source_set_part(struct source_set *s, uint32_t high)
 {
     int found, i = source_set_find(s, high, &found);
     roaring_bitmap_t *b;
 
-    if (found) return s->part[i].bits;
+    if (found) {
+        free(s->part[i].flat);
+        s->part[i].flat = NULL;
+        return s->part[i].bits;
+    }
     if (s->n == s->cap) {
         int cap = s->cap > 0 ? 2 * s->cap : 4;
         struct source_set_part *p = realloc(s->part, (size_t)cap * sizeof *p);
@@ -58,6 +65,8 @@ source_set_part(struct source_set *s, uint32_t high)
     memmove(&s->part[i + 1], &s->part[i], (size_t)(s->n - i) * sizeof *s->part);
     s->part[i].high = high;
     s->part[i].bits = b;
+    s->part[i].flat = NULL;
+    s->part[i].nflat = 0;
     s->n++;
     return b;
 }
@@ -72,33 +81,16 @@ source_set_add(struct source_set *s, int64_t docid)
     return 0;
 }
 
-int
-source_set_add_sorted(struct source_set *s, const int64_t *d, size_t n)
-{
-    uint32_t low[1024];
-    size_t i = 0, m;
-
-    while (i < n) {
-        uint32_t high = (uint32_t)((uint64_t)d[i] >> 32);
-        roaring_bitmap_t *b = source_set_part(s, high);
-
-        if (b == NULL) return -1;
-        for (m = 0;
-             i < n && m < 1024 && (uint32_t)((uint64_t)d[i] >> 32) == high;
-             m++, i++)
-            low[m] = (uint32_t)d[i];
-        roaring_bitmap_add_many(b, m, low);
-    }
-    return 0;
-}
-
 void
 source_set_remove(struct source_set *s, int64_t docid)
 {
     int found,
         i = source_set_find(s, (uint32_t)((uint64_t)docid >> 32), &found);
 
-    if (found) roaring_bitmap_remove(s->part[i].bits, (uint32_t)docid);
+    if (!found) return;
+    free(s->part[i].flat);
+    s->part[i].flat = NULL;
+    roaring_bitmap_remove(s->part[i].bits, (uint32_t)docid);
 }
 
 int
@@ -114,6 +106,82 @@ source_set_contains(const struct source_set *s, int64_t docid)
     return 0;
 }
 
+int
+source_set_flatten(struct source_set *s)
+{
+    int i;
+
+    for (i = 0; i < s->n; i++) {
+        struct source_set_part *p = &s->part[i];
+
+        if (p->flat != NULL) continue;
+        p->nflat = (size_t)roaring_bitmap_get_cardinality(p->bits);
+        if ((p->flat = malloc(p->nflat > 0 ? p->nflat * 4 : 1)) == NULL)
+            return -1;
+        roaring_bitmap_to_uint32_array(p->bits, p->flat);
+    }
+    return 0;
+}
+
+void
+source_set_cursor_init(struct source_set_cursor *c, const struct source_set *s)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->part = -1;
+    c->last = -1;
+}
+
+/* The first place at or after at in a[0..n) holding a value >= v:
+ * galloping (1, 2, 4, ... ahead), then a binary search. */
+static size_t
+source_set_gallop(const uint32_t *a, size_t n, size_t at, uint32_t v)
+{
+    size_t step = 1, lo = at, hi;
+
+    if (at >= n || a[at] >= v) return at;
+    while (at + step < n && a[at + step] < v) {
+        lo = at + step;
+        step *= 2;
+    }
+    hi = at + step < n ? at + step : n; /* a[lo] < v, a[hi] >= v or end */
+    while (lo + 1 < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (a[mid] < v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
+int
+source_set_cursor_has(struct source_set_cursor *c, int64_t docid)
+{
+    uint32_t high = (uint32_t)((uint64_t)docid >> 32), low = (uint32_t)docid;
+    const struct source_set_part *p;
+    int i;
+
+    if (docid < 0) return 0;
+    if (docid < c->last) c->part = -1; /* backwards: start again */
+    c->last = docid;
+    if (c->part < 0 || c->s->part[c->part].high != high) {
+        for (i = 0; i < c->s->n && c->s->part[i].high != high; i++)
+            ;
+        if (i == c->s->n) {
+            c->part = -1;
+            return 0;
+        }
+        c->part = i;
+        c->at = 0;
+    }
+    p = &c->s->part[c->part];
+    if (p->flat == NULL) return roaring_bitmap_contains(p->bits, low);
+    c->at = source_set_gallop(p->flat, p->nflat, c->at, low);
+    return c->at < p->nflat && p->flat[c->at] == low;
+}
+
 uint64_t
 source_set_count(const struct source_set *s)
 {
@@ -123,38 +191,6 @@ source_set_count(const struct source_set *s)
     for (i = 0; i < s->n; i++)
         n += roaring_bitmap_get_cardinality(s->part[i].bits);
     return n;
-}
-
-uint64_t
-source_set_and_count(const struct source_set *a, const struct source_set *b)
-{
-    uint64_t n = 0;
-    int i = 0, j = 0;
-
-    while (i < a->n && j < b->n) {
-        if (a->part[i].high < b->part[j].high)
-            i++;
-        else if (a->part[i].high > b->part[j].high)
-            j++;
-        else
-            n += roaring_bitmap_and_cardinality(a->part[i++].bits,
-                                                b->part[j++].bits);
-    }
-    return n;
-}
-
-int
-source_set_or(struct source_set *a, const struct source_set *b)
-{
-    int i;
-
-    for (i = 0; i < b->n; i++) {
-        roaring_bitmap_t *p = source_set_part(a, b->part[i].high);
-
-        if (p == NULL) return -1;
-        roaring_bitmap_or_inplace(p, b->part[i].bits);
-    }
-    return 0;
 }
 
 static void

@@ -72,6 +72,10 @@ struct sources {
     int n, cap;
     int all;     /* e holds every source (else those asked for) */
     int64_t gen; /* the generation e is for */
+    /* sources_map()'s: made = 1 built, -2 could not be */
+    struct source_map map;
+    struct carid_str *names; /* owned array; the names are e's */
+    int nnames, made;
 };
 
 static sqlite3_stmt *
@@ -105,6 +109,10 @@ sources_entries_free(struct sources *s)
     s->e = NULL;
     s->n = s->cap = 0;
     s->all = 0;
+    source_map_free(&s->map);
+    free(s->names);
+    s->names = NULL;
+    s->nnames = s->made = 0;
 }
 
 void
@@ -513,6 +521,10 @@ sources_get(struct db_conn *c, struct carid_str source,
         sources_entries_free(s); /* asked again, it is read again */
         return -1;
     }
+    if (source_set_flatten(&e->set) != 0) { /* for the filter's cursors */
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     *out = &e->set;
     return 0;
 }
@@ -555,7 +567,59 @@ sources_each(struct db_conn *c, sources_each_fn *fn, void *ctx, char *err,
         }
         s->all = 1;
     }
-    for (i = 0; i < s->n; i++)
+    for (i = 0; fn != NULL && i < s->n; i++)
         fn(ctx, (struct carid_str){s->e[i]->name, s->e[i]->len}, &s->e[i]->set);
+    return 0;
+}
+
+/* sources_each()'s callback for sources_map(): the sets and names. */
+struct sources_gather {
+    const struct source_set **sets;
+    struct carid_str *names;
+    int n;
+};
+
+static void
+sources_gather(void *ctx, struct carid_str source, const struct source_set *set)
+{
+    struct sources_gather *g = ctx;
+
+    g->sets[g->n] = set;
+    g->names[g->n++] = source;
+}
+
+int
+sources_map(struct db_conn *c, const struct source_map **map,
+            const struct carid_str **names, int *n, char *err, size_t errlen)
+{
+    struct sources *s = c->sources;
+    struct sources_gather g = {NULL, NULL, 0};
+    int rc;
+
+    if (s->made == 0) {
+        /* all of them first: the count of entries is then final */
+        if (sources_each(c, NULL, NULL, err, errlen) != 0) return -1;
+        g.sets = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *g.sets);
+        g.names = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *g.names);
+        rc = g.sets == NULL || g.names == NULL ? -1 : 0;
+        if (rc == 0) {
+            sources_each(c, sources_gather, &g, err, errlen); /* loaded */
+            rc = source_map_build(&s->map, g.sets, g.n);
+        }
+        if (rc == -1) {
+            free(g.sets);
+            free(g.names);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        free(g.sets);
+        s->names = g.names;
+        s->nnames = g.n;
+        s->made = rc == 0 ? 1 : -2;
+    }
+    if (s->made < 0) return -2;
+    *map = &s->map;
+    *names = s->names;
+    *n = s->nnames;
     return 0;
 }

@@ -27,6 +27,7 @@
 
 #include "carid_plugin.h"
 #include "db.h"
+#include "source_map.h"
 #include "source_set.h"
 
 /* ---- the writer's side; 0 or -1 with err set */
@@ -53,12 +54,21 @@ int sources_usable(struct db_conn *c, int64_t ndocs, char *err, size_t errlen);
  * generation changes: 0, -1 with err set.  After sources_usable() said 1. */
 int sources_get(struct db_conn *c, struct carid_str source,
                 const struct source_set **out, char *err, size_t errlen);
-/* Calls fn for every source with articles, in the bytes' order: 0, -1 with
- * err set.  After sources_usable() said 1. */
+/* Reads every source's set (once a generation), then calls fn (if not
+ * NULL) for each, in the bytes' order: 0, -1 with err set.  After
+ * sources_usable() said 1. */
 typedef void sources_each_fn(void *ctx, struct carid_str source,
                              const struct source_set *set);
 int sources_each(struct db_conn *c, sources_each_fn *fn, void *ctx, char *err,
                  size_t errlen);
+
+/* Every source's number in a map of every article's source (source_map.h)
+ * and the names by number (*names[0..*n)), kept by c until the generation
+ * changes: 0, -1 with err set, -2 if the map cannot number them (more than
+ * SOURCE_MAP_MAX sources).  After sources_usable() said 1. */
+int sources_map(struct db_conn *c, const struct source_map **map,
+                const struct carid_str **names, int *n, char *err,
+                size_t errlen);
 
 /* Frees c's sources state (the writer's notes, a reader's sets). */
 void sources_free(struct db_conn *c);
