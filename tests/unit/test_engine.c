@@ -714,11 +714,11 @@ test_queries(void)
     /* A filter: every third article (a frequent source), every 20th (a
      * rare one). */
     test_filter_m = 3;
-    test_queries_on(&c, 300, "300 random queries with a filter keeping a "
+    test_queries_on(&c, 150, "150 random queries with a filter keeping a "
                     "third of the articles: as the brute force, the filter "
                     "asked once per match in docid order when counting");
     test_filter_m = 20;
-    test_queries_on(&c, 300, "300 random queries with a filter keeping one "
+    test_queries_on(&c, 150, "150 random queries with a filter keeping one "
                     "article in 20: as the brute force");
     test_filter_m = 0;
     test_corpus_free(&c);
