@@ -40,6 +40,16 @@ struct engine_query {
      * first, and one holding them all scores as without coord
      * (plugins/fts5 rank_coord()).  0: no coordination. */
     int coord;
+    /*
+     * NULL, or a restriction of the matches (SOURCE: plugins/fts5's docid
+     * sets): an article for which filter(filter_ctx, docid) is 0 is no
+     * match at all, neither a hit nor counted in the total.  When the
+     * total is wanted it is called exactly once for each article that
+     * holds the terms in the range, in ascending docid order (so a filter
+     * may also collect the matches); without, only for the candidates.
+     */
+    int (*filter)(void *ctx, int64_t docid);
+    void *filter_ctx;
 };
 
 /* Blocks are counted per term and summed over the query's terms. */

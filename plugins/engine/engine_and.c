@@ -17,7 +17,8 @@
  * count from the headers: in a window where the threshold needs every term
  * in the title, a match that lacks one is dropped undecoded.  A window
  * some term has nothing in is leapt over to the first docid it has after
- * it.
+ * it.  A filter (engine.h) is asked about every match of a window that is
+ * live or counted, before it is counted or scored.
  */
 #include <string.h>
 
@@ -127,6 +128,18 @@ engine_and_enter(struct engine_run *r, int64_t doc)
     return far;
 }
 
+/* Keeps the matches m[0..n) that the query's filter lets through, in
+ * order; how many. */
+static int
+engine_and_filter(const struct engine_run *r, int64_t *m, int n)
+{
+    int i, kept = 0;
+
+    for (i = 0; i < n; i++)
+        if (r->q->filter(r->q->filter_ctx, m[i])) m[kept++] = m[i];
+    return kept;
+}
+
 void
 engine_and_topk(struct engine_run *r)
 {
@@ -154,8 +167,12 @@ engine_and_topk(struct engine_run *r)
                 doc = far;
                 continue;
             }
-            n = live ? engine_meet(r, a.order, a.w.upto, &match[0])
-                     : engine_meet_count(r, a.order, doc, a.w.upto);
+            if (r->q->filter != NULL)
+                n = engine_and_filter(
+                    r, match, engine_meet(r, a.order, a.w.upto, &match[0]));
+            else
+                n = live ? engine_meet(r, a.order, a.w.upto, &match[0])
+                         : engine_meet_count(r, a.order, doc, a.w.upto);
             r->total += n;
             for (m = 0; live && m < n; m++) {
                 thr = engine_topk_threshold(&r->topk);

@@ -127,7 +127,8 @@ engine_or_topk(struct engine_run *r)
                                      &in);
             t += in + r->coord_w;
         }
-        if (engine_or_below(r, &p, ne, t, s) >= thr) {
+        if (engine_or_below(r, &p, ne, t, s) >= thr &&
+            (r->q->filter == NULL || r->q->filter(r->q->filter_ctx, doc))) {
             rc = engine_or_score(r, &p, ne, doc, thr);
             if (rc < 0) return;
             if (rc == 0) engine_run_forget(r);

@@ -139,6 +139,13 @@ engine_union_walk(struct engine_run *r, int64_t doc, int64_t upto)
     double s, thr;
 
     while (doc <= upto) {
+        if (r->q->filter != NULL && !r->q->filter(r->q->filter_ctx, doc)) {
+            for (i = 0; i < r->n; i++) /* no match: as if it were not there */
+                if (post_cursor_docid(&r->cur[i]) == doc)
+                    post_cursor_next(&r->cur[i]);
+            doc = engine_union_least(r);
+            continue;
+        }
         r->total++;
         t = 0;
         s = 0.0;
@@ -183,7 +190,8 @@ engine_union_topk(struct engine_run *r)
         bound = engine_window_flags(&w);
         if (bound >= engine_topk_threshold(&r->topk))
             bound = engine_window_titles(&w);
-        if (bound >= engine_topk_threshold(&r->topk)) {
+        /* with a filter every article is asked, so every window walked */
+        if (bound >= engine_topk_threshold(&r->topk) || r->q->filter != NULL) {
             if (engine_union_walk(r, doc, w.upto) != 0) return;
             continue;
         }

@@ -56,6 +56,7 @@ enum db_owner {
     DB_OWN_ALIAS,
     DB_OWN_POSTS_FRESH,
     DB_OWN_POSTS_FRESH_READ,
+    DB_OWN_SOURCES,
     DB_OWNERS
 };
 
@@ -73,6 +74,7 @@ struct db_conn {
     struct posts_fresh_cache *fresh; /* reader: posts_fresh.h's, owned */
     struct posts_cache *posts;       /* reader: posts_cache.h's, owned */
     struct alias_cache *alias;       /* alias.h's set, owned */
+    struct sources *sources;         /* sources.h's notes or sets, owned */
     sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };

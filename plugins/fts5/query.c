@@ -17,6 +17,8 @@
 #include "query_engine.h"
 #include "rank.h"
 #include "snippet.h"
+#include "source_filter.h"
+#include "sources.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -506,9 +508,74 @@ query_range(const struct query_plan *p, int64_t *from, int64_t *to)
 }
 
 /*
- * Several frequent words in relevance order, no filter but FROM/TO: the
- * engine over the blocks OPTIMIZE wrote (query_engine.h), when they are
- * fresh.  1 answered (total and hits), 0 FTS5's, -1 with err set.
+ * The sources' docid sets for the plan's SOURCE, source: and -source:
+ * (sources.h), when they are current: 1 with *f filled, 0 if they are
+ * behind (FTS5's filters then), -1 with err set.  Inside the read
+ * transaction.
+ */
+static int
+query_filter(struct db_conn *c, const struct query_plan *p,
+             const struct carid_query *q, struct source_filter *f, char *err,
+             size_t errlen)
+{
+    int64_t ndocs;
+    int rc, i;
+
+    const struct source_set *set;
+
+    source_filter_init(f);
+    if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
+        (rc = sources_usable(c, ndocs, err, errlen)) < 0)
+        return -1;
+    if (rc == 0) return 0;
+    if (p->filters & QUERY_SOURCE) {
+        if (sources_get(c, q->source, &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 0, set);
+    }
+    for (i = 0; i < p->r.nsource; i++) {
+        if (sources_get(c, p->r.source[i], &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 1, set);
+    }
+    for (i = 0; i < p->r.nexclude; i++) {
+        if (sources_get(c, p->r.exclude[i], &set, err, errlen) != 0) return -1;
+        source_filter_add(f, 2, set);
+    }
+    return 1;
+}
+
+/*
+ * The engine's question for the plan: the expression, its docid range,
+ * and SOURCE's filter (into f) when the plan has one.  1 when the engine
+ * may take it, 0 if not (a source filter while the sets are behind), -1
+ * with err set.
+ */
+static int
+query_ask(struct db_conn *c, const struct query_plan *p,
+          const struct carid_query *q, int k, struct source_filter *f,
+          struct query_engine_ask *a, char *err, size_t errlen)
+{
+    int rc = 1;
+
+    memset(a, 0, sizeof *a);
+    a->match = p->r.match;
+    a->coord = p->r.best;
+    a->avgdl = p->avgdl;
+    a->k = k;
+    query_range(p, &a->from, &a->to);
+    if (p->filters & QUERY_NEEDS_DOCS) {
+        rc = query_filter(c, p, q, f, err, errlen);
+        a->filter = source_filter_pass;
+        a->filter_ctx = f;
+        a->one_word = 1; /* the top lists hold no source */
+    }
+    return rc;
+}
+
+/*
+ * Frequent words in relevance order, no filter but FROM/TO and the
+ * sources: the engine over the blocks OPTIMIZE wrote (query_engine.h),
+ * when they are fresh; one word only with a source filter (else its top
+ * list answers).  1 answered (total and hits), 0 FTS5's, -1 with err set.
  */
 static int
 query_hits_engine(struct db_conn *c, const struct query_plan *p,
@@ -516,18 +583,19 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
                   int64_t *total, char *err, size_t errlen)
 {
     struct query_engine_page page;
+    struct query_engine_ask a;
+    struct source_filter f;
     struct query_emit e;
-    int64_t from, to, i;
+    int64_t i;
     int rc, stop = 0;
 
-    if (q->sort != CARID_SORT_RELEVANCE || p->word_len > 0 ||
-        (p->filters & ~(QUERY_FROM | QUERY_TO)) != 0 || q->count < 0 ||
+    if (q->sort != CARID_SORT_RELEVANCE ||
+        (p->word_len > 0 && !(p->filters & QUERY_NEEDS_DOCS)) || q->count < 0 ||
         q->offset < 0 || q->count > QUERY_PAGE_MAX ||
         q->offset > QUERY_ENGINE_MAX_K - q->count)
         return 0;
-    query_range(p, &from, &to);
-    rc = query_engine(c, p->r.match, p->r.best, from, to, p->avgdl,
-                      (int)(q->offset + q->count), &page, err, errlen);
+    rc = query_ask(c, p, q, (int)(q->offset + q->count), &f, &a, err, errlen);
+    if (rc > 0) rc = query_engine(c, &a, &page, err, errlen);
     if (rc <= 0) return rc;
     *total = page.total;
     rc = SQLITE_OK;
@@ -627,27 +695,125 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
     return query_watch_end(c, q, rc, err, errlen);
 }
 
-int
-query_facets(struct db_conn *c, const struct carid_query *q, int field,
-             carid_term_fn *fn, void *ctx, char *err, size_t errlen)
-{
-    struct query_plan p;
-    sqlite3_stmt *stmt;
-    int rc;
+/* COUNTS source from the sources' map (sources_map()): each match's
+ * source number counted. */
+struct query_facet {
+    struct carid_str source;
+    int64_t n;
+};
 
-    if (field != CARID_FIELD_SOURCE) {
-        snprintf(err, errlen, "counts by this field are not supported");
+struct query_facet_count {
+    const struct source_map *map;
+    int64_t *n; /* owned: per source number */
+};
+
+static void
+query_facet_matched(void *ctx, const int64_t *docids, size_t n)
+{
+    struct query_facet_count *fc = ctx;
+    size_t i;
+    int s;
+
+    for (i = 0; i < n; i++)
+        if ((s = source_map_get(fc->map, docids[i])) >= 0) fc->n[s]++;
+}
+
+/* Most hits first, ties by name in byte order (the SQL's ORDER BY 2 DESC,
+ * 1). */
+static int
+query_facet_cmp(const void *a, const void *b)
+{
+    const struct query_facet *x = a, *y = b;
+    size_t n = x->source.len < y->source.len ? x->source.len : y->source.len;
+    int d;
+
+    if (x->n != y->n) return x->n > y->n ? -1 : 1;
+    d = memcmp(x->source.p, y->source.p, n);
+    if (d != 0) return d;
+    return x->source.len < y->source.len ? -1 : x->source.len > y->source.len;
+}
+
+/* Hands the counts to fn, sorted; articles without a source are not
+ * counted.  0, or -1 out of memory. */
+static int
+query_facet_emit(const struct carid_str *names, const int64_t *counts,
+                 int nnames, carid_term_fn *fn, void *ctx)
+{
+    struct query_facet *f = malloc((size_t)(nnames > 0 ? nnames : 1) *
+                                   sizeof *f);
+    int i, n = 0;
+
+    if (f == NULL) return -1;
+    for (i = 0; i < nnames; i++)
+        if (counts[i] > 0 && names[i].len > 0) {
+            f[n].source = names[i];
+            f[n++].n = counts[i];
+        }
+    if (n > 1) qsort(f, (size_t)n, sizeof *f, query_facet_cmp);
+    for (i = 0; i < n && !fn(ctx, f[i].source, f[i].n); i++)
+        ;
+    free(f);
+    return 0;
+}
+
+/*
+ * COUNTS source by the engine (query_engine.h hands over every match,
+ * SOURCE's filter applied) and the sources' map, when both can: 1
+ * answered, 0 FTS5's, -1 with err set.  Inside the read transaction.
+ */
+static int
+query_facets_engine(struct db_conn *c, struct query_plan *p,
+                    const struct carid_query *q, carid_term_fn *fn, void *ctx,
+                    char *err, size_t errlen)
+{
+    struct query_engine_page page;
+    struct query_engine_ask a;
+    struct query_facet_count fc;
+    struct source_filter f;
+    const struct carid_str *names;
+    int64_t ndocs;
+    int rc, nnames;
+
+    if (query_lists(c, p, err, errlen) != 0 ||
+        toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
+        (rc = sources_usable(c, ndocs, err, errlen)) < 0)
+        return -1;
+    if (rc == 0) return 0;
+    if ((rc = sources_map(c, &fc.map, &names, &nnames, err, errlen)) != 0)
+        return rc == -2 ? 0 : -1; /* too many sources to number: FTS5 */
+    if ((rc = query_ask(c, p, q, 0, &f, &a, err, errlen)) <= 0) return rc;
+    if ((fc.n = calloc((size_t)(nnames > 0 ? nnames : 1), sizeof *fc.n)) ==
+        NULL) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (query_plan(c, q, &p, err, errlen) != 0) return -1;
-    stmt = query_watch_begin(c, q, err, errlen) == 0
-               ? query_facet_stmt(c, p.filters, err, errlen)
-               : NULL;
-    if (stmt == NULL) {
-        qparse_free(&p.r);
-        return query_watch_end(c, q, -1, err, errlen);
+    a.one_word = 1;
+    a.matched = query_facet_matched;
+    a.matched_ctx = &fc;
+    rc = query_engine(c, &a, &page, err, errlen);
+    if (rc > 0) {
+        free(page.hits);
+        if (query_facet_emit(names, fc.n, nnames, fn, ctx) != 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
     }
-    rc = query_bind_common(stmt, &p, q);
+    free(fc.n);
+    return rc;
+}
+
+/* COUNTS source by FTS5: the facet statement (the sources from
+ * docs_source).  0, or -1 with err set. */
+static int
+query_facets_fts(struct db_conn *c, const struct query_plan *p,
+                 const struct carid_query *q, carid_term_fn *fn, void *ctx,
+                 char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = query_facet_stmt(c, p->filters, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = query_bind_common(stmt, p, q);
     while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (fn(ctx, db_column(stmt, 0), sqlite3_column_int64(stmt, 1)))
             rc = SQLITE_DONE;
@@ -656,6 +822,31 @@ query_facets(struct db_conn *c, const struct carid_query *q, int field,
     }
     if (rc != SQLITE_DONE) db_fail(c, "counts", err, errlen);
     db_done(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+query_facets(struct db_conn *c, const struct carid_query *q, int field,
+             carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct query_plan p;
+    char scratch[128];
+    int rc = -1, engine;
+
+    if (field != CARID_FIELD_SOURCE) {
+        snprintf(err, errlen, "counts by this field are not supported");
+        return -1;
+    }
+    if (query_plan(c, q, &p, err, errlen) != 0) return -1;
+    if (query_watch_begin(c, q, err, errlen) == 0 &&
+        db_txn(c, DB_BEGIN_READ, "counts", err, errlen) == 0) {
+        engine = query_facets_engine(c, &p, q, fn, ctx, err, errlen);
+        if (engine == 1 || (engine == 0 && query_facets_fts(c, &p, q, fn, ctx,
+                                                            err, errlen) == 0))
+            rc = 0;
+        sqlite3_progress_handler(c->db, 0, NULL, NULL);
+        db_txn(c, DB_COMMIT, "counts", scratch, sizeof scratch);
+    }
     qparse_free(&p.r);
-    return query_watch_end(c, q, rc == SQLITE_DONE ? 0 : -1, err, errlen);
+    return query_watch_end(c, q, rc, err, errlen);
 }

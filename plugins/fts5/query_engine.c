@@ -64,10 +64,10 @@ query_engine_op(const char **s)
     return -1;
 }
 
-/* 1 if match is 2 .. POSTS_MAX_TERMS distinct one-token words joined by
- * one operator, 0 if not, -1 out of memory. */
+/* 1 if match is 2 (or 1 if one_word) .. POSTS_MAX_TERMS distinct
+ * one-token words joined by one operator, 0 if not, -1 out of memory. */
 static int
-query_engine_parse(struct tokenizer *t, const char *match,
+query_engine_parse(struct tokenizer *t, const char *match, int one_word,
                    struct query_engine_words *w)
 {
     const char *s = match, *end;
@@ -93,7 +93,7 @@ query_engine_parse(struct tokenizer *t, const char *match,
         if (w->op != 0 && w->op != op) return 0;
         w->op = op;
     }
-    return w->n >= 2 ? 1 : 0;
+    return w->n >= (one_word ? 1 : 2) ? 1 : 0;
 }
 
 /* The terms of one segment, as the engine takes them. */
@@ -102,36 +102,73 @@ struct query_engine_seg {
     int n;
 };
 
+/* COUNTS source: a segment's matches, gathered by the engine's filter
+ * (which it calls once per match, in docid order, when it counts). */
+struct query_engine_gather {
+    const struct query_engine_ask *a;
+    int64_t *d; /* owned */
+    size_t n, cap;
+    int nomem;
+};
+
+static int
+query_engine_gather(void *ctx, int64_t docid)
+{
+    struct query_engine_gather *g = ctx;
+
+    if (g->a->filter != NULL && !g->a->filter(g->a->filter_ctx, docid))
+        return 0;
+    if (g->n == g->cap) {
+        size_t cap = g->cap > 0 ? 2 * g->cap : 4096;
+        int64_t *d = realloc(g->d, cap * sizeof *d);
+
+        if (d == NULL) {
+            g->nomem = 1;
+            return 1;
+        }
+        g->d = d;
+        g->cap = cap;
+    }
+    g->d[g->n++] = docid;
+    return 1;
+}
+
 /* The engine's top k and total on one segment; hits (k of them) is the
- * caller's.  An ENGINE_* code. */
+ * caller's; g, when not NULL, gathers the matches.  An ENGINE_* code. */
 static int
 query_engine_eval(const struct query_engine_words *w,
-                  const struct query_engine_seg *seg, int64_t from, int64_t to,
-                  int64_t ndocs, double avgdl, int k, struct engine_hit *hits,
+                  const struct query_engine_seg *seg,
+                  const struct query_engine_ask *a, int64_t ndocs, int k,
+                  struct query_engine_gather *g, struct engine_hit *hits,
                   struct engine_result *res)
 {
     struct engine_query q;
+    int rc;
 
     memset(&q, 0, sizeof q);
     q.terms = seg->terms;
     q.nterms = seg->n;
-    q.from = from;
-    q.to = to;
+    q.from = a->from;
+    q.to = a->to;
     q.ndocs = ndocs;
-    q.avgdl = avgdl;
+    q.avgdl = a->avgdl;
     q.k = k;
     q.coord = w->coord ? w->n : 0; /* the whole query's words */
-    return w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
-                                    : engine_query_and(&q, hits, res);
+    q.filter = g != NULL ? query_engine_gather : a->filter;
+    q.filter_ctx = g != NULL ? (void *)g : a->filter_ctx;
+    rc = w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
+                                  : engine_query_and(&q, hits, res);
+    return rc == ENGINE_OK && g != NULL && g->nomem ? ENGINE_ENOMEM : rc;
 }
 
 /* How many gone articles (ascending) match the query in the main blocks:
  * counted by the engine too, they come off its total.  An ENGINE_* code. */
 static int
 query_engine_gone(const struct query_engine_words *w, struct posts_term *pt,
-                  const int64_t *gone, size_t ngone, int64_t from, int64_t to,
-                  int64_t *matched)
+                  const int64_t *gone, size_t ngone,
+                  const struct query_engine_ask *a, int64_t *matched)
 {
+    int64_t from = a->from, to = a->to;
     struct post_cursor cur[POSTS_MAX_TERMS];
     size_t g;
     int i, in, failed = 0;
@@ -146,7 +183,10 @@ query_engine_gone(const struct query_engine_words *w, struct posts_term *pt,
             if (d < gone[g]) d = post_cursor_advance(&cur[i], gone[g]);
             in += d == gone[g];
         }
-        if (w->op == QUERY_ENGINE_OR ? in > 0 : in == w->n) (*matched)++;
+        /* a filtered article is no match there either */
+        if ((w->op == QUERY_ENGINE_OR ? in > 0 : in == w->n) &&
+            (a->filter == NULL || a->filter(a->filter_ctx, gone[g])))
+            (*matched)++;
     }
     for (i = 0; i < w->n; i++)
         failed |= post_cursor_failed(&cur[i]);
@@ -178,6 +218,25 @@ query_engine_before(const struct engine_hit *a, const struct engine_hit *b)
     return a->docid > b->docid;
 }
 
+/* COUNTS source: main's matches without the gone ones, then fresh's (an
+ * article is wholly in one segment), handed to the asker. */
+static void
+query_engine_gathered(const struct query_engine_ask *a,
+                      struct query_engine_gather *gm,
+                      const struct query_engine_gather *gf, const int64_t *gone,
+                      size_t ngone)
+{
+    size_t i, j = 0, n = 0;
+
+    for (i = 0; i < gm->n; i++) {
+        while (j < ngone && gone[j] < gm->d[i])
+            j++;
+        if (j == ngone || gone[j] != gm->d[i]) gm->d[n++] = gm->d[i];
+    }
+    if (n > 0) a->matched(a->matched_ctx, gm->d, n);
+    if (gf->n > 0) a->matched(a->matched_ctx, gf->d, gf->n);
+}
+
 /*
  * The main segment without the gone articles, and the fresh one, merged.
  * Main's top k + G (G: the gone articles that match) holds its top k alive
@@ -186,22 +245,23 @@ query_engine_before(const struct engine_hit *a, const struct engine_hit *b)
 static int
 query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
                       const struct query_engine_seg *fr, const int64_t *gone,
-                      size_t ngone, int64_t from, int64_t to, int64_t ndocs,
-                      double avgdl, int k, struct query_engine_page *page)
+                      size_t ngone, const struct query_engine_ask *a,
+                      int64_t ndocs, struct query_engine_page *page)
 {
     struct query_engine_seg main;
     struct engine_result mres, fres;
     struct engine_hit *mh, *fh;
+    struct query_engine_gather gm = {a, NULL, 0, 0, 0}, gf = gm;
     int64_t g = 0;
-    int i, rc, km, nm = 0, a = 0, b = 0;
+    int i, rc, km, nm = 0, x = 0, y = 0, k = a->k;
+    int gather = a->matched != NULL;
 
     main.n = w->n;
     for (i = 0; i < w->n; i++) {
         main.terms[i].term = &pt[i].term;
         main.terms[i].src = pt[i].src;
     }
-    if (ngone > 0 &&
-        (rc = query_engine_gone(w, pt, gone, ngone, from, to, &g)) != 0)
+    if (ngone > 0 && (rc = query_engine_gone(w, pt, gone, ngone, a, &g)) != 0)
         return rc;
     km = k + (int)g;
     mh = malloc((size_t)(km + k + 1) * sizeof *mh);
@@ -211,21 +271,27 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
         return ENGINE_ENOMEM;
     }
     fh = mh + km;
-    rc = query_engine_eval(w, &main, from, to, ndocs, avgdl, km, mh, &mres);
+    rc = query_engine_eval(w, &main, a, ndocs, km, gather ? &gm : NULL, mh,
+                           &mres);
     memset(&fres, 0, sizeof fres);
     if (rc == ENGINE_OK && fr->n > 0)
-        rc = query_engine_eval(w, fr, from, to, ndocs, avgdl, k, fh, &fres);
+        rc = query_engine_eval(w, fr, a, ndocs, k, gather ? &gf : NULL, fh,
+                               &fres);
+    if (rc == ENGINE_OK && gather)
+        query_engine_gathered(a, &gm, &gf, gone, ngone);
+    free(gm.d);
+    free(gf.d);
     if (rc != ENGINE_OK) {
         free(mh);
         return rc;
     }
     for (i = 0; i < mres.nhits; i++)
         if (!query_engine_is_gone(gone, ngone, mh[i].docid)) mh[nm++] = mh[i];
-    while (page->nhits < k && (a < nm || b < fres.nhits)) {
-        if (b == fres.nhits || (a < nm && query_engine_before(&mh[a], &fh[b])))
-            page->hits[page->nhits++] = mh[a++];
+    while (page->nhits < k && (x < nm || y < fres.nhits)) {
+        if (y == fres.nhits || (x < nm && query_engine_before(&mh[x], &fh[y])))
+            page->hits[page->nhits++] = mh[x++];
         else
-            page->hits[page->nhits++] = fh[b++];
+            page->hits[page->nhits++] = fh[y++];
     }
     page->total = mres.total - g + fres.total;
     free(mh);
@@ -255,8 +321,8 @@ query_engine_fail(struct db_conn *c, const struct query_engine_words *w,
  * terms, then the answer.  1, 0 to fall back, -1 with err set. */
 static int
 query_engine_run(struct db_conn *c, const struct query_engine_words *w,
-                 struct posts_term *pt, int64_t gen, int64_t from, int64_t to,
-                 int64_t ndocs, double avgdl, int k,
+                 struct posts_term *pt, int64_t gen,
+                 const struct query_engine_ask *a, int64_t ndocs,
                  struct query_engine_page *page, char *err, size_t errlen)
 {
     struct posts_fresh_term *ft;
@@ -275,8 +341,8 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
         if (rc == 1) pt[i].term.df = info.df;
     }
     if (rc == 1)
-        rc = posts_fresh_gone(c, from, to, POSTS_GONE_MAX, &gone, &ngone, err,
-                              errlen);
+        rc = posts_fresh_gone(c, a->from, a->to, POSTS_GONE_MAX, &gone, &ngone,
+                              err, errlen);
     for (nf = 0; rc == 1 && nf < w->n; nf++) {
         rc = posts_fresh_get(c, gen, w->word[nf], w->len[nf], pt[nf].term.df,
                              &budget, &ft, err, errlen);
@@ -293,8 +359,7 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     /* an AND needs every word in the fresh segment to match there */
     if (rc == 1 && w->op != QUERY_ENGINE_OR && fr.n < w->n) fr.n = 0;
     if (rc == 1) {
-        rc = query_engine_segments(w, pt, &fr, gone, ngone, from, to, ndocs,
-                                   avgdl, k, page);
+        rc = query_engine_segments(w, pt, &fr, gone, ngone, a, ndocs, page);
         if (rc == ENGINE_OK)
             rc = 1;
         else {
@@ -308,9 +373,8 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
 }
 
 int
-query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
-             int64_t to, double avgdl, int k, struct query_engine_page *page,
-             char *err, size_t errlen)
+query_engine(struct db_conn *c, const struct query_engine_ask *a,
+             struct query_engine_page *page, char *err, size_t errlen)
 {
     struct query_engine_words w;
     struct posts_term pt[POSTS_MAX_TERMS];
@@ -320,14 +384,14 @@ query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
     int i, rc, usable, n = 0;
 
     memset(page, 0, sizeof *page);
-    if ((off != NULL && strcmp(off, "off") == 0) || !(avgdl > 0) || k < 0 ||
-        k > QUERY_ENGINE_MAX_K)
+    if ((off != NULL && strcmp(off, "off") == 0) || !(a->avgdl > 0) ||
+        a->k < 0 || a->k > QUERY_ENGINE_MAX_K)
         return 0;
     if ((t = db_tokenizer(c, err, errlen)) == NULL) return -1;
-    rc = query_engine_parse(t, match, &w);
+    rc = query_engine_parse(t, a->match, a->one_word, &w);
     if (rc < 0) snprintf(err, errlen, "out of memory");
     if (rc <= 0) return rc;
-    w.coord = coord && w.op == QUERY_ENGINE_OR;
+    w.coord = a->coord && w.op == QUERY_ENGINE_OR;
     if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
         return -1;
@@ -337,8 +401,7 @@ query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
         if (rc <= 0) break;
     }
     if (n == w.n)
-        rc = query_engine_run(c, &w, pt, gen, from, to, ndocs, avgdl, k, page,
-                              err, errlen);
+        rc = query_engine_run(c, &w, pt, gen, a, ndocs, page, err, errlen);
     for (i = 0; i < n; i++)
         posts_close(&pt[i]);
     if (rc == 1)

@@ -9,6 +9,8 @@
  * total: the score is rank.c's (the engine's engine_score.c), with the
  * average length OPTIMIZE pinned, FTS5's own article count, and each
  * word's df over the whole index (terms keeps it exact at every commit).
+ * With SOURCE (a filter of the sources' docid sets) one word is the
+ * engine's too, and COUNTS source is handed every match.
  * Anything else (a phrase, a prefix, NEAR, a field, NOT, a word without
  * blocks, more fresh postings than POSTS_FRESH_MAX or gone articles than
  * POSTS_GONE_MAX, an index another carid wrote) is left to FTS5: the
@@ -29,6 +31,27 @@
 /* Tests: the fresh postings a query may read, instead of POSTS_FRESH_MAX. */
 #define QUERY_ENGINE_FRESH_ENV "CARID_FTS5_FRESH_MAX"
 
+/* What is asked: the expression as qparse() wrote it, ranked with avgdl
+ * (by coordination first if coord: a best-match OR, qparse.h:
+ * rank_coord()'s order), within docids [from, to], the top k (k <=
+ * QUERY_ENGINE_MAX_K). */
+struct query_engine_ask {
+    const char *match;
+    int coord;
+    int64_t from, to;
+    double avgdl;
+    int k;
+    /* 1: one word is the engine's too (else it is the top lists'); */
+    int one_word;
+    /* NULL, or SOURCE's restriction (source_filter.h: an article it turns
+     * down is no match, neither a hit nor in the total); */
+    int (*filter)(void *ctx, int64_t docid);
+    void *filter_ctx;
+    /* NULL, or every match is handed to it, in batches (COUNTS source). */
+    void (*matched)(void *ctx, const int64_t *docids, size_t n);
+    void *matched_ctx;
+};
+
 /* One query's answer: hits[0..nhits) best first, and the total. */
 struct query_engine_page {
     struct engine_hit *hits; /* owned: free() */
@@ -37,14 +60,10 @@ struct query_engine_page {
 };
 
 /*
- * Inside the reader's read transaction: the top k (k <= QUERY_ENGINE_MAX_K)
- * of FTS5 expression match, as qparse() wrote it, within docids
- * [from, to], ranked with avgdl, and by coordination first if coord (a
- * best-match OR, qparse.h: rank_coord()'s order).  1 with *page filled, 0 if
- * the query is not the engine's (nothing is set), -1 with err set.
+ * Inside the reader's read transaction: 1 with *page filled, 0 if the
+ * query is not the engine's (nothing is set), -1 with err set.
  */
-int query_engine(struct db_conn *c, const char *match, int coord, int64_t from,
-                 int64_t to, double avgdl, int k,
+int query_engine(struct db_conn *c, const struct query_engine_ask *a,
                  struct query_engine_page *page, char *err, size_t errlen);
 
 #endif

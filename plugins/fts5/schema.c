@@ -31,9 +31,10 @@
  * article: 129 ms for a common word at 100,000 articles, see DESIGN.md).
  * meta holds the pinned average length ("avgdl"), the generations of
  * posts.h ("gen", "posts_gen"; "fresh_base", "fresh_gen", "fresh_rows" of
- * posts_fresh.h) and the stemmer's version ("stemmer",
- * schema_stemmer()); terms and tops are the top lists of
- * toplist.h; posts and post_terms (schema_posts) the engine's blocks.
+ * posts_fresh.h; "sources_gen", "sources_rows" of sources.h) and the
+ * stemmer's version ("stemmer", schema_stemmer()); terms and tops are the
+ * top lists of toplist.h; posts and post_terms (schema_posts) the engine's
+ * blocks, source_sets the sources' docid sets.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -76,7 +77,11 @@ static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS posts_fresh(id INTEGER PRIMARY KEY,"
     " term TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS posts_fresh_term ON posts_fresh(term, id);"
-    "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);";
+    "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);"
+    /* sources.h: a docid set per source, current while meta's
+     * 'sources_gen' is 'gen' and 'sources_rows' the articles */
+    "CREATE TABLE IF NOT EXISTS source_sets(source TEXT PRIMARY KEY,"
+    " bits BLOB NOT NULL);";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 

@@ -23,13 +23,14 @@
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
+#include "sources.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "tokens.h"
 #include "toplist.h"
 
 enum store_stmt {
-    STORE_FIND,      /* rowid, title, body of an id */
+    STORE_FIND,      /* rowid, title, body, source of an id */
     STORE_DOC,       /* fields of an id */
     STORE_DOC_ROWID, /* fields of a rowid */
     STORE_INSERT,
@@ -45,7 +46,7 @@ enum store_stmt {
 };
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
-    [STORE_FIND] = "SELECT rowid, title, body FROM docs WHERE id = ?1",
+    [STORE_FIND] = "SELECT rowid, title, body, source FROM docs WHERE id = ?1",
     [STORE_DOC] = "SELECT id, date, source, url, title, body FROM docs"
                   " WHERE id = ?1",
     [STORE_DOC_ROWID] = "SELECT id, date, source, url, title, body FROM docs"
@@ -325,6 +326,7 @@ store_conn_close(struct db_conn *c)
     alias_conn_free(c);
     posts_fresh_cache_free(c->fresh);
     posts_cache_free(c->posts);
+    sources_free(c);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
@@ -366,7 +368,8 @@ store_begin(struct db_conn *c, char *err, size_t errlen)
     c->w->failed[0] = '\0';
     /* before the lists are loaded, so that a new one is kept exact */
     toplist_build_wanted(c);
-    if (toplist_begin(c, err, errlen) != 0) {
+    if (toplist_begin(c, err, errlen) != 0 ||
+        sources_begin(c, err, errlen) != 0) {
         store_rollback(c);
         return -1;
     }
@@ -481,10 +484,12 @@ store_commit(struct db_conn *c, char *err, size_t errlen)
         (c->w->changed &&
          posts_fresh_commit(c, c->w->rows, err, errlen) != 0) ||
         toplist_commit(c, err, errlen) != 0 ||
+        sources_commit(c, err, errlen) != 0 ||
         db_txn(c, DB_COMMIT, "commit", err, errlen) != 0) {
         toplist_forget(c);
         return -1;
     }
+    sources_done(c, 1);
     c->w->in_txn = 0;
     c->w->changed = 0;
     alias_committed(c);
@@ -507,10 +512,11 @@ store_rollback(struct db_conn *c)
     c->w->rows = 0;
     fts_batch_clear(&c->w->fts);
     toplist_forget(c);
+    sources_done(c, 0);
     alias_rolled_back(c);
 }
 
-/* Looks id up: 1 with its row (rowid, title, body) in *find, which
+/* Looks id up: 1 with its row (rowid, title, body, source) in *find, which
  * store_unindex() then resets; 0 if there is none; -1 on error. */
 static int
 store_find(struct db_conn *c, struct carid_str id, sqlite3_stmt **find,
@@ -535,8 +541,9 @@ store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err, size_t errlen)
     sqlite3_stmt *del;
     int rc;
 
-    /* the definitions it held count one article less (alias.h) */
-    if (alias_learn_text(c, db_column(find, 2), -1, err, errlen) != 0) {
+    if (sources_note(c, 0, rowid, db_column(find, 3), err, errlen) != 0 ||
+        /* the definitions it held count one article less (alias.h) */
+        alias_learn_text(c, db_column(find, 2), -1, err, errlen) != 0) {
         db_done(find);
         return -1;
     }
@@ -605,6 +612,8 @@ store_insert(struct db_conn *c, const struct carid_doc *doc, int64_t rowid,
     if (rc != SQLITE_DONE) db_fail(c, "put", err, errlen);
     db_done(ins);
     if (rc != SQLITE_DONE ||
+        sources_note(c, 1, rowid, doc->field[CARID_FIELD_SOURCE], err,
+                     errlen) != 0 ||
         alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) != 0)
         return -1;
     return store_fts_hold(c, 0, rowid, doc->field[CARID_FIELD_TITLE],

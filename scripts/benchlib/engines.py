@@ -3,7 +3,7 @@ in-process and through xapian-tcpsrv.  Each has ingest() and/or a query
 function taking an engine-neutral query dict:
 
     {"words": ["harga", "beras"], "source": None, "from": None, "to": None,
-     "sort": None | "newest"}
+     "sort": None | "newest", "counts": None | "source"}
 
 and returning the total number of matches it reports (a top-10 page of ids
 is fetched too, as a client would)."""
@@ -172,6 +172,8 @@ class Carid:
             args += ["TO", q["to"]]
         if q.get("sort"):
             args += ["SORT", q["sort"]]
+        if q.get("counts"):
+            args += ["COUNTS", q["counts"]]
         return args
 
     def query(self, q):

@@ -249,6 +249,30 @@ test_hit_cmp(const void *a, const void *b)
  * as missing in every article. */
 static int test_absent;
 
+/* A filter (engine_query.filter), as SOURCE's docid sets: 0 none, else it
+ * keeps an article when a hash of its docid is 0 modulo test_filter_m.
+ * Its calls are checked: ascending, and when counting once per match. */
+static int test_filter_m;
+static int64_t test_filter_last, test_filter_calls, test_filter_bad;
+static int64_t test_brute_matches; /* the brute force's, before the filter */
+
+static int
+test_filter_keeps(int64_t docid)
+{
+    return test_filter_m == 0 ||
+           ((uint64_t)docid * 0x9E3779B97F4A7C15u >> 40) % test_filter_m == 0;
+}
+
+static int
+test_filter(void *ctx, int64_t docid)
+{
+    (void)ctx;
+    if (docid <= test_filter_last) test_filter_bad++;
+    test_filter_last = docid;
+    test_filter_calls++;
+    return test_filter_keeps(docid);
+}
+
 static int
 test_brute(struct test_corpus *c, const int *terms, int n, int conj,
            int64_t from, int64_t to, int k, struct engine_hit *out,
@@ -274,9 +298,12 @@ test_brute(struct test_corpus *c, const int *terms, int n, int conj,
         }
     }
     all = malloc((size_t)c->ndocs * sizeof all[0]);
+    test_brute_matches = 0;
     for (i = 0; i < c->ndocs; i++) {
         if (c->docid[i] < from || c->docid[i] > to) continue;
         if (conj == 1 ? c->hits[i] < n : c->hits[i] == 0) continue;
+        test_brute_matches++;
+        if (!test_filter_keeps(c->docid[i])) continue;
         all[m].docid = c->docid[i];
         /* conj 2, best match: each term missing costs n + 1 titles */
         all[m].score =
@@ -319,6 +346,9 @@ test_engine(struct test_corpus *c, const int *terms, int n, int conj,
     q.k = k;
     q.no_total = no_total;
     q.coord = conj == 2 ? n + test_absent : 0;
+    if (test_filter_m > 0) q.filter = test_filter;
+    test_filter_last = INT64_MIN;
+    test_filter_calls = 0;
     return conj == 1 ? engine_query_and(&q, out, res)
                      : engine_query_or(&q, out, res);
 }
@@ -642,6 +672,12 @@ test_queries_on(struct test_corpus *c, int rounds, const char *what)
         no_total = round % 6 >= 3;
         rc = test_engine(c, terms, n, conj, from, to, k, got, &res, no_total);
         ng = res.nhits;
+        /* counting, the filter saw every match once, in docid order */
+        if (test_filter_m > 0 && (test_filter_bad > 0 ||
+                                  (!no_total && k >= 0 &&
+                                   test_filter_calls != test_brute_matches)))
+            rc = -100;
+        test_filter_bad = 0;
         if (rc != ENGINE_OK || ng != nw ||
             res.total != (no_total ? -1 : total) ||
             memcmp(want, got, (size_t)nw * sizeof want[0]) != 0) {
@@ -675,6 +711,16 @@ test_queries(void)
                     "of 1-8 terms, k 0-1000, docid ranges, with and without "
                     "totals): hits, bit-equal scores and totals as the brute "
                     "force");
+    /* A filter: every third article (a frequent source), every 20th (a
+     * rare one). */
+    test_filter_m = 3;
+    test_queries_on(&c, 150, "150 random queries with a filter keeping a "
+                    "third of the articles: as the brute force, the filter "
+                    "asked once per match in docid order when counting");
+    test_filter_m = 20;
+    test_queries_on(&c, 150, "150 random queries with a filter keeping one "
+                    "article in 20: as the brute force");
+    test_filter_m = 0;
     test_corpus_free(&c);
     /* Title-heavy and tied: the title bounds decide most windows, and
      * equal scores must still come out newest first. */

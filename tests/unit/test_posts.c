@@ -176,6 +176,9 @@ test_hit_cb(void *ctx, const struct carid_hit *hit)
     return 0;
 }
 
+/* SOURCE, when not NULL, for test_search() and test_counts(). */
+static const char *test_source;
+
 static void
 test_search(const char *text, int64_t offset, int64_t count, const char *from,
             const char *to, int fts5, struct test_page *pg)
@@ -184,6 +187,7 @@ test_search(const char *text, int64_t offset, int64_t count, const char *from,
 
     memset(&q, 0, sizeof q);
     q.text = test_str(text);
+    if (test_source != NULL) q.source = test_str(test_source);
     q.offset = offset;
     q.count = count;
     q.want_fields = 1u << CARID_FIELD_TITLE;
@@ -196,6 +200,44 @@ test_search(const char *text, int64_t offset, int64_t count, const char *from,
     memset(pg, 0, sizeof *pg);
     pg->rc = test_p->search(test_reader, &q, test_hit_cb, pg, &pg->total,
                             pg->err, sizeof pg->err);
+    unsetenv("CARID_FTS5_ENGINE");
+}
+
+/* COUNTS source: the counts, flattened as "source=n;...". */
+struct test_counts {
+    char text[512];
+    size_t at;
+    int rc;
+    char err[256];
+};
+
+static int
+test_count_cb(void *ctx, struct carid_str term, int64_t count)
+{
+    struct test_counts *t = ctx;
+
+    t->at += (size_t)snprintf(t->text + t->at, sizeof t->text - t->at,
+                              "%.*s=%lld;", (int)term.len, term.p,
+                              (long long)count);
+    if (t->at >= sizeof t->text) t->at = sizeof t->text - 1;
+    return 0;
+}
+
+static void
+test_counts(const char *text, const char *from, const char *to, int fts5,
+            struct test_counts *t)
+{
+    struct carid_query q;
+
+    memset(&q, 0, sizeof q);
+    memset(t, 0, sizeof *t);
+    q.text = test_str(text);
+    if (test_source != NULL) q.source = test_str(test_source);
+    if (from != NULL) q.date_from = test_str(from);
+    if (to != NULL) q.date_to = test_str(to);
+    if (fts5) setenv("CARID_FTS5_ENGINE", "off", 1);
+    t->rc = test_p->facets(test_reader, &q, CARID_FIELD_SOURCE, test_count_cb,
+                           t, t->err, sizeof t->err);
     unsetenv("CARID_FTS5_ENGINE");
 }
 
@@ -228,6 +270,7 @@ test_stat(const char *name)
 struct test_cmp {
     int queries, same, engine, inexact, hits;
     double maxdiff;
+    int filtered, counts, counts_same; /* with a source; COUNTS compared */
 };
 
 /* 0 if the two pages agree: ids, total, scores (exactly or within 1e-12,
@@ -255,9 +298,14 @@ test_same(const struct test_page *a, const struct test_page *b,
 static void
 test_one(struct test_cmp *cmp, int print)
 {
+    static const char *const src[] = {"kompas", "antara", "tempo", "cnn"};
     char text[256], from[16], to[16];
     struct test_page e, f;
-    int n = 2 + (int)test_rand(3), i, or = (int)test_rand(2);
+    struct test_counts ce, cf;
+    /* a source: SOURCE, source:, -source: (one word too: not listed
+     * then), or none */
+    int srcmode = test_rand(2) ? 0 : 1 + (int)test_rand(3);
+    int n = (srcmode ? 1 : 2) + (int)test_rand(3), i, or = (int)test_rand(2);
     int64_t before, offset = test_rand(4) ? test_rand(12) : test_rand(60);
     int64_t count = test_rand(8) ? 1 + test_rand(20) : test_rand(TEST_MAX_HITS);
     size_t at = 0;
@@ -279,6 +327,13 @@ test_one(struct test_cmp *cmp, int print)
                                                 : " ",
                                test_words[pick[i]]);
     }
+    test_source = srcmode == 1 ? src[test_rand(4)] : NULL;
+    if (srcmode >= 2) {
+        or = 0; /* source: restricts an AND (or best match) */
+        at += (size_t)snprintf(text + at, sizeof text - at, " %ssource:%s",
+                               srcmode == 3 ? "-" : "", src[test_rand(4)]);
+    }
+    cmp->filtered += srcmode != 0;
     y = 20 + test_rand(5);
     snprintf(from, sizeof from, "20%02u-%02u-01", y, 1 + test_rand(12));
     y = 20 + test_rand(5);
@@ -299,11 +354,27 @@ test_one(struct test_cmp *cmp, int print)
                        i, e.id[i], e.score[i], f.id[i], f.score[i]);
     }
     if (print && (e.rc != 0 || f.rc != 0 || e.n != f.n || e.total != f.total))
-        printf("# differs: '%s' offset %lld count %lld from %s to %s: "
-               "engine %d hits of %lld (%s), fts5 %d of %lld (%s)\n",
-               text, (long long)offset, (long long)count,
-               dates == 1 ? from : "-", dates >= 1 ? to : "-", e.n,
-               (long long)e.total, e.err, f.n, (long long)f.total, f.err);
+        printf("# differs: '%s' source %s offset %lld count %lld from %s to "
+               "%s: engine %d hits of %lld (%s), fts5 %d of %lld (%s)\n",
+               text, test_source ? test_source : "-", (long long)offset,
+               (long long)count, dates == 1 ? from : "-",
+               dates >= 1 ? to : "-", e.n, (long long)e.total, e.err, f.n,
+               (long long)f.total, f.err);
+    if (test_rand(2)) { /* COUNTS source of the same query */
+        test_counts(text, dates == 1 ? from : NULL, dates >= 1 ? to : NULL, 0,
+                    &ce);
+        test_counts(text, dates == 1 ? from : NULL, dates >= 1 ? to : NULL, 1,
+                    &cf);
+        cmp->counts++;
+        if (ce.rc == 0 && cf.rc == 0 && strcmp(ce.text, cf.text) == 0)
+            cmp->counts_same++;
+        else if (print)
+            printf("# COUNTS differ: '%s' source %s: engine %s (%s), fts5 %s "
+                   "(%s)\n",
+                   text, test_source ? test_source : "-", ce.text, ce.err,
+                   cf.text, cf.err);
+    }
+    test_source = NULL;
 }
 
 /* Prints and checks the figures of cmp. */
@@ -312,12 +383,16 @@ test_report(const struct test_cmp *cmp, const char *when)
 {
     char what[256];
 
-    printf("# %s: %d queries, %d the same, %d by the engine, %d hits, "
-           "%d scores not bit-equal (max diff %g)\n",
-           when, cmp->queries, cmp->same, cmp->engine, cmp->hits, cmp->inexact,
-           cmp->maxdiff);
+    printf("# %s: %d queries (%d with a source), %d the same, %d by the "
+           "engine, %d hits, %d scores not bit-equal (max diff %g); COUNTS "
+           "source %d, %d the same\n",
+           when, cmp->queries, cmp->filtered, cmp->same, cmp->engine,
+           cmp->hits, cmp->inexact, cmp->maxdiff, cmp->counts,
+           cmp->counts_same);
     snprintf(what, sizeof what, "%s: engine pages = FTS5 pages", when);
     ok(cmp->same == cmp->queries, what);
+    snprintf(what, sizeof what, "%s: COUNTS source = FTS5's", when);
+    ok(cmp->counts_same == cmp->counts, what);
     snprintf(what, sizeof what, "%s: the engine answered them all", when);
     ok(cmp->engine == cmp->queries, what);
 }
