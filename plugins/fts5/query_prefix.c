@@ -70,7 +70,7 @@ query_prefix_parse(struct tokenizer *t, const char *match,
     if (n < 4 || match[0] != '"' || match[n - 2] != '"' || match[n - 1] != '*')
         return 0;
     for (i = 1; i < n - 2; i++) /* one string: every inner quote doubled */
-        if (match[i] == '"' && match[++i] != '"') return 0;
+        if (match[i] == '"' && (i + 1 >= n - 2 || match[++i] != '"')) return 0;
     return prefix_stem(t, match + 1, n - 3, stem, stem_len);
 }
 
