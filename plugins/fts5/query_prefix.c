@@ -236,42 +236,51 @@ query_prefix_cmp(const void *a, const void *b)
     return (x->docid > y->docid) - (x->docid < y->docid);
 }
 
-/* Every word's postings into l: 1, 0 to leave it to FTS5, -1. */
+/* Every word's postings into l: 1, 0 to leave it to FTS5, -1.  Which
+ * words have blocks is asked first, so that a prefix mostly of words
+ * without them goes to FTS5 before any posting is read. */
 static int
 query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
                     int64_t ndocs, struct query_prefix_list *l, char *err,
                     size_t errlen)
 {
+    unsigned char blocks[PREFIX_MAX_EXPANSION];
     struct posts_term pt;
     size_t budget = POSTS_FRESH_MAX, ngone = 0;
     int64_t *gone = NULL, all = 0, fts5 = 0, gen = 0;
-    int i, rc = 1, usable = 0;
+    int i, rc, usable = 0;
 
+    if (w->n > PREFIX_MAX_EXPANSION) return 0;
     for (i = 0; i < w->n; i++)
         all += w->words[i].df;
     if (all > QUERY_PREFIX_MAX_POSTINGS) return 0;
     if (posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
         return -1;
-    for (i = 0; rc == 1 && i < w->n; i++) {
+    for (i = 0; i < w->n; i++) {
+        rc = posts_open(c, 0, w->words[i].term, w->words[i].len, &pt, err,
+                        errlen);
+        posts_close(&pt);
+        if (rc < 0) return -1;
+        /* blocks that the tier cannot bring up to date: FTS5 */
+        if (rc == 1 && !usable) return 0;
+        blocks[i] = rc == 1;
+        if (rc == 0) fts5 += w->words[i].df;
+    }
+    if (fts5 > QUERY_PREFIX_MAX_FTS5 || 2 * fts5 > all) return 0;
+    for (i = 0, rc = 1; rc == 1 && i < w->n; i++) {
         const struct prefix_word *pw = &w->words[i];
 
-        rc = posts_open(c, 0, pw->term, pw->len, &pt, err, errlen);
-        if (rc == 1 && !usable) {
-            rc = 0; /* blocks that the tier cannot bring up to date */
-        } else if (rc == 1) {
-            if (gone == NULL)
-                rc = posts_fresh_gone(c, INT64_MIN + 1, INT64_MAX - 1,
-                                      POSTS_GONE_MAX, &gone, &ngone, err,
-                                      errlen);
-            if (rc == 1)
-                rc = query_prefix_blocks(c, &pt, gen, gone, ngone, &budget, l,
-                                         err, errlen);
-        } else if (rc == 0) {
-            fts5 += pw->df;
-            rc = fts5 > QUERY_PREFIX_MAX_FTS5 || 2 * fts5 > all  ? 0
-                 : query_prefix_fts5(c, pw, l, err, errlen) == 0 ? 1
-                                                                 : -1;
+        if (!blocks[i]) {
+            rc = query_prefix_fts5(c, pw, l, err, errlen) == 0 ? 1 : -1;
+            continue;
         }
+        rc = posts_open(c, 0, pw->term, pw->len, &pt, err, errlen);
+        if (rc == 1 && gone == NULL)
+            rc = posts_fresh_gone(c, INT64_MIN + 1, INT64_MAX - 1,
+                                  POSTS_GONE_MAX, &gone, &ngone, err, errlen);
+        if (rc == 1)
+            rc = query_prefix_blocks(c, &pt, gen, gone, ngone, &budget, l, err,
+                                     errlen);
         posts_close(&pt);
     }
     free(gone);
