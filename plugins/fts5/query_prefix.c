@@ -23,8 +23,8 @@ enum query_prefix_stmt {
 };
 
 static const char *const query_prefix_sql[QUERY_PREFIX_STMT_COUNT] = {
-    [QUERY_PREFIX_INST] = "SELECT doc, col FROM temp.vocab_inst"
-                          " WHERE term = ?1",
+    [QUERY_PREFIX_INST] =
+        "SELECT doc, col FROM temp.vocab_inst WHERE term = ?1",
     [QUERY_PREFIX_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
     [QUERY_PREFIX_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
 };
