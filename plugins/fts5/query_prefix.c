@@ -295,6 +295,7 @@ query_prefix_merge(struct db_conn *c, struct query_prefix_list *l,
 {
     size_t i, n = 0, missing = 0;
 
+    if (l->n == 0) return 0; /* no word, or none with an article */
     qsort(l->p, l->n, sizeof l->p[0], query_prefix_cmp);
     for (i = 0; i < l->n; i++) {
         if (n > 0 && l->p[n - 1].docid == l->p[i].docid) {
