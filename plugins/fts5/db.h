@@ -57,6 +57,8 @@ enum db_owner {
     DB_OWN_POSTS_FRESH,
     DB_OWN_POSTS_FRESH_READ,
     DB_OWN_SOURCES,
+    DB_OWN_PREFIX,
+    DB_OWN_QUERY_PREFIX,
     DB_OWNERS
 };
 

@@ -82,6 +82,11 @@ int posts_fresh_open(struct db_conn *c, const char *term, size_t len,
                      int64_t df, int64_t from, int64_t to, size_t *budget,
                      struct posts_fresh_term *t, char *err, size_t errlen);
 void posts_fresh_close(struct posts_fresh_term *t);
+/* The same kind of in-memory term from postings p[0..n) (n >= 1, docid
+ * order), with df for the idf: 0, or -1 (invalid postings or no memory;
+ * *t then holds nothing).  query_prefix.c builds a prefix's with it. */
+int posts_fresh_build(struct posts_fresh_term *t, const struct post_posting *p,
+                      size_t n, int64_t df);
 
 /*
  * posts_fresh_open() of term[0..len) over all docids, kept on the

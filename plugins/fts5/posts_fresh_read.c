@@ -236,19 +236,30 @@ posts_fresh_open(struct db_conn *c, const char *term, size_t len, int64_t df,
             continue;
         p[np++] = last;
     }
-    rc = np == 0 ? 0 : post_term_build(&t->term, p, np, posts_fresh_sink, t);
+    rc = np == 0 ? 0 : posts_fresh_build(t, p, np, df);
     free(e);
     if (np == 0) return 0;
     if (rc != 0) {
-        posts_fresh_close(t);
         snprintf(err, errlen, "fresh postings of '%.*s' corrupt: run OPTIMIZE",
                  (int)len, term);
+        return -1;
+    }
+    return 1;
+}
+
+int
+posts_fresh_build(struct posts_fresh_term *t, const struct post_posting *p,
+                  size_t n, int64_t df)
+{
+    memset(t, 0, sizeof *t);
+    if (post_term_build(&t->term, p, n, posts_fresh_sink, t) != 0) {
+        posts_fresh_close(t);
         return -1;
     }
     t->term.df = df; /* the idf is the whole index's */
     t->src.read = posts_fresh_src;
     t->src.ctx = t;
-    return 1;
+    return 0;
 }
 
 void

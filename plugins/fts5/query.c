@@ -12,9 +12,11 @@
 #include "alias.h"
 #include "db.h"
 #include "docid.h"
+#include "prefix.h"
 #include "qparse.h"
 #include "query.h"
 #include "query_engine.h"
+#include "query_prefix.h"
 #include "rank.h"
 #include "snippet.h"
 #include "source_filter.h"
@@ -297,6 +299,10 @@ query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
                      q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST, q->text.p,
                      q->text.len, &p->r, err, errlen) != 0)
         return -1;
+    if (prefix_check(c, p->r.match, err, errlen) != 0) {
+        qparse_free(&p->r); /* a word* over PREFIX_MAX_EXPANSION words */
+        return -1;
+    }
     for (const char *m = p->r.map; m != NULL && *m != '\0'; m++)
         p->phrases += *m != '-';
     if (query_one_word(t, &p->r, p) != 0) {
@@ -596,6 +602,11 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
         return 0;
     rc = query_ask(c, p, q, (int)(q->offset + q->count), &f, &a, err, errlen);
     if (rc > 0) rc = query_engine(c, &a, &page, err, errlen);
+    /* one word* and no source filter: its expansion as one term
+     * (query_prefix.h) */
+    if (rc == 0 && (p->filters & ~(QUERY_FROM | QUERY_TO)) == 0)
+        rc = query_prefix(c, p->r.match, a.from, a.to, p->avgdl,
+                          (int)(q->offset + q->count), &page, err, errlen);
     if (rc <= 0) return rc;
     *total = page.total;
     rc = SQLITE_OK;

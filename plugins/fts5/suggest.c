@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "prefix.h"
 #include "suggest.h"
 #include "tokenizer.h"
 
@@ -76,28 +77,16 @@ suggest_word_cmp(const void *a, const void *b)
     return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* The reader's temp.vocab over fts, made on first use: readers are
- * query_only, which also forbids creating temp tables. */
+/* The range of temp.vocab (prefix.h) SUGGEST reads. */
 static sqlite3_stmt *
 suggest_vocab_stmt(struct db_conn *c, char *err, size_t errlen)
 {
     sqlite3_stmt **slot;
-    int rc;
 
     slot = db_slot(c, DB_OWN_SUGGEST, SUGGEST_VOCAB, SUGGEST_STMT_COUNT, err,
                    errlen);
     if (slot == NULL) return NULL;
-    if (*slot != NULL) return *slot;
-    rc = sqlite3_exec(c->db, "PRAGMA query_only=0", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(c->db,
-                          "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab"
-                          " USING fts5vocab(main, fts, 'row')",
-                          NULL, NULL, NULL);
-    if (rc != SQLITE_OK) db_fail(c, "suggest", err, errlen);
-    if (!c->writer)
-        sqlite3_exec(c->db, "PRAGMA query_only=1", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return NULL;
+    if (*slot == NULL && prefix_vocab_table(c, err, errlen) != 0) return NULL;
     return db_prepare(c, slot,
                       "SELECT term, doc FROM temp.vocab"
                       " WHERE term >= ?1 AND term < ?2"

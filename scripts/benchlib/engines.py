@@ -161,7 +161,9 @@ class Carid:
         # op None: every word (AND, as the other engines run it); "OR";
         # "BEST": carid's default best match (the others run OR)
         join = " OR " if q.get("op") == "OR" else " "
-        args = ["SEARCH", join.join(q["words"]), "LIMIT", "0", "10"]
+        words = [w + "*" for w in q["words"]] if q.get("prefix") \
+            else q["words"]
+        args = ["SEARCH", join.join(words), "LIMIT", "0", "10"]
         if q.get("op") is None and len(q["words"]) > 1:
             args += ["MATCH", "all"]
         if q.get("source"):
@@ -177,7 +179,8 @@ class Carid:
         return args
 
     def query(self, q):
-        return self.conn.call(*self.request(q))[0]
+        r = self.conn.call(*self.request(q))
+        return r[0] if isinstance(r, list) else str(r)  # an error's text
 
     def count(self, words):
         return self.conn.call("COUNT", " ".join(words))

@@ -122,6 +122,49 @@ def prefix(s):
     eq(sorted(ids(search(c, "pesi* OR gemp*"))), ["s3"], "prefixes ORed")
 
 
+# 130 words of one prefix, their own stems: "zqxbb zqxbc ... zqxgx"
+CONS = "bcdfgjmpqrtvwxyz"
+ZQX130 = " ".join("zqx" + CONS[i // 16] + CONS[i % 16] for i in range(130))
+
+
+@suite.test
+def prefix_limit(s):
+    """A word* matches at most 128 indexed words (PROTOCOL.md, Limits):
+    over that, an error that says how many and to type more letters."""
+    c = s.daemon.connect()
+    eq(c.call("PUT", "z1", "title", "Kata baru", "body", "kata " + ZQX130,
+              "date", "2024-05-05"), "OK", "PUT z1")
+    eq(error(c, "zqx*"), "ERR prefix 'zqx*' matches 130 indexed words (at most "
+       "128): type more letters", "over the limit")
+    r = c.call("COUNT", "harga OR zqx*")
+    check(isinstance(r, ReplyError) and "type more letters" in str(r),
+          "COUNT too: %r" % (r,))
+    eq(ids(search(c, "zqxb*")), ["z1"], "16 words: answered")
+    eq(ids(search(c, "\"kata zqx\"*")), ["z1"], "a phrase's prefix: no limit")
+    eq(c.call("DEL", "z1"), 1, "DEL z1")
+
+
+@suite.test
+def prefix_engine_after_optimize(s):
+    """After OPTIMIZE (blocks for words in 2+ articles here) a lone word*
+    is answered by the engine (query_prefix.h): the same hits, scores and
+    totals as FTS5's prefix query before it, with and without a range."""
+    c = s.daemon.connect()
+    queries = [(p,) + extra for p in ("pemerin*", "har*", "ba*", "pes*",
+                                      "ekono*", "ke*", "na*")
+               for extra in ((), ("FROM", "2023-09-10", "TO", "2023-12-31"),
+                             ("LIMIT", "1", "2"))]
+    before = {q: search(c, *q) for q in queries}
+    check(sum(r[0] for r in before.values()) >= 20, "prefixes find hits")
+    eq(c.call("OPTIMIZE"), "OK", "OPTIMIZE")
+    n = int(harness.stats(c, "index")["engine_searches"])
+    for q in queries:
+        eq(search(c, *q), before[q], "%r after OPTIMIZE" % (q,))
+    got = int(harness.stats(c, "index")["engine_searches"]) - n
+    check(got >= len(queries) // 2, "the engine answered %d of %d"
+          % (got, len(queries)))
+
+
 @suite.test
 def near(s):
     c = s.daemon.connect()

@@ -12,7 +12,9 @@
  * (STATS engine_searches says the engine answered).  A word without
  * blocks, more fresh postings than the limit, or an index another carid
  * wrote falls back to FTS5; a reopened index answers the same; corrupt
- * blocks give an error.  The module path comes from $CARID_FTS5_MODULE.
+ * blocks give an error.  Random prefixes (word*, of frequent words with
+ * blocks and rare ones without) give FTS5's own prefix query's pages too
+ * (query_prefix.h), and one over the expansion limit an error.  The module path comes from $CARID_FTS5_MODULE.
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -58,6 +60,14 @@ static const char *const test_words[] = {
 #define TEST_NWORDS ((int)(sizeof test_words / sizeof test_words[0]))
 static const char *const test_glue[] = {"yang", "di",   "dan", "ke",
                                         "dari", "pada", "itu", "ini"};
+/* Rare words (their own stems, in about 10 articles each: no blocks) that
+ * share a beginning with the frequent ones, for prefixes whose words are
+ * read from blocks and from FTS5 (query_prefix.h). */
+static const char *const test_rare[] = {
+    "kotak", "kapas", "pulang", "desak", "ikat",  "keras",  "gulai", "rumput",
+    "hutang", "jalur", "pasang", "warna", "petak", "koper", "barang", "teras",
+};
+#define TEST_NRARE ((int)(sizeof test_rare / sizeof test_rare[0]))
 
 static void test_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -88,6 +98,7 @@ test_word(void)
     double u, w = 0;
     int i;
 
+    if (test_rand(400) == 0) return test_rare[test_rand(TEST_NRARE)];
     if (test_rand(20) >= 3) return test_glue[test_rand(8)];
     for (i = 0; i < TEST_NWORDS; i++)
         w += 1.0 / (i + 1);
@@ -294,46 +305,19 @@ test_same(const struct test_page *a, const struct test_page *b,
     return 0;
 }
 
-/* One random query: both paths, compared. */
+/* text (test_source its SOURCE, or NULL) with a random page and range:
+ * both paths, compared; COUNTS source too, every other time. */
 static void
-test_one(struct test_cmp *cmp, int print)
+test_run(struct test_cmp *cmp, int print, const char *text)
 {
-    static const char *const src[] = {"kompas", "antara", "tempo", "cnn"};
-    char text[256], from[16], to[16];
+    char from[16], to[16];
     struct test_page e, f;
     struct test_counts ce, cf;
-    /* a source: SOURCE, source:, -source: (one word too: not listed
-     * then), or none */
-    int srcmode = test_rand(2) ? 0 : 1 + (int)test_rand(3);
-    int n = (srcmode ? 1 : 2) + (int)test_rand(3), i, or = (int)test_rand(2);
     int64_t before, offset = test_rand(4) ? test_rand(12) : test_rand(60);
     int64_t count = test_rand(8) ? 1 + test_rand(20) : test_rand(TEST_MAX_HITS);
-    size_t at = 0;
-    int dates = (int)test_rand(3);
-
-    int pick[4], j;
+    int dates = (int)test_rand(3), i;
     unsigned y;
 
-    /* distinct words: FTS5 scores a repeated one twice, the engine path
-     * leaves such queries to it */
-    for (i = 0; i < n; i++) {
-        do {
-            pick[i] = (int)test_rand(12);
-            for (j = 0; j < i && pick[j] != pick[i]; j++)
-                ;
-        } while (j < i);
-        at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
-                               i == 0 ? "" : or ? " OR "
-                                                : " ",
-                               test_words[pick[i]]);
-    }
-    test_source = srcmode == 1 ? src[test_rand(4)] : NULL;
-    if (srcmode >= 2) {
-        or = 0; /* source: restricts an AND (or best match) */
-        at += (size_t)snprintf(text + at, sizeof text - at, " %ssource:%s",
-                               srcmode == 3 ? "-" : "", src[test_rand(4)]);
-    }
-    cmp->filtered += srcmode != 0;
     y = 20 + test_rand(5);
     snprintf(from, sizeof from, "20%02u-%02u-01", y, 1 + test_rand(12));
     y = 20 + test_rand(5);
@@ -377,36 +361,118 @@ test_one(struct test_cmp *cmp, int print)
     test_source = NULL;
 }
 
-/* Prints and checks the figures of cmp. */
+/* One random query of distinct frequent words, AND or OR, half of them
+ * with a source: SOURCE, source:, -source: (one word too: not listed
+ * then). */
 static void
-test_report(const struct test_cmp *cmp, const char *when)
+test_one(struct test_cmp *cmp, int print)
+{
+    static const char *const src[] = {"kompas", "antara", "tempo", "cnn"};
+    char text[256];
+    int srcmode = test_rand(2) ? 0 : 1 + (int)test_rand(3);
+    int n = (srcmode ? 1 : 2) + (int)test_rand(3), i, or = (int)test_rand(2);
+    size_t at = 0;
+    int pick[4], j;
+
+    /* distinct words: FTS5 scores a repeated one twice, the engine path
+     * leaves such queries to it */
+    for (i = 0; i < n; i++) {
+        do {
+            pick[i] = (int)test_rand(12);
+            for (j = 0; j < i && pick[j] != pick[i]; j++)
+                ;
+        } while (j < i);
+        at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
+                               i == 0 ? "" : or ? " OR "
+                                                : " ",
+                               test_words[pick[i]]);
+    }
+    test_source = srcmode == 1 ? src[test_rand(4)] : NULL;
+    if (srcmode >= 2) /* source: restricts an AND (or best match) */
+        snprintf(text + at, sizeof text - at, " %ssource:%s",
+                 srcmode == 3 ? "-" : "", src[test_rand(4)]);
+    cmp->filtered += srcmode != 0;
+    test_run(cmp, print, text);
+}
+
+/* One random prefix: a frequent or a rare word cut to 2 or more bytes. */
+static void
+test_one_prefix(struct test_cmp *cmp, int print)
+{
+    const char *w = test_rand(3) ? test_words[test_rand(TEST_NWORDS)]
+                                 : test_rare[test_rand(TEST_NRARE)];
+    char text[64];
+    unsigned len = (unsigned)strlen(w);
+
+    snprintf(text, sizeof text, "%.*s*", (int)(2 + test_rand(len - 1)), w);
+    test_run(cmp, print, text);
+}
+
+/* Prints and checks the figures of cmp: every page the same as FTS5's,
+ * and all (or, for prefixes, most) answered by the engine. */
+static void
+test_report_of(const struct test_cmp *cmp, const char *kind, const char *when,
+               int all)
 {
     char what[256];
 
-    printf("# %s: %d queries (%d with a source), %d the same, %d by the "
+    printf("# %s%s: %d queries (%d with a source), %d the same, %d by the "
            "engine, %d hits, %d scores not bit-equal (max diff %g); COUNTS "
            "source %d, %d the same\n",
-           when, cmp->queries, cmp->filtered, cmp->same, cmp->engine,
+           kind, when, cmp->queries, cmp->filtered, cmp->same, cmp->engine,
            cmp->hits, cmp->inexact, cmp->maxdiff, cmp->counts,
            cmp->counts_same);
-    snprintf(what, sizeof what, "%s: engine pages = FTS5 pages", when);
+    snprintf(what, sizeof what, "%s%s: engine pages = FTS5 pages", kind, when);
     ok(cmp->same == cmp->queries, what);
-    snprintf(what, sizeof what, "%s: COUNTS source = FTS5's", when);
+    snprintf(what, sizeof what, "%s%s: COUNTS source = FTS5's", kind, when);
     ok(cmp->counts_same == cmp->counts, what);
-    snprintf(what, sizeof what, "%s: the engine answered them all", when);
-    ok(cmp->engine == cmp->queries, what);
+    snprintf(what, sizeof what, "%s%s: the engine answered %s", kind, when,
+             all ? "them all" : "most");
+    ok(all ? cmp->engine == cmp->queries : cmp->engine * 2 > cmp->queries,
+       what);
 }
 
 static void
-test_compare(int queries, const char *when)
+test_report(const struct test_cmp *cmp, const char *when)
+{
+    test_report_of(cmp, "", when, 1);
+}
+
+/* Prefixes mostly of rare words are FTS5's either way (query_prefix.h);
+ * FTS5's own prefix query is the path with the engine off. */
+static void
+test_prefix_report(const struct test_cmp *cmp, const char *when)
+{
+    test_report_of(cmp, "prefixes ", when, 0);
+}
+
+/* queries random queries of one kind (test_one or test_one_prefix). */
+static void
+test_compare_of(int queries, const char *when,
+                void (*one)(struct test_cmp *, int))
 {
     struct test_cmp cmp;
     int i;
 
     memset(&cmp, 0, sizeof cmp);
     for (i = 0; i < queries; i++)
-        test_one(&cmp, cmp.queries - cmp.same < 5);
-    test_report(&cmp, when);
+        one(&cmp, cmp.queries - cmp.same < 5);
+    if (one == test_one)
+        test_report(&cmp, when);
+    else
+        test_prefix_report(&cmp, when);
+}
+
+static void
+test_compare(int queries, const char *when)
+{
+    test_compare_of(queries, when, test_one);
+}
+
+static void
+test_prefixes(int queries, const char *when)
+{
+    test_compare_of(queries, when, test_one_prefix);
 }
 
 /* Prints the df of the query words: the idf is clamped above half. */
@@ -462,6 +528,47 @@ static void
 test_equal(void)
 {
     test_compare(TEST_QUERIES, "after OPTIMIZE");
+    test_prefixes(TEST_QUERIES / 2, "after OPTIMIZE");
+}
+
+/* A lone word* over PREFIX_MAX_EXPANSION (128) words is an error that
+ * says how many; one letter more and it is answered. */
+static void
+test_prefix_limit(void)
+{
+    static const char cons[] = "bcdfgjmpqrtvwxyz";
+    struct carid_doc doc;
+    struct test_page e;
+    char body[1024], err[256];
+    size_t at = (size_t)snprintf(body, sizeof body, "kata ");
+    int i, rc;
+
+    for (i = 0; i < 130; i++)
+        at += (size_t)snprintf(body + at, sizeof body - at, "zqx%c%c ",
+                               cons[i / 16], cons[i % 16]);
+    memset(&doc, 0, sizeof doc);
+    doc.id = test_str("banyak1");
+    doc.field[CARID_FIELD_TITLE] = test_str("kata baru");
+    doc.field[CARID_FIELD_BODY] = test_str(body);
+    doc.field[CARID_FIELD_DATE] = test_str("2023-05-06");
+    rc = test_p->begin(test_writer, err, sizeof err);
+    if (rc == 0) rc = test_p->put(test_writer, &doc, err, sizeof err);
+    if (rc == 0) rc = test_p->commit(test_writer, err, sizeof err);
+    ok(rc == 0, "an article with 130 words starting zqx");
+    test_search("zqx*", 0, 10, NULL, NULL, 0, &e);
+    printf("# zqx*: %s\n", e.err);
+    ok(e.rc != 0 && strcmp(e.err, "prefix 'zqx*' matches 130 indexed words "
+                                  "(at most 128): type more letters") == 0,
+       "zqx* (130 words): the error says how many");
+    test_search("harga zqx*", 0, 10, NULL, NULL, 1, &e);
+    ok(e.rc != 0 && strstr(e.err, "type more letters") != NULL,
+       "also inside a larger query, on the FTS5 path");
+    test_search("zqxb*", 0, 10, NULL, NULL, 0, &e);
+    ok(e.rc == 0 && e.total == 1 && e.n == 1 &&
+           strcmp(e.id[0], "banyak1") == 0,
+       "zqxb* (16 words): answered");
+    test_search("\"kata zqx\"*", 0, 10, NULL, NULL, 0, &e);
+    ok(e.rc == 0 && e.total == 1, "a phrase's prefix is not limited");
 }
 
 /* An id already used: half the time among the last 200 (often this
@@ -509,10 +616,11 @@ test_batch(int ops, int rollback)
 static void
 test_writes(void)
 {
-    struct test_cmp cmp;
+    struct test_cmp cmp, pcmp;
     int r, q, rc = 0, rolled = 0;
 
     memset(&cmp, 0, sizeof cmp);
+    memset(&pcmp, 0, sizeof pcmp);
     for (r = 0; r < TEST_ROUNDS; r++) {
         int rollback = r % 5 == 3;
 
@@ -520,6 +628,8 @@ test_writes(void)
         rolled += rollback;
         for (q = 0; q < TEST_ROUND_Q; q++)
             test_one(&cmp, cmp.queries - cmp.same < 5);
+        for (q = 0; q < TEST_ROUND_Q / 4; q++)
+            test_one_prefix(&pcmp, pcmp.queries - pcmp.same < 5);
     }
     ok(rc == 0, "write batches");
     printf("# %d batches (%d rolled back), ids up to %d, fresh postings %lld,"
@@ -529,6 +639,7 @@ test_writes(void)
     ok(test_stat("engine_fresh") > 0 && test_stat("engine_gone") > 0,
        "STATS engine_fresh and engine_gone count the tier");
     test_report(&cmp, "after writes, not optimized");
+    test_prefix_report(&pcmp, "after writes, not optimized");
 }
 
 /* Runs sql on the file behind the plugin's back. */
@@ -657,6 +768,7 @@ test_optimized(void)
     test_compare(100, "after writes and OPTIMIZE");
     ok(test_batch(20, 0) == 0, "a batch after OPTIMIZE");
     test_compare(60, "after OPTIMIZE and a batch");
+    test_prefixes(60, "after OPTIMIZE and a batch");
 }
 
 /* Runs sql on the file behind the plugin's back. */
@@ -772,6 +884,7 @@ main(int argc, char **argv)
     static const struct tap_case cases[] = {
         {"open", test_open},
         {"equal", test_equal},
+        {"prefix limit", test_prefix_limit},
         {"writes", test_writes},
         {"fallbacks", test_fallbacks},
         {"failed-optimize", test_failed_optimize},
