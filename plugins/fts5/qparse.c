@@ -93,6 +93,9 @@ struct qparse {
     int item_plus[QPARSE_MAX_TERMS];           /* item i was +required */
     struct qparse_expr item[QPARSE_MAX_TERMS]; /* copies, for best match */
     struct qparse_expr nots;                   /* the top level's NOTs */
+    qparse_spell_fn *spell;                    /* or NULL */
+    void *spell_ctx;
+    int no_spell; /* after + - NOT: the word as typed */
 };
 
 static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
@@ -529,6 +532,66 @@ qparse_alias_spans(struct qparse *q, int a, int b, struct qparse_expr *e)
                         q->span[b - 1][1] - q->span[a][0], b == a + 1, e);
 }
 
+/* Nonzero if p[0..n) is 1..QPARSE_FIX_BYTES - 1 bytes of a-z. */
+static int
+qparse_az(const char *p, size_t n)
+{
+    if (n == 0 || n >= QPARSE_FIX_BYTES) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 'a' || p[i] > 'z') return 0;
+    return 1;
+}
+
+/*
+ * Span a (alone in [a, b)) corrected, when the corrector has a fix for
+ * it: 1 with ("typed" OR "fix") in e (kind QPARSE_ATOM), 2 with "fix"
+ * (QPARSE_TERM), the fix in q->out->fix; 0 when not, -1 on error.
+ */
+static int
+qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
+{
+    struct qparse_fix *f;
+    const char *w = q->fold + q->fold_at[a][0];
+    size_t n = q->fold_at[a][1] - q->fold_at[a][0], fixlen = 0;
+    struct qparse_expr x = {NULL, 0, QPARSE_ATOM, 0};
+    int rc;
+
+    if (q->spell == NULL || b != a + 1 || q->no_spell || q->no_alias ||
+        q->stop[a] || q->out->nfix >= QPARSE_MAX_FIXES ||
+        q->nfold > QPARSE_FOLD || !qparse_az(w, n) ||
+        q->out->terms + 2 > QPARSE_MAX_TERMS)
+        return 0;
+    f = &q->out->fix[q->out->nfix];
+    rc = q->spell(q->spell_ctx, w, n, f->fix, sizeof f->fix - 1, &fixlen,
+                  q->err, q->errlen);
+    if (rc < 0) {
+        q->failed = 1;
+        return -1;
+    }
+    if (rc == 0 || !qparse_az(f->fix, fixlen) ||
+        (fixlen == n && memcmp(f->fix, w, n) == 0))
+        return 0;
+    f->fix[fixlen] = '\0';
+    memcpy(f->typed, w, n);
+    f->typed[n] = '\0';
+    f->replaced = rc == 2;
+    if (f->replaced) {
+        x.kind = QPARSE_TERM;
+        if (qparse_cats(q, &x, "\"") != 0 ||
+            qparse_cat(q, &x, f->fix, fixlen) != 0 || qparse_cats(q, &x, "\""))
+            return -1;
+    } else if (qparse_cats(q, &x, "(") != 0 ||
+               qparse_cat_string(q, &x, a, b, 0) ||
+               qparse_cats(q, &x, " OR \"") != 0 ||
+               qparse_cat(q, &x, f->fix, fixlen) != 0 ||
+               qparse_cats(q, &x, "\")"))
+        return -1;
+    q->out->nfix++;
+    if (!f->replaced) q->out->terms += 2; /* the fix, the typed item */
+    *e = x;
+    return f->replaced ? 2 : 1;
+}
+
 /*
  * The words of text[start..end): each run of glued words one FTS5 string,
  * the strings joined by sep; '*' at the end makes the last one a prefix.
@@ -561,10 +624,12 @@ qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
         if (skip && qparse_run_stop(q, a, b, prefix && b == q->nspan)) continue;
         if (*ngroups > 0 && qparse_cats(q, e, sep) != 0) return -1;
         if (!(prefix && b == q->nspan) &&
-            (rc = qparse_alias_spans(q, a, b, &x)) > 0) {
+            (rc = qparse_alias_spans(q, a, b, &x)) == 0 && and_stop)
+            rc = qparse_spell(q, a, b, &x);
+        if (rc > 0) {
+            if (x.kind == QPARSE_ATOM) q->words_aliased = 1;
             rc = qparse_cat(q, e, x.s, x.len);
             qparse_expr_free(&x);
-            q->words_aliased = 1;
         } else if (rc == 0)
             rc = qparse_cat_string(q, e, a, b, prefix && b == q->nspan);
         if (rc != 0) return -1;
@@ -881,17 +946,21 @@ qparse_near(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr r = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     int dist, maxdist = -1, rc, terms = q->out->terms, aliased = q->aliased;
+    int nfix = q->out->nfix;
     size_t at = q->pos;
     char tail[32];
 
     if (qparse_primary(q, e) != 0) return -1;
     qparse_peek(q, &lx);
-    if (q->aliased != aliased && qparse_is_near_op(q, &lx, &dist)) {
-        /* NEAR takes the word as typed: parse it again without aliases */
+    if ((q->aliased != aliased || q->out->nfix != nfix) &&
+        qparse_is_near_op(q, &lx, &dist)) {
+        /* NEAR takes the word as typed: parse it again without aliases
+         * and corrections */
         qparse_expr_free(e);
         q->pos = at;
         q->out->terms = terms;
         q->aliased = aliased;
+        q->out->nfix = nfix;
         q->no_alias++;
         rc = qparse_primary(q, e);
         q->no_alias--;
@@ -963,7 +1032,9 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
         *neg = c == '-';
     }
     q->negated = *neg;
+    q->no_spell += c == '+' || *neg;
     rc = qparse_near(q, e);
+    q->no_spell -= c == '+' || *neg;
     q->negated = 0;
     q->plus = c == '+';
     if (c == '+' || *neg) e->stop = 0; /* "+di": asked for */
@@ -1057,6 +1128,28 @@ qparse_keep(struct qparse *q, const struct qparse_expr *item)
     return 0;
 }
 
+/* Keeps the words corrected since fix number from as items of their own,
+ * as typed (qparse_spelled()). */
+static int
+qparse_keep_typed(struct qparse *q, int from)
+{
+    int plus = q->plus, rc = 0;
+
+    q->plus = 0;
+    for (int i = from; i < q->out->nfix && rc == 0; i++) {
+        struct qparse_expr t = {NULL, 0, QPARSE_TERM, 0};
+
+        if (q->out->fix[i].replaced) continue;
+        rc = qparse_cats(q, &t, "\"");
+        if (rc == 0) rc = qparse_cats(q, &t, q->out->fix[i].typed);
+        if (rc == 0) rc = qparse_cats(q, &t, "\"");
+        if (rc == 0) rc = qparse_keep(q, &t);
+        qparse_expr_free(&t);
+    }
+    q->plus = plus;
+    return rc;
+}
+
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
  * excluded one; a group that only excludes cannot run in FTS5.  Bare
  * stopwords wait in stops and count only if no other term comes. */
@@ -1068,7 +1161,7 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr stops = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     size_t first_not = 0;
-    int neg, rc = 0;
+    int neg, rc = 0, fixes;
 
     for (;;) {
         qparse_peek(q, &lx);
@@ -1092,12 +1185,14 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
         item.stop = 0;
         neg = 0;
         q->plus = 0;
+        fixes = q->out->nfix;
         if ((rc = qparse_alias_run(q, &item)) < 0 ||
             (rc == 0 && qparse_unary(q, &item, &neg) != 0))
             goto fail;
         rc = 0;
         if (item.kind == QPARSE_NONE) continue;
-        if (q->depth == 0 && !neg && !item.stop && qparse_keep(q, &item) != 0)
+        if (q->depth == 0 && !neg && !item.stop &&
+            (qparse_keep(q, &item) != 0 || qparse_keep_typed(q, fixes) != 0))
             goto fail;
         if (neg) {
             if (nots.s == NULL) first_not = lx.start;
@@ -1299,6 +1394,15 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
              const char *text, size_t len, struct qparse_result *out, char *err,
              size_t errlen)
 {
+    return qparse_spelled(t, aliases, flags, NULL, NULL, text, len, out, err,
+                          errlen);
+}
+
+int
+qparse_spelled(struct tokenizer *t, const struct alias_set *aliases, int flags,
+               qparse_spell_fn *spell, void *spell_ctx, const char *text,
+               size_t len, struct qparse_result *out, char *err, size_t errlen)
+{
     struct qparse *q;
     struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
@@ -1315,6 +1419,8 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
     q->tok = t;
     q->aliases = aliases;
     q->flags = flags;
+    q->spell = spell;
+    q->spell_ctx = spell_ctx;
     q->out = out;
     q->err = err;
     q->errlen = errlen;

@@ -17,6 +17,7 @@
 #include "query_engine.h"
 #include "rank.h"
 #include "snippet.h"
+#include "spell.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -278,6 +279,14 @@ query_one_word(struct tokenizer *t, const struct qparse_result *r,
     return 0;
 }
 
+/* qparse's corrector: spell.h on the reader. */
+static int
+query_spell(void *ctx, const char *word, size_t len, char *fix, size_t cap,
+            size_t *fixlen, char *err, size_t errlen)
+{
+    return spell_fix(ctx, word, len, fix, cap, fixlen, err, errlen);
+}
+
 /* Parses q's text and merges its filters with q's options. */
 static int
 query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
@@ -291,9 +300,10 @@ query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
         return -1;
     }
     if ((t = db_tokenizer(c, err, errlen)) == NULL ||
-        qparse_flags(t, alias_current(c, err, errlen),
-                     q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST, q->text.p,
-                     q->text.len, &p->r, err, errlen) != 0)
+        qparse_spelled(t, alias_current(c, err, errlen),
+                       q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST,
+                       q->fuzzy == CARID_FUZZY_OFF ? NULL : query_spell, c,
+                       q->text.p, q->text.len, &p->r, err, errlen) != 0)
         return -1;
     for (const char *m = p->r.map; m != NULL && *m != '\0'; m++)
         p->phrases += *m != '-';
@@ -622,6 +632,14 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
         /* ends a read: cannot fail in a way that matters */
         sqlite3_progress_handler(c->db, 0, NULL, NULL);
         db_txn(c, DB_COMMIT, "search", scratch, sizeof scratch);
+    }
+    for (int i = 0; rc == 0 && q->fixed != NULL && i < p.r.nfix; i++) {
+        const struct qparse_fix *f = &p.r.fix[i];
+
+        if (q->fixed(q->fixed_ctx,
+                     (struct carid_str){f->typed, strlen(f->typed)},
+                     (struct carid_str){f->fix, strlen(f->fix)}) != 0)
+            break;
     }
     qparse_free(&p.r);
     return query_watch_end(c, q, rc, err, errlen);

@@ -33,7 +33,8 @@
  * posts.h ("gen", "posts_gen"; "fresh_base", "fresh_gen", "fresh_rows" of
  * posts_fresh.h) and the stemmer's version ("stemmer",
  * schema_stemmer()); terms and tops are the top lists of
- * toplist.h; posts and post_terms (schema_posts) the engine's blocks.
+ * toplist.h; posts and post_terms (schema_posts) the engine's blocks;
+ * spell_words (schema_posts too) the vocabulary spell.h corrects with.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -76,7 +77,10 @@ static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS posts_fresh(id INTEGER PRIMARY KEY,"
     " term TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS posts_fresh_term ON posts_fresh(term, id);"
-    "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);";
+    "CREATE TABLE IF NOT EXISTS posts_gone(rowid INTEGER PRIMARY KEY);"
+    /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
+    "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL) WITHOUT ROWID;";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 

@@ -22,6 +22,7 @@
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
+#include "spell.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "tokens.h"
@@ -323,6 +324,7 @@ store_conn_close(struct db_conn *c)
     toplist_free(c->top);
     alias_conn_free(c);
     posts_fresh_cache_free(c->fresh);
+    spell_vocab_free(c->spell);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);

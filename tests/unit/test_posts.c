@@ -59,19 +59,6 @@ static const char *const test_words[] = {
 static const char *const test_glue[] = {"yang", "di",   "dan", "ke",
                                         "dari", "pada", "itu", "ini"};
 
-static void test_log(int level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-test_log(int level, const char *fmt, ...)
-{
-    (void)level;
-    (void)fmt;
-}
-
-static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
-                                            "mmap_mb=64,cache_mb=4"};
-
 static unsigned
 test_rand(unsigned n)
 {
@@ -97,14 +84,6 @@ test_word(void)
         if (u < 0) break;
     }
     return test_words[i];
-}
-
-static struct carid_str
-test_str(const char *s)
-{
-    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
-
-    return v;
 }
 
 static void
