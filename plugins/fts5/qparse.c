@@ -91,6 +91,7 @@ struct qparse {
     int no_best;                               /* an OR or AND at the top */
     int nitem;                                 /* top-level items so far */
     int item_plus[QPARSE_MAX_TERMS];           /* item i was +required */
+    char item_typed[QPARSE_MAX_TERMS];         /* item i is a typed word */
     struct qparse_expr item[QPARSE_MAX_TERMS]; /* copies, for best match */
     struct qparse_expr nots;                   /* the top level's NOTs */
     qparse_spell_fn *spell;                    /* or NULL */
@@ -532,14 +533,42 @@ qparse_alias_spans(struct qparse *q, int a, int b, struct qparse_expr *e)
                         q->span[b - 1][1] - q->span[a][0], b == a + 1, e);
 }
 
-/* Nonzero if p[0..n) is 1..QPARSE_FIX_BYTES - 1 bytes of a-z. */
+/* The words of p[0..n), 1..QPARSE_FIX_BYTES - 1 bytes of a-z with one
+ * space between words, or 0 if it is not that. */
 static int
 qparse_az(const char *p, size_t n)
 {
-    if (n == 0 || n >= QPARSE_FIX_BYTES) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < 'a' || p[i] > 'z') return 0;
-    return 1;
+    int words = 1;
+
+    if (n == 0 || n >= QPARSE_FIX_BYTES || p[0] == ' ' || p[n - 1] == ' ')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == ' ' && p[i + 1] != ' ')
+            words++;
+        else if (p[i] < 'a' || p[i] > 'z')
+            return 0;
+    }
+    return words;
+}
+
+/* Appends the words of fix[0..n) (qparse_az()) as "w1" OR "w2" ... */
+static int
+qparse_cat_fixes(struct qparse *q, struct qparse_expr *e, const char *fix,
+                 size_t n)
+{
+    const char *sp;
+
+    while ((sp = memchr(fix, ' ', n)) != NULL) {
+        if (qparse_cats(q, e, "\"") != 0 ||
+            qparse_cat(q, e, fix, (size_t)(sp - fix)) != 0 ||
+            qparse_cats(q, e, "\" OR ") != 0)
+            return -1;
+        n -= (size_t)(sp - fix) + 1;
+        fix = sp + 1;
+    }
+    if (qparse_cats(q, e, "\"") != 0 || qparse_cat(q, e, fix, n) != 0)
+        return -1;
+    return qparse_cats(q, e, "\"");
 }
 
 /*
@@ -554,11 +583,11 @@ qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
     const char *w = q->fold + q->fold_at[a][0];
     size_t n = q->fold_at[a][1] - q->fold_at[a][0], fixlen = 0;
     struct qparse_expr x = {NULL, 0, QPARSE_ATOM, 0};
-    int rc;
+    int rc, words;
 
     if (q->spell == NULL || b != a + 1 || q->no_spell || q->no_alias ||
         q->stop[a] || q->out->nfix >= QPARSE_MAX_FIXES ||
-        q->nfold > QPARSE_FOLD || !qparse_az(w, n) ||
+        q->nfold > QPARSE_FOLD || qparse_az(w, n) != 1 ||
         q->out->terms + 2 > QPARSE_MAX_TERMS)
         return 0;
     f = &q->out->fix[q->out->nfix];
@@ -568,28 +597,26 @@ qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
         q->failed = 1;
         return -1;
     }
-    if (rc == 0 || !qparse_az(f->fix, fixlen) ||
-        (fixlen == n && memcmp(f->fix, w, n) == 0))
+    words = rc > 0 ? qparse_az(f->fix, fixlen) : 0;
+    /* the words, the typed one as an item too: within the word limit */
+    if (words == 0 || q->out->terms + words + (rc == 1) > QPARSE_MAX_TERMS)
         return 0;
     f->fix[fixlen] = '\0';
     memcpy(f->typed, w, n);
     f->typed[n] = '\0';
     f->replaced = rc == 2;
-    if (f->replaced) {
-        x.kind = QPARSE_TERM;
-        if (qparse_cats(q, &x, "\"") != 0 ||
-            qparse_cat(q, &x, f->fix, fixlen) != 0 || qparse_cats(q, &x, "\""))
-            return -1;
-    } else if (qparse_cats(q, &x, "(") != 0 ||
-               qparse_cat_string(q, &x, a, b, 0) ||
-               qparse_cats(q, &x, " OR \"") != 0 ||
-               qparse_cat(q, &x, f->fix, fixlen) != 0 ||
-               qparse_cats(q, &x, "\")"))
+    if (f->replaced && words == 1) x.kind = QPARSE_TERM;
+    if ((x.kind == QPARSE_ATOM && qparse_cats(q, &x, "(") != 0) ||
+        (!f->replaced && (qparse_cat_string(q, &x, a, b, 0) != 0 ||
+                          qparse_cats(q, &x, " OR ") != 0)) ||
+        qparse_cat_fixes(q, &x, f->fix, fixlen) != 0 ||
+        (x.kind == QPARSE_ATOM && qparse_cats(q, &x, ")") != 0))
         return -1;
     q->out->nfix++;
-    if (!f->replaced) q->out->terms += 2; /* the fix, the typed item */
+    /* the typed word was counted; each fix, and the typed item, count */
+    q->out->terms += words - f->replaced + !f->replaced;
     *e = x;
-    return f->replaced ? 2 : 1;
+    return 1;
 }
 
 /*
@@ -1124,6 +1151,7 @@ qparse_keep(struct qparse *q, const struct qparse_expr *item)
     c = &q->item[q->nitem];
     *c = (struct qparse_expr){NULL, 0, item->kind, 0};
     if (qparse_cat(q, c, item->s, item->len) != 0) return -1;
+    q->item_typed[q->nitem] = 0;
     q->item_plus[q->nitem++] = q->plus;
     return 0;
 }
@@ -1144,10 +1172,34 @@ qparse_keep_typed(struct qparse *q, int from)
         if (rc == 0) rc = qparse_cats(q, &t, q->out->fix[i].typed);
         if (rc == 0) rc = qparse_cats(q, &t, "\"");
         if (rc == 0) rc = qparse_keep(q, &t);
+        if (rc == 0) q->item_typed[q->nitem - 1] = 1;
         qparse_expr_free(&t);
     }
     q->plus = plus;
     return rc;
+}
+
+/* Drops the typed words' items of qparse_keep_typed() when the query has
+ * other items: they would weigh the typed word twice against the others
+ * (a rare name and its common neighbour, "Bawaslu abhan"). */
+static void
+qparse_drop_typed(struct qparse *q)
+{
+    int i, n = 0, real = 0;
+
+    for (i = 0; i < q->nitem; i++)
+        real += !q->item_typed[i];
+    if (real < 2) return;
+    for (i = 0; i < q->nitem; i++) {
+        if (q->item_typed[i]) {
+            qparse_expr_free(&q->item[i]);
+            continue;
+        }
+        q->item[n] = q->item[i];
+        q->item_plus[n] = q->item_plus[i];
+        q->item_typed[n++] = 0;
+    }
+    q->nitem = n;
 }
 
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
@@ -1324,6 +1376,7 @@ qparse_best(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr map = {NULL, 0, QPARSE_NONE, 0};
     int i, nreq = 0, item = 0, rc = 0;
 
+    qparse_drop_typed(q);
     for (i = 0; i < q->nitem; i++)
         nreq += q->item_plus[i];
     if (!(q->flags & QPARSE_BEST) || q->no_best || q->nitem < 2 ||

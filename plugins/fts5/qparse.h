@@ -25,7 +25,7 @@
 #define QPARSE_MIN_TO_CAPS 3    /* letters of a capitals-only short form a
                                    long form expands to (not MA, AS) */
 #define QPARSE_MAX_FIXES   4    /* words corrected in one query */
-#define QPARSE_FIX_BYTES   72   /* a corrected word and its fix, NUL too */
+#define QPARSE_FIX_BYTES   200  /* a corrected word, or its fixes, NUL too */
 /* clang-format on */
 
 struct alias_set;
@@ -34,7 +34,7 @@ struct tokenizer;
 /* A word qparse_spelled() corrected: as folded, and what it searched too. */
 struct qparse_fix {
     char typed[QPARSE_FIX_BYTES]; /* NUL-terminated */
-    char fix[QPARSE_FIX_BYTES];   /* a-z only, NUL-terminated */
+    char fix[QPARSE_FIX_BYTES];   /* a-z words, one space between, NUL */
     int replaced;                 /* the typed word is not searched */
 };
 
@@ -99,9 +99,10 @@ int qparse_flags(struct tokenizer *t, const struct alias_set *aliases,
 
 /*
  * A spelling corrector (spell.h): for the folded plain word word[0..len),
- * 1 with a word to search as well in fix[0..*fixlen) (a-z only, at most
- * cap bytes), 2 with a word to search instead (no article holds the
- * typed one), 0 when there is none, -1 with err set (the parse fails).
+ * 1 with words to search as well in fix[0..*fixlen) (a-z, one space
+ * between, at most cap bytes), 2 with words to search instead (no article
+ * holds the typed one), 0 when there is none, -1 with err set (the parse
+ * fails).
  */
 typedef int qparse_spell_fn(void *ctx, const char *word, size_t len, char *fix,
                             size_t cap, size_t *fixlen, char *err,
@@ -112,11 +113,12 @@ typedef int qparse_spell_fn(void *ctx, const char *word, size_t len, char *fix,
  * asked about each plain word: not quoted, not a prefix, not after + - or
  * NOT, not in NEAR, not a stopword, not expanded by an alias; at most
  * QPARSE_MAX_FIXES of them, while the words stay within
- * QPARSE_MAX_TERMS.  A corrected word is searched as ("typed" OR "fix"),
- * or as "fix" when the corrector said 2, and listed in out->fix; in a
- * best match (QPARSE_BEST) a top-level ("typed" OR "fix") also adds the
- * typed word as an item of its own, so that an article holding it as
- * typed holds one item more than one holding only the fix.
+ * QPARSE_MAX_TERMS.  A corrected word is searched as ("typed" OR "fix"
+ * OR ...), or without "typed" when the corrector said 2, and listed in
+ * out->fix.  When such a word with "typed" is the query's only item, best
+ * match (QPARSE_BEST) makes the typed word an item of its own too, so
+ * that an article holding it as typed ranks above one holding only a fix
+ * (among other items BM25 ranks them, the typed word being the rarer).
  */
 int qparse_spelled(struct tokenizer *t, const struct alias_set *aliases,
                    int flags, qparse_spell_fn *spell, void *spell_ctx,

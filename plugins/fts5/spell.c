@@ -320,46 +320,88 @@ spell_stem(struct tokenizer *t, const char *text, size_t n,
                : -1;
 }
 
-/* The search for the best candidate (edits_one()'s context). */
+/* One fix kept: the word, its stem's articles, whether it is its own
+ * stem. */
+struct spell_pick {
+    char w[EDITS_MAX_WORD + 1];
+    size_t n;
+    char stem[TOKENIZER_MAX_TOKEN];
+    size_t stem_len;
+    int64_t df;
+    int root;
+};
+
+/* The search for the best candidates (edits_one()'s context). */
 struct spell_search {
     struct tokenizer *t;
     const struct spell_vocab *v;
     const struct spell_word *typed;
     int64_t need; /* the fewest articles a fix may have */
-    int64_t best; /* the best fix's articles, 0: none yet */
-    char fix[EDITS_MAX_WORD + 1];
-    size_t fixlen;
+    struct spell_pick pick[SPELL_MAX_FIXES]; /* most articles first */
+    int npick;
 };
+
+/* Whether a beats b as the word of one stem: a word that is its own stem
+ * (harga, not hargai), else the longer (kejaksaan, not kejaksa: a letter
+ * left out is the commonest slip); else the first. */
+static int
+spell_better_word(int root, size_t n, const struct spell_pick *b)
+{
+    return root > b->root || (root == b->root && n > b->n);
+}
 
 static int
 spell_candidate(void *ctx, const char *w, size_t n)
 {
     struct spell_search *s = ctx;
     struct spell_word c;
+    struct spell_pick *p;
     int64_t df;
+    int root, i;
 
     if (spell_stem(s->t, w, n, &c) != 0 || c.stop ||
         (c.len == s->typed->len && memcmp(c.stem, s->typed->stem, c.len) == 0))
         return 0;
     df = spell_df(s->v, c.stem, c.len);
-    /* ties (often one stem: kejaksa, kejaksaan): the longer, as a letter
-     * left out is the commonest slip, then the first */
-    if (df < s->need || df < s->best || (df == s->best && n <= s->fixlen))
-        return 0;
-    s->best = df;
-    memcpy(s->fix, w, n);
-    s->fixlen = n;
+    if (df < s->need) return 0;
+    root = c.len == n && memcmp(c.stem, w, n) == 0;
+    for (i = 0; i < s->npick; i++) {
+        p = &s->pick[i];
+        if (p->stem_len == c.len && memcmp(p->stem, c.stem, c.len) == 0) {
+            if (spell_better_word(root, n, p)) {
+                memcpy(p->w, w, n);
+                p->n = n;
+                p->root = root;
+            }
+            return 0;
+        }
+    }
+    /* a new stem: in df order (ties: the first), the last one out */
+    for (i = s->npick; i > 0 && s->pick[i - 1].df < df; i--)
+        ;
+    if (i == SPELL_MAX_FIXES) return 0;
+    if (s->npick < SPELL_MAX_FIXES) s->npick++;
+    memmove(&s->pick[i + 1], &s->pick[i],
+            (size_t)(s->npick - 1 - i) * sizeof s->pick[0]);
+    p = &s->pick[i];
+    memcpy(p->w, w, n);
+    p->n = n;
+    memcpy(p->stem, c.stem, c.len);
+    p->stem_len = c.len;
+    p->df = df;
+    p->root = root;
     return 0;
 }
 
 int
-spell_fix(struct db_conn *c, const char *word, size_t len, char *fix,
+spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
           size_t cap, size_t *fixlen, char *err, size_t errlen)
 {
     struct spell_search s;
     struct spell_word typed;
     struct spell_vocab *v = NULL;
     int64_t df, df_typed;
+    size_t at = 0;
     int rc;
 
     memset(&s, 0, sizeof s);
@@ -371,19 +413,28 @@ spell_fix(struct db_conn *c, const char *word, size_t len, char *fix,
     if (df > SPELL_RARE_DF) return 0; /* common: no statement at all */
     df = spell_count(c, word, len, SPELL_RARE_DF + 1, err, errlen);
     if (df < 0) return -1;
-    if (df > SPELL_RARE_DF) return 0;
+    if (df > SPELL_RARE_DF || (df > 0 && !rare)) return 0;
     df_typed = df;
     s.v = v;
     s.typed = &typed;
     s.need = df * SPELL_FACTOR > SPELL_MIN_DF ? df * SPELL_FACTOR
                                               : SPELL_MIN_DF;
     edits_one(word, len, spell_candidate, &s);
-    if (s.best == 0 || s.fixlen > cap) return 0;
-    /* the vocabulary is as of OPTIMIZE: the fix must find itself now */
-    df = spell_count(c, s.fix, s.fixlen, 1, err, errlen);
-    if (df <= 0) return df < 0 ? -1 : 0;
-    memcpy(fix, s.fix, s.fixlen);
-    *fixlen = s.fixlen;
+    for (int i = 0; i < s.npick; i++) {
+        const struct spell_pick *p = &s.pick[i];
+
+        if (at + (at > 0) + p->n > cap || p->df * SPELL_SPREAD < s.pick[0].df)
+            break;
+        /* the vocabulary is as of OPTIMIZE: a fix must find itself now */
+        df = spell_count(c, p->w, p->n, 1, err, errlen);
+        if (df < 0) return -1;
+        if (df == 0) continue;
+        if (at > 0) fix[at++] = ' ';
+        memcpy(fix + at, p->w, p->n);
+        at += p->n;
+    }
+    if (at == 0) return 0;
+    *fixlen = at;
     return df_typed == 0 ? 2 : 1;
 }
 
