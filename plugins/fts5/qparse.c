@@ -96,7 +96,8 @@ struct qparse {
     struct qparse_expr nots;                   /* the top level's NOTs */
     qparse_spell_fn *spell;                    /* or NULL */
     void *spell_ctx;
-    int no_spell; /* after + - NOT: the word as typed */
+    int no_spell;  /* after + - NOT: the word as typed */
+    int fix_terms; /* words the corrections added (fixes, typed items) */
 };
 
 static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
@@ -599,7 +600,8 @@ qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
     }
     words = rc > 0 ? qparse_az(f->fix, fixlen) : 0;
     /* the words, the typed one as an item too: within the word limit */
-    if (words == 0 || q->out->terms + words + (rc == 1) > QPARSE_MAX_TERMS)
+    if (words == 0 ||
+        q->out->terms + q->fix_terms + words + (rc == 1) > QPARSE_MAX_TERMS)
         return 0;
     f->fix[fixlen] = '\0';
     memcpy(f->typed, w, n);
@@ -614,7 +616,7 @@ qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
         return -1;
     q->out->nfix++;
     /* the typed word was counted; each fix, and the typed item, count */
-    q->out->terms += words - f->replaced + !f->replaced;
+    q->fix_terms += words - f->replaced + !f->replaced;
     *e = x;
     return 1;
 }
@@ -973,7 +975,7 @@ qparse_near(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr r = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     int dist, maxdist = -1, rc, terms = q->out->terms, aliased = q->aliased;
-    int nfix = q->out->nfix;
+    int nfix = q->out->nfix, fix_terms = q->fix_terms;
     size_t at = q->pos;
     char tail[32];
 
@@ -988,6 +990,7 @@ qparse_near(struct qparse *q, struct qparse_expr *e)
         q->out->terms = terms;
         q->aliased = aliased;
         q->out->nfix = nfix;
+        q->fix_terms = fix_terms;
         q->no_alias++;
         rc = qparse_primary(q, e);
         q->no_alias--;
@@ -1459,7 +1462,7 @@ qparse_spelled(struct tokenizer *t, const struct alias_set *aliases, int flags,
     struct qparse *q;
     struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
-    int rc = -1, i;
+    int rc = -1, i, retry;
 
     memset(out, 0, sizeof *out);
     q = calloc(1, sizeof *q);
@@ -1490,9 +1493,13 @@ qparse_spelled(struct tokenizer *t, const struct alias_set *aliases, int flags,
             rc = 0;
     } else if (!q->failed)
         qparse_fail(q, q->pos, "cannot parse");
-    if (rc == 0)
+    /* words after the corrections took the room they counted on: the
+     * query as typed instead (what qparse_flags() accepts) */
+    retry = rc == 0 && out->terms + q->fix_terms > QPARSE_MAX_TERMS;
+    if (rc == 0 && !retry) {
         out->match = e.s;
-    else {
+        out->terms += q->fix_terms;
+    } else {
         qparse_expr_free(&e);
         free(out->map);
         memset(out, 0, sizeof *out);
@@ -1501,6 +1508,9 @@ qparse_spelled(struct tokenizer *t, const struct alias_set *aliases, int flags,
         qparse_expr_free(&q->item[i]);
     qparse_expr_free(&q->nots);
     free(q);
+    if (retry)
+        return qparse_spelled(t, aliases, flags, NULL, NULL, text, len, out,
+                              err, errlen);
     return rc;
 }
 

@@ -558,6 +558,20 @@ test_spelled(void)
                       11, &r, err, sizeof err) == -1 &&
            strcmp(err, "corrector failed") == 0,
        "spelled: a corrector's error fails the parse with its message");
+    /* 63 words with kejaksan first: its fix and item would make 65 */
+    {
+        char q[512] = "kejaksan";
+
+        for (int k = 0; k < 62; k++)
+            snprintf(q + strlen(q), sizeof q - strlen(q), " k%c%c",
+                     'a' + k / 26, 'a' + k % 26);
+        ok(qparse_spelled(test_tok, NULL, QPARSE_BEST, test_corrector, NULL, q,
+                          strlen(q), &r, err, sizeof err) == 0 &&
+               r.nfix == 0 && r.terms == 63 &&
+               strncmp(r.match, "\"kejaksan\" OR \"kaa\"", 19) == 0,
+           "spelled: words over 64 with the fixes: the query as typed");
+        qparse_free(&r);
+    }
     test_spell_calls = 0;
     ok(qparse_spelled(test_tok, NULL, 0, test_corrector, NULL,
                       "harga \"beras\" di", 16, &r, err, sizeof err) == 0 &&
