@@ -573,9 +573,10 @@ qparse_cat_fixes(struct qparse *q, struct qparse_expr *e, const char *fix,
 }
 
 /*
- * Span a (alone in [a, b)) corrected, when the corrector has a fix for
- * it: 1 with ("typed" OR "fix") in e (kind QPARSE_ATOM), 2 with "fix"
- * (QPARSE_TERM), the fix in q->out->fix; 0 when not, -1 on error.
+ * Span a (alone in [a, b)) corrected, when the corrector has fixes for
+ * it: 1 with ("typed" OR "fix" ...) in e (QPARSE_ATOM), or the fixes
+ * alone when it said 2 ("fix" alone: QPARSE_TERM), and the fixes in
+ * q->out->fix; 0 when not corrected, -1 on error.
  */
 static int
 qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
@@ -1164,7 +1165,7 @@ qparse_keep(struct qparse *q, const struct qparse_expr *item)
 static int
 qparse_keep_typed(struct qparse *q, int from)
 {
-    int plus = q->plus, rc = 0;
+    int plus = q->plus, rc = 0, n;
 
     q->plus = 0;
     for (int i = from; i < q->out->nfix && rc == 0; i++) {
@@ -1174,8 +1175,9 @@ qparse_keep_typed(struct qparse *q, int from)
         rc = qparse_cats(q, &t, "\"");
         if (rc == 0) rc = qparse_cats(q, &t, q->out->fix[i].typed);
         if (rc == 0) rc = qparse_cats(q, &t, "\"");
+        n = q->nitem;
         if (rc == 0) rc = qparse_keep(q, &t);
-        if (rc == 0) q->item_typed[q->nitem - 1] = 1;
+        if (rc == 0 && q->nitem > n) q->item_typed[n] = 1; /* not full */
         qparse_expr_free(&t);
     }
     q->plus = plus;

@@ -5,11 +5,11 @@
  * the words one edit away (edits.h), stemmed as the index stems, whose
  * stems are in at least SPELL_FACTOR times as many articles and at least
  * SPELL_MIN_DF: the SPELL_MAX_FIXES stems in the most articles (ties: the
- * first) that are in at least 1/SPELL_SPREAD of the first one's (presin,
- * in 3, is no alternative to presiden, in 18,000), each as one word (the one
- * that is its own stem, else the longer, else the first); never a stopword, nor
- * the typed word's own stem.  The caller searches them all (qparse.h,
- * qparse_spelled()).
+ * first) that are in at least 1/SPELL_SPREAD of the first one's (a stem
+ * in 100 is no alternative to one in 18,000), each as one word (the one
+ * that is its own stem, else the longer, else the first); never a
+ * stopword, nor the typed word's own stem.  The caller searches them all
+ * (qparse.h, qparse_spelled()).
  *
  * The vocabulary is the stems in SPELL_MIN_DF or more articles with their
  * counts: OPTIMIZE writes them to table spell_words from the scan that
@@ -37,7 +37,7 @@
 #define SPELL_FACTOR      20    /* a fix is in this many times the articles */
 #define SPELL_MIN_DF      1     /* ... and in at least these */
 #define SPELL_MAX_FIXES   3     /* stems offered for one word, each in */
-#define SPELL_SPREAD      100   /* ... 1/SPELL_SPREAD of the first's articles */
+#define SPELL_SPREAD      100   /* ... 1/this of the first's articles */
 #define SPELL_SCAN_MAX    10000 /* articles read through fts5vocab */
 #define SPELL_RESCAN_SEC  10    /* ... at most this often */
 /* clang-format on */

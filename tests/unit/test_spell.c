@@ -91,7 +91,9 @@ test_search_as(const char *text, int fuzzy, int match)
     test_r.rc = test_p->search(test_reader, &q, test_hit_cb, &test_r,
                                &test_r.total, test_r.err, sizeof test_r.err);
     if (test_r.rc != 0) printf("# %s: %s\n", text, test_r.err);
-    printf("# %s: total %lld, first %s, fixes %s\n", text, (long long)test_r.total, test_r.n > 0 ? test_r.id[0] : "-", test_r.fixes);
+    printf("# %s: total %lld, first %s, fixes %s\n", text,
+           (long long)test_r.total, test_r.n > 0 ? test_r.id[0] : "-",
+           test_r.fixes);
     return &test_r;
 }
 
