@@ -48,10 +48,12 @@ static const struct cmd_arg args_search[] = {
     {"SNIPPET", "[open close]", OPT},
     {"COUNTS", "source", OPT},
     {"MATCH", "best|all", OPT},
+    {"FUZZY", "on|off|show", OPT},
     {NULL, NULL, 0}};
 static const struct cmd_arg args_count[] = {
     {NULL, "query", 0},  {"SOURCE", "source", OPT},  {"FROM", "date", OPT},
-    {"TO", "date", OPT}, {"MATCH", "best|all", OPT}, {NULL, NULL, 0}};
+    {"TO", "date", OPT}, {"MATCH", "best|all", OPT}, {"FUZZY", "on|off", OPT},
+    {NULL, NULL, 0}};
 static const struct cmd_arg args_text[] = {{NULL, "text", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_suggest[] = {
     {NULL, "prefix", 0}, {"LIMIT", "n", OPT}, {NULL, NULL, 0}};

@@ -148,6 +148,23 @@ cmd_parse_option(struct job *job, int i)
         }
         return i + 1;
     }
+    if (cmd_arg_is(r, i, "FUZZY")) {
+        s->want_fixes = 0;
+        if (have1 && cmd_arg_is(r, i + 1, "on"))
+            s->q.fuzzy = CARID_FUZZY_ON;
+        else if (have1 && cmd_arg_is(r, i + 1, "off"))
+            s->q.fuzzy = CARID_FUZZY_OFF;
+        else if (have1 && cmd_arg_is(r, i + 1, "show") && !s->count_only) {
+            s->q.fuzzy = CARID_FUZZY_ON;
+            s->want_fixes = 1;
+        } else {
+            reply_error(&job->out, s->count_only
+                                       ? "ERR FUZZY must be on or off"
+                                       : "ERR FUZZY must be on, off or show");
+            return -1;
+        }
+        return i + 1;
+    }
     if (cmd_arg_is(r, i, "RETURN")) return cmd_parse_return(job, i);
     if (cmd_arg_is(r, i, "SNIPPET")) {
         s->q.want_snippet = 1;
@@ -252,6 +269,18 @@ cmd_collect_term(void *ctx, struct carid_str term, int64_t count)
     return 0;
 }
 
+/* FUZZY show: a flat [typed, fix, ...] array. */
+static int
+cmd_collect_fix(void *ctx, struct carid_str typed, struct carid_str fix)
+{
+    struct cmd_collect *c = ctx;
+
+    reply_bulk(&c->buf, typed.p, typed.len);
+    reply_bulk(&c->buf, fix.p, fix.len);
+    c->n++;
+    return 0;
+}
+
 /* SUGGEST replies with the words only. */
 static int
 cmd_suggest_term(void *ctx, struct carid_str term, int64_t count)
@@ -287,15 +316,21 @@ void
 cmd_search_run(struct job *job, void *reader)
 {
     struct cmd_collect c = {.search = &job->arg.search};
-    struct cmd_collect counts = {0};
+    struct cmd_collect counts = {0}, fixes = {0};
     char err[256];
     int64_t total = 0;
     int want_counts = job->arg.search.want_counts;
+    int want_fixes = job->arg.search.want_fixes;
 
     stats_add(&stats.searches, 1);
     cmd_search_arm(job);
     reply_buf_init(&c.buf);
     reply_buf_init(&counts.buf);
+    reply_buf_init(&fixes.buf);
+    if (want_fixes) {
+        job->arg.search.q.fixed = cmd_collect_fix;
+        job->arg.search.q.fixed_ctx = &fixes;
+    }
     if (server.plugin->search(reader, &job->arg.search.q, cmd_search_hit, &c,
                               &total, err, sizeof err) != 0 ||
         (want_counts &&
@@ -308,9 +343,13 @@ cmd_search_run(struct job *job, void *reader)
     } else if (job->arg.search.count_only) {
         reply_int(&job->out, total);
     } else {
-        /* [total, (counts,) hit, hit, ...] */
-        reply_array(&job->out, c.n + 1 + want_counts);
+        /* [total, (fixes,) (counts,) hit, hit, ...] */
+        reply_array(&job->out, c.n + 1 + want_fixes + want_counts);
         reply_int(&job->out, total);
+        if (want_fixes) {
+            reply_array(&job->out, 2 * fixes.n);
+            reply_raw(&job->out, fixes.buf.p, fixes.buf.len);
+        }
         if (want_counts) {
             reply_array(&job->out, 2 * counts.n);
             reply_raw(&job->out, counts.buf.p, counts.buf.len);
@@ -319,6 +358,7 @@ cmd_search_run(struct job *job, void *reader)
     }
     reply_buf_free(&c.buf);
     reply_buf_free(&counts.buf);
+    reply_buf_free(&fixes.buf);
 }
 
 /* SUGGEST prefix [LIMIT n]: words for a search box, most frequent first. */

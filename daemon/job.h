@@ -28,6 +28,7 @@ struct job_search {
     struct carid_query q;
     int count_only;  /* COUNT: reply with the total only */
     int want_counts; /* COUNTS source: hits per source too */
+    int want_fixes;  /* FUZZY show: the corrected words too */
     unsigned field_order[CARID_FIELD_COUNT]; /* RETURN order */
     int nfields;
 };

@@ -80,6 +80,15 @@ struct carid_doc {
 #define CARID_MATCH_BEST 0 /* best match: the more words, the earlier */
 #define CARID_MATCH_ALL  1 /* every word must be in the article */
 
+/* Whether misspelled query words are corrected, carid_query.fuzzy. */
+#define CARID_FUZZY_ON  0 /* corrected against the index's vocabulary */
+#define CARID_FUZZY_OFF 1 /* searched as typed */
+
+/* A query word the plugin corrected: as it folded it, and a word it
+ * searched as well or instead; both borrowed for the call.  0 to go on. */
+typedef int carid_fix_fn(void *ctx, struct carid_str typed,
+                         struct carid_str fix);
+
 /*
  * A search request.  text is the client's query string, unparsed: the
  * plugin owns the query language.  Filters are empty strings when unset.
@@ -105,6 +114,12 @@ struct carid_query {
      * NULL: never. */
     const _Atomic int64_t *cancel_usec;
     int match; /* CARID_MATCH_* (ABI 5); a plugin may treat BEST as ALL */
+    int fuzzy; /* CARID_FUZZY_* (ABI 6); a plugin may correct nothing */
+    /* Optional (ABI 6): search() calls it once for each fix of each word
+     * it corrected (a word may have several), in query order, before it
+     * returns 0; facets() does not.  NULL: the daemon does not want them. */
+    carid_fix_fn *fixed;
+    void *fixed_ctx;
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:

@@ -302,6 +302,44 @@ def make_misspellings(queries, vocab, seed):
     return out
 
 
+def make_word_misspellings(queries, vocab, seed):
+    """[(the word, its misspelling, the edit)]: of each known-item query,
+    one word of 5 or more letters (drawn with the seed), edited once as
+    make_misspellings() does, to be asked ALONE."""
+    rnd = random.Random(seed + 1)
+    out = []
+    for _, q, _ in queries:
+        cands = [w for w in q.split() if len(w) >= 5 and w.isalpha()]
+        if not cands:
+            continue
+        w = rnd.choice(cands)
+        for _ in range(50):
+            bad, kind = misspell(w, rnd)
+            if bad != w and bad not in vocab:
+                break
+        else:
+            continue
+        out.append((w, bad, kind))
+    return out
+
+
+def score_word_misspellings(search, items):
+    """success@10 and MRR@10 of the first hit of the word spelled right in
+    the hits of its misspelling, over the words whose right spelling finds
+    something; and how many those are."""
+    ranks = []
+    for word, bad, _ in items:
+        try:
+            want = search(word, 1)
+            got = search(bad, 10) if want else []
+        except RuntimeError:
+            continue
+        if want:
+            ranks.append(rank_of(want[0], got))
+    mrr, ok = mrr_success(ranks)
+    return mrr, ok, len(ranks)
+
+
 def score_misspellings(search, items):
     ranks = []
     for aid, q, *_ in items:

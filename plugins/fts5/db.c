@@ -371,7 +371,7 @@ db_uri_ro(const char *path, char *buf, size_t len)
     return 0;
 }
 
-static int64_t
+int64_t
 db_now_usec(void)
 {
     struct timespec ts;

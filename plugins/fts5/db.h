@@ -59,11 +59,13 @@ enum db_owner {
     DB_OWN_SOURCES,
     DB_OWN_PREFIX,
     DB_OWN_QUERY_PREFIX,
+    DB_OWN_SPELL,
     DB_OWNERS
 };
 
 struct posts_fresh_cache;
 struct posts_cache;
+struct spell_vocab;
 
 /* A reader or the writer: one connection, used by one thread at a time. */
 struct db_conn {
@@ -77,6 +79,7 @@ struct db_conn {
     struct posts_cache *posts;       /* reader: posts_cache.h's, owned */
     struct alias_cache *alias;       /* alias.h's set, owned */
     struct sources *sources;         /* sources.h's notes or sets, owned */
+    struct spell_vocab *spell;       /* reader: spell.h's, owned */
     sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
@@ -163,6 +166,9 @@ int db_error(struct db *d, int rc, const char *what, const char *msg, char *err,
              size_t errlen);
 /* 0, or -1 with the corruption message if d is known to be corrupt. */
 int db_refused(struct db *d, char *err, size_t errlen);
+
+/* CLOCK_MONOTONIC in microseconds. */
+int64_t db_now_usec(void);
 
 /* Reads the SQLite varint at p[*i..n) into *v; 0 if it runs past n. */
 int db_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v);

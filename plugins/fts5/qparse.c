@@ -91,8 +91,13 @@ struct qparse {
     int no_best;                               /* an OR or AND at the top */
     int nitem;                                 /* top-level items so far */
     int item_plus[QPARSE_MAX_TERMS];           /* item i was +required */
+    char item_typed[QPARSE_MAX_TERMS];         /* item i is a typed word */
     struct qparse_expr item[QPARSE_MAX_TERMS]; /* copies, for best match */
     struct qparse_expr nots;                   /* the top level's NOTs */
+    qparse_spell_fn *spell;                    /* or NULL */
+    void *spell_ctx;
+    int no_spell;  /* after + - NOT: the word as typed */
+    int fix_terms; /* words the corrections added (fixes, typed items) */
 };
 
 static int qparse_fail(struct qparse *q, size_t at, const char *fmt, ...)
@@ -529,6 +534,94 @@ qparse_alias_spans(struct qparse *q, int a, int b, struct qparse_expr *e)
                         q->span[b - 1][1] - q->span[a][0], b == a + 1, e);
 }
 
+/* The words of p[0..n), 1..QPARSE_FIX_BYTES - 1 bytes of a-z with one
+ * space between words, or 0 if it is not that. */
+static int
+qparse_az(const char *p, size_t n)
+{
+    int words = 1;
+
+    if (n == 0 || n >= QPARSE_FIX_BYTES || p[0] == ' ' || p[n - 1] == ' ')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == ' ' && p[i + 1] != ' ')
+            words++;
+        else if (p[i] < 'a' || p[i] > 'z')
+            return 0;
+    }
+    return words;
+}
+
+/* Appends the words of fix[0..n) (qparse_az()) as "w1" OR "w2" ... */
+static int
+qparse_cat_fixes(struct qparse *q, struct qparse_expr *e, const char *fix,
+                 size_t n)
+{
+    const char *sp;
+
+    while ((sp = memchr(fix, ' ', n)) != NULL) {
+        if (qparse_cats(q, e, "\"") != 0 ||
+            qparse_cat(q, e, fix, (size_t)(sp - fix)) != 0 ||
+            qparse_cats(q, e, "\" OR ") != 0)
+            return -1;
+        n -= (size_t)(sp - fix) + 1;
+        fix = sp + 1;
+    }
+    if (qparse_cats(q, e, "\"") != 0 || qparse_cat(q, e, fix, n) != 0)
+        return -1;
+    return qparse_cats(q, e, "\"");
+}
+
+/*
+ * Span a (alone in [a, b)) corrected, when the corrector has fixes for
+ * it: 1 with ("typed" OR "fix" ...) in e (QPARSE_ATOM), or the fixes
+ * alone when it said 2 ("fix" alone: QPARSE_TERM), and the fixes in
+ * q->out->fix; 0 when not corrected, -1 on error.
+ */
+static int
+qparse_spell(struct qparse *q, int a, int b, struct qparse_expr *e)
+{
+    struct qparse_fix *f;
+    const char *w = q->fold + q->fold_at[a][0];
+    size_t n = q->fold_at[a][1] - q->fold_at[a][0], fixlen = 0;
+    struct qparse_expr x = {NULL, 0, QPARSE_ATOM, 0};
+    int rc, words;
+
+    if (q->spell == NULL || b != a + 1 || q->no_spell || q->no_alias ||
+        q->stop[a] || q->out->nfix >= QPARSE_MAX_FIXES ||
+        q->nfold > QPARSE_FOLD || qparse_az(w, n) != 1 ||
+        q->out->terms + 2 > QPARSE_MAX_TERMS)
+        return 0;
+    f = &q->out->fix[q->out->nfix];
+    rc = q->spell(q->spell_ctx, w, n, f->fix, sizeof f->fix - 1, &fixlen,
+                  q->err, q->errlen);
+    if (rc < 0) {
+        q->failed = 1;
+        return -1;
+    }
+    words = rc > 0 ? qparse_az(f->fix, fixlen) : 0;
+    /* the words, the typed one as an item too: within the word limit */
+    if (words == 0 ||
+        q->out->terms + q->fix_terms + words + (rc == 1) > QPARSE_MAX_TERMS)
+        return 0;
+    f->fix[fixlen] = '\0';
+    memcpy(f->typed, w, n);
+    f->typed[n] = '\0';
+    f->replaced = rc == 2;
+    if (f->replaced && words == 1) x.kind = QPARSE_TERM;
+    if ((x.kind == QPARSE_ATOM && qparse_cats(q, &x, "(") != 0) ||
+        (!f->replaced && (qparse_cat_string(q, &x, a, b, 0) != 0 ||
+                          qparse_cats(q, &x, " OR ") != 0)) ||
+        qparse_cat_fixes(q, &x, f->fix, fixlen) != 0 ||
+        (x.kind == QPARSE_ATOM && qparse_cats(q, &x, ")") != 0))
+        return -1;
+    q->out->nfix++;
+    /* the typed word was counted; each fix, and the typed item, count */
+    q->fix_terms += words - f->replaced + !f->replaced;
+    *e = x;
+    return 1;
+}
+
 /*
  * The words of text[start..end): each run of glued words one FTS5 string,
  * the strings joined by sep; '*' at the end makes the last one a prefix.
@@ -561,10 +654,12 @@ qparse_words(struct qparse *q, size_t start, size_t end, const char *sep,
         if (skip && qparse_run_stop(q, a, b, prefix && b == q->nspan)) continue;
         if (*ngroups > 0 && qparse_cats(q, e, sep) != 0) return -1;
         if (!(prefix && b == q->nspan) &&
-            (rc = qparse_alias_spans(q, a, b, &x)) > 0) {
+            (rc = qparse_alias_spans(q, a, b, &x)) == 0 && and_stop)
+            rc = qparse_spell(q, a, b, &x);
+        if (rc > 0) {
+            if (x.kind == QPARSE_ATOM) q->words_aliased = 1;
             rc = qparse_cat(q, e, x.s, x.len);
             qparse_expr_free(&x);
-            q->words_aliased = 1;
         } else if (rc == 0)
             rc = qparse_cat_string(q, e, a, b, prefix && b == q->nspan);
         if (rc != 0) return -1;
@@ -881,17 +976,22 @@ qparse_near(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr r = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     int dist, maxdist = -1, rc, terms = q->out->terms, aliased = q->aliased;
+    int nfix = q->out->nfix, fix_terms = q->fix_terms;
     size_t at = q->pos;
     char tail[32];
 
     if (qparse_primary(q, e) != 0) return -1;
     qparse_peek(q, &lx);
-    if (q->aliased != aliased && qparse_is_near_op(q, &lx, &dist)) {
-        /* NEAR takes the word as typed: parse it again without aliases */
+    if ((q->aliased != aliased || q->out->nfix != nfix) &&
+        qparse_is_near_op(q, &lx, &dist)) {
+        /* NEAR takes the word as typed: parse it again without aliases
+         * and corrections */
         qparse_expr_free(e);
         q->pos = at;
         q->out->terms = terms;
         q->aliased = aliased;
+        q->out->nfix = nfix;
+        q->fix_terms = fix_terms;
         q->no_alias++;
         rc = qparse_primary(q, e);
         q->no_alias--;
@@ -963,7 +1063,9 @@ qparse_unary(struct qparse *q, struct qparse_expr *e, int *neg)
         *neg = c == '-';
     }
     q->negated = *neg;
+    q->no_spell += c == '+' || *neg;
     rc = qparse_near(q, e);
+    q->no_spell -= c == '+' || *neg;
     q->negated = 0;
     q->plus = c == '+';
     if (c == '+' || *neg) e->stop = 0; /* "+di": asked for */
@@ -1053,8 +1155,56 @@ qparse_keep(struct qparse *q, const struct qparse_expr *item)
     c = &q->item[q->nitem];
     *c = (struct qparse_expr){NULL, 0, item->kind, 0};
     if (qparse_cat(q, c, item->s, item->len) != 0) return -1;
+    q->item_typed[q->nitem] = 0;
     q->item_plus[q->nitem++] = q->plus;
     return 0;
+}
+
+/* Keeps the words corrected since fix number from as items of their own,
+ * as typed (qparse_spelled()). */
+static int
+qparse_keep_typed(struct qparse *q, int from)
+{
+    int plus = q->plus, rc = 0, n;
+
+    q->plus = 0;
+    for (int i = from; i < q->out->nfix && rc == 0; i++) {
+        struct qparse_expr t = {NULL, 0, QPARSE_TERM, 0};
+
+        if (q->out->fix[i].replaced) continue;
+        rc = qparse_cats(q, &t, "\"");
+        if (rc == 0) rc = qparse_cats(q, &t, q->out->fix[i].typed);
+        if (rc == 0) rc = qparse_cats(q, &t, "\"");
+        n = q->nitem;
+        if (rc == 0) rc = qparse_keep(q, &t);
+        if (rc == 0 && q->nitem > n) q->item_typed[n] = 1; /* not full */
+        qparse_expr_free(&t);
+    }
+    q->plus = plus;
+    return rc;
+}
+
+/* Drops the typed words' items of qparse_keep_typed() when the query has
+ * other items: they would weigh the typed word twice against the others
+ * (a rare name and its common neighbour, "Bawaslu abhan"). */
+static void
+qparse_drop_typed(struct qparse *q)
+{
+    int i, n = 0, real = 0;
+
+    for (i = 0; i < q->nitem; i++)
+        real += !q->item_typed[i];
+    if (real < 2) return;
+    for (i = 0; i < q->nitem; i++) {
+        if (q->item_typed[i]) {
+            qparse_expr_free(&q->item[i]);
+            continue;
+        }
+        q->item[n] = q->item[i];
+        q->item_plus[n] = q->item_plus[i];
+        q->item_typed[n++] = 0;
+    }
+    q->nitem = n;
 }
 
 /* unary (["AND"] unary)*: the included terms ANDed, then NOT each
@@ -1068,7 +1218,7 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr stops = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
     size_t first_not = 0;
-    int neg, rc = 0;
+    int neg, rc = 0, fixes;
 
     for (;;) {
         qparse_peek(q, &lx);
@@ -1092,12 +1242,14 @@ qparse_and(struct qparse *q, struct qparse_expr *e)
         item.stop = 0;
         neg = 0;
         q->plus = 0;
+        fixes = q->out->nfix;
         if ((rc = qparse_alias_run(q, &item)) < 0 ||
             (rc == 0 && qparse_unary(q, &item, &neg) != 0))
             goto fail;
         rc = 0;
         if (item.kind == QPARSE_NONE) continue;
-        if (q->depth == 0 && !neg && !item.stop && qparse_keep(q, &item) != 0)
+        if (q->depth == 0 && !neg && !item.stop &&
+            (qparse_keep(q, &item) != 0 || qparse_keep_typed(q, fixes) != 0))
             goto fail;
         if (neg) {
             if (nots.s == NULL) first_not = lx.start;
@@ -1229,6 +1381,7 @@ qparse_best(struct qparse *q, struct qparse_expr *e)
     struct qparse_expr map = {NULL, 0, QPARSE_NONE, 0};
     int i, nreq = 0, item = 0, rc = 0;
 
+    qparse_drop_typed(q);
     for (i = 0; i < q->nitem; i++)
         nreq += q->item_plus[i];
     if (!(q->flags & QPARSE_BEST) || q->no_best || q->nitem < 2 ||
@@ -1299,10 +1452,19 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
              const char *text, size_t len, struct qparse_result *out, char *err,
              size_t errlen)
 {
+    return qparse_spelled(t, aliases, flags, NULL, NULL, text, len, out, err,
+                          errlen);
+}
+
+int
+qparse_spelled(struct tokenizer *t, const struct alias_set *aliases, int flags,
+               qparse_spell_fn *spell, void *spell_ctx, const char *text,
+               size_t len, struct qparse_result *out, char *err, size_t errlen)
+{
     struct qparse *q;
     struct qparse_expr e = {NULL, 0, QPARSE_NONE, 0};
     struct qparse_lex lx;
-    int rc = -1, i;
+    int rc = -1, i, retry;
 
     memset(out, 0, sizeof *out);
     q = calloc(1, sizeof *q);
@@ -1315,6 +1477,8 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
     q->tok = t;
     q->aliases = aliases;
     q->flags = flags;
+    q->spell = spell;
+    q->spell_ctx = spell_ctx;
     q->out = out;
     q->err = err;
     q->errlen = errlen;
@@ -1331,9 +1495,13 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
             rc = 0;
     } else if (!q->failed)
         qparse_fail(q, q->pos, "cannot parse");
-    if (rc == 0)
+    /* words after the corrections took the room they counted on: the
+     * query as typed instead (what qparse_flags() accepts) */
+    retry = rc == 0 && out->terms + q->fix_terms > QPARSE_MAX_TERMS;
+    if (rc == 0 && !retry) {
         out->match = e.s;
-    else {
+        out->terms += q->fix_terms;
+    } else {
         qparse_expr_free(&e);
         free(out->map);
         memset(out, 0, sizeof *out);
@@ -1342,6 +1510,9 @@ qparse_flags(struct tokenizer *t, const struct alias_set *aliases, int flags,
         qparse_expr_free(&q->item[i]);
     qparse_expr_free(&q->nots);
     free(q);
+    if (retry)
+        return qparse_spelled(t, aliases, flags, NULL, NULL, text, len, out,
+                              err, errlen);
     return rc;
 }
 

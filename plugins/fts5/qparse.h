@@ -24,10 +24,19 @@
                                    query; the others are searched as typed */
 #define QPARSE_MIN_TO_CAPS 3    /* letters of a capitals-only short form a
                                    long form expands to (not MA, AS) */
+#define QPARSE_MAX_FIXES   4    /* words corrected in one query */
+#define QPARSE_FIX_BYTES   200  /* a corrected word, or its fixes, NUL too */
 /* clang-format on */
 
 struct alias_set;
 struct tokenizer;
+
+/* A word qparse_spelled() corrected: as folded, and what it searched too. */
+struct qparse_fix {
+    char typed[QPARSE_FIX_BYTES]; /* NUL-terminated */
+    char fix[QPARSE_FIX_BYTES];   /* a-z words, one space between, NUL */
+    int replaced;                 /* the typed word is not searched */
+};
 
 /* A parsed query.  The strings in source[] and exclude[] are borrowed from
  * the query text; match is owned (qparse_free()). */
@@ -48,6 +57,8 @@ struct qparse_result {
     char *map; /* best: per FTS5 phrase of match, in order, its item as
                   '0' + i, or '-' for one not counted (a NOT, or the copy
                   of a +item that keeps the OR true); owned */
+    int nfix;  /* qparse_spelled(): the words corrected, in query order */
+    struct qparse_fix fix[QPARSE_MAX_FIXES];
 };
 
 /* qparse_aliased() flags. */
@@ -85,6 +96,34 @@ int qparse_aliased(struct tokenizer *t, const struct alias_set *aliases,
 int qparse_flags(struct tokenizer *t, const struct alias_set *aliases,
                  int flags, const char *text, size_t len,
                  struct qparse_result *out, char *err, size_t errlen);
+
+/*
+ * A spelling corrector (spell.h): for the folded plain word word[0..len),
+ * 1 with words to search as well in fix[0..*fixlen) (a-z, one space
+ * between, at most cap bytes), 2 with words to search instead (no article
+ * holds the typed one), 0 when there is none, -1 with err set (the parse
+ * fails).
+ */
+typedef int qparse_spell_fn(void *ctx, const char *word, size_t len, char *fix,
+                            size_t cap, size_t *fixlen, char *err,
+                            size_t errlen);
+
+/*
+ * qparse_flags() with a corrector (NULL: none, as qparse_flags()).  It is
+ * asked about each plain word: not quoted, not a prefix, not after + - or
+ * NOT, not in NEAR, not a stopword, not expanded by an alias; at most
+ * QPARSE_MAX_FIXES of them, while the words stay within
+ * QPARSE_MAX_TERMS.  A corrected word is searched as ("typed" OR "fix"
+ * OR ...), or without "typed" when the corrector said 2, and listed in
+ * out->fix.  When such a word with "typed" is the query's only item, best
+ * match (QPARSE_BEST) makes the typed word an item of its own too, so
+ * that an article holding it as typed ranks above one holding only a fix
+ * (among other items BM25 ranks them, the typed word being the rarer).
+ */
+int qparse_spelled(struct tokenizer *t, const struct alias_set *aliases,
+                   int flags, qparse_spell_fn *spell, void *spell_ctx,
+                   const char *text, size_t len, struct qparse_result *out,
+                   char *err, size_t errlen);
 
 /* Frees what qparse() allocated in r; safe on a zeroed or freed result. */
 void qparse_free(struct qparse_result *r);

@@ -21,6 +21,7 @@
 #include "snippet.h"
 #include "source_filter.h"
 #include "sources.h"
+#include "spell.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -282,6 +283,48 @@ query_one_word(struct tokenizer *t, const struct qparse_result *r,
     return 0;
 }
 
+/* qparse's corrector: spell.h on the reader. */
+struct query_spell {
+    struct db_conn *c;
+    int rare; /* a word that some articles hold may be corrected too */
+};
+
+static int
+query_spell(void *ctx, const char *word, size_t len, char *fix, size_t cap,
+            size_t *fixlen, char *err, size_t errlen)
+{
+    const struct query_spell *s = ctx;
+
+    return spell_fix(s->c, s->rare, word, len, fix, cap, fixlen, err, errlen);
+}
+
+/*
+ * qparse_spelled() of q, corrected unless FUZZY off.  A word that some
+ * articles hold is corrected (ORed with its fixes) only when it is the
+ * whole query: among other words best match finds the articles holding
+ * those, and a rare correct word (a name, "Bawaslu abhan") ORed with a
+ * common neighbour (bahan) would fill the top ten with the neighbour.  So
+ * a query of one word that nothing replaced is parsed again for that.
+ */
+static int
+query_parse(struct db_conn *c, struct tokenizer *t, const struct carid_query *q,
+            struct qparse_result *r, char *err, size_t errlen)
+{
+    const struct alias_set *aliases = alias_current(c, err, errlen);
+    int flags = q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST;
+    struct query_spell s = {c, 0};
+    qparse_spell_fn *fn = q->fuzzy == CARID_FUZZY_OFF ? NULL : query_spell;
+
+    if (qparse_spelled(t, aliases, flags, fn, &s, q->text.p, q->text.len, r,
+                       err, errlen) != 0)
+        return -1;
+    if (fn == NULL || r->terms != 1 || r->nfix > 0) return 0;
+    qparse_free(r);
+    s.rare = 1;
+    return qparse_spelled(t, aliases, flags, fn, &s, q->text.p, q->text.len, r,
+                          err, errlen);
+}
+
 /* Parses q's text and merges its filters with q's options. */
 static int
 query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
@@ -295,9 +338,7 @@ query_plan(struct db_conn *c, const struct carid_query *q, struct query_plan *p,
         return -1;
     }
     if ((t = db_tokenizer(c, err, errlen)) == NULL ||
-        qparse_flags(t, alias_current(c, err, errlen),
-                     q->match == CARID_MATCH_ALL ? 0 : QPARSE_BEST, q->text.p,
-                     q->text.len, &p->r, err, errlen) != 0)
+        query_parse(c, t, q, &p->r, err, errlen) != 0)
         return -1;
     if (prefix_check(c, p->r.match, err, errlen) != 0) {
         qparse_free(&p->r); /* a word* over PREFIX_MAX_EXPANSION words */
@@ -637,6 +678,25 @@ query_lists(struct db_conn *c, struct query_plan *p, char *err, size_t errlen)
     return toplist_avgdl(c, &p->avgdl, err, errlen);
 }
 
+/* Hands q->fixed each corrected word and each of its fixes, in order. */
+static void
+query_fixed(const struct carid_query *q, const struct qparse_result *r)
+{
+    for (int i = 0; i < r->nfix; i++) {
+        struct carid_str typed = {r->fix[i].typed, strlen(r->fix[i].typed)};
+        const char *w = r->fix[i].fix, *sp;
+
+        for (;; w = sp + 1) {
+            sp = strchr(w, ' ');
+            if (q->fixed(q->fixed_ctx, typed,
+                         (struct carid_str){w, sp != NULL ? (size_t)(sp - w)
+                                                          : strlen(w)}) != 0)
+                return;
+            if (sp == NULL) break;
+        }
+    }
+}
+
 /* SQLite calls this every QUERY_WATCH_OPS virtual machine steps of a
  * search: nonzero interrupts the statement (SQLITE_INTERRUPT). */
 #define QUERY_WATCH_OPS 4000 /* well under a millisecond */
@@ -702,6 +762,7 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
         sqlite3_progress_handler(c->db, 0, NULL, NULL);
         db_txn(c, DB_COMMIT, "search", scratch, sizeof scratch);
     }
+    if (rc == 0 && q->fixed != NULL) query_fixed(q, &p.r);
     qparse_free(&p.r);
     return query_watch_end(c, q, rc, err, errlen);
 }

@@ -34,7 +34,8 @@
  * posts_fresh.h; "sources_gen", "sources_rows" of sources.h) and the
  * stemmer's version ("stemmer", schema_stemmer()); terms and tops are the
  * top lists of toplist.h; posts and post_terms (schema_posts) the engine's
- * blocks, source_sets the sources' docid sets.
+ * blocks, source_sets the sources' docid sets; spell_words (schema_posts
+ * too) the vocabulary spell.h corrects with.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -81,7 +82,11 @@ static const char schema_posts[] =
     /* sources.h: a docid set per source, current while meta's
      * 'sources_gen' is 'gen' and 'sources_rows' the articles */
     "CREATE TABLE IF NOT EXISTS source_sets(source TEXT PRIMARY KEY,"
-    " bits BLOB NOT NULL);";
+    " bits BLOB NOT NULL);"
+
+    /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
+    "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL) WITHOUT ROWID;";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 

@@ -24,6 +24,7 @@
 #include "schema.h"
 #include "snippet.h"
 #include "sources.h"
+#include "spell.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "tokens.h"
@@ -327,6 +328,7 @@ store_conn_close(struct db_conn *c)
     posts_fresh_cache_free(c->fresh);
     posts_cache_free(c->posts);
     sources_free(c);
+    spell_vocab_free(c->spell);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "posts.h"
 #include "rank.h"
+#include "spell.h"
 #include "toplist.h"
 
 #define TOPLIST_VOCAB                                                          \
@@ -65,6 +66,7 @@ struct toplist_build {
     int64_t df;
     /* OPTIMIZE: the word's postings so far, for posts_build_term() */
     int posts;
+    int spell;       /* OPTIMIZE: each word's count for spell.h */
     int post_failed; /* out of memory gathering them */
     struct post_posting *post;
     size_t npost, postcap;
@@ -260,6 +262,9 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
     int rc, i, changed;
 
     toplist_end_doc(b);
+    if (b->spell && len > 0 &&
+        spell_build_word(c, term, len, b->df, err, errlen) != 0)
+        return -1;
     if (len > 0 && b->df >= c->index->top->min_df) {
         stmt = toplist_build_stmt(c, TOPLIST_BUILD_TERM_ADD, err, errlen);
         if (stmt == NULL) return -1;
@@ -352,6 +357,7 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
     b.cur_doc = -1;
     b.size = (int)c->index->top->size;
     b.posts = 1;
+    b.spell = 1;
     toplist_forget(c);
     if (posts_build_clear(c, err, errlen) != 0 ||
         db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TOP_CLEAR, err, errlen),
@@ -371,7 +377,8 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
     }
     if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
         db_fail(c, "vocabulary", err, errlen);
-    else if (toplist_load_sizes(&b, err, errlen) == 0 &&
+    else if (spell_build_clear(c, err, errlen) == 0 &&
+             toplist_load_sizes(&b, err, errlen) == 0 &&
              (stmt = toplist_build_stmt(c, TOPLIST_BUILD_VOCAB_SCAN, err,
                                         errlen)) != NULL &&
              toplist_scan(&b, stmt, err, errlen) == 0 &&
@@ -382,6 +389,7 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
         db_done(stmt);
         rc = rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "avgdl", err, errlen);
         if (rc == 0) rc = posts_build_done(c, err, errlen);
+        if (rc == 0) rc = spell_build_done(c, err, errlen);
     }
     free(b.heap);
     free(b.docid);

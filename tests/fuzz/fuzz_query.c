@@ -71,6 +71,48 @@ fuzz_query_check_ok(const struct qparse_result *r)
     sqlite3_clear_bindings(fuzz_query_stmt);
 }
 
+/* A best-match result: a map letter per phrase, every item in it. */
+static void
+fuzz_query_check_best(const struct qparse_result *b)
+{
+    uint64_t seen = 0;
+
+    assert(b->best == (b->map != NULL));
+    if (!b->best) return;
+    assert(b->items >= 2 && b->items <= QPARSE_MAX_TERMS);
+    for (const char *m = b->map; *m != '\0'; m++) {
+        assert(*m == '-' || (*m >= '0' && *m < '0' + b->items));
+        if (*m != '-') seen |= (uint64_t)1 << (*m - '0');
+    }
+    assert(seen ==
+           (b->items == 64 ? ~(uint64_t)0 : ((uint64_t)1 << b->items) - 1));
+}
+
+/* A corrector for qparse_spelled() that corrects every word of 5+ bytes:
+ * its first letter changed, searched as well (odd lengths) or instead,
+ * and a second fix, the word and an x, for lengths divisible by 3. */
+static int
+fuzz_query_fix(void *ctx, const char *word, size_t len, char *fix, size_t cap,
+               size_t *fixlen, char *err, size_t errlen)
+{
+    size_t n = len;
+
+    (void)ctx;
+    (void)err;
+    (void)errlen;
+    if (len < 5 || 2 * len + 2 > cap) return 0;
+    memcpy(fix, word, len);
+    fix[0] = word[0] == 'a' ? 'b' : 'a';
+    if (len % 3 == 0) {
+        fix[n++] = ' ';
+        memcpy(fix + n, word, len);
+        n += len;
+        fix[n++] = 'x';
+    }
+    *fixlen = n;
+    return len % 2 == 1 ? 1 : 2;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,19 +150,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(rb == rc);
         if (rb == 0) {
             fuzz_query_check_ok(&b);
-            assert(b.best == (b.map != NULL));
-            if (b.best) {
-                uint64_t seen = 0;
-
-                assert(b.items >= 2 && b.items <= QPARSE_MAX_TERMS);
-                for (const char *m = b.map; *m != '\0'; m++) {
-                    assert(*m == '-' || (*m >= '0' && *m < '0' + b.items));
-                    if (*m != '-') seen |= (uint64_t)1 << (*m - '0');
-                }
-                assert(seen == (b.items == 64 ? ~(uint64_t)0
-                                              : ((uint64_t)1 << b.items) - 1));
-            }
+            fuzz_query_check_best(&b);
             qparse_free(&b);
+        }
+    }
+    /* Corrected words (qparse_spelled()): the same verdict, within the
+     * limits, and FTS5 takes what they become. */
+    {
+        struct qparse_result f;
+        int rf = qparse_spelled(fuzz_query_tok, NULL, QPARSE_BEST,
+                                fuzz_query_fix, NULL, copy, size, &f, err,
+                                sizeof err);
+
+        assert(rf == rc);
+        if (rf == 0) {
+            fuzz_query_check_ok(&f);
+            fuzz_query_check_best(&f);
+            assert(f.nfix >= 0 && f.nfix <= QPARSE_MAX_FIXES);
+            assert(f.terms >= 1 && f.terms <= QPARSE_MAX_TERMS);
+            qparse_free(&f);
         }
     }
     free(copy);

@@ -1,7 +1,8 @@
 /*
  * test_module.h - what the unit tests that dlopen carid_fts5.so share: the
- * module named by argv[1] or $CARID_FTS5_MODULE, checked for this ABI, and
- * a fresh scratch directory.  Header-only, like test_fts5.h.
+ * module named by argv[1] or $CARID_FTS5_MODULE, checked for this ABI, a
+ * fresh scratch directory, a quiet host and borrowed strings.  Header-only,
+ * like test_fts5.h.
  */
 #ifndef TEST_MODULE_H
 #define TEST_MODULE_H
@@ -9,9 +10,32 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "carid_plugin.h"
+
+/* The plugin logs nothing the tests check. */
+static void test_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+test_log(int level, const char *fmt, ...)
+{
+    (void)level;
+    (void)fmt;
+}
+
+static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
+                                            "mmap_mb=64,cache_mb=4"};
+
+static struct carid_str
+test_str(const char *s)
+{
+    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
+
+    return v;
+}
 
 /*
  * Loads the plugin into *out and makes dir (a mkdtemp() template) a new

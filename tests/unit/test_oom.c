@@ -267,6 +267,7 @@ static const struct {
     {"\"harga beras\"", 0x01},
     {"pasa*", 0x01 | 0x04 | 0x08},
     {"banjir", 0x02 | 0x10},
+    {"banjjir", 0x02 | 0x10}, /* corrected to banjir (spell.h) */
 };
 #define OOM_NQUERIES (sizeof oom_queries / sizeof oom_queries[0])
 

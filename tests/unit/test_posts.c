@@ -69,19 +69,6 @@ static const char *const test_rare[] = {
 };
 #define TEST_NRARE ((int)(sizeof test_rare / sizeof test_rare[0]))
 
-static void test_log(int level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-test_log(int level, const char *fmt, ...)
-{
-    (void)level;
-    (void)fmt;
-}
-
-static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
-                                            "mmap_mb=64,cache_mb=4"};
-
 static unsigned
 test_rand(unsigned n)
 {
@@ -108,14 +95,6 @@ test_word(void)
         if (u < 0) break;
     }
     return test_words[i];
-}
-
-static struct carid_str
-test_str(const char *s)
-{
-    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
-
-    return v;
 }
 
 static void

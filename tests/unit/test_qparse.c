@@ -465,12 +465,128 @@ test_best(void)
     }
 }
 
+/* A corrector of its own for qparse_spelled(): presidn has no article
+ * (2: searched instead), kejaksan has a few (1: searched as well), bhntu
+ * two fixes; anything else none.  Counts its calls. */
+static int test_spell_calls;
+
+static int
+test_corrector(void *ctx, const char *word, size_t len, char *fix, size_t cap,
+               size_t *fixlen, char *err, size_t errlen)
+{
+    static const struct {
+        const char *typed, *fix;
+        int rc;
+    } fixes[] = {{"presidn", "presiden", 2},
+                 {"kejaksan", "kejaksaan", 1},
+                 {"bhntu", "bantu buntu", 2},
+                 {"gagal", "", -1}};
+
+    (void)ctx;
+    test_spell_calls++;
+    for (size_t i = 0; i < sizeof fixes / sizeof fixes[0]; i++) {
+        if (strlen(fixes[i].typed) != len ||
+            memcmp(fixes[i].typed, word, len) != 0)
+            continue;
+        if (fixes[i].rc < 0) {
+            snprintf(err, errlen, "corrector failed");
+            return -1;
+        }
+        *fixlen = strlen(fixes[i].fix);
+        if (*fixlen > cap) return 0;
+        memcpy(fix, fixes[i].fix, *fixlen);
+        return fixes[i].rc;
+    }
+    return 0;
+}
+
+/* qparse_spelled(): what is corrected, into what, and the typed word's
+ * own item in a best match of one item. */
+static void
+test_spelled(void)
+{
+    static const struct {
+        const char *query, *match, *map, *fixes; /* map NULL: not best */
+    } cases[] = {
+        {"presidn", "\"presiden\"", NULL, "presidn>presiden"},
+        {"Presidn banjir", "\"presiden\" OR \"banjir\"", "01",
+         "presidn>presiden"},
+        {"kejaksan", "(\"kejaksan\" OR \"kejaksaan\") OR \"kejaksan\"", "001",
+         "kejaksan>kejaksaan"},
+        {"kejaksan banjir", "(\"kejaksan\" OR \"kejaksaan\") OR \"banjir\"",
+         "001", "kejaksan>kejaksaan"},
+        {"bhntu", "(\"bantu\" OR \"buntu\")", NULL, "bhntu>bantu buntu"},
+        {"\"presidn\"", "\"presidn\"", NULL, ""},
+        {"+presidn banjir", "\"presidn\" AND (\"presidn\" OR \"banjir\")",
+         "0-1", ""},
+        {"banjir -presidn", "\"banjir\" NOT \"presidn\"", NULL, ""},
+        {"presidn*", "\"presidn\"*", NULL, ""},
+        {"presidn NEAR banjir", "NEAR(\"presidn\" \"banjir\", 10)", NULL, ""},
+        {"NEAR(presidn banjir)", "NEAR(\"presidn\" \"banjir\", 10)", NULL, ""},
+        {"title:presidn", "title : \"presiden\"", NULL, "presidn>presiden"},
+        {"presidn presidn presidn presidn presidn",
+         "\"presiden\" OR \"presiden\" OR \"presiden\" OR \"presiden\" OR "
+         "\"presidn\"",
+         "01234", "presidn>presiden presidn>presiden presidn>presiden "
+                  "presidn>presiden"},
+    };
+    struct qparse_result r;
+    char err[256], what[512], got[512];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *q = cases[i].query;
+        int rc = qparse_spelled(test_tok, NULL, QPARSE_BEST, test_corrector,
+                                NULL, q, strlen(q), &r, err, sizeof err);
+
+        got[0] = '\0';
+        for (int k = 0; rc == 0 && k < r.nfix; k++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s>%s",
+                     k > 0 ? " " : "", r.fix[k].typed, r.fix[k].fix);
+        snprintf(what, sizeof what, "spelled: '%s'", q);
+        if (!ok(rc == 0 && strcmp(r.match, cases[i].match) == 0 &&
+                    (cases[i].map == NULL
+                         ? r.best == 0
+                         : r.best == 1 && strcmp(r.map, cases[i].map) == 0) &&
+                    strcmp(got, cases[i].fixes) == 0 &&
+                    test_fts5_accepts(r.match),
+                what))
+            printf("#   got rc %d: %s | %s | %s\n", rc, rc == 0 ? r.match : err,
+                   rc == 0 && r.map != NULL ? r.map : "-", got);
+        if (rc == 0) qparse_free(&r);
+    }
+    ok(qparse_spelled(test_tok, NULL, 0, test_corrector, NULL, "harga gagal",
+                      11, &r, err, sizeof err) == -1 &&
+           strcmp(err, "corrector failed") == 0,
+       "spelled: a corrector's error fails the parse with its message");
+    /* 63 words with kejaksan first: its fix and item would make 65 */
+    {
+        char q[512] = "kejaksan";
+
+        for (int k = 0; k < 62; k++)
+            snprintf(q + strlen(q), sizeof q - strlen(q), " k%c%c",
+                     'a' + k / 26, 'a' + k % 26);
+        ok(qparse_spelled(test_tok, NULL, QPARSE_BEST, test_corrector, NULL, q,
+                          strlen(q), &r, err, sizeof err) == 0 &&
+               r.nfix == 0 && r.terms == 63 &&
+               strncmp(r.match, "\"kejaksan\" OR \"kaa\"", 19) == 0,
+           "spelled: words over 64 with the fixes: the query as typed");
+        qparse_free(&r);
+    }
+    test_spell_calls = 0;
+    ok(qparse_spelled(test_tok, NULL, 0, test_corrector, NULL,
+                      "harga \"beras\" di", 16, &r, err, sizeof err) == 0 &&
+           test_spell_calls == 1,
+       "spelled: asked about plain words only (not quoted, not stopwords)");
+    qparse_free(&r);
+}
+
 static const struct tap_case cases[] = {
     {"table", test_table},
     {"aliases", test_aliases},
     {"limits", test_limits},
     {"dates", test_dates},
     {"best match", test_best},
+    {"spelled", test_spelled},
     {NULL, NULL},
 };
 

@@ -42,28 +42,6 @@ static const struct carid_plugin *test_p;
 static void *test_db, *test_writer, *test_reader;
 static char test_dir[] = "/tmp/carid-test-store-XXXXXX";
 
-/* The plugin logs nothing worth checking here. */
-static void test_log(int level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-test_log(int level, const char *fmt, ...)
-{
-    (void)level;
-    (void)fmt;
-}
-
-static const struct carid_host test_host = {CARID_PLUGIN_ABI, test_log,
-                                            "mmap_mb=64,cache_mb=4"};
-
-static struct carid_str
-test_str(const char *s)
-{
-    struct carid_str v = {s, s != NULL ? strlen(s) : 0};
-
-    return v;
-}
-
 static void
 test_copy(char *dst, size_t cap, struct carid_str s)
 {
