@@ -14,7 +14,6 @@
 enum posts_stmt {
     POSTS_GEN_BUMP = POSTS_MAX_TERMS,
     POSTS_TERM,
-    POSTS_MAIN_GEN,
     POSTS_COUNT,
     POSTS_STMT_COUNT
 };
@@ -23,7 +22,6 @@ static const char *const posts_sql[POSTS_STMT_COUNT] = {
     [POSTS_GEN_BUMP] = "INSERT INTO meta(key, value) VALUES ('gen', 1)"
                        " ON CONFLICT(key) DO UPDATE SET value = value + 1",
     [POSTS_TERM] = "SELECT df, nblocks, heads FROM post_terms WHERE term = ?1",
-    [POSTS_MAIN_GEN] = "SELECT value FROM meta WHERE key = 'posts_gen'",
     [POSTS_COUNT] = "SELECT count(*) FROM post_terms",
 };
 
@@ -79,27 +77,6 @@ posts_read(void *ctx, size_t block, const uint8_t **buf, size_t *len)
 /* Set once the old-layout warning was logged (once a process). */
 static int posts_old_warned;
 
-/* The main segment's generation (meta 'posts_gen'), -1 when none is
- * recorded, or -2 with err set. */
-static int64_t
-posts_main_gen(struct db_conn *c, char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt = posts_stmt(c, POSTS_MAIN_GEN, err, errlen);
-    int64_t gen = -1;
-    int rc;
-
-    if (stmt == NULL) return -2;
-    if ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-        sqlite3_column_type(stmt, 0) == SQLITE_INTEGER)
-        gen = sqlite3_column_int64(stmt, 0);
-    db_done(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        db_fail_rc(c, rc, "postings", err, errlen);
-        return -2;
-    }
-    return gen;
-}
-
 /* Loads word's skip table from post_terms into t->term: 1, 0 if it has no
  * blocks (or of an older layout, logged once), -1 with err set. */
 static int
@@ -147,10 +124,12 @@ posts_load(struct db_conn *c, const char *word, size_t len,
 
 int
 posts_open(struct db_conn *c, int i, const char *word, size_t len,
-           struct posts_term *t, char *err, size_t errlen)
+           int64_t main_gen, struct posts_term *t, char *err, size_t errlen)
 {
     const struct post_term *kept;
-    int64_t gen;
+    /* not the writer's: an OPTIMIZE it rolls back gives its generation
+     * again to other blocks */
+    int64_t gen = c->writer ? -1 : main_gen;
     int rc;
 
     memset(t, 0, sizeof *t);
@@ -159,10 +138,6 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
         return -1;
     }
     t->c = c;
-    /* not the writer's: an OPTIMIZE it rolls back gives its generation
-     * again to other blocks */
-    if ((gen = c->writer ? -1 : posts_main_gen(c, err, errlen)) == -2)
-        return -1;
     kept = gen >= 0 ? posts_cache_get(c->posts, gen, word, len) : NULL;
     if (kept == NULL) {
         if ((rc = posts_load(c, word, len, t, err, errlen)) <= 0) return rc;

@@ -59,12 +59,14 @@ struct posts_term {
 };
 
 /* Opens term[0..len) on slot i (0 .. POSTS_MAX_TERMS-1), from the
- * connection's cache when it holds the word for this main segment: 1, 0 if it
+ * connection's cache when it holds the word for main segment main_gen
+ * (posts_fresh_usable(); -1: none, not cached): 1, 0 if it
  * has no blocks (or blocks of an older layout, logged once: FTS5 answers until
  * OPTIMIZE), -1 with err set (a corrupt skip table says so).  The term borrows
  * word until posts_close(). */
 int posts_open(struct db_conn *c, int i, const char *word, size_t len,
-               struct posts_term *t, char *err, size_t errlen);
+               int64_t main_gen, struct posts_term *t, char *err,
+               size_t errlen);
 /* Frees what posts_open() made; safe on a zeroed or failed one. */
 void posts_close(struct posts_term *t);
 

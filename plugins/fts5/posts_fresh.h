@@ -56,9 +56,11 @@ int posts_fresh_reset(struct db_conn *c, char *err, size_t errlen);
 
 /* *ok 1 if main + fresh + gone are exact for the snapshot, whose FTS5
  * article count is ndocs; *gen the tier's generation (meta 'fresh_gen'),
- * new at every commit and OPTIMIZE. */
+ * new at every commit and OPTIMIZE; *main_gen the main segment's (meta
+ * 'posts_gen', new at every OPTIMIZE; -1 if none), what posts_open()
+ * caches a word's skip table for. */
 int posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, int64_t *gen,
-                       char *err, size_t errlen);
+                       int64_t *main_gen, char *err, size_t errlen);
 
 /* A word's fresh postings as an in-memory term for the engine. */
 struct posts_fresh_term {

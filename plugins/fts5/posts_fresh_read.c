@@ -28,7 +28,8 @@ static const char *const posts_fresh_read_sql[POSTS_FRESH_READ_STMT_COUNT] = {
         " AND (SELECT value FROM meta WHERE key = 'fresh_gen')"
         " IS coalesce((SELECT value FROM meta WHERE key = 'gen'), 0),"
         " (SELECT value FROM meta WHERE key = 'fresh_rows'),"
-        " (SELECT value FROM meta WHERE key = 'fresh_gen')",
+        " (SELECT value FROM meta WHERE key = 'fresh_gen'),"
+        " (SELECT value FROM meta WHERE key = 'posts_gen')",
     [POSTS_FRESH_READ_ROWS] =
         "SELECT n, data FROM posts_fresh WHERE term = ?1 ORDER BY id",
     [POSTS_FRESH_READ_GONE] = "SELECT rowid FROM posts_gone"
@@ -49,13 +50,14 @@ posts_fresh_read_stmt(struct db_conn *c, enum posts_fresh_read_stmt which,
 
 int
 posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, int64_t *gen,
-                   char *err, size_t errlen)
+                   int64_t *main_gen, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     int rc;
 
     *ok = 0;
     *gen = 0;
+    *main_gen = -1;
     stmt = posts_fresh_read_stmt(c, POSTS_FRESH_READ_STATE, err, errlen);
     if (stmt == NULL) return -1;
     rc = sqlite3_step(stmt);
@@ -63,7 +65,11 @@ posts_fresh_usable(struct db_conn *c, int64_t ndocs, int *ok, int64_t *gen,
         *ok = sqlite3_column_int(stmt, 0) == 1 &&
               sqlite3_column_type(stmt, 1) == SQLITE_INTEGER &&
               sqlite3_column_int64(stmt, 1) == ndocs;
-    if (rc == SQLITE_ROW) *gen = sqlite3_column_int64(stmt, 2);
+    if (rc == SQLITE_ROW) {
+        *gen = sqlite3_column_int64(stmt, 2);
+        if (sqlite3_column_type(stmt, 3) == SQLITE_INTEGER)
+            *main_gen = sqlite3_column_int64(stmt, 3);
+    }
     db_done(stmt);
     if (rc != SQLITE_ROW)
         return db_fail_rc(c, rc, "fresh postings", err, errlen);

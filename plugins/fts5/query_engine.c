@@ -380,7 +380,7 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
     struct posts_term pt[POSTS_MAX_TERMS];
     struct tokenizer *t;
     const char *off = getenv(QUERY_ENGINE_ENV);
-    int64_t ndocs, gen;
+    int64_t ndocs, gen, main_gen;
     int i, rc, usable, n = 0;
 
     memset(page, 0, sizeof *page);
@@ -393,11 +393,13 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
     if (rc <= 0) return rc;
     w.coord = a->coord && w.op == QUERY_ENGINE_OR;
     if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
-        posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
+        posts_fresh_usable(c, ndocs, &usable, &gen, &main_gen, err, errlen) !=
+            0)
         return -1;
     if (!usable || ndocs <= 0) return 0;
     for (n = 0; n < w.n; n++) {
-        rc = posts_open(c, n, w.word[n], w.len[n], &pt[n], err, errlen);
+        rc = posts_open(c, n, w.word[n], w.len[n], main_gen, &pt[n], err,
+                        errlen);
         if (rc <= 0) break;
     }
     if (n == w.n)

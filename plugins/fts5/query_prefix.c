@@ -247,18 +247,19 @@ query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
     unsigned char blocks[PREFIX_MAX_EXPANSION];
     struct posts_term pt;
     size_t budget = POSTS_FRESH_MAX, ngone = 0;
-    int64_t *gone = NULL, all = 0, fts5 = 0, gen = 0;
+    int64_t *gone = NULL, all = 0, fts5 = 0, gen = 0, main_gen = -1;
     int i, rc, usable = 0;
 
     if (w->n > PREFIX_MAX_EXPANSION) return 0;
     for (i = 0; i < w->n; i++)
         all += w->words[i].df;
     if (all > QUERY_PREFIX_MAX_POSTINGS) return 0;
-    if (posts_fresh_usable(c, ndocs, &usable, &gen, err, errlen) != 0)
+    if (posts_fresh_usable(c, ndocs, &usable, &gen, &main_gen, err, errlen) !=
+        0)
         return -1;
     for (i = 0; i < w->n; i++) {
-        rc = posts_open(c, 0, w->words[i].term, w->words[i].len, &pt, err,
-                        errlen);
+        rc = posts_open(c, 0, w->words[i].term, w->words[i].len, main_gen, &pt,
+                        err, errlen);
         posts_close(&pt);
         if (rc < 0) return -1;
         /* blocks that the tier cannot bring up to date: FTS5 */
@@ -274,7 +275,7 @@ query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
             rc = query_prefix_fts5(c, pw, l, err, errlen) == 0 ? 1 : -1;
             continue;
         }
-        rc = posts_open(c, 0, pw->term, pw->len, &pt, err, errlen);
+        rc = posts_open(c, 0, pw->term, pw->len, main_gen, &pt, err, errlen);
         if (rc == 1 && gone == NULL)
             rc = posts_fresh_gone(c, INT64_MIN + 1, INT64_MAX - 1,
                                   POSTS_GONE_MAX, &gone, &ngone, err, errlen);
