@@ -250,20 +250,6 @@ out:
     return rc;
 }
 
-/* alias_seen's key of a long form: its ASCII letters in lower case, in
- * out[0..cap); the length, or 0 if it does not fit. */
-static size_t
-alias_learn_key(struct carid_str lf, char *out, size_t cap)
-{
-    if (lf.len >= cap) return 0;
-    for (size_t i = 0; i < lf.len; i++) {
-        char ch = lf.p[i];
-
-        out[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-    }
-    return lf.len;
-}
-
 /* Deletes the editor's row (sf, lf) and blocks a learned one; 1 if either
  * was there, 0 if neither, -1 with err. */
 static int
@@ -271,7 +257,7 @@ alias_del_rows(struct db_conn *c, struct carid_str sf, struct carid_str lf,
                char *err, size_t errlen)
 {
     char key[ALIAS_MAX_LONG + 1];
-    struct carid_str k = {key, alias_learn_key(lf, key, sizeof key)};
+    struct carid_str k = {key, alias_learn_key(lf.p, lf.len, key, sizeof key)};
     sqlite3_stmt *stmt;
     int n;
 
@@ -305,7 +291,7 @@ alias_learn_one(void *ctx, const char *short_form, const char *long_form)
     struct carid_str sf = {short_form, strlen(short_form)};
     struct carid_str lf = {long_form, strlen(long_form)};
     char key[ALIAS_MAX_LONG + 1];
-    struct carid_str k = {key, alias_learn_key(lf, key, sizeof key)};
+    struct carid_str k = {key, alias_learn_key(lf.p, lf.len, key, sizeof key)};
     sqlite3_stmt *stmt;
     int rc, n = -1;
 

@@ -42,6 +42,15 @@ alias_learn_fold(int c)
     return alias_learn_upper(c) ? c - 'A' + 'a' : c;
 }
 
+size_t
+alias_learn_key(const char *lf, size_t n, char *out, size_t cap)
+{
+    if (n >= cap) return 0;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)alias_learn_fold((unsigned char)lf[i]);
+    return n;
+}
+
 /* A byte of a long form's word: letters, digits, '-' (Bau-Bau). */
 static int
 alias_learn_word_byte(int c)

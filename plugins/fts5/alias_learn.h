@@ -36,6 +36,11 @@
 typedef int alias_learn_fn(void *ctx, const char *short_form,
                            const char *long_form);
 
+/* The key alias.c counts a long form under: lf[0..n) with its ASCII
+ * capitals in lower case, in out[0..cap); its length, or 0 if it does not
+ * fit. */
+size_t alias_learn_key(const char *lf, size_t n, char *out, size_t cap);
+
 /* Calls fn for the pairs defined in text[0..len) (any bytes), at most
  * ALIAS_LEARN_MAX_PAIRS; returns what fn last returned (0 when it never
  * stopped the scan).  Needs dict_open() (the ordinary-word check). */

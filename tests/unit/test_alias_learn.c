@@ -112,6 +112,15 @@ test_once_and_stop(void)
     f.stop_after = 1;
     ok(alias_learn_scan(t, strlen(t), collect, &f) == 1 && f.n == 1,
        "nonzero from fn stops the scan and is returned");
+    {
+        char key[8];
+
+        ok(alias_learn_key("Dewan DPR", 9, key, sizeof key) == 0,
+           "a key that does not fit: 0");
+        ok(alias_learn_key("Dewan R", 7, key, sizeof key) == 7 &&
+               memcmp(key, "dewan r", 7) == 0,
+           "the key: ASCII capitals folded");
+    }
     check("", "");
     check("()", "");
     check("(KPK)", "");
