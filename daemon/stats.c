@@ -133,6 +133,8 @@ const struct stats_field stats_fields[] = {
      NULL},
     {"write_commit_usec_total", "commands", STATS_COUNTER,
      STATS_AT(write_commit_usec_total), NULL, NULL},
+    {"write_maintain_usec_total", "commands", STATS_COUNTER,
+     STATS_AT(write_maintain_usec_total), NULL, NULL},
     {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
      "instantaneous_ops_per_sec"},
     {NULL, NULL, STATS_GAUGE, 0, NULL, NULL},
