@@ -2,6 +2,8 @@
  * queue.c - the job FIFO the loop shares with the query threads and the
  * writer.  Popping a chain at once is what makes group commit cheap.
  */
+#include <time.h>
+
 #include "job.h"
 #include "queue.h"
 
@@ -97,11 +99,21 @@ queue_pop(struct queue *q, size_t max)
 }
 
 struct job *
-queue_try_pop(struct queue *q, size_t max, int *closed)
+queue_pop_wait(struct queue *q, size_t max, long usec, int *closed)
 {
     struct job *first;
+    struct timespec until;
 
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += usec / 1000000;
+    until.tv_nsec += (usec % 1000000) * 1000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
     pthread_mutex_lock(&q->lock);
+    while (usec > 0 && q->head == NULL && q->low_head == NULL && !q->closed)
+        if (pthread_cond_timedwait(&q->cond, &q->lock, &until) != 0) break;
     first = queue_take(q, max);
     *closed = q->closed;
     pthread_mutex_unlock(&q->lock);

@@ -174,14 +174,16 @@ writer_main(void *arg)
 
     (void)arg;
     for (;;) {
-        /* background work only while no write waits */
-        batch = queue_try_pop(&writer_queue, WRITER_MAX_BATCH, &closed);
-        if (batch == NULL && more && !closed) {
+        /* background work only while no write waits; when there is none,
+         * the plugin is asked again after WRITER_IDLE_USEC (work that
+         * searches asked for) */
+        batch = queue_pop_wait(&writer_queue, WRITER_MAX_BATCH,
+                               more ? 0 : WRITER_IDLE_USEC, &closed);
+        if (batch == NULL && closed) break;
+        if (batch == NULL) {
             more = writer_maintain();
             continue;
         }
-        if (batch == NULL) batch = queue_pop(&writer_queue, WRITER_MAX_BATCH);
-        if (batch == NULL) break;
         writer_run_batch(batch);
         for (struct job *j = batch; j != NULL; j = next) {
             next = j->qnext;

@@ -14,6 +14,8 @@ struct job;
 /* The plugin's background work (maintain()) per call: how long a write
  * that arrives meanwhile waits for it, at most about. */
 #define WRITER_MAINTAIN_USEC 5000
+/* How often an idle writer asks the plugin whether it has work. */
+#define WRITER_IDLE_USEC 1000000
 
 /* Opens the writer handle and starts the thread; main thread. */
 int writer_start(char *err, size_t errlen);

@@ -12,6 +12,7 @@ enum posts_fts5_stmt {
     POSTS_FTS5_INST,     /* a word's occurrences: article, column */
     POSTS_FTS5_DOCSIZE,  /* an article's column lengths */
     POSTS_FTS5_DOCSIZES, /* every article's, in rowid order */
+    POSTS_FTS5_DF,       /* a word's article count */
     POSTS_FTS5_STMT_COUNT
 };
 
@@ -19,6 +20,7 @@ static const char *const posts_fts5_sql[POSTS_FTS5_STMT_COUNT] = {
     [POSTS_FTS5_INST] = "SELECT doc, col FROM temp.vocab_inst WHERE term = ?1",
     [POSTS_FTS5_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
     [POSTS_FTS5_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
+    [POSTS_FTS5_DF] = "SELECT doc FROM temp.vocab WHERE term = ?1",
 };
 
 /* The statement which; the vocabulary table made on first use (on the
@@ -31,7 +33,7 @@ posts_fts5_stmt(struct db_conn *c, enum posts_fts5_stmt which, char *err,
                                   POSTS_FTS5_STMT_COUNT, err, errlen);
 
     if (slot == NULL) return NULL;
-    if (*slot == NULL && which == POSTS_FTS5_INST &&
+    if (*slot == NULL && (which == POSTS_FTS5_INST || which == POSTS_FTS5_DF) &&
         prefix_vocab_table(c, err, errlen) != 0)
         return NULL;
     return db_prepare(c, slot, posts_fts5_sql[which], err, errlen);
@@ -144,4 +146,21 @@ posts_fts5_append(struct db_conn *c, const char *term, size_t len,
     db_done(stmt);
     if (out == 0 && any) out = posts_fts5_flush(l, cur, tt, tb, err, errlen);
     return out;
+}
+
+int64_t
+posts_fts5_df(struct db_conn *c, const char *term, size_t len, char *err,
+              size_t errlen)
+{
+    sqlite3_stmt *stmt = posts_fts5_stmt(c, POSTS_FTS5_DF, err, errlen);
+    int64_t df = 0;
+    int rc;
+
+    if (stmt == NULL) return -1;
+    rc = db_bind(stmt, 1, (struct carid_str){term, len});
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) df = sqlite3_column_int64(stmt, 0);
+    db_done(stmt);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return df;
+    return db_fail_rc(c, rc, "vocabulary", err, errlen);
 }

@@ -24,5 +24,9 @@ int posts_fts5_append(struct db_conn *c, const char *term, size_t len,
  * set (a missing length is corruption). */
 int posts_fts5_lengths(struct db_conn *c, struct post_posting *p, size_t n,
                        size_t missing, int64_t ndocs, char *err, size_t errlen);
+/* The word's article count (fts5vocab 'row': a walk of its doclist), or
+ * -1 with err set. */
+int64_t posts_fts5_df(struct db_conn *c, const char *term, size_t len,
+                      char *err, size_t errlen);
 
 #endif

@@ -48,6 +48,14 @@ posts_merge_stmt(struct db_conn *c, enum posts_merge_stmt which, char *err,
                    posts_merge_sql[which], err, errlen);
 }
 
+/* meta's generation, or -1 with err set. */
+static int64_t
+posts_merge_gen(struct db_conn *c, char *err, size_t errlen)
+{
+    return db_scalar(c, posts_merge_stmt(c, POSTS_MERGE_GEN, err, errlen),
+                     "merge", err, errlen);
+}
+
 /* A running merge: its snapshot and how far it got. */
 struct posts_merge {
     int64_t fresh_last; /* the tier's rows up to this id are merged */
@@ -144,6 +152,28 @@ posts_merge_words(struct db_conn *c, struct posts_merge *m, char *err,
     return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "merge", err, errlen);
 }
 
+/* An index never optimized: once toplist_build_pin() pins the average
+ * length, an empty main segment (posts_build_done()) that the tier is
+ * for from now on; words get blocks as searches find them frequent.  0,
+ * or -1 with err set. */
+static int
+posts_merge_first(struct db_conn *c, char *err, size_t errlen)
+{
+    int64_t gen = posts_merge_gen(c, err, errlen);
+    int rc = gen < 0 ? -1 : toplist_build_pin(c, err, errlen);
+
+    if (rc <= 0) return rc;
+    /* no article changed: the source sets current before are still */
+    if (posts_build_done(c, err, errlen) != 0 ||
+        sources_follow(c, gen, err, errlen) != 0)
+        return -1;
+    c->index->host->log(CARID_LOG_INFO,
+                        "engine: average length pinned, an empty main "
+                        "segment made: frequent words get blocks as "
+                        "searches find them");
+    return 0;
+}
+
 /* Inside the step's transaction: 1 with c->merge made and the next
  * tables empty when a merge is due, 0 when not, -1 with err set. */
 static int
@@ -157,7 +187,8 @@ posts_merge_start(struct db_conn *c, char *err, size_t errlen)
         posts_fresh_usable(c, ndocs, &usable, &gen, &main_gen, err, errlen) !=
             0)
         return -1;
-    if (!usable) return 0; /* no main segment this carid can bring forward */
+    if (!usable && main_gen < 0) return posts_merge_first(c, err, errlen);
+    if (!usable) return 0; /* blocks this carid cannot bring forward */
     main = db_scalar(c, posts_merge_stmt(c, POSTS_MERGE_MAIN, err, errlen),
                      "merge", err, errlen);
     fresh = main < 0
@@ -297,9 +328,7 @@ posts_merge_word(struct db_conn *c, struct posts_merge *m, char *err,
 static int
 posts_merge_switch(struct db_conn *c, char *err, size_t errlen)
 {
-    int64_t gen = db_scalar(c,
-                            posts_merge_stmt(c, POSTS_MERGE_GEN, err, errlen),
-                            "merge", err, errlen);
+    int64_t gen = posts_merge_gen(c, err, errlen);
 
     /* a new generation (readers drop the old segment's skip tables and
      * the tier's terms); no article changed, so the source sets current

@@ -11,6 +11,7 @@
 #include "post_cursor.h"
 #include "posts.h"
 #include "posts_fresh.h"
+#include "posts_fts5.h"
 #include "query_engine.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -373,6 +374,26 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     return rc;
 }
 
+/* Word i has no blocks: when it is not listed but frequent, the writer is
+ * asked to list it (toplist_want()), and the merge that is then due gives
+ * it blocks (posts_merge.h).  Its count walks its doclist, which the FTS5
+ * path this query now takes walks anyway.  Failures only leave it be. */
+static void
+query_engine_want(struct db_conn *c, const struct query_engine_words *w, int i,
+                  double avgdl)
+{
+    struct toplist_info info;
+    char scratch[160];
+    int64_t min = c->index->top->min_df, df;
+
+    if (min <= 0 || !(avgdl > 0) ||
+        toplist_info(c, w->word[i], w->len[i], &info, scratch,
+                     sizeof scratch) != 0)
+        return;
+    df = posts_fts5_df(c, w->word[i], w->len[i], scratch, sizeof scratch);
+    if (df >= min) toplist_want(c->index, w->word[i], w->len[i]);
+}
+
 int
 query_engine(struct db_conn *c, const struct query_engine_ask *a,
              struct query_engine_page *page, char *err, size_t errlen)
@@ -401,6 +422,7 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
     for (n = 0; n < w.n; n++) {
         rc = posts_open(c, n, w.word[n], w.len[n], main_gen, &pt[n], err,
                         errlen);
+        if (rc == 0) query_engine_want(c, &w, n, a->avgdl);
         if (rc <= 0) break;
     }
     if (n == w.n)

@@ -754,6 +754,18 @@ store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
         *more = c->merge != NULL;
         return 0;
     }
+    /* the words searches found frequent, one a call, before any merge:
+     * a merge is then due for them (posts_merge.h) */
+    if (c->merge == NULL && toplist_wanted(c->index) > 0) {
+        if (db_txn(c, DB_BEGIN, "top list", err, errlen) != 0) return -1;
+        toplist_build_wanted(c); /* logs its own failure */
+        if (db_txn(c, DB_COMMIT, "top list", err, errlen) != 0) {
+            store_rollback(c);
+            return -1;
+        }
+        *more = 1;
+        return 0;
+    }
     return posts_merge_step(c, budget_usec, more, err, errlen);
 }
 

@@ -107,6 +107,14 @@ int toplist_build(struct db_conn *c, char *err, size_t errlen);
  * for one scan at most.  Failures are logged and leave the word unlisted:
  * the batch goes on.  Call before toplist_begin(). */
 void toplist_build_wanted(struct db_conn *c);
+/* Words waiting for toplist_build_wanted(); any thread. */
+int toplist_wanted(struct db *d);
+/* An index OPTIMIZE never built lists for, once it holds min_df articles:
+ * pins the average length as OPTIMIZE would, so that searches ask for the
+ * lists of the words they find frequent (toplist_want()) and merges give
+ * them blocks (posts_merge.h).  1 if pinned now, 0 if not due (pinned
+ * already, too few articles, lists off), -1 with err set. */
+int toplist_build_pin(struct db_conn *c, char *err, size_t errlen);
 
 /* ---- the readers' side, inside a read transaction */
 

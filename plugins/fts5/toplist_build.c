@@ -440,6 +440,38 @@ toplist_build_word(struct db_conn *c, const char *term, size_t len, char *err,
     return rc;
 }
 
+int
+toplist_build_pin(struct db_conn *c, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int64_t ndocs, ntok;
+    double avgdl;
+    int rc;
+
+    if (c->index->top->min_df <= 0) return 0; /* lists are off */
+    if (toplist_avgdl(c, &avgdl, err, errlen) != 0 ||
+        toplist_averages(c, &ndocs, &ntok, err, errlen) != 0)
+        return -1;
+    if (avgdl > 0 || ndocs < c->index->top->min_df || ntok <= 0) return 0;
+    stmt = toplist_build_stmt(c, TOPLIST_BUILD_AVGDL_SET, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_bind_double(stmt, 1, (double)ntok / (double)ndocs);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    db_done(stmt);
+    return rc == SQLITE_DONE ? 1 : db_fail_rc(c, rc, "avgdl", err, errlen);
+}
+
+int
+toplist_wanted(struct db *d)
+{
+    int n;
+
+    pthread_mutex_lock(&d->top->want_mu);
+    n = d->top->nwant;
+    pthread_mutex_unlock(&d->top->want_mu);
+    return n;
+}
+
 void
 toplist_build_wanted(struct db_conn *c)
 {

@@ -10,7 +10,9 @@ word and checks totals and hit ids against it.  After OPTIMIZE, writes
 tier past CARID_FTS5_MERGE_MIN; the idle writer must then merge it away
 (STATS engine_merges up, engine_fresh and engine_gone 0) and every reply
 (ids, order, scores, totals) must be what it was before the merge, and
-still the engine's.  Then a feed while merges run, and a restart.
+still the engine's.  Then a feed while merges run, a restart, and an
+index never optimized, which gets its blocks as searches find its words
+frequent.
 """
 import os
 import random
@@ -158,6 +160,44 @@ def restart_keeps_answers(s):
     s.daemon.restart()
     r = redis_client(s.daemon)
     eq(ask(r, "after the restart"), before, "the same replies")
+
+
+@suite.test
+def never_optimized_index_gets_blocks(s):
+    """No OPTIMIZE at all: the idle writer pins the average length, the
+    searches' frequent words are listed and merged into blocks, and the
+    engine answers what FTS5 answered (ids, scores, totals)."""
+    global MODEL
+    saved, MODEL = MODEL, {}
+    try:
+        with harness.extra_daemon(s) as d:
+            r = redis_client(d)
+            pipe = r.pipeline(transaction=False)
+            for i in range(200):
+                put(pipe, i)
+            check(all(x == b"OK" for x in pipe.execute()), "200 articles")
+            first = ask(r, "never optimized, first")
+            st = harness.stats(d.connect(), "index")
+            eq(st["engine_words"], "0", "no blocks yet")
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                ask(r, "never optimized, waiting")  # they ask for the lists
+                st = harness.stats(d.connect(), "index")
+                if (int(st["engine_words"]) >= len(WORDS) and
+                        int(st["engine_merging"]) == 0):
+                    break
+                time.sleep(0.2)
+            eq(st["engine_words"], str(len(WORDS)),
+               "every word got blocks (STATS %s)" % st)
+            eng = int(st["engine_searches"])
+            again = ask(r, "never optimized, with blocks")
+            st = harness.stats(d.connect(), "index")
+            eq(int(st["engine_searches"]) - eng, 2 * len(queries()),
+               "the engine answered every query")
+            for i, (a, b) in enumerate(zip(first, again)):
+                eq(b, a, "reply %d: the engine's as FTS5's" % i)
+    finally:
+        MODEL = saved
 
 
 if __name__ == "__main__":
