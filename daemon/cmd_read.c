@@ -57,8 +57,10 @@ cmd_parse_return(struct job *job, int i)
         cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 0, CARID_FIELD_COUNT,
                       &n) != 0 ||
         i + 1 + n > r->argc - 1) {
-        reply_error(&job->out, "ERR RETURN needs a count 0..5 and that many "
-                               "fields");
+        reply_error(&job->out,
+                    "ERR RETURN needs a count 0..%d and that many "
+                    "fields",
+                    CARID_FIELD_COUNT);
         return -1;
     }
     s->q.want_fields = 0;

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   6 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   7 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -52,7 +52,12 @@ enum carid_field {
     CARID_FIELD_BODY,
     CARID_FIELD_SOURCE,
     CARID_FIELD_URL,
-    CARID_FIELD_DATE, /* "YYYY-MM-DD", validated by the daemon */
+    CARID_FIELD_DATE,   /* "YYYY-MM-DD", validated by the daemon */
+    CARID_FIELD_PLACE,  /* where the story was filed (ABI 7) */
+    CARID_FIELD_AUTHOR, /* who wrote it (ABI 7) */
+    /* The body as the client sent it, when the daemon's cleaning changed
+     * it (ABI 7; daemon/clean.h); the plugin stores it, never indexes it. */
+    CARID_FIELD_RAW,
     CARID_FIELD_COUNT
 };
 

@@ -48,13 +48,14 @@ enum store_stmt {
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_FIND] = "SELECT rowid, title, body, source FROM docs WHERE id = ?1",
-    [STORE_DOC] = "SELECT id, date, source, url, title, body FROM docs"
-                  " WHERE id = ?1",
-    [STORE_DOC_ROWID] = "SELECT id, date, source, url, title, body FROM docs"
+    [STORE_DOC] = "SELECT " STORE_DOC_COLUMNS " FROM docs WHERE id = ?1",
+    [STORE_DOC_ROWID] = "SELECT " STORE_DOC_COLUMNS " FROM docs"
                         " WHERE rowid = ?1",
-    /* ?2.. follow enum carid_field: title, body, source, url, date */
+    /* ?2.. follow enum carid_field: title, body, source, url, date, place,
+     * author, raw */
     [STORE_INSERT] = "INSERT INTO docs(id, title, body, source, url, date,"
-                     " rowid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     " place, author, raw, rowid)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STORE_DELETE] = "DELETE FROM docs WHERE rowid = ?1",
     [STORE_FTS_INSERT] = "INSERT INTO fts(rowid, title, body)"
                          " VALUES (?1, ?2, ?3)",
@@ -84,7 +85,7 @@ struct store_writer {
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
-static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1};
+static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1, 6, 7, 8};
 
 static sqlite3_stmt *
 store_stmt(struct db_conn *c, enum store_stmt which, char *err, size_t errlen)
@@ -609,7 +610,8 @@ store_insert(struct db_conn *c, const struct carid_doc *doc, int64_t rowid,
     rc = db_bind(ins, 1, doc->id);
     for (i = 0; i < CARID_FIELD_COUNT && rc == SQLITE_OK; i++)
         rc = db_bind(ins, i + 2, doc->field[i]);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(ins, 7, rowid);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(ins, CARID_FIELD_COUNT + 2, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
     if (rc != SQLITE_DONE) db_fail(c, "put", err, errlen);
     db_done(ins);
