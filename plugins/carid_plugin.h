@@ -125,6 +125,9 @@ struct carid_query {
      * returns 0; facets() does not.  NULL: the daemon does not want them. */
     carid_fix_fn *fixed;
     void *fixed_ctx;
+    /* ABI 7: nonzero for one hit per cluster of copies, the best-ranked
+     * (carid_hit.copies); only asked of a plugin with copies(). */
+    int collapse;
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:
@@ -205,6 +208,7 @@ struct carid_hit {
     double score;         /* higher is better */
     struct carid_doc doc; /* only the fields asked for in want_fields */
     struct carid_str snippet;
+    int64_t copies; /* collapse: the articles of its cluster, itself too */
 };
 
 /* Callbacks return 0 to go on, nonzero to stop early (not an error). */
@@ -321,6 +325,12 @@ struct carid_plugin {
      * only that short form's, any case), by short form then long form. */
     int (*alias_list)(void *reader, struct carid_str short_form,
                       carid_alias_fn *fn, void *ctx, char *err, size_t errlen);
+    /* Optional (ABI 7): copies of one story.  Calls fn for each other
+     * article of id's cluster (term: its id; count: how far its
+     * fingerprint is, in bits), oldest first; *found 0 if there is no
+     * such article.  A plugin with it takes carid_query.collapse. */
+    int (*copies)(void *reader, struct carid_str id, carid_term_fn *fn,
+                  void *ctx, int *found, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 

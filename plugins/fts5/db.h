@@ -60,6 +60,7 @@ enum db_owner {
     DB_OWN_PREFIX,
     DB_OWN_QUERY_PREFIX,
     DB_OWN_SPELL,
+    DB_OWN_DUPS,
     DB_OWNERS
 };
 

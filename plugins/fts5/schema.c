@@ -87,6 +87,15 @@ static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS source_sets(source TEXT PRIMARY KEY,"
     " bits BLOB NOT NULL);"
 
+    /* dups.h: each article's fingerprint and cluster, its band keys */
+    "CREATE TABLE IF NOT EXISTS dup_docs(docid INTEGER PRIMARY KEY,"
+    " simhash INTEGER NOT NULL, cluster INTEGER NOT NULL,"
+    " k0 INTEGER NOT NULL, k1 INTEGER NOT NULL, k2 INTEGER NOT NULL,"
+    " k3 INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS dup_docs_cluster ON dup_docs(cluster);"
+    "CREATE TABLE IF NOT EXISTS dup_keys(key INTEGER NOT NULL,"
+    " docid INTEGER NOT NULL, PRIMARY KEY(key, docid)) WITHOUT ROWID;"
+
     /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
     "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
     " df INTEGER NOT NULL) WITHOUT ROWID;";

@@ -15,6 +15,7 @@
 #include "alias.h"
 #include "db.h"
 #include "docid.h"
+#include "dups.h"
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "posts.h"
@@ -545,6 +546,7 @@ store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err, size_t errlen)
     int rc;
 
     if (sources_note(c, 0, rowid, db_column(find, 3), err, errlen) != 0 ||
+        dups_del(c, rowid, err, errlen) != 0 ||
         /* the definitions it held count one article less (alias.h) */
         alias_learn_text(c, db_column(find, 2), -1, err, errlen) != 0) {
         db_done(find);
@@ -618,7 +620,9 @@ store_insert(struct db_conn *c, const struct carid_doc *doc, int64_t rowid,
     if (rc != SQLITE_DONE ||
         sources_note(c, 1, rowid, doc->field[CARID_FIELD_SOURCE], err,
                      errlen) != 0 ||
-        alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) != 0)
+        alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) !=
+            0 ||
+        dups_put(c, rowid, doc->field[CARID_FIELD_BODY], err, errlen) != 0)
         return -1;
     return store_fts_hold(c, 0, rowid, doc->field[CARID_FIELD_TITLE],
                           doc->field[CARID_FIELD_BODY], err, errlen);
@@ -824,7 +828,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
     if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
-        (rc = alias_stats(c, fn, ctx, err, errlen)) != 0)
+        (rc = alias_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = dups_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||
