@@ -2,16 +2,15 @@
  * dups.h - one story once: each article's fingerprint (fingerprint.h) and
  * cluster in carid.db, kept by the writer at every put and removal, and
  * the readers' lookups for SEARCH ... COLLAPSE (collapse.h), GET ...
- * COPIES and STATS.  Tables dup_docs and dup_keys (schema.c), meta's
- * 'cluster_next' and 'clusters'.
+ * COPIES and STATS.  Tables dup_docs and dup_keys (schema.c).
  *
  * At put, the article's band keys find the articles that share one (at
  * most DUPS_CANDIDATES_MAX a key, the newest); the nearest within
  * FINGERPRINT_MAX_DISTANCE gives its cluster, else it starts one.  A
- * cluster is a number (meta 'cluster_next'), never an article's rowid,
- * which a later article may be given again.  Articles stored before the
- * tables have no fingerprint and are each their own cluster until fed
- * again (or carid --rebuild).
+ * cluster is a number (one more than the highest in use), never an
+ * article's rowid, which a later article may be given again.  Articles stored
+ * before the tables have no fingerprint and are each their own cluster until
+ * fed again (or carid --rebuild).
  */
 #ifndef DUPS_H
 #define DUPS_H

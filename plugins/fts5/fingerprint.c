@@ -25,15 +25,56 @@ fingerprint_word_byte(unsigned char ch)
            (ch >= '0' && ch <= '9') || ch >= 0x80;
 }
 
-/* One shingle's hash h: its votes and its MinHash candidates. */
-static void
-fingerprint_add(uint64_t h, int32_t votes[64], uint64_t mins[])
-{
-    for (int b = 0; b < 64; b++)
-        votes[b] += (h >> b & 1) ? 1 : -1;
-    for (int i = 0; i < FINGERPRINT_MINS; i++) {
-        uint64_t m = fingerprint_mix(h ^ (0x5851f42d4c957f2dULL * (i + 1)));
+/* The SimHash's votes, counted 8 bits at a time: byte j of lane[i]
+ * counts the shingles with bit 8i + j set, up to 255 before flush()
+ * adds them into count[] (a loop of 64 tests per shingle was a quarter of
+ * the writer's time). */
+struct fingerprint_votes {
+    uint64_t lane[8];
+    uint32_t count[64];
+    unsigned pending; /* shingles in lane[] */
+    uint64_t shingles;
+};
 
+/* The 8 bits of b, one per byte (bit j in byte j). */
+static uint64_t
+fingerprint_spread(uint64_t b)
+{
+    b = (b | (b << 28)) & 0x0000000f0000000fULL;
+    b = (b | (b << 14)) & 0x0003000300030003ULL;
+    return (b | (b << 7)) & 0x0101010101010101ULL;
+}
+
+static void
+fingerprint_flush(struct fingerprint_votes *v)
+{
+    for (int i = 0; i < 8; i++) {
+        for (int j = 0; j < 8; j++)
+            v->count[8 * i + j] += (uint32_t)(v->lane[i] >> (8 * j) & 0xff);
+        v->lane[i] = 0;
+    }
+    v->pending = 0;
+}
+
+/* One shingle's hash h: its votes and its MinHash candidates (an odd
+ * multiplier per seed, then the high half folded in: a permutation of the
+ * 64-bit values, one multiply instead of a full mix). */
+static void
+fingerprint_add(uint64_t h, struct fingerprint_votes *v, uint64_t mins[])
+{
+    static const uint64_t mul[FINGERPRINT_MINS] = {
+        0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL, 0x94d049bb133111ebULL,
+        0xd6e8feb86659fd93ULL, 0xa0761d6478bd642fULL, 0xe7037ed1a0b428dbULL,
+        0x8ebc6af09c88c6e3ULL, 0x589965cc75374cc3ULL};
+
+    for (int i = 0; i < 8; i++)
+        v->lane[i] += fingerprint_spread(h >> (8 * i) & 0xff);
+    v->shingles++;
+    if (++v->pending == 255) fingerprint_flush(v);
+    for (int i = 0; i < FINGERPRINT_MINS; i++) {
+        uint64_t m = (h ^ (uint64_t)i) * mul[i];
+
+        m ^= m >> 29;
         if (m < mins[i]) mins[i] = m;
     }
 }
@@ -43,7 +84,7 @@ fingerprint_make(const char *text, size_t len, struct fingerprint *fp)
 {
     const unsigned char *p = (const unsigned char *)text;
     uint64_t last[FINGERPRINT_SHINGLE] = {0}, mins[FINGERPRINT_MINS];
-    int32_t votes[64] = {0};
+    struct fingerprint_votes votes = {{0}, {0}, 0, 0};
     size_t words = 0, i = 0;
 
     for (int k = 0; k < FINGERPRINT_MINS; k++)
@@ -64,15 +105,17 @@ fingerprint_make(const char *text, size_t len, struct fingerprint *fp)
         last[2] = h;
         if (++words >= FINGERPRINT_SHINGLE)
             fingerprint_add(fingerprint_mix(last[0] * 31 + last[1]) ^ last[2],
-                            votes, mins);
+                            &votes, mins);
     }
     if (words == 0) return 0;
     if (words < FINGERPRINT_SHINGLE) /* one shingle of what there is */
         fingerprint_add(fingerprint_mix(last[0] * 31 + last[1]) ^ last[2],
-                        votes, mins);
+                        &votes, mins);
+    fingerprint_flush(&votes);
     fp->simhash = 0;
-    for (int b = 0; b < 64; b++)
-        fp->simhash |= (uint64_t)(votes[b] > 0) << b;
+    for (int b = 0; b < 64; b++) /* more shingles with the bit than without */
+        fp->simhash |= (uint64_t)(2 * (uint64_t)votes.count[b] > votes.shingles)
+                       << b;
     for (int k = 0; k < FINGERPRINT_BANDS; k++)
         fp->key[k] = (int64_t)fingerprint_mix(
             mins[2 * k] ^ fingerprint_mix(mins[2 * k + 1] + (uint64_t)k));

@@ -9,10 +9,10 @@
  * Why both (DESIGN.md, "One story once"): on the shared corpus a copy
  * with one paragraph dropped lies a median 7 bits away (p90 11), too far
  * for Manku's tables of 16-bit parts, which find distance <= 3 for sure
- * (14 % of those copies); two of eight MinHash values per band key find
+ * (13 % of those copies); two of eight MinHash values per band key find
  * 96 % of them within 12 bits (59 % within 7), and of the corpus's 6
  * million pairs of different articles the nearest is 11 bits apart and
- * those sharing a band key 17 or more (tests/unit/test_fingerprint.c
+ * those sharing a band key 15 or more (tests/unit/test_fingerprint.c
  * checks both figures on the corpus).
  */
 #ifndef FINGERPRINT_H
