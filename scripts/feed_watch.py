@@ -1,5 +1,8 @@
 """feed_watch - scripts/feed's memory and its watch mode (stdlib only).
 
+A file is the unit: it is sent whole when it is new or its bytes changed
+(a .jsonl a scraper appends to is sent again whole: PUT is an upsert).
+
 State: what was sent and acknowledged, one JSON file (--state): for each
 file (path relative to its root) the SHA-256 of its bytes and the ids its
 articles had.  A file is recorded only once every PUT of it was answered
@@ -32,6 +35,9 @@ import time
 
 STATE_VERSION = 1
 RETRY_SECONDS = 0.5  # between attempts to reach carid again
+CHUNK = 256  # requests sent before their replies are read (the replies
+             # of a whole big .jsonl could fill the socket buffers while
+             # the feed is still sending)
 SETTLE_SECONDS = 0.2  # batch what arrives together before sending
 
 # <sys/inotify.h>
@@ -306,9 +312,13 @@ def retrying_sender(connect, conn_box, counts, forever):
                     conn_box[0] = connect()
                     counts.reconnected()
                 conn = conn_box[0]
-                conn.sock.sendall(b"".join(requests))
-                counts.bytes += sum(len(r) for r in requests)
-                return [conn.reply() for _ in requests]
+                replies = []
+                for i in range(0, len(requests), CHUNK):
+                    chunk = requests[i:i + CHUNK]
+                    conn.sock.sendall(b"".join(chunk))
+                    counts.bytes += sum(len(r) for r in chunk)
+                    replies += [conn.reply() for _ in chunk]
+                return replies
             except (OSError, ConnectionError) as e:
                 if conn_box[0] is not None:
                     try:

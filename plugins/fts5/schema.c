@@ -115,7 +115,7 @@ static int
 schema_docs_columns(sqlite3 *db)
 {
     char sql[128];
-    int rc = SQLITE_OK;
+    int rc = SQLITE_OK, have;
 
     for (size_t i = 0;
          i < sizeof schema_docs_added / sizeof *schema_docs_added &&
@@ -125,7 +125,11 @@ schema_docs_columns(sqlite3 *db)
                  "SELECT count(*) FROM pragma_table_info('docs')"
                  " WHERE name = '%s'",
                  schema_docs_added[i]);
-        if (db_pragma_int(db, sql) != 0) continue;
+        have = db_pragma_int(db, sql);
+        /* a failed look (no memory) may have ended the transaction: the
+         * init must fail, not go on writing outside it */
+        if (have < 0) rc = SQLITE_NOMEM;
+        if (have != 0) continue;
         snprintf(sql, sizeof sql,
                  "ALTER TABLE docs ADD COLUMN %s TEXT NOT NULL DEFAULT ''",
                  schema_docs_added[i]);
