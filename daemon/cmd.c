@@ -35,7 +35,8 @@ static const struct cmd_arg args_watch[] = {{NULL, "key", MANY},
 static const struct cmd_arg args_put[] = {
     {NULL, "id", 0}, {NULL, "field value", MANY}, {NULL, NULL, 0}};
 static const struct cmd_arg args_ids[] = {{NULL, "id", MANY}, {NULL, NULL, 0}};
-static const struct cmd_arg args_id[] = {{NULL, "id", 0}, {NULL, NULL, 0}};
+static const struct cmd_arg args_get[] = {
+    {NULL, "id", 0}, {"COPIES", NULL, OPT}, {NULL, NULL, 0}};
 static const struct cmd_arg args_name[] = {{NULL, "name", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_search[] = {
     {NULL, "query", 0},
@@ -49,6 +50,7 @@ static const struct cmd_arg args_search[] = {
     {"COUNTS", "source", OPT},
     {"MATCH", "best|all", OPT},
     {"FUZZY", "on|off|show", OPT},
+    {"COLLAPSE", NULL, OPT},
     {NULL, NULL, 0}};
 static const struct cmd_arg args_count[] = {
     {NULL, "query", 0},  {"SOURCE", "source", OPT},  {"FROM", "date", OPT},
@@ -112,8 +114,8 @@ static const struct cmd cmd_table[] = {
     {"BACKUP", CMD_WRITE | CMD_NOMULTI, 2, 2, JOB_READ, cmd_backup_prepare,
      cmd_backup_run, "index", "Writes a consistent copy of the index",
      args_name},
-    {"GET", 0, 2, 2, JOB_READ, NULL, cmd_get_run, "search",
-     "Returns an article's fields", args_id},
+    {"GET", 0, 2, 3, JOB_READ, cmd_get_prepare, cmd_get_run, "search",
+     "Returns an article's fields (COPIES: and its copies' ids)", args_get},
     {"SEARCH", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_search_prepare,
      cmd_search_run, "search", "Finds articles", args_search},
     {"COUNT", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_count_prepare,

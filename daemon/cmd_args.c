@@ -10,7 +10,7 @@
 #include "cmd.h"
 
 static const char *const cmd_field_names[CARID_FIELD_COUNT] = {
-    "title", "body", "source", "url", "date"};
+    "title", "body", "source", "url", "date", "place", "author", "raw"};
 
 int
 cmd_field_lookup(const char *p, size_t len)

@@ -29,7 +29,7 @@ cmd_is_option(const struct resp_req *r, int i)
 {
     const struct cmd *search = cmd_lookup("SEARCH", 6);
 
-    for (const struct cmd_arg *a = search->args; a->name; a++) {
+    for (const struct cmd_arg *a = search->args; a->name || a->token; a++) {
         if (a->token && cmd_arg_is(r, i, a->token)) return 1;
     }
     return 0;
@@ -57,8 +57,10 @@ cmd_parse_return(struct job *job, int i)
         cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 0, CARID_FIELD_COUNT,
                       &n) != 0 ||
         i + 1 + n > r->argc - 1) {
-        reply_error(&job->out, "ERR RETURN needs a count 0..5 and that many "
-                               "fields");
+        reply_error(&job->out,
+                    "ERR RETURN needs a count 0..%d and that many "
+                    "fields",
+                    CARID_FIELD_COUNT);
         return -1;
     }
     s->q.want_fields = 0;
@@ -176,6 +178,18 @@ cmd_parse_option(struct job *job, int i)
         }
         return i;
     }
+    if (cmd_arg_is(r, i, "COLLAPSE")) {
+        if (s->count_only || server.plugin->copies == NULL) {
+            reply_error(&job->out,
+                        s->count_only ? "ERR COLLAPSE is SEARCH's: COUNT "
+                                        "counts articles"
+                                      : "ERR plugin '%s' has no COLLAPSE",
+                        server.plugin->name);
+            return -1;
+        }
+        s->q.collapse = 1;
+        return i;
+    }
     if (cmd_arg_is(r, i, "COUNTS")) {
         if (!have1 || !cmd_arg_is(r, i + 1, "source")) {
             reply_error(&job->out, "ERR COUNTS takes one field: source");
@@ -241,7 +255,8 @@ cmd_search_hit(void *ctx, const struct carid_hit *hit)
     struct cmd_collect *c = ctx;
     const struct job_search *s = c->search;
 
-    reply_array(&c->buf, 2 + 2 * s->nfields + (s->q.want_snippet ? 2 : 0));
+    reply_array(&c->buf, 2 + 2 * s->nfields + (s->q.want_snippet ? 2 : 0) +
+                             (s->q.collapse ? 2 : 0));
     reply_bulk(&c->buf, hit->id.p, hit->id.len);
     reply_bulk_double(&c->buf, hit->score);
     for (int k = 0; k < s->nfields; k++) {
@@ -253,6 +268,10 @@ cmd_search_hit(void *ctx, const struct carid_hit *hit)
         reply_bulk_str(&c->buf, "snippet");
         reply_bulk(&c->buf, hit->snippet.p != NULL ? hit->snippet.p : "",
                    hit->snippet.p != NULL ? hit->snippet.len : 0);
+    }
+    if (s->q.collapse) {
+        reply_bulk_str(&c->buf, "copies");
+        reply_int(&c->buf, hit->copies);
     }
     c->n++;
     return 0;
@@ -393,6 +412,24 @@ cmd_suggest_run(struct job *job, void *reader)
     cmd_reply_collected(job, rc, err, c.n, &c.buf);
 }
 
+int
+cmd_get_prepare(struct job *job)
+{
+    struct resp_req *r = &job->req;
+
+    if (r->argc == 3 && !cmd_arg_is(r, 2, "COPIES")) {
+        reply_error(&job->out,
+                    "ERR wrong number of arguments for 'get' command");
+        return -1;
+    }
+    if (r->argc == 3 && server.plugin->copies == NULL) {
+        reply_error(&job->out, "ERR plugin '%s' has no COPIES",
+                    server.plugin->name);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 cmd_get_doc(void *ctx, const struct carid_doc *doc)
 {
@@ -401,7 +438,7 @@ cmd_get_doc(void *ctx, const struct carid_doc *doc)
 
     for (int f = 0; f < CARID_FIELD_COUNT; f++)
         n += doc->field[f].p != NULL && doc->field[f].len > 0;
-    reply_array(&c->buf, 2 * n);
+    reply_array(&c->buf, 2 * n + (c->n < 0 ? 2 : 0)); /* n < 0: COPIES */
     for (int f = 0; f < CARID_FIELD_COUNT; f++) {
         if (doc->field[f].p != NULL && doc->field[f].len > 0)
             cmd_put_field(&c->buf, f, doc->field[f]);
@@ -417,16 +454,31 @@ cmd_get_run(struct job *job, void *reader)
     int found = 0;
     struct cmd_collect c = {0};
 
+    struct cmd_collect copies = {0};
+    int want_copies = job->req.argc == 3;
+
     stats_add(&stats.gets, 1);
     reply_buf_init(&c.buf);
+    reply_buf_init(&copies.buf);
+    c.n = want_copies ? -1 : 0;
     if (server.plugin->get(reader, id, cmd_get_doc, &c, &found, err,
-                           sizeof err) != 0)
+                           sizeof err) != 0 ||
+        (found && want_copies &&
+         server.plugin->copies(reader, id, cmd_suggest_term, &copies, &found,
+                               err, sizeof err) != 0))
         reply_error(&job->out, "ERR %s", err);
     else if (!found)
         reply_nil(&job->out);
-    else
+    else {
+        if (want_copies) {
+            reply_bulk_str(&c.buf, "copies");
+            reply_array(&c.buf, copies.n);
+            reply_raw(&c.buf, copies.buf.p, copies.buf.len);
+        }
         reply_raw(&job->out, c.buf.p, c.buf.len);
+    }
     reply_buf_free(&c.buf);
+    reply_buf_free(&copies.buf);
 }
 
 static int

@@ -4,9 +4,11 @@
  * and the reply only leaves after that commit (see writer.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "clean.h"
 #include "cmd.h"
 #include "server.h"
 #include "stats.h"
@@ -36,10 +38,12 @@ cmd_put_prepare(struct job *job)
         int f = cmd_field_lookup(r->argv[i], r->argl[i]);
 
         carid_shown(r->argv[i], r->argl[i], 0, name, sizeof name);
-        if (f < 0) {
+        if (f < 0 || f == CARID_FIELD_RAW) {
             reply_error(&job->out,
-                        "ERR unknown field '%s' (expected title, body, "
-                        "source, url or date)",
+                        f < 0 ? "ERR unknown field '%s' (expected title, body, "
+                                "source, url, date, place or author)"
+                              : "ERR field '%s' is carid's: the body as sent, "
+                                "kept when cleaning changed it",
                         name);
             return -1;
         }
@@ -62,13 +66,21 @@ cmd_put_prepare(struct job *job)
 void
 cmd_put_run(struct job *job, void *writer)
 {
+    struct carid_doc doc = job->arg.doc;
+    struct clean_result cleaned;
     char err[256];
 
     stats_add(&stats.puts, 1);
-    if (server.plugin->put(writer, &job->arg.doc, err, sizeof err) != 0)
+    /* here, not in prepare: the loop thread never runs the rules */
+    clean_doc(server.clean, &doc, &cleaned);
+    if (server.plugin->put(writer, &doc, err, sizeof err) != 0) {
         reply_error(&job->out, "ERR %s", err);
-    else
+    } else {
+        stats_add(&stats.puts_cleaned, cleaned.changed != 0);
+        stats_add(&stats.lines_dropped, (uint64_t)cleaned.dropped);
         reply_simple(&job->out, "OK");
+    }
+    free(cleaned.buf);
 }
 
 void

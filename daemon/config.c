@@ -91,6 +91,10 @@ static const struct config_opt config_table[] = {
      "readers pause; over it, the biggest client is dropped"},
     {"backup-dir", CONFIG_STR, offsetof(struct config, backup_dir), 0, 0, 0, "",
      "DIR", "where BACKUP writes (default DATA/backups)"},
+    {"clean-patterns", CONFIG_STR, offsetof(struct config, clean_patterns), 0,
+     0, 0, "", "FILE|none",
+     "PUT's cleaning rules (daemon/clean_patterns.txt's form); empty: "
+     "built in, none: off"},
     {"slowlog-usec", CONFIG_NUM, offsetof(struct config, slowlog_usec), 0,
      60000000, 10000, NULL, "USEC", "SLOWLOG keeps commands slower than this"},
     {"slowlog-len", CONFIG_NUM, offsetof(struct config, slowlog_len), 0, 100000,

@@ -35,10 +35,11 @@ struct config {
     long max_client_memory;  /* all clients' buffered requests and unread
                                 replies together */
     const char *backup_dir;  /* BACKUP files go here only */
-    long slowlog_usec;       /* log commands slower than this */
-    long slowlog_len;        /* slow commands remembered */
-    long check;              /* --check: check DATA's index, exit */
-    long rebuild;            /* --rebuild: remake DATA's index, exit */
+    const char *clean_patterns; /* PUT's cleaning rules: "" built in, "none" */
+    long slowlog_usec;          /* log commands slower than this */
+    long slowlog_len;           /* slow commands remembered */
+    long check;                 /* --check: check DATA's index, exit */
+    long rebuild;               /* --rebuild: remake DATA's index, exit */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <event2/thread.h>
 
 #include "backup.h"
+#include "clean.h"
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
@@ -123,6 +124,18 @@ main_offline(void)
     return 0;
 }
 
+/* --clean-patterns: the built-in rules, a newsroom's file, or none. */
+static int
+main_clean_rules(char *err, size_t errlen)
+{
+    const char *f = server.cfg.clean_patterns;
+
+    if (strcmp(f, "none") == 0) return 0;
+    server.clean = *f == '\0' ? clean_rules_builtin(err, errlen)
+                              : clean_rules_file(f, err, errlen);
+    return server.clean != NULL ? 0 : -1;
+}
+
 static int
 main_threads(long wanted)
 {
@@ -166,6 +179,7 @@ main(int argc, char **argv)
 
     server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);
     if (server.plugin == NULL) fatal("%s", err);
+    if (main_clean_rules(err, sizeof err) != 0) fatal("%s", err);
     if (server.cfg.check || server.cfg.rebuild) {
         rc = main_offline();
         config_free();
@@ -209,6 +223,7 @@ close_plugin:
     server.plugin->close(server.db);
     event_base_free(server.base);
     log_info("carid stopped");
+    clean_rules_free(server.clean);
     config_free();
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "resp.h"
 
+struct clean_rules;
 struct event_base;
 
 struct server {
@@ -21,6 +22,7 @@ struct server {
     char backup_dir[4096];            /* --backup-dir, or DATA/backups */
     int threads;                      /* query threads actually started */
     struct event_base *base;          /* the loop; loop thread only */
+    struct clean_rules *clean;        /* --clean-patterns; NULL: none */
 };
 
 extern struct server server;

@@ -28,6 +28,8 @@ struct stats {
     _Atomic uint64_t commands_processed;
     _Atomic uint64_t searches;
     _Atomic uint64_t puts;
+    _Atomic uint64_t puts_cleaned;  /* PUTs whose body lost boilerplate */
+    _Atomic uint64_t lines_dropped; /* boilerplate lines, all PUTs */
     _Atomic uint64_t dels;
     _Atomic uint64_t gets;
     _Atomic uint64_t errors; /* error replies of any kind */

@@ -52,7 +52,12 @@ enum carid_field {
     CARID_FIELD_BODY,
     CARID_FIELD_SOURCE,
     CARID_FIELD_URL,
-    CARID_FIELD_DATE, /* "YYYY-MM-DD", validated by the daemon */
+    CARID_FIELD_DATE,   /* "YYYY-MM-DD", validated by the daemon */
+    CARID_FIELD_PLACE,  /* where the story was filed (ABI 7) */
+    CARID_FIELD_AUTHOR, /* who wrote it (ABI 7) */
+    /* The body as the client sent it, when the daemon's cleaning changed
+     * it (ABI 7; daemon/clean.h); the plugin stores it, never indexes it. */
+    CARID_FIELD_RAW,
     CARID_FIELD_COUNT
 };
 
@@ -120,6 +125,9 @@ struct carid_query {
      * returns 0; facets() does not.  NULL: the daemon does not want them. */
     carid_fix_fn *fixed;
     void *fixed_ctx;
+    /* ABI 7: nonzero for one hit per cluster of copies, the best-ranked
+     * (carid_hit.copies); only asked of a plugin with copies(). */
+    int collapse;
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:
@@ -200,6 +208,7 @@ struct carid_hit {
     double score;         /* higher is better */
     struct carid_doc doc; /* only the fields asked for in want_fields */
     struct carid_str snippet;
+    int64_t copies; /* collapse: the articles of its cluster, itself too */
 };
 
 /* Callbacks return 0 to go on, nonzero to stop early (not an error). */
@@ -324,6 +333,12 @@ struct carid_plugin {
      * is logged; the index stays as it was before the call. */
     int (*maintain)(void *writer, int64_t budget_usec, int *more, char *err,
                     size_t errlen);
+    /* Optional (ABI 7): copies of one story.  Calls fn for each other
+     * article of id's cluster (term: its id; count: how far its
+     * fingerprint is, in bits), oldest first; *found 0 if there is no
+     * such article.  A plugin with it takes carid_query.collapse. */
+    int (*copies)(void *reader, struct carid_str id, carid_term_fn *fn,
+                  void *ctx, int *found, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 

@@ -63,6 +63,7 @@ enum db_owner {
     DB_OWN_POSTS_FTS5,
     DB_OWN_SPELL,
     DB_OWN_POSTS_MERGE,
+    DB_OWN_DUPS,
     DB_OWNERS
 };
 

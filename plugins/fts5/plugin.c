@@ -7,7 +7,9 @@
 
 #include "alias.h"
 #include "carid_plugin.h"
+#include "collapse.h"
 #include "db.h"
+#include "dups.h"
 #include "query.h"
 #include "repair.h"
 #include "store.h"
@@ -102,7 +104,16 @@ static int
 plugin_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
               void *ctx, int64_t *total, char *err, size_t errlen)
 {
+    if (q->collapse)
+        return collapse_search(reader, q, fn, ctx, total, err, errlen);
     return query_search(reader, q, fn, ctx, total, err, errlen);
+}
+
+static int
+plugin_copies(void *reader, struct carid_str id, carid_term_fn *fn, void *ctx,
+              int *found, char *err, size_t errlen)
+{
+    return dups_copies(reader, id, fn, ctx, found, err, errlen);
 }
 
 static int
@@ -205,6 +216,7 @@ static const struct carid_plugin plugin_fts5 = {
     .alias_add = plugin_alias_add,
     .alias_del = plugin_alias_del,
     .alias_list = plugin_alias_list,
+    .copies = plugin_copies,
 };
 
 /*

@@ -194,10 +194,12 @@ repair_copy(sqlite3 *old, const struct repair_ids *ids, struct db_conn *w,
     size_t i;
     int in = 0;
 
-    if (sqlite3_prepare_v2(old,
-                           "SELECT id, date, source, url, title, body"
-                           " FROM docs WHERE rowid = ?1",
-                           -1, &stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            old, "SELECT " STORE_DOC_COLUMNS " FROM docs WHERE rowid = ?1", -1,
+            &stmt, NULL) != SQLITE_OK &&
+        sqlite3_prepare_v2(
+            old, "SELECT " STORE_DOC_COLUMNS_V3 " FROM docs WHERE rowid = ?1",
+            -1, &stmt, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot read docs: %s", sqlite3_errmsg(old));
         return -1;
     }

@@ -52,7 +52,10 @@ static const char schema_sql[] =
     " source TEXT NOT NULL DEFAULT '',"
     " url TEXT NOT NULL DEFAULT '',"
     " title TEXT NOT NULL DEFAULT '',"
-    " body TEXT NOT NULL DEFAULT '');"
+    " body TEXT NOT NULL DEFAULT '',"
+    " place TEXT NOT NULL DEFAULT '',"
+    " author TEXT NOT NULL DEFAULT '',"
+    " raw TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX docs_source ON docs(rowid, source);"
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs',"
     " content_rowid='rowid', tokenize='";
@@ -86,6 +89,15 @@ static const char schema_posts[] =
     "CREATE TABLE IF NOT EXISTS source_sets(source TEXT PRIMARY KEY,"
     " bits BLOB NOT NULL);"
 
+    /* dups.h: each article's fingerprint and cluster, its band keys */
+    "CREATE TABLE IF NOT EXISTS dup_docs(docid INTEGER PRIMARY KEY,"
+    " simhash INTEGER NOT NULL, cluster INTEGER NOT NULL,"
+    " k0 INTEGER NOT NULL, k1 INTEGER NOT NULL, k2 INTEGER NOT NULL,"
+    " k3 INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS dup_docs_cluster ON dup_docs(cluster);"
+    "CREATE TABLE IF NOT EXISTS dup_keys(key INTEGER NOT NULL,"
+    " docid INTEGER NOT NULL, PRIMARY KEY(key, docid)) WITHOUT ROWID;"
+
     /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
     "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
     " df INTEGER NOT NULL) WITHOUT ROWID;";
@@ -111,6 +123,42 @@ static const char schema_posts_swap_sql[] =
     "DROP TABLE posts_gone_next;";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
+
+/*
+ * Issue 16's columns of docs (place, author and raw: the body as sent,
+ * when the daemon's cleaning changed it), added at every start to an
+ * index of schema 3 made before them, as schema_posts: no user_version
+ * bump, nothing to feed again (ADD COLUMN with a constant default
+ * rewrites no row).
+ */
+static const char *const schema_docs_added[] = {"place", "author", "raw"};
+
+static int
+schema_docs_columns(sqlite3 *db)
+{
+    char sql[128];
+    int rc = SQLITE_OK, have;
+
+    for (size_t i = 0;
+         i < sizeof schema_docs_added / sizeof *schema_docs_added &&
+         rc == SQLITE_OK;
+         i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pragma_table_info('docs')"
+                 " WHERE name = '%s'",
+                 schema_docs_added[i]);
+        have = db_pragma_int(db, sql);
+        /* a failed look (no memory) may have ended the transaction: the
+         * init must fail, not go on writing outside it */
+        if (have < 0) rc = SQLITE_NOMEM;
+        if (have != 0) continue;
+        snprintf(sql, sizeof sql,
+                 "ALTER TABLE docs ADD COLUMN %s TEXT NOT NULL DEFAULT ''",
+                 schema_docs_added[i]);
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
+    return rc;
+}
 
 /* The tokenizer a new index gets: SCHEMA_TOKENIZE_ENV or "indonesian". */
 static const char *
@@ -259,6 +307,7 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, SCHEMA_FTS_CONFIG, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_posts, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = schema_docs_columns(db);
     if (rc == SQLITE_OK) rc = alias_schema(db);
     if (rc == SQLITE_OK &&
         db_pragma_int(db, "PRAGMA application_id") != SCHEMA_APP_ID) {

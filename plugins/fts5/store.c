@@ -15,6 +15,7 @@
 #include "alias.h"
 #include "db.h"
 #include "docid.h"
+#include "dups.h"
 #include "fts5_tokenizer.h"
 #include "fts_batch.h"
 #include "posts.h"
@@ -49,13 +50,14 @@ enum store_stmt {
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_FIND] = "SELECT rowid, title, body, source FROM docs WHERE id = ?1",
-    [STORE_DOC] = "SELECT id, date, source, url, title, body FROM docs"
-                  " WHERE id = ?1",
-    [STORE_DOC_ROWID] = "SELECT id, date, source, url, title, body FROM docs"
+    [STORE_DOC] = "SELECT " STORE_DOC_COLUMNS " FROM docs WHERE id = ?1",
+    [STORE_DOC_ROWID] = "SELECT " STORE_DOC_COLUMNS " FROM docs"
                         " WHERE rowid = ?1",
-    /* ?2.. follow enum carid_field: title, body, source, url, date */
+    /* ?2.. follow enum carid_field: title, body, source, url, date, place,
+     * author, raw */
     [STORE_INSERT] = "INSERT INTO docs(id, title, body, source, url, date,"
-                     " rowid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     " place, author, raw, rowid)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STORE_DELETE] = "DELETE FROM docs WHERE rowid = ?1",
     [STORE_FTS_INSERT] = "INSERT INTO fts(rowid, title, body)"
                          " VALUES (?1, ?2, ?3)",
@@ -85,7 +87,7 @@ struct store_writer {
 };
 
 /* Column of each carid_field in the STORE_DOC* rows. */
-static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1};
+static const int store_doc_col[CARID_FIELD_COUNT] = {4, 5, 2, 3, 1, 6, 7, 8};
 
 static sqlite3_stmt *
 store_stmt(struct db_conn *c, enum store_stmt which, char *err, size_t errlen)
@@ -546,6 +548,7 @@ store_unindex(struct db_conn *c, sqlite3_stmt *find, char *err, size_t errlen)
     int rc;
 
     if (sources_note(c, 0, rowid, db_column(find, 3), err, errlen) != 0 ||
+        dups_del(c, rowid, err, errlen) != 0 ||
         /* the definitions it held count one article less (alias.h) */
         alias_learn_text(c, db_column(find, 2), -1, err, errlen) != 0) {
         db_done(find);
@@ -611,14 +614,17 @@ store_insert(struct db_conn *c, const struct carid_doc *doc, int64_t rowid,
     rc = db_bind(ins, 1, doc->id);
     for (i = 0; i < CARID_FIELD_COUNT && rc == SQLITE_OK; i++)
         rc = db_bind(ins, i + 2, doc->field[i]);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(ins, 7, rowid);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(ins, CARID_FIELD_COUNT + 2, rowid);
     if (rc == SQLITE_OK) rc = sqlite3_step(ins);
     if (rc != SQLITE_DONE) db_fail(c, "put", err, errlen);
     db_done(ins);
     if (rc != SQLITE_DONE ||
         sources_note(c, 1, rowid, doc->field[CARID_FIELD_SOURCE], err,
                      errlen) != 0 ||
-        alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) != 0)
+        alias_learn_text(c, doc->field[CARID_FIELD_BODY], 1, err, errlen) !=
+            0 ||
+        dups_put(c, rowid, doc->field[CARID_FIELD_BODY], err, errlen) != 0)
         return -1;
     return store_fts_hold(c, 0, rowid, doc->field[CARID_FIELD_TITLE],
                           doc->field[CARID_FIELD_BODY], err, errlen);
@@ -852,7 +858,8 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_merge_stats(c, fn, ctx)) != 0 ||
-        (rc = alias_stats(c, fn, ctx, err, errlen)) != 0)
+        (rc = alias_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = dups_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */
     if (fn(ctx, "mmap_bytes", c->index->opt.mmap_mb << 20) ||

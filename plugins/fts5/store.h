@@ -40,12 +40,22 @@ int store_conn_open(struct db *d, int writer, struct db_conn **out, char *err,
                     size_t errlen);
 void store_conn_close(struct db_conn *c);
 
+/* The columns store_doc_read() reads, in its order; STORE_DOC_COLUMNS_V3
+ * reads an index whose docs has not got place, author and raw yet
+ * (schema_init() adds them at start; repair.c reads old files as they
+ * are). */
+#define STORE_DOC_COLUMNS                                                      \
+    "id, date, source, url, title, body, place, author, raw"
+#define STORE_DOC_COLUMNS_V3                                                   \
+    "id, date, source, url, title, body, '' AS place, '' AS author,"           \
+    " '' AS raw"
+
 /* The statement that reads the fields of the article whose rowid is bound
  * to ?1, for store_doc_read(); as db_stmt(). */
 sqlite3_stmt *store_doc_stmt(struct db_conn *c, char *err, size_t errlen);
 /*
- * Fills doc from a store_doc_stmt() row (or one with the same columns: id,
- * date, source, url, title, body): the id always, the fields whose bit
+ * Fills doc from a store_doc_stmt() row (or one with the same columns,
+ * STORE_DOC_COLUMNS): the id always, the fields whose bit
  * (1 << CARID_FIELD_x) is in want, the others absent.  The strings are
  * borrowed until the statement moves on.
  */

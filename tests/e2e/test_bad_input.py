@@ -52,8 +52,8 @@ def command_errors_keep_the_connection(s):
         (b"GET", b"-ERR wrong number of arguments for 'get' command"),
         (b"PUT x", b"-ERR wrong number of arguments for 'put' command"),
         (b"PUT x warna merah",
-         b"-ERR unknown field 'warna' (expected title, body, source, url "
-         b"or date)"),
+         b"-ERR unknown field 'warna' (expected title, body, source, url, "
+         b"date, place or author)"),
         (b"PUT x date 2024-13-01",
          b"-ERR invalid date '2024-13-01' (expected YYYY-MM-DD)"),
         (b"PUT x date 24-01-01",

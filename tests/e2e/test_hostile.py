@@ -114,7 +114,7 @@ TABLE = [
      [err("ERR invalid date '\udcff' (expected YYYY-MM-DD)")]),
     ("invalid UTF-8 as a field name", ENC("PUT", "x", b"\xc0\xaf", "y"),
      [err("ERR unknown field '\udcc0\udcaf' (expected title, body, "
-          "source, url or date)")]),
+          "source, url, date, place or author)")]),
     ("invalid UTF-8 in every SEARCH argument",
      ENC("SEARCH", b"\xc3\x28", "SOURCE", b"\xff", "SNIPPET", b"\xfe",
          b"\x80"),
@@ -144,8 +144,8 @@ TABLE = [
      ENC("PUT", "x", "date", b"a\r\n+OK\r\n:1"),
      [err("ERR invalid date 'a??+OK??:1' (expected YYYY-MM-DD)")]),
     ("CRLF inside an echoed field name", ENC("PUT", "x", b"f\r\n$1", "y"),
-     [err("ERR unknown field 'f??$1' (expected title, body, source, url "
-          "or date)")]),
+     [err("ERR unknown field 'f??$1' (expected title, body, source, url, "
+          "date, place or author)")]),
     ("CRLF inside an echoed RETURN field",
      ENC("SEARCH", "harga", "RETURN", "1", b"ti\r\n-tle"),
      [err("ERR RETURN: unknown field 'ti??-tle'")]),
