@@ -182,6 +182,12 @@ writer_submit(struct job *job)
     queue_push(&writer_queue, job);
 }
 
+int
+writer_alive(void)
+{
+    return writer_running;
+}
+
 void
 writer_stop(void)
 {
