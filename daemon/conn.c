@@ -242,7 +242,8 @@ conn_flush(struct conn *c)
         c->head = j->next;
         if (c->head == NULL) c->tail = NULL;
         c->njobs--;
-        if (j->out.len > 0 && j->out.p[0] == '-') stats_add(&stats.errors, 1);
+        if (c->front == NULL && j->out.len > 0 && j->out.p[0] == '-')
+            stats_add(&stats.errors, 1); /* HTTP: http_errors */
         if (conn_live(c)) conn_write_reply(c, j);
         job_free(j);
     }

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "loop.h"
 #include "server.h"
+#include "stats.h"
 #include "writer.h"
 #include "xmalloc.h"
 
@@ -354,6 +355,8 @@ http_send(struct evhttp_request *req, int status, const char *type,
         evhttp_add_header(h, "WWW-Authenticate", "Bearer realm=\"carid\"");
     http_cors(req);
     evhttp_send_reply(req, status, NULL, body);
+    stats_add(&stats.http_requests, 1);
+    if (status >= 400) stats_add(&stats.http_errors, 1);
 }
 
 /* Answers req with {"error": msg} (or {"status": msg} if key says so). */

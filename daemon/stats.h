@@ -37,6 +37,8 @@ struct stats {
     _Atomic uint64_t client_memory_drops; /* over --max-client-memory */
     _Atomic uint64_t query_timeouts;      /* -ERR timeout: past the deadline */
     _Atomic uint64_t queries_cancelled;   /* their client left, or SIGTERM */
+    _Atomic uint64_t http_requests;       /* answered by http.c */
+    _Atomic uint64_t http_errors;         /* of them, status 400 and over */
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
     struct stats_ring search_usec;

@@ -14,10 +14,13 @@ answered 200 is visible to RESP at once (the same +OK durability).
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+import warnings
 
 import harness
 from harness import check, eq
@@ -46,9 +49,68 @@ ARTICLES = {
 }
 
 
+def import_schema_libs():
+    """python3-yaml and python3-jsonschema, also when python3 is not
+    Debian's (e.g. pyenv)."""
+    try:
+        import jsonschema
+        import yaml
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import jsonschema
+        import yaml
+    return jsonschema, yaml
+
+
+jsonschema, yaml = import_schema_libs()
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # RefResolver
+with open(os.path.join(harness.ROOT, "protocol", "openapi.yaml")) as f:
+    SPEC = yaml.safe_load(f)
+RESOLVER = jsonschema.RefResolver.from_schema(SPEC)
+CHECKED = set()  # (path template, method, status) seen and valid
+
+
+def conform(method, path, status, hdrs, data):
+    """Checks a reply against protocol/openapi.yaml: its status is
+    documented for the route, its body fits the schema of its type."""
+    path = path.split("?")[0]
+    for tmpl, item in SPEC["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", tmpl), path):
+            break
+    else:
+        return  # not an API path (404s)
+    op = item.get(method.lower())
+    if op is None:
+        return  # 405: the path has other methods only
+    resp = op["responses"].get(str(status))
+    check(resp is not None, "%s %s: status %d not in openapi.yaml"
+          % (method, tmpl, status))
+    if "$ref" in resp:
+        resp = SPEC["components"]["responses"][resp["$ref"].split("/")[-1]]
+    ctype = hdrs.get("content-type", "")
+    content = resp.get("content", {})
+    key = ctype if ctype in content else ctype.split(";")[0]
+    check(key in content, "%s %s %d: content type %r not in openapi.yaml"
+          % (method, tmpl, status, ctype))
+    validator = jsonschema.Draft202012Validator(content[key]["schema"],
+                                                resolver=RESOLVER)
+    if key == "application/json":
+        docs = [json.loads(data)]
+    elif key == "application/x-ndjson":
+        docs = [json.loads(line) for line in data.decode().splitlines()]
+    else:
+        docs = [data.decode()]
+    for doc in docs:
+        errors = [e.message for e in validator.iter_errors(doc)]
+        eq(errors, [], "%s %s %d reply %r against openapi.yaml"
+           % (method, tmpl, status, doc))
+    CHECKED.add((tmpl, method.lower(), status))
+
+
 def request(method, path, body=None, token=PASS, headers=None,
             port=None):
-    """(status, headers dict with lower-case names, body bytes)."""
+    """(status, headers dict with lower-case names, body bytes), the reply
+    checked against protocol/openapi.yaml."""
     c = http.client.HTTPConnection("127.0.0.1", port or HTTP_PORT,
                                    timeout=10)
     h = dict(headers or {})
@@ -64,6 +126,8 @@ def request(method, path, body=None, token=PASS, headers=None,
     data = r.read()
     hdrs = {k.lower(): v for k, v in r.getheaders()}
     c.close()
+    if method != "OPTIONS" and not (r.status == 413 and method == "POST"):
+        conform(method, path, r.status, hdrs, data)  # (libevent's 413)
     return r.status, hdrs, data
 
 
@@ -300,6 +364,8 @@ def metrics_promtool(s):
         check(("\n" + name + " ") in text, "no %s" % name)
     check("_total_total" not in text and "usec" not in text,
           "names in base units")
+    m = re.search(r"\ncarid_http_requests_total (\d+)\n", text)
+    check(m is not None and int(m.group(1)) > 0, "http_requests counted")
     promtool = shutil.which("promtool")
     if promtool is None:
         s.say("     (promtool absent: scripts/deps --test installs "
@@ -357,6 +423,19 @@ def prometheus_scrapes(s):
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(work, ignore_errors=True)
+
+
+@suite.test
+def every_route_replied_as_documented(s):
+    """Each operation of openapi.yaml got a 200 the schema accepts (run
+    last: the tests above made the requests)."""
+    missing = [(p, m) for p, item in SPEC["paths"].items()
+               for m in item if m in ("get", "put", "post", "delete")
+               and (p, m, 200) not in CHECKED]
+    eq(missing, [], "operations never answered 200 here")
+    eq(SPEC["openapi"][:3], "3.1", "OpenAPI version")
+    check(len(CHECKED) >= 20, "only %d (route, status) pairs checked: %s"
+          % (len(CHECKED), sorted(CHECKED)))
 
 
 if __name__ == "__main__":
