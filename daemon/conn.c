@@ -547,11 +547,11 @@ conn_process(struct conn *c)
         memset(&req, 0, sizeof req);
         if (c->bev != NULL) {
             got = conn_frame_next(c, &req);
+            if (got < 0) return; /* c was closed (and maybe freed) */
         } else {
             got = c->front->next(c->front_arg, &req, &transcode);
             if (got < 0) c->eof = c->closing = 1; /* all it will send */
         }
-        if (got < 0 && c->front == NULL) return; /* c was closed */
         if (got <= 0) break;
         if (req.argc == 0) continue;
         c->stalled = conn_new_job(c, &req);

@@ -28,6 +28,7 @@
 #include "loop.h"
 #include "server.h"
 #include "stats.h"
+#include "web_assets.h"
 #include "writer.h"
 #include "xmalloc.h"
 
@@ -621,6 +622,29 @@ http_dispatch(struct http_call *call, int level)
     conn_front_ready(call->conn); /* may answer, and free call, at once */
 }
 
+/* The search page's files (web_assets.h), no password needed: the page
+ * asks for one when the API says 401.  Nonzero if path was one. */
+static int
+http_static(struct evhttp_request *req, const char *path)
+{
+    for (const struct web_asset *a = web_assets; a->path != NULL; a++) {
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+        struct evbuffer *body;
+
+        if (strcmp(a->path, path) != 0) continue;
+        body = evbuffer_new();
+        evbuffer_add_reference(body, a->data, a->len, NULL, NULL);
+        evhttp_add_header(h, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; "
+                          "frame-ancestors 'none'");
+        evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+        http_send(req, 200, a->type, body);
+        evbuffer_free(body);
+        return 1;
+    }
+    return 0;
+}
+
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
 {
@@ -636,6 +660,9 @@ http_request_cb(struct evhttp_request *req, void *arg)
         http_preflight(req);
         return;
     }
+    if (evhttp_request_get_command(req) == EVHTTP_REQ_GET &&
+        http_static(req, path != NULL ? path : ""))
+        return;
     r = http_route_find(evhttp_request_get_command(req),
                         path != NULL ? path : "", &id, &known);
     if (r == NULL) {

@@ -345,6 +345,14 @@ def cors(s):
               "allow headers %r" % hdrs)
 
 
+@suite.test
+def search_page(s):
+    status, hdrs, data = request("GET", "/", token=None)
+    eq(status, 200, "GET /")
+    check(b'<html lang="id">' in data, "the page: %r" % data[:200])
+    eq(request("GET", "/app.js", token=None)[0], 200, "GET /app.js")
+
+
 def metrics_text():
     status, hdrs, data = request("GET", "/metrics")
     eq(status, 200, "/metrics")
