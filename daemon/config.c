@@ -116,7 +116,9 @@ config_usage(FILE *f)
     fprintf(f, "usage: carid [options]\n"
                "carid " CARID_VERSION
                " - a search daemon for Indonesian news, speaking a\n"
-               "RESP-compatible line protocol (see protocol/PROTOCOL.md).\n\n");
+               "RESP-compatible line protocol (see protocol/PROTOCOL.md) and,\n"
+               "with --http-port, HTTP/JSON (protocol/openapi.yaml), /metrics\n"
+               "for Prometheus and a search page at /.\n\n");
     for (size_t i = 0; i < CONFIG_NOPTS; i++) {
         const struct config_opt *o = &config_table[i];
         char left[40];
