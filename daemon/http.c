@@ -523,7 +523,71 @@ http_gone_cb(struct evhttp_connection *evcon, void *arg)
     conn_front_gone(call->conn);
 }
 
-/* The level the request's Bearer grants, or -1 after answering 401. */
+/* A wrong password's 401, held back CONN_AUTH_DELAY_USEC as RESP holds
+ * its first wrong AUTH (guessing costs time); a client that leaves
+ * meanwhile gets nothing. */
+struct http_held {
+    struct evhttp_request *req; /* NULL once the client left */
+    struct event *timer;
+    struct http_held *prev, *next; /* http_helds */
+};
+
+static struct http_held *http_helds; /* waiting; http_free() frees them */
+
+static void
+http_held_free(struct http_held *h)
+{
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        http_helds = h->next;
+    if (h->next != NULL) h->next->prev = h->prev;
+    event_free(h->timer);
+    free(h);
+}
+
+static void
+http_held_gone_cb(struct evhttp_connection *evcon, void *arg)
+{
+    struct http_held *h = arg;
+
+    (void)evcon;
+    h->req = NULL;
+}
+
+static void
+http_held_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_held *h = arg;
+
+    (void)fd;
+    (void)what;
+    if (h->req != NULL) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(h->req),
+                                      NULL, NULL);
+        http_send_json_error(h->req, 401, "wrong password");
+    }
+    http_held_free(h);
+}
+
+static void
+http_hold_401(struct evhttp_request *req)
+{
+    static const struct timeval delay = {0, CONN_AUTH_DELAY_USEC};
+    struct http_held *h = xcalloc(1, sizeof *h);
+
+    h->req = req;
+    h->next = http_helds;
+    if (http_helds != NULL) http_helds->prev = h;
+    http_helds = h;
+    h->timer = evtimer_new(server.base, http_held_cb, h);
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+                                  http_held_gone_cb, h);
+    evtimer_add(h->timer, &delay);
+}
+
+/* The level the request's Bearer grants, or -1 after answering 401 (a
+ * wrong password's a little later). */
 static int
 http_auth(struct evhttp_request *req)
 {
@@ -539,7 +603,7 @@ http_auth(struct evhttp_request *req)
         return -1;
     }
     level = cmd_pass_level(h + 7, strlen(h + 7));
-    if (level < 0) http_send_json_error(req, 401, "wrong password");
+    if (level < 0) http_hold_401(req);
     return level;
 }
 
@@ -756,7 +820,9 @@ void
 http_free(void)
 {
     if (http_server == NULL) return;
-    evhttp_free(http_server);
+    evhttp_free(http_server); /* the held requests' clients go too */
+    while (http_helds != NULL)
+        http_held_free(http_helds);
     http_server = NULL;
     http_nsocks = 0;
 }
