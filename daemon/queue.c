@@ -52,22 +52,20 @@ queue_push_low(struct queue *q, struct job *job)
     queue_append(q, &q->low_head, &q->low_tail, job);
 }
 
-struct job *
-queue_pop(struct queue *q, size_t max)
+/* Takes up to max jobs, as queue_pop() does, under q->lock; NULL when
+ * there is none. */
+static struct job *
+queue_take(struct queue *q, size_t max)
 {
     struct job *first, *last;
     size_t n = 1;
 
-    pthread_mutex_lock(&q->lock);
-    while (q->head == NULL && q->low_head == NULL && !q->closed)
-        pthread_cond_wait(&q->cond, &q->lock);
     if (q->head == NULL && q->low_head != NULL) {
         first = q->low_head;
         q->low_head = first->qnext;
         if (q->low_head == NULL) q->low_tail = NULL;
         first->qnext = NULL;
         q->len--;
-        pthread_mutex_unlock(&q->lock);
         return first;
     }
     first = q->head;
@@ -82,6 +80,30 @@ queue_pop(struct queue *q, size_t max)
         last->qnext = NULL;
         q->len -= n;
     }
+    return first;
+}
+
+struct job *
+queue_pop(struct queue *q, size_t max)
+{
+    struct job *first;
+
+    pthread_mutex_lock(&q->lock);
+    while (q->head == NULL && q->low_head == NULL && !q->closed)
+        pthread_cond_wait(&q->cond, &q->lock);
+    first = queue_take(q, max);
+    pthread_mutex_unlock(&q->lock);
+    return first;
+}
+
+struct job *
+queue_try_pop(struct queue *q, size_t max, int *closed)
+{
+    struct job *first;
+
+    pthread_mutex_lock(&q->lock);
+    first = queue_take(q, max);
+    *closed = q->closed;
     pthread_mutex_unlock(&q->lock);
     return first;
 }

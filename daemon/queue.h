@@ -30,6 +30,9 @@ void queue_push_low(struct queue *q, struct job *job);
  * empty.  Takes up to max jobs as a chain linked by qnext (writer's group
  * commit); max 1 for one job. */
 struct job *queue_pop(struct queue *q, size_t max);
+/* The same without waiting: NULL when no job is there, *closed then says
+ * whether one can still come (0) or not (1). */
+struct job *queue_try_pop(struct queue *q, size_t max, int *closed);
 /* Wakes every waiter; queue_pop() returns NULL after the last job. */
 void queue_close(struct queue *q);
 

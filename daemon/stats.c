@@ -156,6 +156,11 @@ const struct stats_field stats_fields[] = {
      STATS_AT(write_commit_usec_total), NULL, NULL,
      "Time the writer spent in its transactions, commit included",
      "write_commit_seconds_total", 1e-6},
+    {"write_maintain_usec_total", "commands", STATS_COUNTER,
+     STATS_AT(write_maintain_usec_total), NULL, NULL,
+     "Time the writer spent on background work between batches (the "
+     "plugin's merges)",
+     "write_maintain_seconds_total", 1e-6},
     {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
      "instantaneous_ops_per_sec", "Commands per second over the last 1.6 s",
      "commands_per_second", 0},

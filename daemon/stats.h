@@ -41,6 +41,7 @@ struct stats {
     _Atomic uint64_t http_errors;         /* of them, status 400 and over */
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
+    _Atomic uint64_t write_maintain_usec_total; /* the plugin's maintain() */
     struct stats_ring search_usec;
     struct stats_ring put_usec;
     /* Loop thread only: commands_processed every 100 ms. */

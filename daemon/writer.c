@@ -145,18 +145,51 @@ writer_run_batch(struct job *batch)
     }
 }
 
+/* One call of the plugin's background work (ABI 7); 1 while it says some
+ * is left.  A failure is logged and waits for the next batch. */
+static int
+writer_maintain(void)
+{
+    const struct carid_plugin *p = server.plugin;
+    char err[512];
+    int more = 0;
+    uint64_t t0;
+
+    if (p->maintain == NULL) return 0;
+    t0 = stats_now_usec();
+    if (p->maintain(writer_handle, WRITER_MAINTAIN_USEC, &more, err,
+                    sizeof err) != 0) {
+        log_err("writer: background work failed: %s", err);
+        return 0;
+    }
+    stats_add(&stats.write_maintain_usec_total, stats_now_usec() - t0);
+    return more;
+}
+
 static void *
 writer_main(void *arg)
 {
     struct job *batch, *next;
+    int more = 0, closed = 0;
 
     (void)arg;
-    while ((batch = queue_pop(&writer_queue, WRITER_MAX_BATCH)) != NULL) {
+    for (;;) {
+        /* background work only while no write waits */
+        batch = queue_try_pop(&writer_queue, WRITER_MAX_BATCH, &closed);
+        if (batch == NULL && more && !closed) {
+            more = writer_maintain();
+            continue;
+        }
+        if (batch == NULL) batch = queue_pop(&writer_queue, WRITER_MAX_BATCH);
+        if (batch == NULL) break;
         writer_run_batch(batch);
         for (struct job *j = batch; j != NULL; j = next) {
             next = j->qnext;
             loop_post_done(j);
         }
+        /* and one step after each batch, so that a steady feed does not
+         * starve it */
+        more = writer_maintain();
     }
     return NULL;
 }

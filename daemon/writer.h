@@ -11,6 +11,9 @@ struct job;
 
 /* Jobs per transaction; bounds commit latency. */
 #define WRITER_MAX_BATCH 4096
+/* The plugin's background work (maintain()) per call: how long a write
+ * that arrives meanwhile waits for it, at most about. */
+#define WRITER_MAINTAIN_USEC 5000
 
 /* Opens the writer handle and starts the thread; main thread. */
 int writer_start(char *err, size_t errlen);

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   6 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   7 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 
@@ -316,6 +316,14 @@ struct carid_plugin {
      * only that short form's, any case), by short form then long form. */
     int (*alias_list)(void *reader, struct carid_str short_form,
                       carid_alias_fn *fn, void *ctx, char *err, size_t errlen);
+    /* Optional (ABI 7): the writer's background work (the fts5 plugin
+     * merges its engine's fresh tier), about budget_usec of it in
+     * transactions of its own, on the writer thread between batches (never
+     * between begin and commit).  *more 1 while some is left: the daemon
+     * calls again after each batch and whenever no write waits.  A failure
+     * is logged; the index stays as it was before the call. */
+    int (*maintain)(void *writer, int64_t budget_usec, int *more, char *err,
+                    size_t errlen);
     /* New members go here, at the end. */
 };
 

@@ -38,7 +38,9 @@ struct db {
      * Atomic.  Once set, writes and BACKUP are refused (db_refused()). */
     int corrupt;
     int marked; /* store_open() made STORE_RUNNING; store_close() drops it */
-    int64_t engine_searches; /* SEARCHes the engine answered (atomic) */
+    int64_t engine_searches;   /* SEARCHes the engine answered (atomic) */
+    int64_t engine_merges;     /* posts_merge.h: switches (atomic) */
+    int64_t engine_merge_left; /* posts_merge.h: words left (atomic) */
     int64_t alias_gen; /* alias.h: bumped by a commit that changed aliases */
 };
 
@@ -58,8 +60,9 @@ enum db_owner {
     DB_OWN_POSTS_FRESH_READ,
     DB_OWN_SOURCES,
     DB_OWN_PREFIX,
-    DB_OWN_QUERY_PREFIX,
+    DB_OWN_POSTS_FTS5,
     DB_OWN_SPELL,
+    DB_OWN_POSTS_MERGE,
     DB_OWNERS
 };
 
@@ -80,7 +83,10 @@ struct db_conn {
     struct alias_cache *alias;       /* alias.h's set, owned */
     struct sources *sources;         /* sources.h's notes or sets, owned */
     struct spell_vocab *spell;       /* reader: spell.h's, owned */
-    sqlite3_stmt **stmt[DB_OWNERS];  /* owned, per owner, prepared lazily */
+    struct posts_merge *merge;       /* writer: posts_merge.h's, owned */
+    int merging;         /* writer: a merge took its snapshot (posts_fresh.h) */
+    int64_t merge_after; /* writer: no merge starts before (db_now_usec()) */
+    sqlite3_stmt **stmt[DB_OWNERS]; /* owned, per owner, prepared lazily */
     int nstmt[DB_OWNERS];
 };
 

@@ -121,6 +121,13 @@ plugin_analyze(void *reader, struct carid_str text, carid_token_fn *fn,
 }
 
 static int
+plugin_maintain(void *writer, int64_t budget_usec, int *more, char *err,
+                size_t errlen)
+{
+    return store_maintain(writer, budget_usec, more, err, errlen);
+}
+
+static int
 plugin_optimize(void *writer, char *err, size_t errlen)
 {
     return store_optimize(writer, err, errlen);
@@ -189,6 +196,7 @@ static const struct carid_plugin plugin_fts5 = {
     .stats = plugin_stats,
     .analyze = plugin_analyze,
     .optimize = plugin_optimize,
+    .maintain = plugin_maintain,
     .backup = plugin_backup,
     .suggest = plugin_suggest,
     .facets = plugin_facets,

@@ -4,6 +4,7 @@
  * each).  OPTIMIZE's writing side is posts_build.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "posts.h"
@@ -189,4 +190,30 @@ posts_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
            __atomic_load_n(&c->index->engine_searches, __ATOMIC_RELAXED)))
         return 1;
     return 0;
+}
+
+int
+posts_list_push(struct posts_list *l, const struct post_posting *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = 2 * l->cap + 1024;
+        void *grown = realloc(l->p, cap * sizeof l->p[0]);
+
+        if (grown == NULL) return -1;
+        l->p = grown;
+        l->cap = cap;
+    }
+    l->p[l->n++] = *p;
+    return 0;
+}
+
+int
+posts_failed(struct db_conn *c, const struct posts_term *t, char *err,
+             size_t errlen)
+{
+    if (t->failed != 0)
+        return db_fail_rc(c, t->failed, "postings", err, errlen);
+    snprintf(err, errlen, "postings of '%.*s' corrupt: run OPTIMIZE",
+             (int)t->len, t->word);
+    return -1;
 }

@@ -34,12 +34,17 @@ int posts_touch(struct db_conn *c, char *err, size_t errlen);
 /* OPTIMIZE: drops every block and the recorded generation. */
 int posts_build_clear(struct db_conn *c, char *err, size_t errlen);
 /* OPTIMIZE: writes the blocks and the term row of term[0..len) from its
- * postings p[0..n) in docid order. */
-int posts_build_term(struct db_conn *c, const char *term, size_t len,
+ * postings p[0..n) in docid order; next 1: into the tables of a merge's new
+ * main segment (posts_merge.h) instead. */
+int posts_build_term(struct db_conn *c, int next, const char *term, size_t len,
                      const struct post_posting *p, size_t n, char *err,
                      size_t errlen);
 /* OPTIMIZE, after the last term: the blocks are for the generation now. */
 int posts_build_done(struct db_conn *c, char *err, size_t errlen);
+/* A merge's switch (posts_merge.h), after schema_posts_swap(): the blocks
+ * are for the generation now, the tier keeps its rows after fresh_last. */
+int posts_build_switched(struct db_conn *c, int64_t fresh_last, char *err,
+                         size_t errlen);
 
 /* ---- the readers' side, inside a read transaction */
 
@@ -67,8 +72,21 @@ struct posts_term {
 int posts_open(struct db_conn *c, int i, const char *word, size_t len,
                int64_t main_gen, struct posts_term *t, char *err,
                size_t errlen);
+/* The error of a cursor on t that failed (post_cursor_failed()): SQLite's
+ * when a block could not be read, else "postings of ... corrupt: run
+ * OPTIMIZE".  Returns -1. */
+int posts_failed(struct db_conn *c, const struct posts_term *t, char *err,
+                 size_t errlen);
 /* Frees what posts_open() made; safe on a zeroed or failed one. */
 void posts_close(struct posts_term *t);
+
+/* A growing list of postings (a prefix's words, a merged word). */
+struct posts_list {
+    struct post_posting *p; /* owned: free() */
+    size_t n, cap;
+};
+/* Appends *p: 0, or -1 out of memory. */
+int posts_list_push(struct posts_list *l, const struct post_posting *p);
 
 /* Calls fn for STATS' engine_words and engine_searches: 0, 1 when fn said
  * stop, -1 with err set. */

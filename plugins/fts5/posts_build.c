@@ -17,6 +17,8 @@ enum posts_build_stmt {
     POSTS_BUILD_CLEAR_GEN,
     POSTS_BUILD_BLOCK,
     POSTS_BUILD_TERM,
+    POSTS_BUILD_BLOCK_NEXT,
+    POSTS_BUILD_TERM_NEXT,
     POSTS_BUILD_GEN,
     POSTS_BUILD_STMT_COUNT
 };
@@ -29,6 +31,11 @@ static const char *const posts_build_sql[POSTS_BUILD_STMT_COUNT] = {
                           " VALUES (?1, ?2, ?3)",
     [POSTS_BUILD_TERM] = "INSERT INTO post_terms(term, df, nblocks, heads)"
                          " VALUES (?1, ?2, ?3, ?4)",
+    /* posts_merge.h's new main segment, until its switch */
+    [POSTS_BUILD_BLOCK_NEXT] = "INSERT INTO posts_next(term, last, block)"
+                               " VALUES (?1, ?2, ?3)",
+    [POSTS_BUILD_TERM_NEXT] = "INSERT INTO post_terms_next(term, df, nblocks,"
+                              " heads) VALUES (?1, ?2, ?3, ?4)",
     [POSTS_BUILD_GEN] =
         "INSERT INTO meta(key, value) VALUES ('posts_gen',"
         " coalesce((SELECT value FROM meta WHERE key = 'gen'), 0))"
@@ -66,9 +73,21 @@ posts_build_done(struct db_conn *c, char *err, size_t errlen)
     return posts_fresh_reset(c, err, errlen);
 }
 
+int
+posts_build_switched(struct db_conn *c, int64_t fresh_last, char *err,
+                     size_t errlen)
+{
+    if (posts_touch(c, err, errlen) != 0 ||
+        db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
+               err, errlen) != 0)
+        return -1;
+    return posts_fresh_merged(c, fresh_last, err, errlen);
+}
+
 /* What the sink of one word's build holds. */
 struct posts_build {
     struct db_conn *c;
+    int next; /* into posts_next and post_terms_next */
     struct carid_str term;
     uint8_t *heads; /* the headers so far */
     size_t nheads, cap;
@@ -102,7 +121,9 @@ posts_build_sink(void *ctx, size_t block, const uint8_t *buf, size_t len)
     }
     memcpy(b->heads + b->nheads, buf, used);
     b->nheads += used;
-    stmt = posts_build_stmt(b->c, POSTS_BUILD_BLOCK, b->err, b->errlen);
+    stmt = posts_build_stmt(
+        b->c, b->next ? POSTS_BUILD_BLOCK_NEXT : POSTS_BUILD_BLOCK, b->err,
+        b->errlen);
     if (stmt == NULL) return -1;
     rc = db_bind(stmt, 1, b->term);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, m.last);
@@ -116,11 +137,11 @@ posts_build_sink(void *ctx, size_t block, const uint8_t *buf, size_t len)
 }
 
 int
-posts_build_term(struct db_conn *c, const char *term, size_t len,
+posts_build_term(struct db_conn *c, int next, const char *term, size_t len,
                  const struct post_posting *p, size_t n, char *err,
                  size_t errlen)
 {
-    struct posts_build b = {c, {term, len}, NULL, 0, 0, err, errlen};
+    struct posts_build b = {c, next, {term, len}, NULL, 0, 0, err, errlen};
     struct post_term t;
     sqlite3_stmt *stmt;
     int rc;
@@ -131,7 +152,8 @@ posts_build_term(struct db_conn *c, const char *term, size_t len,
         if (err[0] == '\0') snprintf(err, errlen, "out of memory");
         return -1;
     }
-    stmt = posts_build_stmt(c, POSTS_BUILD_TERM, err, errlen);
+    stmt = posts_build_stmt(c, next ? POSTS_BUILD_TERM_NEXT : POSTS_BUILD_TERM,
+                            err, errlen);
     rc = stmt == NULL ? SQLITE_ERROR : db_bind(stmt, 1, b.term);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, t.df);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, (int64_t)t.nblocks);

@@ -26,6 +26,10 @@ enum posts_fresh_stmt {
     POSTS_FRESH_CLEAR_GONE,
     POSTS_FRESH_SET_BASE,
     POSTS_FRESH_SET_ROWS,
+    POSTS_FRESH_GONE_ADD_NEXT,
+    POSTS_FRESH_CLEAR_UPTO,
+    POSTS_FRESH_GONE_FROM_NEXT,
+    POSTS_FRESH_LAST_ID,
     POSTS_FRESH_STMT_COUNT
 };
 
@@ -52,6 +56,13 @@ static const char *const posts_fresh_sql[POSTS_FRESH_STMT_COUNT] = {
     [POSTS_FRESH_SET_ROWS] =
         "INSERT INTO meta(key, value) VALUES ('fresh_rows', ?1)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* while a merge runs (posts_merge.h): removals since its snapshot */
+    [POSTS_FRESH_GONE_ADD_NEXT] = "INSERT OR IGNORE INTO posts_gone_next(rowid)"
+                                  " VALUES (?1)",
+    [POSTS_FRESH_CLEAR_UPTO] = "DELETE FROM posts_fresh WHERE id <= ?1",
+    [POSTS_FRESH_GONE_FROM_NEXT] = "INSERT INTO posts_gone(rowid)"
+                                   " SELECT rowid FROM posts_gone_next",
+    [POSTS_FRESH_LAST_ID] = "SELECT coalesce(max(id), 0) FROM posts_fresh",
 };
 
 static sqlite3_stmt *
@@ -166,11 +177,15 @@ posts_fresh_gone_add(struct db_conn *c, const struct posts_fresh_notes *b,
     if (n > 1) qsort(ids, n, sizeof ids[0], posts_fresh_id_cmp);
     for (i = 0; i < n && rc == SQLITE_DONE; i++) {
         if (i > 0 && ids[i] == ids[i - 1]) continue;
-        stmt = posts_fresh_stmt(c, POSTS_FRESH_GONE_ADD, err, errlen);
-        if (stmt == NULL) return -1;
-        rc = sqlite3_bind_int64(stmt, 1, ids[i]);
-        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-        db_done(stmt);
+        for (int next = 0; next <= c->merging && rc == SQLITE_DONE; next++) {
+            stmt = posts_fresh_stmt(
+                c, next ? POSTS_FRESH_GONE_ADD_NEXT : POSTS_FRESH_GONE_ADD, err,
+                errlen);
+            if (stmt == NULL) return -1;
+            rc = sqlite3_bind_int64(stmt, 1, ids[i]);
+            if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+            db_done(stmt);
+        }
     }
     return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "gone", err, errlen);
 }
@@ -243,8 +258,10 @@ posts_fresh_commit(struct db_conn *c, int64_t rows, char *err, size_t errlen)
     return rc;
 }
 
-int
-posts_fresh_reset(struct db_conn *c, char *err, size_t errlen)
+/* The tier is for the main segment of the generation now: fresh_base and
+ * fresh_gen set to it, fresh_rows to FTS5's article count. */
+static int
+posts_fresh_rebase(struct db_conn *c, char *err, size_t errlen)
 {
     static const char *const keys[] = {"fresh_base", "fresh_gen"};
     sqlite3_stmt *stmt;
@@ -252,11 +269,7 @@ posts_fresh_reset(struct db_conn *c, char *err, size_t errlen)
     size_t i;
 
     /* FTS5's count, which readers compare with theirs */
-    if (db_run(c, posts_fresh_stmt(c, POSTS_FRESH_CLEAR, err, errlen),
-               "fresh postings", err, errlen) != 0 ||
-        db_run(c, posts_fresh_stmt(c, POSTS_FRESH_CLEAR_GONE, err, errlen),
-               "fresh postings", err, errlen) != 0 ||
-        toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
+    if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         (stmt = posts_fresh_stmt(c, POSTS_FRESH_SET_ROWS, err, errlen)) == NULL)
         return -1;
     if (sqlite3_bind_int64(stmt, 1, ndocs) != SQLITE_OK) {
@@ -275,4 +288,42 @@ posts_fresh_reset(struct db_conn *c, char *err, size_t errlen)
         if (db_run(c, stmt, "fresh postings", err, errlen) != 0) return -1;
     }
     return 0;
+}
+
+int
+posts_fresh_reset(struct db_conn *c, char *err, size_t errlen)
+{
+    if (db_run(c, posts_fresh_stmt(c, POSTS_FRESH_CLEAR, err, errlen),
+               "fresh postings", err, errlen) != 0 ||
+        db_run(c, posts_fresh_stmt(c, POSTS_FRESH_CLEAR_GONE, err, errlen),
+               "fresh postings", err, errlen) != 0)
+        return -1;
+    return posts_fresh_rebase(c, err, errlen);
+}
+
+int64_t
+posts_fresh_last_id(struct db_conn *c, char *err, size_t errlen)
+{
+    return db_scalar(c, posts_fresh_stmt(c, POSTS_FRESH_LAST_ID, err, errlen),
+                     "fresh postings", err, errlen);
+}
+
+int
+posts_fresh_merged(struct db_conn *c, int64_t last, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = posts_fresh_stmt(c, POSTS_FRESH_CLEAR_UPTO, err,
+                                          errlen);
+
+    if (stmt == NULL) return -1;
+    if (sqlite3_bind_int64(stmt, 1, last) != SQLITE_OK) {
+        db_done(stmt);
+        return db_fail(c, "fresh postings", err, errlen);
+    }
+    if (db_run(c, stmt, "fresh postings", err, errlen) != 0 ||
+        db_run(c, posts_fresh_stmt(c, POSTS_FRESH_CLEAR_GONE, err, errlen),
+               "fresh postings", err, errlen) != 0 ||
+        db_run(c, posts_fresh_stmt(c, POSTS_FRESH_GONE_FROM_NEXT, err, errlen),
+               "fresh postings", err, errlen) != 0)
+        return -1;
+    return posts_fresh_rebase(c, err, errlen);
 }

@@ -37,9 +37,15 @@
 #include "post_term.h"
 
 /* A query's fresh postings over all its words, and its gone articles in
- * its docid range, above which SEARCH falls back to FTS5 (until OPTIMIZE). */
+ * its docid range, above which SEARCH falls back to FTS5 (until the next
+ * merge, posts_merge.h, or OPTIMIZE): at least these, and at least a
+ * quarter of its words' dfs and a sixteenth of the articles, so that the
+ * tier a merge lets grow (an eighth of main's postings, a 32nd of the
+ * articles gone) stays within them. */
 #define POSTS_FRESH_MAX 50000
 #define POSTS_GONE_MAX  10000
+size_t posts_fresh_budget(int64_t df_sum);
+size_t posts_gone_budget(int64_t ndocs);
 
 /* ---- the writer's side; 0 or -1 with err set */
 
@@ -51,6 +57,16 @@ int posts_fresh_commit(struct db_conn *c, int64_t rows, char *err,
                        size_t errlen);
 /* OPTIMIZE, once the blocks are for the generation now: empties the tier. */
 int posts_fresh_reset(struct db_conn *c, char *err, size_t errlen);
+/* A merge's snapshot (posts_merge.h): the last posts_fresh id, or -1 with
+ * err set.  While c->merging, every commit's removals also go into
+ * posts_gone_next. */
+int64_t posts_fresh_last_id(struct db_conn *c, char *err, size_t errlen);
+/* A merge's switch, the blocks now for the generation now and holding
+ * every fresh row up to id last and every removal before the snapshot:
+ * those rows go, posts_gone becomes posts_gone_next's removals (the ones
+ * since), and the tier is for the new generation. */
+int posts_fresh_merged(struct db_conn *c, int64_t last, char *err,
+                       size_t errlen);
 
 /* ---- the readers' side, inside a read transaction */
 
@@ -84,6 +100,21 @@ int posts_fresh_open(struct db_conn *c, const char *term, size_t len,
                      int64_t df, int64_t from, int64_t to, size_t *budget,
                      struct posts_fresh_term *t, char *err, size_t errlen);
 void posts_fresh_close(struct posts_fresh_term *t);
+/* The docids of the word's fresh rows with id > after, removals too,
+ * ascending and each once, into *ids (free(); NULL when none), *n of them:
+ * the articles a merge must not take from FTS5 for a word it gives blocks
+ * to (posts_merge.c).  0, or -1 with err set. */
+int posts_fresh_docids(struct db_conn *c, const char *term, size_t len,
+                       int64_t after, int64_t **ids, size_t *n, char *err,
+                       size_t errlen);
+/* The word's fresh rows with id <= last folded (per docid the last entry;
+ * removals dropped) into *p (docid order, free()), *n of them in [from,
+ * to] (*p NULL when none); *budget as for posts_fresh_open().  0, 2 over
+ * the budget, -1 with err set.  posts_merge.c folds up to its snapshot. */
+int posts_fresh_fold(struct db_conn *c, const char *term, size_t len,
+                     int64_t last, int64_t from, int64_t to, size_t *budget,
+                     struct post_posting **p, size_t *n, char *err,
+                     size_t errlen);
 /* The same kind of in-memory term from postings p[0..n) (n >= 1, docid
  * order), with df for the idf: 0, or -1 (invalid postings or no memory;
  * *t then holds nothing).  query_prefix.c builds a prefix's with it. */

@@ -31,7 +31,8 @@ static const char *const posts_fresh_read_sql[POSTS_FRESH_READ_STMT_COUNT] = {
         " (SELECT value FROM meta WHERE key = 'fresh_gen'),"
         " (SELECT value FROM meta WHERE key = 'posts_gen')",
     [POSTS_FRESH_READ_ROWS] =
-        "SELECT n, data FROM posts_fresh WHERE term = ?1 ORDER BY id",
+        "SELECT n, data FROM posts_fresh WHERE term = ?1 AND id > ?2"
+        " AND id <= ?3 ORDER BY id",
     [POSTS_FRESH_READ_GONE] = "SELECT rowid FROM posts_gone"
                               " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
                               " LIMIT ?3",
@@ -46,6 +47,19 @@ posts_fresh_read_stmt(struct db_conn *c, enum posts_fresh_read_stmt which,
     return db_stmt(c, DB_OWN_POSTS_FRESH_READ, which,
                    POSTS_FRESH_READ_STMT_COUNT, posts_fresh_read_sql[which],
                    err, errlen);
+}
+
+size_t
+posts_fresh_budget(int64_t df_sum)
+{
+    return df_sum / 4 > POSTS_FRESH_MAX ? (size_t)(df_sum / 4)
+                                        : POSTS_FRESH_MAX;
+}
+
+size_t
+posts_gone_budget(int64_t ndocs)
+{
+    return ndocs / 16 > POSTS_GONE_MAX ? (size_t)(ndocs / 16) : POSTS_GONE_MAX;
 }
 
 int
@@ -159,12 +173,12 @@ posts_fresh_src(void *ctx, size_t block, const uint8_t **buf, size_t *len)
     return 0;
 }
 
-/* Reads the word's rows into *e (owned), *ne entries: 0, 2 over budget,
- * -1 with err set. */
+/* Reads the word's rows with ids in (after, last] into *e (owned), *ne
+ * entries: 0, 2 over budget, -1 with err set. */
 static int
-posts_fresh_rows(struct db_conn *c, const char *term, size_t len,
-                 size_t *budget, struct posts_fresh_entry **e, size_t *ne,
-                 char *err, size_t errlen)
+posts_fresh_rows(struct db_conn *c, const char *term, size_t len, int64_t after,
+                 int64_t last, size_t *budget, struct posts_fresh_entry **e,
+                 size_t *ne, char *err, size_t errlen)
 {
     sqlite3_stmt *stmt;
     size_t cap = 0, n;
@@ -176,6 +190,8 @@ posts_fresh_rows(struct db_conn *c, const char *term, size_t len,
     stmt = posts_fresh_read_stmt(c, POSTS_FRESH_READ_ROWS, err, errlen);
     if (stmt == NULL) return -1;
     rc = db_bind(stmt, 1, (struct carid_str){term, len});
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, after);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, last);
     while (out == 0 && rc == SQLITE_OK &&
            (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const uint8_t *data = sqlite3_column_blob(stmt, 1);
@@ -217,34 +233,78 @@ posts_fresh_rows(struct db_conn *c, const char *term, size_t len,
 }
 
 int
-posts_fresh_open(struct db_conn *c, const char *term, size_t len, int64_t df,
+posts_fresh_fold(struct db_conn *c, const char *term, size_t len, int64_t last,
                  int64_t from, int64_t to, size_t *budget,
-                 struct posts_fresh_term *t, char *err, size_t errlen)
+                 struct post_posting **out, size_t *n, char *err, size_t errlen)
 {
     struct posts_fresh_entry *e;
     struct post_posting *p;
     size_t ne, i, np = 0;
     int rc;
 
-    memset(t, 0, sizeof *t);
-    rc = posts_fresh_rows(c, term, len, budget, &e, &ne, err, errlen);
-    if (rc != 0) return rc;
-    if (ne == 0) return 0;
+    *out = NULL;
+    *n = 0;
+    rc = posts_fresh_rows(c, term, len, INT64_MIN, last, budget, &e, &ne, err,
+                          errlen);
+    if (rc != 0 || ne == 0) return rc;
     /* per docid the last entry wins: a removal, or the latest version */
     qsort(e, ne, sizeof e[0], posts_fresh_entry_cmp);
     p = (struct post_posting *)(void *)e; /* in place: p[np] <= e[i] */
     for (i = 0; i < ne; i++) {
-        struct post_posting last = e[i].p;
+        struct post_posting keep = e[i].p;
 
-        if (i + 1 < ne && e[i + 1].p.docid == last.docid) continue;
-        if ((last.tf_title == 0 && last.tf_body == 0) || last.docid < from ||
-            last.docid > to)
+        if (i + 1 < ne && e[i + 1].p.docid == keep.docid) continue;
+        if ((keep.tf_title == 0 && keep.tf_body == 0) || keep.docid < from ||
+            keep.docid > to)
             continue;
-        p[np++] = last;
+        p[np++] = keep;
     }
-    rc = np == 0 ? 0 : posts_fresh_build(t, p, np, df);
-    free(e);
-    if (np == 0) return 0;
+    if (np == 0) {
+        free(e);
+        return 0;
+    }
+    *out = p;
+    *n = np;
+    return 0;
+}
+
+int
+posts_fresh_docids(struct db_conn *c, const char *term, size_t len,
+                   int64_t after, int64_t **ids, size_t *n, char *err,
+                   size_t errlen)
+{
+    struct posts_fresh_entry *e;
+    size_t ne, i, budget = SIZE_MAX;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    rc = posts_fresh_rows(c, term, len, after, INT64_MAX, &budget, &e, &ne, err,
+                          errlen);
+    if (rc != 0 || ne == 0) return rc == 0 ? 0 : -1;
+    qsort(e, ne, sizeof e[0], posts_fresh_entry_cmp);
+    *ids = (int64_t *)(void *)e; /* in place: ids[*n] <= e[i] */
+    for (i = 0; i < ne; i++)
+        if (*n == 0 || (*ids)[*n - 1] != e[i].p.docid)
+            (*ids)[(*n)++] = e[i].p.docid;
+    return 0;
+}
+
+int
+posts_fresh_open(struct db_conn *c, const char *term, size_t len, int64_t df,
+                 int64_t from, int64_t to, size_t *budget,
+                 struct posts_fresh_term *t, char *err, size_t errlen)
+{
+    struct post_posting *p;
+    size_t np;
+    int rc;
+
+    memset(t, 0, sizeof *t);
+    rc = posts_fresh_fold(c, term, len, INT64_MAX, from, to, budget, &p, &np,
+                          err, errlen);
+    if (rc != 0 || np == 0) return rc;
+    rc = posts_fresh_build(t, p, np, df);
+    free(p);
     if (rc != 0) {
         snprintf(err, errlen, "fresh postings of '%.*s' corrupt: run OPTIMIZE",
                  (int)len, term);

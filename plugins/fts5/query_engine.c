@@ -329,20 +329,21 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     struct query_engine_seg fr;
     struct toplist_info info;
     const char *max = getenv(QUERY_ENGINE_FRESH_ENV);
-    size_t budget = POSTS_FRESH_MAX, ngone = 0;
-    int64_t *gone = NULL;
+    size_t budget, ngone = 0;
+    int64_t *gone = NULL, df_sum = 0;
     int i, rc = 1, nf;
 
-    if (max != NULL && *max != '\0') budget = (size_t)strtoull(max, NULL, 10);
     fr.n = 0;
     /* the df the FTS5 path counts: the whole index's, which terms keeps */
     for (i = 0; rc == 1 && i < w->n; i++) {
         rc = toplist_info(c, w->word[i], w->len[i], &info, err, errlen);
-        if (rc == 1) pt[i].term.df = info.df;
+        if (rc == 1) df_sum += pt[i].term.df = info.df;
     }
+    budget = posts_fresh_budget(df_sum);
+    if (max != NULL && *max != '\0') budget = (size_t)strtoull(max, NULL, 10);
     if (rc == 1)
-        rc = posts_fresh_gone(c, a->from, a->to, POSTS_GONE_MAX, &gone, &ngone,
-                              err, errlen);
+        rc = posts_fresh_gone(c, a->from, a->to, posts_gone_budget(ndocs),
+                              &gone, &ngone, err, errlen);
     for (nf = 0; rc == 1 && nf < w->n; nf++) {
         rc = posts_fresh_get(c, gen, w->word[nf], w->len[nf], pt[nf].term.df,
                              &budget, &ft, err, errlen);

@@ -11,52 +11,20 @@
 #include "post_cursor.h"
 #include "posts.h"
 #include "posts_fresh.h"
+#include "posts_fts5.h"
 #include "prefix.h"
 #include "query_prefix.h"
 #include "toplist.h"
 
-enum query_prefix_stmt {
-    QUERY_PREFIX_INST,     /* a word's occurrences: article, column */
-    QUERY_PREFIX_DOCSIZE,  /* an article's column lengths */
-    QUERY_PREFIX_DOCSIZES, /* every article's, in rowid order */
-    QUERY_PREFIX_STMT_COUNT
-};
-
-static const char *const query_prefix_sql[QUERY_PREFIX_STMT_COUNT] = {
-    [QUERY_PREFIX_INST] =
-        "SELECT doc, col FROM temp.vocab_inst WHERE term = ?1",
-    [QUERY_PREFIX_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
-    [QUERY_PREFIX_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
-};
-
-static sqlite3_stmt *
-query_prefix_stmt(struct db_conn *c, enum query_prefix_stmt which, char *err,
-                  size_t errlen)
-{
-    return db_stmt(c, DB_OWN_QUERY_PREFIX, which, QUERY_PREFIX_STMT_COUNT,
-                   query_prefix_sql[which], err, errlen);
-}
-
-/* The prefix's postings, one per (word, article), in no order yet. */
-struct query_prefix_list {
-    struct post_posting *p; /* owned */
-    size_t n, cap;
-};
-
+/* The prefix's postings (posts.h's list), one per (word, article), in no
+ * order yet. */
 static int
-query_prefix_push(struct query_prefix_list *l, int64_t docid, uint32_t tt,
-                  uint32_t tb, uint32_t dl)
+query_prefix_push(struct posts_list *l, int64_t docid, uint32_t tt, uint32_t tb,
+                  uint32_t dl)
 {
-    if (l->n == l->cap) {
-        size_t cap = 2 * l->cap + 1024;
-        void *grown = realloc(l->p, cap * sizeof l->p[0]);
+    struct post_posting p = {docid, tt, tb, dl};
 
-        if (grown == NULL) return -1;
-        l->p = grown;
-        l->cap = cap;
-    }
-    l->p[l->n++] = (struct post_posting){docid, tt, tb, dl};
-    return 0;
+    return posts_list_push(l, &p);
 }
 
 /* 1 with the stem if match is exactly "w"* (one word), else 0; -1 out of
@@ -80,7 +48,7 @@ query_prefix_parse(struct tokenizer *t, const char *match,
 static int
 query_prefix_blocks(struct db_conn *c, struct posts_term *pt, int64_t gen,
                     const int64_t *gone, size_t ngone, size_t *budget,
-                    struct query_prefix_list *l, char *err, size_t errlen)
+                    struct posts_list *l, char *err, size_t errlen)
 {
     struct posts_fresh_term *ft;
     struct post_cursor cur;
@@ -101,13 +69,7 @@ query_prefix_blocks(struct db_conn *c, struct posts_term *pt, int64_t gen,
                 return -1;
             }
         }
-        if (post_cursor_failed(&cur)) {
-            if (pt->failed != 0)
-                return db_fail_rc(c, pt->failed, "postings", err, errlen);
-            snprintf(err, errlen, "postings of '%.*s' corrupt: run OPTIMIZE",
-                     (int)pt->len, pt->word);
-            return -1;
-        }
+        if (post_cursor_failed(&cur)) return posts_failed(c, pt, err, errlen);
         if (pass == 1) break;
         rc = posts_fresh_get(c, gen, pt->word, pt->len, pt->term.df, budget,
                              &ft, err, errlen);
@@ -116,116 +78,6 @@ query_prefix_blocks(struct db_conn *c, struct posts_term *pt, int64_t gen,
                          INT64_MAX - 1);
     }
     return 1;
-}
-
-/* An article's length over all columns, as FTS5's xColumnSize(-1). */
-static int
-query_prefix_dl(struct db_conn *c, int64_t docid, uint32_t *dl, char *err,
-                size_t errlen)
-{
-    sqlite3_stmt *stmt = query_prefix_stmt(c, QUERY_PREFIX_DOCSIZE, err,
-                                           errlen);
-    int rc;
-
-    if (stmt == NULL) return -1;
-    rc = sqlite3_bind_int64(stmt, 1, docid);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *dl = (uint32_t)db_varint_sum(sqlite3_column_blob(stmt, 0),
-                                      (size_t)sqlite3_column_bytes(stmt, 0));
-    db_done(stmt);
-    if (rc == SQLITE_ROW) return 0;
-    if (rc == SQLITE_DONE) rc = SQLITE_CORRUPT; /* FTS5 holds its row */
-    return db_fail_rc(c, rc, "prefix", err, errlen);
-}
-
-/* The same for the articles of p[0..n) (docid order) whose dl is still 0,
- * missing of them: one lookup each, or one walk of fts_docsize when they
- * are many (a lookup costs about 8 rows of the walk). */
-static int
-query_prefix_lengths(struct db_conn *c, struct post_posting *p, size_t n,
-                     size_t missing, int64_t ndocs, char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt;
-    size_t i = 0;
-    int rc;
-
-    if ((int64_t)missing < ndocs / 8) {
-        for (i = 0; i < n; i++)
-            if (p[i].dl == 0 &&
-                query_prefix_dl(c, p[i].docid, &p[i].dl, err, errlen) != 0)
-                return -1;
-        return 0;
-    }
-    stmt = query_prefix_stmt(c, QUERY_PREFIX_DOCSIZES, err, errlen);
-    if (stmt == NULL) return -1;
-    while (i < n && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(stmt, 0);
-
-        while (i < n && p[i].docid < id)
-            i++;
-        if (i < n && p[i].docid == id && p[i].dl == 0)
-            p[i].dl = (uint32_t)db_varint_sum(
-                sqlite3_column_blob(stmt, 1),
-                (size_t)sqlite3_column_bytes(stmt, 1));
-    }
-    if (i < n && rc != SQLITE_DONE) {
-        db_done(stmt);
-        return db_fail_rc(c, rc, "prefix", err, errlen);
-    }
-    db_done(stmt);
-    for (i = 0; i < n; i++)
-        if (p[i].dl == 0) /* FTS5 holds a row for every article */
-            return db_fail_rc(c, SQLITE_CORRUPT, "prefix", err, errlen);
-    return 0;
-}
-
-/* Appends the (docid, title, body) counts of one article; its length
- * comes later (query_prefix_lengths()), once per article. */
-static int
-query_prefix_flush(struct query_prefix_list *l, int64_t docid, uint32_t tt,
-                   uint32_t tb, char *err, size_t errlen)
-{
-    if (query_prefix_push(l, docid, tt, tb, 0) == 0) return 0;
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
-
-/* A word without blocks, from FTS5's index: one row per occurrence, in
- * article order.  0, or -1 with err set. */
-static int
-query_prefix_fts5(struct db_conn *c, const struct prefix_word *w,
-                  struct query_prefix_list *l, char *err, size_t errlen)
-{
-    sqlite3_stmt *stmt = query_prefix_stmt(c, QUERY_PREFIX_INST, err, errlen);
-    int64_t doc, cur = 0;
-    uint32_t tt = 0, tb = 0;
-    int rc, out = 0, any = 0;
-
-    if (stmt == NULL) return -1;
-    rc = db_bind(stmt, 1, (struct carid_str){w->term, w->len});
-    while (out == 0 && rc == SQLITE_OK &&
-           (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        struct carid_str col = db_column(stmt, 1);
-
-        rc = SQLITE_OK;
-        doc = sqlite3_column_int64(stmt, 0);
-        if (any && doc != cur) {
-            out = query_prefix_flush(l, cur, tt, tb, err, errlen);
-            tt = tb = 0;
-        }
-        any = 1;
-        cur = doc;
-        if (col.len == 5 && memcmp(col.p, "title", 5) == 0)
-            tt++;
-        else
-            tb++;
-    }
-    if (out == 0 && rc != SQLITE_DONE)
-        out = db_fail_rc(c, rc, "prefix", err, errlen);
-    db_done(stmt);
-    if (out == 0 && any) out = query_prefix_flush(l, cur, tt, tb, err, errlen);
-    return out;
 }
 
 static int
@@ -241,7 +93,7 @@ query_prefix_cmp(const void *a, const void *b)
  * without them goes to FTS5 before any posting is read. */
 static int
 query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
-                    int64_t ndocs, struct query_prefix_list *l, char *err,
+                    int64_t ndocs, struct posts_list *l, char *err,
                     size_t errlen)
 {
     unsigned char blocks[PREFIX_MAX_EXPANSION];
@@ -272,7 +124,9 @@ query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
         const struct prefix_word *pw = &w->words[i];
 
         if (!blocks[i]) {
-            rc = query_prefix_fts5(c, pw, l, err, errlen) == 0 ? 1 : -1;
+            rc = posts_fts5_append(c, pw->term, pw->len, l, err, errlen) == 0
+                     ? 1
+                     : -1;
             continue;
         }
         rc = posts_open(c, 0, pw->term, pw->len, main_gen, &pt, err, errlen);
@@ -291,8 +145,8 @@ query_prefix_gather(struct db_conn *c, const struct prefix_words *w,
 /* l's postings sorted, one per article (the words' counts summed), with
  * every article's length: 0, or -1 with err set. */
 static int
-query_prefix_merge(struct db_conn *c, struct query_prefix_list *l,
-                   int64_t ndocs, char *err, size_t errlen)
+query_prefix_merge(struct db_conn *c, struct posts_list *l, int64_t ndocs,
+                   char *err, size_t errlen)
 {
     size_t i, n = 0, missing = 0;
 
@@ -312,12 +166,12 @@ query_prefix_merge(struct db_conn *c, struct query_prefix_list *l,
         missing += l->p[i].dl == 0;
     return missing == 0
                ? 0
-               : query_prefix_lengths(c, l->p, n, missing, ndocs, err, errlen);
+               : posts_fts5_lengths(c, l->p, n, missing, ndocs, err, errlen);
 }
 
 /* l's articles ranked as one term.  An ENGINE_* code. */
 static int
-query_prefix_rank(const struct query_prefix_list *l, int64_t from, int64_t to,
+query_prefix_rank(const struct posts_list *l, int64_t from, int64_t to,
                   int64_t ndocs, double avgdl, int k,
                   struct query_engine_page *page)
 {
@@ -358,7 +212,7 @@ query_prefix(struct db_conn *c, const char *match, int64_t from, int64_t to,
              size_t errlen)
 {
     char stem[TOKENIZER_MAX_TOKEN];
-    struct query_prefix_list l = {NULL, 0, 0};
+    struct posts_list l = {NULL, 0, 0};
     struct prefix_words w;
     struct tokenizer *t;
     const char *off = getenv(QUERY_ENGINE_ENV);

@@ -68,13 +68,15 @@ static const char schema_sql[] =
  * (a WITHOUT ROWID table keeps ~1 KB of a row on its page and spills the
  * rest): a commit dirties the pages it fills, plus the small index's.
  */
-static const char schema_posts[] =
-    "CREATE TABLE IF NOT EXISTS posts(term TEXT NOT NULL,"
-    " last INTEGER NOT NULL, block BLOB NOT NULL,"
+#define SCHEMA_POSTS_COLS                                                      \
+    "(term TEXT NOT NULL, last INTEGER NOT NULL, block BLOB NOT NULL,"         \
     " PRIMARY KEY(term, last)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS post_terms(term TEXT PRIMARY KEY,"
-    " df INTEGER NOT NULL, nblocks INTEGER NOT NULL,"
+#define SCHEMA_POST_TERMS_COLS                                                 \
+    "(term TEXT PRIMARY KEY, df INTEGER NOT NULL, nblocks INTEGER NOT NULL,"   \
     " heads BLOB NOT NULL) WITHOUT ROWID;"
+static const char schema_posts[] =
+    "CREATE TABLE IF NOT EXISTS posts" SCHEMA_POSTS_COLS
+    "CREATE TABLE IF NOT EXISTS post_terms" SCHEMA_POST_TERMS_COLS
     "CREATE TABLE IF NOT EXISTS posts_fresh(id INTEGER PRIMARY KEY,"
     " term TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS posts_fresh_term ON posts_fresh(term, id);"
@@ -87,6 +89,26 @@ static const char schema_posts[] =
     /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
     "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
     " df INTEGER NOT NULL) WITHOUT ROWID;";
+/* posts_merge.h's new main segment while it is written, in the layout
+ * of posts and post_terms, and the removals since its snapshot. */
+static const char schema_posts_next_sql[] =
+    "DROP TABLE IF EXISTS posts_next;"
+    "DROP TABLE IF EXISTS post_terms_next;"
+    "DROP TABLE IF EXISTS posts_gone_next;"
+    "CREATE TABLE posts_next" SCHEMA_POSTS_COLS
+    "CREATE TABLE post_terms_next" SCHEMA_POST_TERMS_COLS
+    "CREATE TABLE posts_gone_next(rowid INTEGER PRIMARY KEY);";
+static const char schema_posts_drop_next_sql[] =
+    "DROP TABLE IF EXISTS posts_next;"
+    "DROP TABLE IF EXISTS post_terms_next;"
+    "DROP TABLE IF EXISTS posts_gone_next;";
+/* The switch: the new segment takes the old one's names. */
+static const char schema_posts_swap_sql[] =
+    "DROP TABLE posts;"
+    "ALTER TABLE posts_next RENAME TO posts;"
+    "DROP TABLE post_terms;"
+    "ALTER TABLE post_terms_next RENAME TO post_terms;"
+    "DROP TABLE posts_gone_next;";
 static const char schema_tail[] = "');"
                                   "PRAGMA user_version=3;"; /* SCHEMA_VERSION */
 
@@ -279,4 +301,31 @@ schema_stemmer(struct db *d, sqlite3 *db)
                      "%d: words whose stems changed (names) match only after "
                      "carid --rebuild, or a feed into a new DATA",
                      have, STEM_DATA_VERSION);
+}
+
+/* One of the DDL texts above on c's connection, inside its transaction. */
+static int
+schema_posts_run(struct db_conn *c, const char *sql, char *err, size_t errlen)
+{
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? 0 : db_fail_rc(c, rc, "postings", err, errlen);
+}
+
+int
+schema_posts_next(struct db_conn *c, char *err, size_t errlen)
+{
+    return schema_posts_run(c, schema_posts_next_sql, err, errlen);
+}
+
+int
+schema_posts_drop_next(struct db_conn *c, char *err, size_t errlen)
+{
+    return schema_posts_run(c, schema_posts_drop_next_sql, err, errlen);
+}
+
+int
+schema_posts_swap(struct db_conn *c, char *err, size_t errlen)
+{
+    return schema_posts_run(c, schema_posts_swap_sql, err, errlen);
 }

@@ -23,6 +23,7 @@
     "INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
 
 struct db;
+struct db_conn;
 
 /* 0 if path is missing, empty, an empty SQLite database or carid's index
  * of this schema version; else -1 with why in err.  Reads the file
@@ -38,5 +39,14 @@ int schema_stems(sqlite3 *db);
  * (and d not corrupt); logs a warning when the index was stemmed with
  * another version, whose stems of the changed words queries miss. */
 void schema_stemmer(struct db *d, sqlite3 *db);
+
+/* posts_merge.h, on the writer c inside its transaction; 0, or -1 with err
+ * set.  _next: makes empty posts_next and post_terms_next (the layout of
+ * posts and post_terms) and posts_gone_next, dropping any left by an
+ * earlier process; _drop_next: drops them; _swap: the new ones replace
+ * posts and post_terms, posts_gone_next goes. */
+int schema_posts_next(struct db_conn *c, char *err, size_t errlen);
+int schema_posts_drop_next(struct db_conn *c, char *err, size_t errlen);
+int schema_posts_swap(struct db_conn *c, char *err, size_t errlen);
 
 #endif

@@ -9,16 +9,17 @@
 #include "sources.h"
 
 enum sources_stmt {
-    SOURCES_META,  /* gen, sources_gen, sources_rows */
-    SOURCES_DOCS,  /* articles in docs */
-    SOURCES_GET,   /* a source's set */
-    SOURCES_ALL,   /* every source's */
-    SOURCES_PUT,   /* a source's new set */
-    SOURCES_DROP,  /* a source without articles */
-    SOURCES_CLEAR, /* before a rebuild */
-    SOURCES_SCAN,  /* every article's source, for the rebuild */
-    SOURCES_STAMP, /* sources_gen := gen */
-    SOURCES_ROWS,  /* sources_rows := ?1 */
+    SOURCES_META,   /* gen, sources_gen, sources_rows */
+    SOURCES_DOCS,   /* articles in docs */
+    SOURCES_GET,    /* a source's set */
+    SOURCES_ALL,    /* every source's */
+    SOURCES_PUT,    /* a source's new set */
+    SOURCES_DROP,   /* a source without articles */
+    SOURCES_CLEAR,  /* before a rebuild */
+    SOURCES_SCAN,   /* every article's source, for the rebuild */
+    SOURCES_STAMP,  /* sources_gen := gen */
+    SOURCES_ROWS,   /* sources_rows := ?1 */
+    SOURCES_FOLLOW, /* sources_gen := gen if it was ?1 */
     SOURCES_STMT_COUNT
 };
 
@@ -42,6 +43,9 @@ static const char *const sources_sql[SOURCES_STMT_COUNT] = {
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [SOURCES_ROWS] = "INSERT INTO meta(key, value) VALUES ('sources_rows', ?1)"
                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [SOURCES_FOLLOW] =
+        "UPDATE meta SET value = coalesce((SELECT value FROM meta"
+        " WHERE key = 'gen'), 0) WHERE key = 'sources_gen' AND value = ?1",
 };
 
 /* A note: the article rowid added to or removed from the source
@@ -484,6 +488,19 @@ sources_done(struct db_conn *c, int ok)
 }
 
 /* ---- the readers */
+
+int
+sources_follow(struct db_conn *c, int64_t old_gen, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = sources_stmt(c, SOURCES_FOLLOW, err, errlen);
+
+    if (stmt == NULL) return -1;
+    if (sqlite3_bind_int64(stmt, 1, old_gen) != SQLITE_OK) {
+        db_done(stmt);
+        return db_fail(c, "sources", err, errlen);
+    }
+    return db_run(c, stmt, "sources", err, errlen);
+}
 
 int
 sources_usable(struct db_conn *c, int64_t ndocs, char *err, size_t errlen)

@@ -49,6 +49,10 @@ void sources_done(struct db_conn *c, int ok);
 
 /* 1 if the sets are current for an index of ndocs articles (FTS5's count),
  * 0 if not (FTS5's filters then), -1 with err set. */
+/* The generation moved from old_gen with no article changed (a merge of
+ * the engine's blocks, posts_merge.h): sets current at old_gen stay so. */
+int sources_follow(struct db_conn *c, int64_t old_gen, char *err,
+                   size_t errlen);
 int sources_usable(struct db_conn *c, int64_t ndocs, char *err, size_t errlen);
 /* The set of source (empty when it has no article), kept by c until the
  * generation changes: 0, -1 with err set.  After sources_usable() said 1. */

@@ -20,6 +20,7 @@
 #include "posts.h"
 #include "posts_cache.h"
 #include "posts_fresh.h"
+#include "posts_merge.h"
 #include "rank.h"
 #include "schema.h"
 #include "snippet.h"
@@ -329,6 +330,7 @@ store_conn_close(struct db_conn *c)
     posts_cache_free(c->posts);
     sources_free(c);
     spell_vocab_free(c->spell);
+    posts_merge_free(c->merge);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
         fts_batch_free(&c->w->fts);
@@ -726,7 +728,10 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
     }
     c->w->changed = 0;
     c->w->rows = 0;
-    failed = db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
+    /* OPTIMIZE writes the whole main segment anew: a running merge's is
+     * for an older snapshot */
+    failed = posts_merge_abort(c, 1, err, errlen) != 0 ||
+             db_run(c, store_stmt(c, STORE_OPTIMIZE, err, errlen), "optimize",
                     err, errlen) != 0 ||
              toplist_build(c, err, errlen) != 0;
     failed = db_savepoint_end(c, failed, err, errlen) != 0;
@@ -738,6 +743,18 @@ store_optimize(struct db_conn *c, char *err, size_t errlen)
     /* the batch goes on: later puts must see the new lists */
     if (toplist_begin(c, err, errlen) != 0) return -1;
     return failed ? -1 : 0;
+}
+
+int
+store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
+               size_t errlen)
+{
+    *more = 0;
+    if (c->w->in_txn) { /* between a batch's begin and commit: later */
+        *more = c->merge != NULL;
+        return 0;
+    }
+    return posts_merge_step(c, budget_usec, more, err, errlen);
 }
 
 int
@@ -822,6 +839,7 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
     if ((rc = toplist_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
+        (rc = posts_merge_stats(c, fn, ctx)) != 0 ||
         (rc = alias_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;
     /* the memory bounds of options.h, per connection */

@@ -60,6 +60,10 @@ int store_del(struct db_conn *c, struct carid_str id, int *removed, char *err,
 int store_commit(struct db_conn *c, char *err, size_t errlen);
 void store_rollback(struct db_conn *c);
 int store_optimize(struct db_conn *c, char *err, size_t errlen);
+/* The writer's background work between batches (posts_merge.h), about
+ * budget_usec of it; *more 1 while some is left. */
+int store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
+                   size_t errlen);
 
 /* The readers' calls; each returns 0 or -1 with err set. */
 int store_get(struct db_conn *c, struct carid_str id, carid_doc_fn *fn,

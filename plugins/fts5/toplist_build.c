@@ -282,8 +282,8 @@ toplist_end_word(struct toplist_build *b, const char *term, size_t len,
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        if (b->posts &&
-            posts_build_term(c, term, len, b->post, b->npost, err, errlen) != 0)
+        if (b->posts && posts_build_term(c, 0, term, len, b->post, b->npost,
+                                         err, errlen) != 0)
             return -1;
     }
     b->npost = 0;

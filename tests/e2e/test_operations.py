@@ -192,7 +192,7 @@ SECTIONS = {
                 "rejected_connections"],
     "commands": ["commands_processed", "searches", "puts", "dels", "gets",
                  "errors", "protocol_errors", "write_commits",
-                 "write_commit_usec_total"],
+                 "write_commit_usec_total", "write_maintain_usec_total"],
     "latency": ["search_usec_p50", "search_usec_p90", "search_usec_p99",
                 "search_usec_max", "put_usec_p50", "put_usec_p99"],
     "index": ["documents"],

@@ -621,6 +621,169 @@ test_writes(void)
     test_prefix_report(&pcmp, "after writes, not optimized");
 }
 
+static void test_reopen_all(void);
+static int test_maintain(int64_t budget_usec);
+static int test_falls_back(const char *text);
+static int test_engine_answers(const char *text);
+
+/* Articles first .. first + n - 1 holding 'vulkanik', in one batch. */
+static int
+test_put_vulkanik(int first, int n)
+{
+    struct carid_doc doc;
+    char err[256], id[32], body[128];
+    int i, rc;
+
+    rc = test_p->begin(test_writer, err, sizeof err);
+    for (i = first; rc == 0 && i < first + n; i++) {
+        memset(&doc, 0, sizeof doc);
+        snprintf(id, sizeof id, "vulkanik%d", i % 90);
+        snprintf(body, sizeof body, "%s vulkanik %s di %s", test_words[i % 12],
+                 test_words[(i * 7) % 12], i % 3 ? "laut" : "desa");
+        doc.id = test_str(id); /* from 90 on: upserts */
+        doc.field[CARID_FIELD_TITLE] = test_str(i % 4 ? "kabar" : "vulkanik");
+        doc.field[CARID_FIELD_BODY] = test_str(body);
+        doc.field[CARID_FIELD_DATE] =
+            test_str(i % 2 ? "2023-05-05" : "2022-01-09");
+        rc = test_p->put(test_writer, &doc, err, sizeof err);
+    }
+    return rc == 0 ? test_p->commit(test_writer, err, sizeof err) : rc;
+}
+
+/* A word new since OPTIMIZE made frequent: a search finds it so, the next
+ * batch lists it (toplist_want()), and the merge that is then due gives
+ * it blocks from FTS5's index as of its snapshot, while batches that add
+ * and replace articles with it come between its steps; queries with it
+ * are then the engine's and equal to FTS5's, before and after more
+ * writes. */
+static void
+test_merge_new_word(void)
+{
+    static const char *const texts[] = {
+        "vulkanik harga", "vulkanik OR beras OR pasar", "pasar vulkanik naik",
+        "vulkanik OR laut"};
+    struct test_cmp cmp;
+    struct test_page e;
+    int64_t words;
+    int i, more, steps = 0;
+
+    ok(test_put_vulkanik(0, 60) == 0, "60 articles with 'vulkanik'");
+    while ((more = test_maintain(1000000)) > 0)
+        ;
+    test_search("vulkanik", 0, 10, NULL, NULL, 0, &e);
+    ok(e.rc == 0 && e.total >= 60 && test_batch(1, 0) == 0 &&
+           test_falls_back("vulkanik harga"),
+       "found frequent and listed, no blocks yet: FTS5");
+    words = test_stat("engine_words");
+    while ((more = test_maintain(0)) > 0)
+        /* three batches: new articles, and upserts of all but ten */
+        if (++steps <= 12 && steps % 4 == 1 &&
+            test_put_vulkanik(40 + 10 * steps, 30) != 0)
+            more = -1;
+    ok(more == 0 && steps > 4, "merged, with batches between its steps");
+    ok(test_stat("engine_words") == words + 1 &&
+           test_engine_answers("vulkanik harga"),
+       "the merge gave it blocks: the engine");
+    memset(&cmp, 0, sizeof cmp);
+    for (i = 0; i < 40; i++) {
+        if (i == 20) ok(test_batch(80, 0) == 0, "a batch in between");
+        test_run(&cmp, cmp.queries - cmp.same < 5, texts[i % 4]);
+    }
+    test_report(&cmp, "with a word given blocks by a merge");
+}
+
+/* One call of the plugin's background work with budget_usec: its *more,
+ * or -1 on failure. */
+static int
+test_maintain(int64_t budget_usec)
+{
+    char err[256];
+    int more = 0;
+
+    if (test_p->maintain(test_writer, budget_usec, &more, err, sizeof err) !=
+        0) {
+        printf("# maintain: %s\n", err);
+        return -1;
+    }
+    return more;
+}
+
+/* posts_merge.h: random batches with the writer's merge steps between
+ * them, one word a step (budget 0), so that queries and commits (with
+ * removals) run while a merge is half written; every page the same as
+ * FTS5's and the engine's, and merges switched.  Then one left half done
+ * at OPTIMIZE, and one at a reopen. */
+static void
+test_merges(void)
+{
+    struct test_cmp cmp;
+    int r, q, rc = 0, steps = 0, during = 0, more = 0;
+    int64_t merges = test_stat("engine_merges"), fresh;
+
+    setenv("CARID_FTS5_MERGE_MIN", "2000", 1);
+    memset(&cmp, 0, sizeof cmp);
+    for (r = 0; r < TEST_ROUNDS; r++) {
+        int k, n = 1 + (int)test_rand(6);
+
+        rc |= test_batch(1 + (int)test_rand(r % 4 == 0 ? 200 : 30), r % 7 == 5);
+        for (k = 0; k < n && (more = test_maintain(0)) >= 0; k++)
+            steps++;
+        if (more < 0) rc = -1;
+        during += test_stat("engine_merging") > 0;
+        for (q = 0; q < TEST_ROUND_Q; q++)
+            test_one(&cmp, cmp.queries - cmp.same < 5);
+    }
+    /* the writer idle: merges until none is due; the last one's snapshot
+     * holds every write */
+    do {
+        int64_t before = test_stat("engine_merges");
+
+        while ((more = test_maintain(1000000)) > 0)
+            steps++;
+        if (test_stat("engine_merges") == before) break;
+    } while (more == 0);
+    ok(rc == 0 && more == 0, "write batches and merge steps");
+    fresh = test_stat("engine_fresh");
+    printf("# %d batches, %d merge steps, %lld merges (%d rounds with one "
+           "running), fresh postings %lld, gone %lld\n",
+           TEST_ROUNDS, steps, (long long)(test_stat("engine_merges") - merges),
+           during, (long long)fresh, (long long)test_stat("engine_gone"));
+    ok(test_stat("engine_merges") - merges >= 2 && during > 0,
+       "merges ran and switched, queries ran during them");
+    ok(fresh == 0 && test_stat("engine_gone") == 0,
+       "idle, the tier is merged away");
+    test_report(&cmp, "with merges between writes");
+
+    /* half a merge, then OPTIMIZE: abandoned */
+    ok(test_batch(400, 0) == 0 && test_maintain(0) == 1 &&
+           test_maintain(0) == 1 && test_stat("engine_merging") > 0,
+       "a merge under way");
+    {
+        char err[256];
+
+        ok(test_p->optimize(test_writer, err, sizeof err) == 0 &&
+               test_stat("engine_merging") == 0 &&
+               test_stat("engine_fresh") == 0,
+           "OPTIMIZE abandons it");
+    }
+    ok(test_maintain(0) == 0, "nothing due after OPTIMIZE");
+    test_compare(60, "after a merge abandoned by OPTIMIZE");
+
+    /* half a merge, then a restart: its tables are dropped by the next */
+    ok(test_batch(400, 0) == 0 && test_maintain(0) == 1 &&
+           test_maintain(0) == 1,
+       "another merge under way");
+    test_reopen_all();
+    while ((more = test_maintain(0)) > 0)
+        ;
+    ok(more == 0 && test_stat("engine_merging") == 0 &&
+           test_stat("engine_fresh") == 0,
+       "after a reopen the next merge completes");
+    test_compare(60, "after a merge across a reopen");
+    test_merge_new_word();
+    unsetenv("CARID_FTS5_MERGE_MIN");
+}
+
 /* Runs sql on the file behind the plugin's back. */
 static int test_sql(const char *sql);
 
@@ -720,9 +883,9 @@ test_failed_optimize(void)
     test_report(&cmp, "after a failed OPTIMIZE in a batch");
 }
 
-/* Everything the tier needs is in carid.db: a reopened index answers. */
+/* Closes and opens the index, its writer and reader. */
 static void
-test_reopen(void)
+test_reopen_all(void)
 {
     char err[256];
 
@@ -733,6 +896,13 @@ test_reopen(void)
            test_p->writer_open(test_db, &test_writer, err, sizeof err) == 0 &&
            test_p->reader_open(test_db, &test_reader, err, sizeof err) == 0,
        "reopen");
+}
+
+/* Everything the tier needs is in carid.db: a reopened index answers. */
+static void
+test_reopen(void)
+{
+    test_reopen_all();
     test_compare(100, "reopened, not optimized");
 }
 
@@ -868,6 +1038,7 @@ main(int argc, char **argv)
         {"fallbacks", test_fallbacks},
         {"failed-optimize", test_failed_optimize},
         {"reopen", test_reopen},
+        {"merges", test_merges},
         {"optimized", test_optimized},
         {"corrupt", test_corrupt},
         {"old layout", test_old_layout},
