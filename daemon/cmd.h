@@ -87,6 +87,9 @@ void cmd_reply_unknown_subcommand(struct job *job);
  * already encoded in buf; frees buf either way. */
 void cmd_reply_collected(struct job *job, int rc, const char *err, int64_t n,
                          struct reply_buf *buf);
+/* The level (conn.h, CONN_AUTH_FULL or READONLY) that a password alone
+ * grants, compared in constant time, or -1 (cmd_auth.c; HTTP's Bearer). */
+int cmd_pass_level(const char *pass, size_t len);
 /* Nonzero if argument i of r is word, any case. */
 int cmd_arg_is(const struct resp_req *r, int i, const char *word);
 /* Parses a decimal integer in [min, max]; 0, or -1 if it is not one. */

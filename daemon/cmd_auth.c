@@ -42,6 +42,18 @@ cmd_user_is(const char *user, size_t ulen, const char *name)
     return strlen(name) == ulen && memcmp(user, name, ulen) == 0;
 }
 
+int
+cmd_pass_level(const char *pass, size_t len)
+{
+    if (*server.cfg.requirepass != '\0' &&
+        cmd_pass_equal(pass, len, server.cfg.requirepass))
+        return CONN_AUTH_FULL;
+    if (*server.cfg.readonly_pass != '\0' &&
+        cmd_pass_equal(pass, len, server.cfg.readonly_pass))
+        return CONN_AUTH_READONLY;
+    return -1;
+}
+
 /* The level user/pass grants (CONN_AUTH_*), or -1 with the error in
  * job's reply; a wrong password also holds that reply and counts against
  * the connection (conn_auth_failed()).  user NULL: AUTH with the password

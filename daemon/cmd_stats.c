@@ -5,11 +5,13 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "prom.h"
 #include "server.h"
 #include "stats.h"
 
@@ -184,62 +186,111 @@ cmd_stats_wanted(const struct job *job, const char *const *sections)
                                    job->req.argl[1]);
 }
 
-/* Monotonic totals get Prometheus's counter type and _total suffix. */
-static int
-cmd_stats_is_counter(const char *name, size_t len)
+/* One gauge of one sample, no labels. */
+static void
+cmd_prom_gauge(struct reply_buf *b, const char *name, const char *help,
+               double v)
 {
-    const struct stats_field *f = stats_field_find(name, len);
-
-    return f != NULL && f->kind == STATS_COUNTER;
+    prom_family(b, name, "gauge", help);
+    prom_sample(b, name, NULL, 0, v);
 }
 
-/* Rewrites "name:value" lines as the Prometheus text format: numbers
- * become carid_<name> samples, text values labels of carid_info. */
+/* A latency ring as a summary in seconds: quantiles of the last
+ * STATS_RING_SIZE samples, _sum and _count of all. */
 static void
-cmd_stats_prometheus(const struct reply_buf *in, struct reply_buf *out)
+cmd_prom_summary(struct reply_buf *b, const char *name, const char *help,
+                 struct stats_ring *r)
 {
-    struct reply_buf info;
-    const char *p = in->p, *end = in->p + in->len;
+    static const double pct[] = {50, 90, 99};
+    static const char *const q[] = {"quantile=\"0.5\"", "quantile=\"0.9\"",
+                                    "quantile=\"0.99\""};
+    uint64_t v[3], max;
+    char sub[96];
 
-    reply_buf_init(&info);
+    stats_percentiles(r, pct, 3, v, &max);
+    prom_family(b, name, "summary", help);
+    for (int i = 0; i < 3; i++)
+        prom_sample(b, name, q[i], strlen(q[i]), (double)v[i] / 1e6);
+    snprintf(sub, sizeof sub, "%s_sum", name);
+    prom_sample(b, sub, NULL, 0, (double)stats_get(&r->sum_usec) / 1e6);
+    snprintf(sub, sizeof sub, "%s_count", name);
+    prom_sample(b, sub, NULL, 0, (double)stats_get(&r->next));
+}
+
+/* The plugin's "name:value" lines, as gauges (the plugin does not say
+ * which of its figures only rise). */
+static void
+cmd_prom_plugin(struct reply_buf *b, const struct reply_buf *index)
+{
+    const char *p = index->p, *end = index->p + index->len;
+
     while (p < end) {
         const char *eol = memchr(p, '\r', (size_t)(end - p));
-        const char *colon = memchr(p, ':', (size_t)((eol ? eol : end) - p));
-        const char *v, *suffix;
-        int len, vlen, counter, numeric = 1;
+        const char *colon;
+        char name[96], help[160];
 
         if (eol == NULL) eol = end;
-        if (colon == NULL) goto next;
-        len = (int)(colon - p);
-        v = colon + 1;
-        vlen = (int)(eol - v);
-        for (int i = 0; i < vlen; i++)
-            numeric &= (v[i] >= '0' && v[i] <= '9') || (i == 0 && v[i] == '-');
-        if (!numeric || vlen == 0) {
-            cmd_stats_line(&info, "%s%.*s=\"%.*s\"", info.len ? "," : "", len,
-                           p, vlen, v);
-            info.len -= 2; /* labels stay on one line */
-            goto next;
+        colon = memchr(p, ':', (size_t)(eol - p));
+        if (colon != NULL && colon - p < 64) {
+            snprintf(name, sizeof name, "carid_%.*s", (int)(colon - p), p);
+            snprintf(help, sizeof help,
+                     "The %s plugin's figure %.*s (STATS index)",
+                     server.plugin->name, (int)(colon - p), p);
+            cmd_prom_gauge(b, name, help, strtod(colon + 1, NULL));
         }
-        counter = cmd_stats_is_counter(p, (size_t)len);
-        suffix = counter && !(len >= 6 && memcmp(p + len - 6, "_total", 6) == 0)
-                     ? "_total"
-                     : "";
-        cmd_stats_line(out, "# TYPE carid_%.*s%s %s", len, p, suffix,
-                       counter ? "counter" : "gauge");
-        cmd_stats_line(out, "carid_%.*s%s %.*s", len, p, suffix, vlen, v);
-    next:
         p = eol + 2;
     }
-    cmd_stats_line(out, "# TYPE carid_info gauge");
-    cmd_stats_line(out, "carid_info{%.*s} 1", (int)info.len, info.p);
-    reply_buf_free(&info);
-    /* The exposition format ends lines with \n alone. */
-    size_t w = 0;
-    for (size_t r = 0; r < out->len; r++) {
-        if (out->p[r] != '\r') out->p[w++] = out->p[r];
+}
+
+/* Every figure in the Prometheus text format: HELP and TYPE for each,
+ * base units (seconds, bytes), latencies as summaries. */
+static void
+cmd_stats_prometheus(const struct cmd_stats_out *o, struct reply_buf *b)
+{
+    struct reply_buf labels;
+
+    reply_buf_init(&labels);
+    prom_label(&labels, "carid_version", config_version(),
+               strlen(config_version()));
+    prom_label(&labels, "plugin", server.plugin->name,
+               strlen(server.plugin->name));
+    prom_label(&labels, "plugin_version", server.plugin->version,
+               strlen(server.plugin->version));
+    prom_family(b, "carid_info", "gauge",
+                "carid's version and index plugin, as labels; always 1");
+    prom_sample(b, "carid_info", labels.p, labels.len, 1);
+    reply_buf_free(&labels);
+    cmd_prom_gauge(b, "carid_pid", "Process id", (double)getpid());
+    cmd_prom_gauge(b, "carid_start_time_seconds",
+                   "Start time, seconds since the Unix epoch",
+                   (double)stats.started);
+    cmd_prom_gauge(b, "carid_uptime_seconds", "Seconds since the start",
+                   (double)(time(NULL) - stats.started));
+    cmd_prom_gauge(b, "carid_query_threads", "Query threads (--threads)",
+                   server.threads);
+    cmd_prom_gauge(b, "carid_max_client_memory_bytes", "--max-client-memory",
+                   (double)server.cfg.max_client_memory);
+    cmd_prom_gauge(b, "carid_resident_memory_bytes", "Resident set size",
+                   (double)cmd_stats_rss());
+    for (const struct stats_field *f = stats_fields; f->name != NULL; f++) {
+        int counter = f->kind == STATS_COUNTER;
+        char name[96];
+
+        if (f->prom_name != NULL)
+            snprintf(name, sizeof name, "carid_%s", f->prom_name);
+        else
+            snprintf(name, sizeof name, "carid_%s%s", f->name,
+                     counter ? "_total" : "");
+        prom_family(b, name, counter ? "counter" : "gauge", f->help);
+        prom_sample(b, name, NULL, 0,
+                    (double)stats_field_value(f) *
+                        (f->prom_scale > 0 ? f->prom_scale : 1));
     }
-    out->len = w;
+    cmd_prom_summary(b, "carid_search_duration_seconds",
+                     "SEARCH and COUNT, arrival to reply", &stats.search_usec);
+    cmd_prom_summary(b, "carid_put_duration_seconds",
+                     "PUT, arrival to durable reply", &stats.put_usec);
+    cmd_prom_plugin(b, &o->index);
 }
 
 void
@@ -252,7 +303,11 @@ cmd_stats_run(struct job *job, void *reader)
     int prometheus = job->req.argc == 2 && job->req.argl[1] == 10;
 
     if (cmd_stats_collect(job, reader, &o) != 0) return;
-    if (prometheus) want = -1;
+    if (prometheus) {
+        cmd_stats_prometheus(&o, &o.text);
+        cmd_stats_finish(job, &o);
+        return;
+    }
     if (want < 0 || want == 0) cmd_stats_server(&o.text);
     if (want < 0 || want == 1) cmd_stats_clients(&o.text);
     if (want < 0 || want == 2) cmd_stats_fields(&o.text, "commands", 0);
@@ -263,14 +318,6 @@ cmd_stats_run(struct job *job, void *reader)
         cmd_stats_line(&o.text, "plugin_version:%s", server.plugin->version);
         cmd_stats_line(&o.text, "plugin_abi:%d", server.plugin->abi);
         cmd_stats_line(&o.text, "plugin_path:%s", server.cfg.plugin);
-    }
-    if (prometheus) {
-        struct reply_buf prom;
-
-        reply_buf_init(&prom);
-        cmd_stats_prometheus(&o.text, &prom);
-        reply_buf_free(&o.text);
-        o.text = prom;
     }
     cmd_stats_finish(job, &o);
 }

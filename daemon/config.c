@@ -34,6 +34,13 @@ static const struct config_opt config_table[] = {
      "addresses to listen on, space-separated; -ADDR: skip if unavailable"},
     {"port", CONFIG_NUM, offsetof(struct config, port), 1, 65535, 7711, NULL,
      "N", "TCP port"},
+    {"http-port", CONFIG_NUM, offsetof(struct config, http_port), 0, 65535, 0,
+     NULL, "N", "HTTP/JSON and /metrics port on the --bind addresses; 0: off"},
+    {"http-cors", CONFIG_STR, offsetof(struct config, http_cors), 0, 0, 0, "",
+     "ORIGIN", "HTTP: let pages from ORIGIN (or *) call the API; empty: none"},
+    {"http-max-body", CONFIG_NUM, offsetof(struct config, http_max_body), 1024,
+     1L << 30, 64L << 20, NULL, "BYTES",
+     "HTTP: largest request body (POST /articles NDJSON), else 413"},
     {"data", CONFIG_STR, offsetof(struct config, data), 0, 0, 0, "./data",
      "DIR", "data directory (created if missing)"},
     {"plugin", CONFIG_STR, offsetof(struct config, plugin), 0, 0, 0, "fts5",
@@ -113,7 +120,9 @@ config_usage(FILE *f)
     fprintf(f, "usage: carid [options]\n"
                "carid " CARID_VERSION
                " - a search daemon for Indonesian news, speaking a\n"
-               "RESP-compatible line protocol (see protocol/PROTOCOL.md).\n\n");
+               "RESP-compatible line protocol (see protocol/PROTOCOL.md) and,\n"
+               "with --http-port, HTTP/JSON (protocol/openapi.yaml), /metrics\n"
+               "for Prometheus and a search page at /.\n\n");
     for (size_t i = 0; i < CONFIG_NOPTS; i++) {
         const struct config_opt *o = &config_table[i];
         char left[40];

@@ -11,6 +11,10 @@ struct config {
     const char *bind;           /* listen addresses, space-separated; "-" before
                                    one: skip it if it cannot be had */
     long port;                  /* TCP port */
+    long http_port;             /* HTTP/JSON port on the same addresses; 0:
+                                   none (http.h) */
+    const char *http_cors;      /* Access-Control-Allow-Origin; "": none */
+    long http_max_body;         /* bytes of one HTTP request body */
     const char *data;           /* data directory, created if missing */
     const char *plugin;         /* plugin name ("fts5") or path to a .so */
     const char *plugin_options; /* "name=value,..." handed to the plugin */

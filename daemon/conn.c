@@ -49,6 +49,9 @@ struct conn {
     uint64_t accepted_usec;       /* when it connected */
     uint64_t partial_since; /* usec: an incomplete request since; 0 none */
     size_t mem;             /* its part of conn_mem_total */
+    const struct conn_front *front; /* no socket: fed by a front end */
+    void *front_arg;
+    int front_live; /* the front's client is still there */
     struct conn *prev, *next;
 };
 
@@ -61,6 +64,14 @@ static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
 
 static void conn_process(struct conn *c);
+static void conn_link(struct conn *c);
+
+/* Someone still reads c's replies: its socket, or its front's client. */
+static int
+conn_live(const struct conn *c)
+{
+    return c->bev != NULL || c->front_live;
+}
 
 int
 conn_count(void)
@@ -90,6 +101,7 @@ conn_free(struct conn *c)
     if (c->next != NULL) c->next->prev = c->prev;
     conn_n--;
     stats_add(&stats.connected_clients, (uint64_t)-1);
+    if (c->front != NULL) c->front->closed(c->front_arg);
     free(c);
     loop_conn_gone();
 }
@@ -119,6 +131,7 @@ conn_drop_socket(struct conn *c)
         bufferevent_free(c->bev);
         c->bev = NULL;
     }
+    c->front_live = 0;
     conn_mem_total -= c->mem; /* its buffers are gone with the socket */
     c->mem = 0;
     c->closing = 1;
@@ -192,12 +205,23 @@ conn_free_reply(const void *data, size_t len, void *arg)
 }
 
 /* Queues a finished reply for the socket.  A big one is handed over as
- * it is (no copy: a 10 MB reply would briefly cost 20 MB). */
+ * it is (no copy: a 10 MB reply would briefly cost 20 MB).  A front's
+ * job is converted to its form first and handed to it. */
 static void
-conn_write_reply(struct conn *c, struct reply_buf *out)
+conn_write_reply(struct conn *c, struct job *job)
 {
-    struct evbuffer *o = bufferevent_get_output(c->bev);
+    struct reply_buf *out = &job->out;
+    struct evbuffer *o;
 
+    if (job->transcode != NULL) {
+        job->transcode(job);
+        job->transcode = NULL;
+    }
+    if (c->front != NULL) {
+        c->front->reply(c->front_arg, job);
+        return;
+    }
+    o = bufferevent_get_output(c->bev);
     if (out->len < CONN_ZERO_COPY ||
         evbuffer_add_reference(o, out->p, out->len, conn_free_reply, out->p) !=
             0) {
@@ -218,8 +242,9 @@ conn_flush(struct conn *c)
         c->head = j->next;
         if (c->head == NULL) c->tail = NULL;
         c->njobs--;
-        if (j->out.len > 0 && j->out.p[0] == '-') stats_add(&stats.errors, 1);
-        if (c->bev != NULL) conn_write_reply(c, &j->out);
+        if (c->front == NULL && j->out.len > 0 && j->out.p[0] == '-')
+            stats_add(&stats.errors, 1); /* HTTP: http_errors */
+        if (conn_live(c)) conn_write_reply(c, j);
         job_free(j);
     }
     if (c->bev != NULL && evbuffer_get_length(bufferevent_get_output(c->bev)) >
@@ -237,12 +262,14 @@ conn_flush(struct conn *c)
 static void
 conn_maybe_finish(struct conn *c)
 {
-    if (c->bev == NULL) {
+    if (!conn_live(c)) {
         conn_close(c); /* gone: free as soon as no thread holds a job */
         return;
     }
     if (!c->closing || c->njobs > 0 || c->stalled != NULL) return;
-    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) conn_close(c);
+    if (c->bev == NULL ||
+        evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+        conn_close(c);
 }
 
 static void
@@ -444,18 +471,62 @@ conn_is_http(const struct resp_req *r)
            strncmp(r->argv[r->argc - 1], "HTTP/", 5) == 0;
 }
 
+/* The next request from c's socket into *req: 1, 0 if there is none
+ * yet (or c must stop: a protocol error, EOF), -1 if c was closed. */
+static int
+conn_frame_next(struct conn *c, struct resp_req *req)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    char err[128];
+    long n;
+
+    if (evbuffer_get_length(in) == 0) {
+        if (c->eof) c->closing = 1;
+        return 0;
+    }
+    n = resp_parse(
+        (const char *)evbuffer_pullup(in, -1), evbuffer_get_length(in),
+        c->auth == CONN_AUTH_NONE ? &server.limits_noauth : &server.limits, req,
+        err, sizeof err);
+    if (n == RESP_INCOMPLETE) {
+        if (c->partial_since == 0) c->partial_since = stats_now_usec();
+        if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
+            conn_protocol_error(c, "Protocol error: request too big");
+        else if (c->eof)
+            c->closing = 1; /* a request that will never complete */
+        return 0;
+    }
+    if (n == RESP_ERROR) {
+        conn_protocol_error(c, err);
+        return 0;
+    }
+    evbuffer_drain(in, (size_t)n);
+    c->partial_since = 0;
+    if (req->argc > 0 && conn_is_http(req)) {
+        /* A browser or a forged cross-protocol request (Redis does the
+         * same): no reply, just go. */
+        log_warn("conn %s: HTTP request on the carid port, closing",
+                 c->meta.addr);
+        resp_req_free(req);
+        stats_add(&stats.protocol_errors, 1);
+        conn_close(c);
+        return -1;
+    }
+    return 1;
+}
+
 /* Frames and starts requests until input runs out or ordering, the
  * pipeline cap or the output cap says wait. */
 static void
 conn_process(struct conn *c)
 {
-    struct evbuffer *in;
     struct resp_req req;
-    char err[128];
     int paused = 0;
-    long n;
 
-    while (c->bev != NULL && !c->closing) {
+    while (conn_live(c) && !c->closing) {
+        void (*transcode)(struct job *) = NULL;
+        int got;
+
         if (c->stalled != NULL) {
             if (!conn_can_start(c, c->stalled->where)) {
                 paused = 1;
@@ -468,47 +539,23 @@ conn_process(struct conn *c)
             continue;
         }
         if (c->njobs >= CONN_MAX_PIPELINE ||
-            evbuffer_get_length(bufferevent_get_output(c->bev)) >
-                conn_pause_at()) {
+            (c->bev != NULL && evbuffer_get_length(bufferevent_get_output(
+                                   c->bev)) > conn_pause_at())) {
             paused = 1;
             break;
         }
-        in = bufferevent_get_input(c->bev);
-        if (evbuffer_get_length(in) == 0) {
-            if (c->eof) c->closing = 1;
-            break;
-        }
         memset(&req, 0, sizeof req);
-        n = resp_parse(
-            (const char *)evbuffer_pullup(in, -1), evbuffer_get_length(in),
-            c->auth == CONN_AUTH_NONE ? &server.limits_noauth : &server.limits,
-            &req, err, sizeof err);
-        if (n == RESP_INCOMPLETE) {
-            if (c->partial_since == 0) c->partial_since = stats_now_usec();
-            if (evbuffer_get_length(in) > CONN_MAX_REQUEST)
-                conn_protocol_error(c, "Protocol error: request too big");
-            else if (c->eof)
-                c->closing = 1; /* a request that will never complete */
-            break;
+        if (c->bev != NULL) {
+            got = conn_frame_next(c, &req);
+            if (got < 0) return; /* c was closed (and maybe freed) */
+        } else {
+            got = c->front->next(c->front_arg, &req, &transcode);
+            if (got < 0) c->eof = c->closing = 1; /* all it will send */
         }
-        if (n == RESP_ERROR) {
-            conn_protocol_error(c, err);
-            break;
-        }
-        evbuffer_drain(in, (size_t)n);
-        c->partial_since = 0;
+        if (got <= 0) break;
         if (req.argc == 0) continue;
-        if (conn_is_http(&req)) {
-            /* A browser or a forged cross-protocol request (Redis does
-             * the same): no reply, just go. */
-            log_warn("conn %s: HTTP request on the carid port, closing",
-                     c->meta.addr);
-            resp_req_free(&req);
-            stats_add(&stats.protocol_errors, 1);
-            conn_close(c);
-            return;
-        }
         c->stalled = conn_new_job(c, &req);
+        c->stalled->transcode = transcode;
     }
     conn_flush(c);
     conn_account(c);
@@ -691,7 +738,7 @@ conn_job_done(struct job *job)
     else if (job->cmd->flags & CMD_LAT_PUT)
         stats_record(&stats.put_usec, usec);
     slowlog_record(job, usec, c->meta.addr);
-    if (c->bev == NULL) {
+    if (!conn_live(c)) {
         /* The client left while this ran. */
         if (c->busy[JOB_READ] + c->busy[JOB_WRITE] == 0) conn_free(c);
         return;
@@ -748,7 +795,6 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients)
         return conn_refuse(fd, "-ERR too many unauthenticated connections\r\n");
     c = xcalloc(1, sizeof *c);
-    c->accepted_usec = stats_now_usec();
     conn_format_addr(sa, c->meta.addr, sizeof c->meta.addr);
     {
         struct sockaddr_storage local;
@@ -758,9 +804,6 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
             conn_format_addr((struct sockaddr *)&local, c->meta.laddr,
                              sizeof c->meta.laddr);
     }
-    c->meta.id = ++conn_next_id;
-    c->meta.proto = 2;
-    c->meta.created = c->meta.last_active = (int64_t)time(NULL);
     c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (c->bev == NULL) {
         evutil_closesocket(fd);
@@ -779,14 +822,57 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     c->auth = conn_auth_required() ? CONN_AUTH_NONE : CONN_AUTH_FULL;
     if (c->auth == CONN_AUTH_NONE) conn_noauth_n++;
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    conn_link(c);
+    log_debug("conn %s: accepted", c->meta.addr);
+    return 0;
+}
+
+/* Links a new connection c into the list and the counts. */
+static void
+conn_link(struct conn *c)
+{
+    c->meta.id = ++conn_next_id;
+    c->meta.proto = 2;
+    c->meta.created = c->meta.last_active = (int64_t)time(NULL);
+    c->accepted_usec = stats_now_usec();
     c->next = conn_list;
     if (conn_list != NULL) conn_list->prev = c;
     conn_list = c;
     conn_n++;
     stats_add(&stats.connected_clients, 1);
     stats_add(&stats.total_connections, 1);
-    log_debug("conn %s: accepted", c->meta.addr);
-    return 0;
+}
+
+struct conn *
+conn_open_front(const struct conn_front *front, void *arg, const char *addr,
+                int auth)
+{
+    struct conn *c;
+
+    if (conn_n >= server.cfg.max_clients || loop_stopping()) {
+        stats_add(&stats.rejected_connections, 1);
+        return NULL;
+    }
+    c = xcalloc(1, sizeof *c);
+    snprintf(c->meta.addr, sizeof c->meta.addr, "%s", addr);
+    c->front = front;
+    c->front_arg = arg;
+    c->front_live = 1;
+    c->auth = auth;
+    conn_link(c);
+    return c;
+}
+
+void
+conn_front_ready(struct conn *c)
+{
+    conn_process(c);
+}
+
+void
+conn_front_gone(struct conn *c)
+{
+    conn_close(c);
 }
 
 void

@@ -12,6 +12,7 @@
 struct sockaddr;
 struct job;
 struct conn;
+struct resp_req;
 
 /* What a connection may do. */
 #define CONN_AUTH_NONE     0 /* only CMD_NOAUTH commands until AUTH */
@@ -56,6 +57,34 @@ struct conn_meta {
     char last_cmd[24];                /* its name, lower case */
 };
 
+/* A front end other than the RESP socket (http.c): a connection without
+ * a socket whose requests come from next() and whose replies go to
+ * reply(), through the same dispatch, threads, limits and order as a
+ * socket's.  Loop thread. */
+struct conn_front {
+    /* The next request into *req (then owned by the connection) and the
+     * job's transcode (job.h): 1; 0 if there is none for now (call
+     * conn_front_ready() when there is); -1 if there will be no more. */
+    int (*next)(void *arg, struct resp_req *req,
+                void (**transcode)(struct job *job));
+    /* A finished job, in request order; job->out and job->status are its
+     * reply, the job is freed after this returns. */
+    void (*reply)(void *arg, struct job *job);
+    /* The connection is freed: no call follows. */
+    void (*closed)(void *arg);
+};
+
+/* A connection for front (arg: its state) with auth level auth
+ * (CONN_AUTH_READONLY or FULL), shown as addr; it closes by itself once
+ * next() said -1 and every reply went out.  NULL if --max-clients
+ * connections are open or shutdown has begun. */
+struct conn *conn_open_front(const struct conn_front *front, void *arg,
+                             const char *addr, int auth);
+/* next() has requests again. */
+void conn_front_ready(struct conn *c);
+/* The front's client went away: its reads are cancelled, closed() comes
+ * once no thread holds a job of c (maybe at once). */
+void conn_front_gone(struct conn *c);
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);

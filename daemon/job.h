@@ -56,6 +56,12 @@ struct job {
     /* Set by the loop (usec, stats_now_usec()): stop a read once the
      * clock passes it, because its client left or SIGTERM; 0: never. */
     _Atomic int64_t cancel_usec;
+    /* A front end other than RESP (conn.h, struct conn_front): turns out
+     * into its own form and sets status, where the job ran for a read (a
+     * query thread: big replies are not converted on the loop), on the
+     * loop for the others; cleared once done.  NULL: RESP as it is. */
+    void (*transcode)(struct job *job);
+    int status; /* set by transcode (HTTP: the status code) */
     union {
         struct carid_doc doc;     /* PUT */
         struct job_search search; /* SEARCH, COUNT */

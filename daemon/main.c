@@ -18,6 +18,7 @@
 #include "clean.h"
 #include "cmd.h"
 #include "config.h"
+#include "http.h"
 #include "log.h"
 #include "loop.h"
 #include "plugin.h"
@@ -213,7 +214,10 @@ main(int argc, char **argv)
         log_err("query threads: %s", err);
         goto stop_writer;
     }
+    if (http_start() != 0) goto stop_pool;
     if (loop_run() == 0) rc = 0;
+    http_free(); /* its calls still running end with their connections */
+stop_pool:
     pool_stop();
 stop_writer:
     /* Commits whatever writes are still queued before the plugin closes. */

@@ -64,6 +64,10 @@ pool_main(void *arg)
             if (job->run_usec >= CONN_HEAVY_USEC)
                 conn_mark_heavy(job->conn, now + job->run_usec);
         }
+        if (job->transcode != NULL) {
+            job->transcode(job);
+            job->transcode = NULL;
+        }
         loop_post_done(job);
     }
     return NULL;

@@ -43,6 +43,7 @@ stats_record(struct stats_ring *r, uint64_t usec)
 {
     uint64_t i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed);
 
+    atomic_fetch_add_explicit(&r->sum_usec, usec, memory_order_relaxed);
     if (usec > UINT32_MAX) usec = UINT32_MAX;
     atomic_store_explicit(&r->usec[i % STATS_RING_SIZE], (uint32_t)usec,
                           memory_order_relaxed);
@@ -104,45 +105,73 @@ stats_sample_ops(void)
 
 #define STATS_AT(f) offsetof(struct stats, f)
 
+/* clang-format off */
 const struct stats_field stats_fields[] = {
     {"connected_clients", "clients", STATS_GAUGE, STATS_AT(connected_clients),
-     "clients", "connected_clients"},
+     "clients", "connected_clients",
+     "Connections open now (RESP sockets and HTTP requests in flight)",
+     NULL, 0},
     {"total_connections", "clients", STATS_COUNTER, STATS_AT(total_connections),
-     "stats", "total_connections_received"},
+     "stats", "total_connections_received",
+     "Connections accepted (each HTTP request counts as one)",
+     "connections_total", 0},
     {"rejected_connections", "clients", STATS_COUNTER,
-     STATS_AT(rejected_connections), "stats", "rejected_connections"},
+     STATS_AT(rejected_connections), "stats", "rejected_connections",
+     "Connections refused: --max-clients, unauthenticated ones", NULL, 0},
     {"client_memory", "clients", STATS_GAUGE, STATS_AT(client_memory), NULL,
-     NULL},
+     NULL, "Bytes all clients' buffered requests and unread replies hold",
+     "client_memory_bytes", 0},
     {"client_memory_drops", "clients", STATS_COUNTER,
-     STATS_AT(client_memory_drops), NULL, NULL},
+     STATS_AT(client_memory_drops), NULL, NULL,
+     "Clients dropped for going over --max-client-memory", NULL, 0},
     {"commands_processed", "commands", STATS_COUNTER,
-     STATS_AT(commands_processed), "stats", "total_commands_processed"},
-    {"searches", "commands", STATS_COUNTER, STATS_AT(searches), NULL, NULL},
-    {"puts", "commands", STATS_COUNTER, STATS_AT(puts), NULL, NULL},
+     STATS_AT(commands_processed), "stats", "total_commands_processed",
+     "Commands received", NULL, 0},
+    {"searches", "commands", STATS_COUNTER, STATS_AT(searches), NULL, NULL,
+     "SEARCH and COUNT commands run", NULL, 0},
+    {"puts", "commands", STATS_COUNTER, STATS_AT(puts), NULL, NULL,
+     "Articles stored by PUT", NULL, 0},
     {"puts_cleaned", "commands", STATS_COUNTER, STATS_AT(puts_cleaned), NULL,
-     NULL},
+     NULL, "Articles PUT changed by cleaning (daemon/clean.h)", NULL, 0},
     {"lines_dropped", "commands", STATS_COUNTER, STATS_AT(lines_dropped), NULL,
-     NULL},
-    {"dels", "commands", STATS_COUNTER, STATS_AT(dels), NULL, NULL},
-    {"gets", "commands", STATS_COUNTER, STATS_AT(gets), NULL, NULL},
+     NULL, "Lines cleaning took out of PUT bodies (credits, captions, ads)",
+     NULL, 0},
+    {"dels", "commands", STATS_COUNTER, STATS_AT(dels), NULL, NULL,
+     "Articles deleted by DEL", NULL, 0},
+    {"gets", "commands", STATS_COUNTER, STATS_AT(gets), NULL, NULL,
+     "GET commands run", NULL, 0},
     {"errors", "commands", STATS_COUNTER, STATS_AT(errors), "stats",
-     "total_error_replies"},
+     "total_error_replies", "Error replies to RESP clients (HTTP's are "
+     "http_errors)", NULL, 0},
     {"protocol_errors", "commands", STATS_COUNTER, STATS_AT(protocol_errors),
-     NULL, NULL},
+     NULL, NULL, "Requests that could not be framed (the connection closed)",
+     NULL, 0},
     {"query_timeouts", "commands", STATS_COUNTER, STATS_AT(query_timeouts),
-     NULL, NULL},
+     NULL, NULL, "Searches stopped at --query-timeout-ms", NULL, 0},
     {"queries_cancelled", "commands", STATS_COUNTER,
-     STATS_AT(queries_cancelled), NULL, NULL},
+     STATS_AT(queries_cancelled), NULL, NULL,
+     "Reads cancelled because their client left, or shutdown", NULL, 0},
+    {"http_requests", "commands", STATS_COUNTER, STATS_AT(http_requests), NULL,
+     NULL, "HTTP requests answered (--http-port)", NULL, 0},
+    {"http_errors", "commands", STATS_COUNTER, STATS_AT(http_errors), NULL,
+     NULL, "HTTP requests answered with status 400 or over", NULL, 0},
     {"write_commits", "commands", STATS_COUNTER, STATS_AT(write_commits), NULL,
-     NULL},
+     NULL, "Transactions the writer committed (group commits)", NULL, 0},
     {"write_commit_usec_total", "commands", STATS_COUNTER,
-     STATS_AT(write_commit_usec_total), NULL, NULL},
+     STATS_AT(write_commit_usec_total), NULL, NULL,
+     "Time the writer spent in its transactions, commit included",
+     "write_commit_seconds_total", 1e-6},
     {"write_maintain_usec_total", "commands", STATS_COUNTER,
-     STATS_AT(write_maintain_usec_total), NULL, NULL},
+     STATS_AT(write_maintain_usec_total), NULL, NULL,
+     "Time the writer spent on background work between batches (the "
+     "plugin's merges)",
+     "write_maintain_seconds_total", 1e-6},
     {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
-     "instantaneous_ops_per_sec"},
-    {NULL, NULL, STATS_GAUGE, 0, NULL, NULL},
+     "instantaneous_ops_per_sec", "Commands per second over the last 1.6 s",
+     "commands_per_second", 0},
+    {NULL, NULL, STATS_GAUGE, 0, NULL, NULL, NULL, NULL, 0},
 };
+/* clang-format on */
 
 uint64_t
 stats_field_value(const struct stats_field *f)

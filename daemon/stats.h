@@ -16,7 +16,8 @@
 
 /* The last STATS_RING_SIZE latencies of one operation, in usec. */
 struct stats_ring {
-    _Atomic uint64_t next; /* samples ever recorded */
+    _Atomic uint64_t next;     /* samples ever recorded */
+    _Atomic uint64_t sum_usec; /* of all of them (Prometheus _sum) */
     _Atomic uint32_t usec[STATS_RING_SIZE];
 };
 
@@ -38,6 +39,8 @@ struct stats {
     _Atomic uint64_t client_memory_drops; /* over --max-client-memory */
     _Atomic uint64_t query_timeouts;      /* -ERR timeout: past the deadline */
     _Atomic uint64_t queries_cancelled;   /* their client left, or SIGTERM */
+    _Atomic uint64_t http_requests;       /* answered by http.c */
+    _Atomic uint64_t http_errors;         /* of them, status 400 and over */
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
     _Atomic uint64_t write_maintain_usec_total; /* the plugin's maintain() */
@@ -63,6 +66,10 @@ struct stats_field {
     size_t offset;            /* of its _Atomic uint64_t in struct stats */
     const char *info_section; /* INFO section, or NULL: not in INFO */
     const char *info_name;    /* its name there (Redis's) */
+    const char *help;         /* Prometheus HELP: what it counts */
+    const char *prom_name;    /* carid_<this> in Prometheus, in base units;
+                                 NULL: name (+ _total for counters) */
+    double prom_scale;        /* to base units (usec: 1e-6); 0: 1 */
 };
 
 /* The fields, in STATS order; the table ends with a NULL name. */

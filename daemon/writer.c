@@ -217,6 +217,12 @@ writer_submit(struct job *job)
     queue_push(&writer_queue, job);
 }
 
+int
+writer_alive(void)
+{
+    return writer_running;
+}
+
 void
 writer_stop(void)
 {

@@ -22,6 +22,8 @@ int writer_start(char *err, size_t errlen);
 /* Queues a write job; loop thread.  The reply is final only after the
  * job's transaction has committed. */
 void writer_submit(struct job *job);
+/* Nonzero while the writer thread runs (HTTP /readyz); loop thread. */
+int writer_alive(void);
 /* Commits what is queued, stops the thread, closes the handle; main. */
 void writer_stop(void);
 

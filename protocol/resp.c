@@ -384,3 +384,22 @@ resp_req_free(struct resp_req *req)
     free(req->argv);
     memset(req, 0, sizeof *req);
 }
+
+void
+resp_req_make(struct resp_req *req, int argc, const char *const *argv,
+              const size_t *argl)
+{
+    size_t data = 0;
+    char *out;
+
+    for (int i = 0; i < argc; i++)
+        data += argl[i];
+    out = resp_req_alloc(req, (size_t)argc, data);
+    for (int i = 0; i < argc; i++) {
+        memcpy(out, argv[i], argl[i]);
+        out[argl[i]] = '\0';
+        req->argv[i] = out;
+        req->argl[i] = argl[i];
+        out += argl[i] + 1;
+    }
+}

@@ -72,6 +72,12 @@ struct resp_req {
 long resp_parse(const char *buf, size_t len, const struct resp_limits *lim,
                 struct resp_req *req, char *err, size_t errlen);
 
+/* A request of argc arguments copied from argv[i][0..argl[i]), laid out
+ * as resp_parse() lays one out (for front ends that frame requests their
+ * own way: HTTP).  The caller checks the limits. */
+void resp_req_make(struct resp_req *req, int argc, const char *const *argv,
+                   const size_t *argl);
+
 /* Frees what resp_parse() put in req (one block: argv, argl and the bytes)
  * and zeroes it; safe on a zeroed req. */
 void resp_req_free(struct resp_req *req);

@@ -421,6 +421,27 @@ def import_redis():
     return redis
 
 
+def npm_install(pkg, into, module):
+    """node_modules of the npm packages pinned in pkg (a package.json),
+    installed into the folder into once, again when the pins change;
+    module: one of them, whose folder says the install is complete."""
+    stamp = os.path.join(into, "package.json")
+    want = open(pkg).read()
+    if (os.path.exists(stamp) and open(stamp).read() == want and
+            os.path.isdir(os.path.join(into, "node_modules", module))):
+        return os.path.join(into, "node_modules")
+    shutil.rmtree(into, ignore_errors=True)
+    os.makedirs(into)
+    shutil.copy(pkg, stamp)
+    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund",
+                        "--loglevel", "error"], cwd=into,
+                       capture_output=True, text=True, timeout=240)
+    if p.returncode != 0:
+        os.remove(stamp)
+        raise AssertionError("npm install failed: %s" % p.stderr[-2000:])
+    return os.path.join(into, "node_modules")
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)

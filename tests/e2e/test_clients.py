@@ -119,21 +119,7 @@ def redis_cli_interactive_hints(s):
 
 def node_modules():
     """npm install the pinned clients once; reinstall when the pins change."""
-    stamp = os.path.join(NODE_DIR, "package.json")
-    want = open(PKG).read()
-    if (os.path.exists(stamp) and open(stamp).read() == want and
-            os.path.isdir(os.path.join(NODE_DIR, "node_modules", "ioredis5"))):
-        return os.path.join(NODE_DIR, "node_modules")
-    shutil.rmtree(NODE_DIR, ignore_errors=True)
-    os.makedirs(NODE_DIR)
-    shutil.copy(PKG, stamp)
-    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund",
-                        "--loglevel", "error"], cwd=NODE_DIR,
-                       capture_output=True, text=True, timeout=240)
-    if p.returncode != 0:
-        os.remove(stamp)
-        raise AssertionError("npm install failed: %s" % p.stderr[-2000:])
-    return os.path.join(NODE_DIR, "node_modules")
+    return harness.npm_install(PKG, NODE_DIR, "ioredis5")
 
 
 @suite.test

@@ -240,21 +240,25 @@ def stats_sections(s):
 
 
 PROM_SAMPLE = re.compile(r'^(carid_[a-z0-9_]+)(\{[a-z_]+="[^"\\\n]*"'
-                         r'(,[a-z_]+="[^"\\\n]*")*\})? (-?[0-9]+)$')
+                         r'(,[a-z_]+="[^"\\\n]*")*\})? (-?[0-9.e+-]+)$')
 
 
 def prometheus(c):
     text = c.call("STATS", "prometheus")
     check(isinstance(text, bytes), "STATS prometheus: %r" % (text,))
-    types, samples = {}, {}
+    types, samples, helps = {}, {}, set()
     for n, line in enumerate(text.decode().splitlines(), 1):
         if not line:
             continue
         if line.startswith("#"):
             m = re.fullmatch(r"# (TYPE|HELP) (carid_[a-z0-9_]+) (.+)", line)
             check(m is not None, "line %d: bad comment %r" % (n, line))
+            if m.group(1) == "HELP":
+                helps.add(m.group(2))
+                continue
+            check(m.group(2) in helps, "line %d: TYPE before HELP" % n)
             if m.group(1) == "TYPE":
-                check(m.group(3) in ("counter", "gauge"),
+                check(m.group(3) in ("counter", "gauge", "summary"),
                       "line %d: type %r" % (n, m.group(3)))
                 check(m.group(2) not in types, "line %d: second TYPE for %s"
                       % (n, m.group(2)))
@@ -262,9 +266,10 @@ def prometheus(c):
             continue
         m = PROM_SAMPLE.match(line)
         check(m is not None, "line %d: not a sample: %r" % (n, line))
-        check(m.group(1) in types, "line %d: %s before its TYPE line"
-              % (n, m.group(1)))
-        samples[m.group(1) + (m.group(2) or "")] = int(m.group(4))
+        family = re.sub(r"_(sum|count)$", "", m.group(1))
+        check(m.group(1) in types or types.get(family) == "summary",
+              "line %d: %s before its TYPE line" % (n, m.group(1)))
+        samples[m.group(1) + (m.group(2) or "")] = float(m.group(4))
     return types, samples
 
 
@@ -288,7 +293,7 @@ def stats_prometheus(s):
     c.call("GET", "prom-1")
     _, after = prometheus(c)
     for k, v in before.items():
-        if types[k.split("{")[0]] == "counter":
+        if types.get(k.split("{")[0]) == "counter":
             check(after[k] >= v, "counter %s went down" % k)
     check(len(samples) >= 20, "only %d samples" % len(samples))
     c.close()
@@ -301,6 +306,8 @@ def prometheus_counters_end_in_total(s):
     bad = [n for n, t in types.items()
            if t == "counter" and not n.endswith("_total")]
     eq(bad, [], "counters without _total")
+    eq([n for n in types if "_total_total" in n], [], "_total_total")
+    eq([n for n in types if "usec" in n], [], "not in base units")
     c.close()
 
 

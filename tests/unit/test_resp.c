@@ -423,7 +423,35 @@ test_resp_err_buffer(void)
     ok(req.argv == NULL && req.argc == 0, "free of a zeroed req is safe");
 }
 
+/* resp_req_make() (HTTP's requests) lays arguments out as resp_parse()
+ * does: each NUL-terminated, binary-safe, freed by resp_req_free(). */
+static void
+test_resp_make(void)
+{
+    const char *argv[] = {"PUT", "a\0b", "", "judul"};
+    const size_t argl[] = {3, 3, 0, 5};
+    struct resp_req req, parsed;
+    char err[64];
+    long n;
+
+    resp_req_make(&req, 4, argv, argl);
+    ok(req.argc == 4 && req.argl[1] == 3 && memcmp(req.argv[1], "a\0b", 3) == 0 &&
+           req.argv[1][3] == '\0' && req.argl[2] == 0 && req.argv[2][0] == '\0',
+       "made: binary-safe, NUL-terminated, empty arguments kept");
+    n = resp_parse(IN("*4\r\n$3\r\nPUT\r\n$3\r\na\0b\r\n$0\r\n\r\n"
+                      "$5\r\njudul\r\n"),
+                   &test_resp_small, &parsed, err, sizeof err);
+    ok(n > 0 && parsed.argc == req.argc &&
+           memcmp(parsed.argl, req.argl, 4 * sizeof *req.argl) == 0 &&
+           memcmp(parsed.argv[3], req.argv[3], 6) == 0,
+       "made like the same request parsed");
+    resp_req_free(&parsed);
+    resp_req_free(&req);
+    ok(req.argv == NULL && req.argc == 0, "a made request frees");
+}
+
 static const struct tap_case test_resp_tap_cases[] = {
+    { "make", test_resp_make },
     { "small limits", test_resp_small_limits },
     { "no limits", test_resp_huge_limits },
     { "zero limits", test_resp_zero_limits },
