@@ -147,9 +147,9 @@ http_opt(struct http_args *a, struct http_call *call, const char *param,
 static int
 http_build_search(struct http_call *call, char *err, size_t errlen)
 {
-    static const char *const known[] = {"q",      "limit", "offset", "sort",
-                                        "source", "from",  "to",     "snippet",
-                                        "counts", "match", "fuzzy",  NULL};
+    static const char *const known[] = {
+        "q",       "limit",  "offset", "sort",  "source",   "from", "to",
+        "snippet", "counts", "match",  "fuzzy", "collapse", NULL};
     const char *q = http_param(call, "q"), *v;
     struct http_args a = {0};
 
@@ -185,6 +185,14 @@ http_build_search(struct http_call *call, char *err, size_t errlen)
         http_arg_str(&a, HTTP_MARK_CLOSE);
     } else if (v != NULL && strcmp(v, "0") != 0) {
         snprintf(err, errlen, "snippet must be 0 or 1");
+        return -1;
+    }
+    /* one hit per story, its "copies" the articles of its cluster */
+    v = http_param(call, "collapse");
+    if (v != NULL && strcmp(v, "1") == 0) {
+        http_arg_str(&a, "COLLAPSE");
+    } else if (v != NULL && strcmp(v, "0") != 0) {
+        snprintf(err, errlen, "collapse must be 0 or 1");
         return -1;
     }
     resp_req_make(&call->pending, a.n, a.v, a.l);

@@ -209,6 +209,44 @@ def search(s):
        {"error": "unknown parameter 'lmit'"}, "typo in a parameter")
     eq(jrequest("GET", "/search", want=400),
        {"error": "q (the query) is required"}, "no q")
+    eq(jrequest("GET", "/search?q=harga&collapse=2", want=400),
+       {"error": "collapse must be 0 or 1"}, "bad collapse")
+
+
+@suite.test
+def search_collapse(s):
+    """collapse=1 is SEARCH ... COLLAPSE: two outlets' copies of one story
+    are one hit with copies 2; another story stays apart."""
+    story = ("Banjir rob kembali merendam kawasan pesisir utara kota pada "
+             "Selasa pagi setelah air laut pasang lebih tinggi dari "
+             "biasanya. Warga di tiga kelurahan terpaksa mengungsi ke "
+             "balai desa dan masjid terdekat. Petugas pemadam kebakaran "
+             "dan relawan membantu memindahkan barang-barang milik warga. "
+             "Dinas pekerjaan umum menyiagakan pompa air di sejumlah titik "
+             "rawan genangan. Kepala daerah meminta warga tetap waspada "
+             "karena pasang laut diperkirakan berlangsung hingga akhir "
+             "pekan.")
+    other = ("Harga cabai rawit di pasar tradisional turun tajam menjelang "
+             "panen raya. Pedagang mengaku stok melimpah dari petani di "
+             "lereng gunung. Pembeli menyambut baik penurunan harga itu. "
+             "Banjir rob tidak mengganggu pasokan ke pasar kota.")
+    docs = {"rob-antara": {"title": "Banjir rob merendam pesisir",
+                           "body": "Semarang (ANTARA) - " + story},
+            "rob-kompas": {"title": "Rob rendam pesisir utara",
+                           "body": "Reporter: Dewi | Editor: Budi\n" + story},
+            "cabai-1": {"title": "Harga cabai turun", "body": other}}
+    for i, doc in docs.items():
+        eq(jrequest("PUT", "/articles/" + i, doc), {"id": i, "ok": True},
+           "PUT " + i)
+    r = jrequest("GET", "/search?q=banjir+rob&match=all")
+    eq(sorted(h["id"] for h in r["hits"]),
+       ["cabai-1", "rob-antara", "rob-kompas"], "three hits without collapse")
+    check(all("copies" not in h for h in r["hits"]), "no copies unasked")
+    r = jrequest("GET", "/search?q=banjir+rob&match=all&collapse=1")
+    got = {h["id"]: h["copies"] for h in r["hits"]}
+    eq(sorted(got.values()), [1, 2], "one hit per story: %r" % got)
+    eq(got.get("cabai-1"), 1, "the other story stays apart")
+    eq(r["total"], 3, "the total still counts articles")
 
 
 @suite.test
