@@ -62,14 +62,20 @@ posts_build_clear(struct db_conn *c, char *err, size_t errlen)
                   "postings", err, errlen);
 }
 
+/* A new generation, which the blocks are for: readers' fresh terms of the
+ * old tier and skip tables of the old blocks are stale. */
+static int
+posts_build_stamp(struct db_conn *c, char *err, size_t errlen)
+{
+    if (posts_touch(c, err, errlen) != 0) return -1;
+    return db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen),
+                  "postings", err, errlen);
+}
+
 int
 posts_build_done(struct db_conn *c, char *err, size_t errlen)
 {
-    /* a new generation: readers' fresh terms of the old tier are stale */
-    if (posts_touch(c, err, errlen) != 0 ||
-        db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
-               err, errlen) != 0)
-        return -1;
+    if (posts_build_stamp(c, err, errlen) != 0) return -1;
     return posts_fresh_reset(c, err, errlen);
 }
 
@@ -77,10 +83,7 @@ int
 posts_build_switched(struct db_conn *c, int64_t fresh_last, char *err,
                      size_t errlen)
 {
-    if (posts_touch(c, err, errlen) != 0 ||
-        db_run(c, posts_build_stmt(c, POSTS_BUILD_GEN, err, errlen), "postings",
-               err, errlen) != 0)
-        return -1;
+    if (posts_build_stamp(c, err, errlen) != 0) return -1;
     return posts_fresh_merged(c, fresh_last, err, errlen);
 }
 

@@ -48,12 +48,14 @@ posts_merge_stmt(struct db_conn *c, enum posts_merge_stmt which, char *err,
                    posts_merge_sql[which], err, errlen);
 }
 
-/* meta's generation, or -1 with err set. */
+/* The one value of statement which (a count, meta's generation), or -1
+ * with err set. */
 static int64_t
-posts_merge_gen(struct db_conn *c, char *err, size_t errlen)
+posts_merge_scalar(struct db_conn *c, enum posts_merge_stmt which, char *err,
+                   size_t errlen)
 {
-    return db_scalar(c, posts_merge_stmt(c, POSTS_MERGE_GEN, err, errlen),
-                     "merge", err, errlen);
+    return db_scalar(c, posts_merge_stmt(c, which, err, errlen), "merge", err,
+                     errlen);
 }
 
 /* A running merge: its snapshot and how far it got. */
@@ -159,7 +161,7 @@ posts_merge_words(struct db_conn *c, struct posts_merge *m, char *err,
 static int
 posts_merge_first(struct db_conn *c, char *err, size_t errlen)
 {
-    int64_t gen = posts_merge_gen(c, err, errlen);
+    int64_t gen = posts_merge_scalar(c, POSTS_MERGE_GEN, err, errlen);
     int rc = gen < 0 ? -1 : toplist_build_pin(c, err, errlen);
 
     if (rc <= 0) return rc;
@@ -189,24 +191,14 @@ posts_merge_start(struct db_conn *c, char *err, size_t errlen)
         return -1;
     if (!usable && main_gen < 0) return posts_merge_first(c, err, errlen);
     if (!usable) return 0; /* blocks this carid cannot bring forward */
-    main = db_scalar(c, posts_merge_stmt(c, POSTS_MERGE_MAIN, err, errlen),
-                     "merge", err, errlen);
-    fresh = main < 0
-                ? -1
-                : db_scalar(c,
-                            posts_merge_stmt(c, POSTS_MERGE_FRESH, err, errlen),
-                            "merge", err, errlen);
-    gone = fresh < 0 ? -1
-                     : db_scalar(c,
-                                 posts_merge_stmt(c, POSTS_MERGE_GONE_COUNT,
-                                                  err, errlen),
-                                 "merge", err, errlen);
-    unblocked = gone < 0 ? -1
-                         : db_scalar(c,
-                                     posts_merge_stmt(c, POSTS_MERGE_UNBLOCKED,
-                                                      err, errlen),
-                                     "merge", err, errlen);
-    if (unblocked < 0) return -1;
+    /* each -1 with err set once one failed */
+    if ((main = posts_merge_scalar(c, POSTS_MERGE_MAIN, err, errlen)) < 0 ||
+        (fresh = posts_merge_scalar(c, POSTS_MERGE_FRESH, err, errlen)) < 0 ||
+        (gone = posts_merge_scalar(c, POSTS_MERGE_GONE_COUNT, err, errlen)) <
+            0 ||
+        (unblocked = posts_merge_scalar(c, POSTS_MERGE_UNBLOCKED, err,
+                                        errlen)) < 0)
+        return -1;
     if (!posts_merge_due(fresh, gone, main, ndocs, unblocked)) return 0;
     if ((m = calloc(1, sizeof *m)) == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -328,7 +320,7 @@ posts_merge_word(struct db_conn *c, struct posts_merge *m, char *err,
 static int
 posts_merge_switch(struct db_conn *c, char *err, size_t errlen)
 {
-    int64_t gen = posts_merge_gen(c, err, errlen);
+    int64_t gen = posts_merge_scalar(c, POSTS_MERGE_GEN, err, errlen);
 
     /* a new generation (readers drop the old segment's skip tables and
      * the tier's terms); no article changed, so the source sets current
