@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "posts.h"
-#include "posts_cache.h"
 
 /* Slots 0 .. POSTS_MAX_TERMS-1 read blocks, one per open term, since a
  * block's bytes must stay valid until its cursor reads the next. */
@@ -16,6 +15,7 @@ enum posts_stmt {
     POSTS_GEN_BUMP = POSTS_MAX_TERMS,
     POSTS_TERM,
     POSTS_COUNT,
+    POSTS_BLOCKS,
     POSTS_STMT_COUNT
 };
 
@@ -24,6 +24,8 @@ static const char *const posts_sql[POSTS_STMT_COUNT] = {
                        " ON CONFLICT(key) DO UPDATE SET value = value + 1",
     [POSTS_TERM] = "SELECT df, nblocks, heads FROM post_terms WHERE term = ?1",
     [POSTS_COUNT] = "SELECT count(*) FROM post_terms",
+    [POSTS_BLOCKS] = "SELECT last, block FROM posts WHERE term = ?1"
+                     " ORDER BY last",
 };
 
 /* The block of a term whose last docid is ?2: one seek of the primary
@@ -75,6 +77,75 @@ posts_read(void *ctx, size_t block, const uint8_t **buf, size_t *len)
     return *buf == NULL ? -1 : 0; /* NULL: empty, or out of memory */
 }
 
+/* The engine's post_source of a term whose blocks' bytes are cached. */
+static int
+posts_read_mem(void *ctx, size_t block, const uint8_t **buf, size_t *len)
+{
+    const struct posts_term *t = ctx;
+
+    if (block >= t->term.nblocks) return -1;
+    *buf = t->mem->bytes + t->mem->at[block];
+    *len = t->mem->at[block + 1] - t->mem->at[block];
+    return 0;
+}
+
+/* Reads every block of word (its skip table in *t) in one range scan into
+ * *b, for the cache: 1, 0 if the rows are not the skip table's blocks (the
+ * engine then finds it out block by block, as without the cache) or out of
+ * memory, -1 with err set on SQLite's error. */
+static int
+posts_load_blocks(struct db_conn *c, const char *word, size_t len,
+                  const struct post_term *t, struct posts_cache_blocks *b,
+                  char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = posts_stmt(c, POSTS_BLOCKS, err, errlen);
+    size_t i = 0, cap = 0;
+    int rc, ok = 1;
+
+    memset(b, 0, sizeof *b);
+    if (stmt == NULL) return -1;
+    if ((b->at = malloc((t->nblocks + 1) * sizeof b->at[0])) == NULL) ok = 0;
+    rc = db_bind(stmt, 1, (struct carid_str){word, len});
+    while (ok && rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(stmt, 1);
+        size_t n = (size_t)sqlite3_column_bytes(stmt, 1);
+
+        rc = SQLITE_OK;
+        if (i == t->nblocks || p == NULL ||
+            sqlite3_column_int64(stmt, 0) != t->blocks[i].last) {
+            ok = 0;
+            break;
+        }
+        if (b->size + n > cap) {
+            size_t grown = cap > 0 ? 2 * cap : 4096;
+            uint8_t *q;
+
+            while (grown < b->size + n)
+                grown *= 2;
+            if ((q = realloc(b->bytes, grown)) == NULL) {
+                ok = 0;
+                break;
+            }
+            b->bytes = q;
+            cap = grown;
+        }
+        b->at[i++] = b->size;
+        memcpy(b->bytes + b->size, p, n);
+        b->size += n;
+    }
+    db_done(stmt);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+        posts_cache_blocks_free(b);
+        return db_fail_rc(c, rc, "postings", err, errlen);
+    }
+    if (!ok || i != t->nblocks || b->bytes == NULL) {
+        posts_cache_blocks_free(b);
+        return 0;
+    }
+    b->at[i] = b->size;
+    return 1;
+}
+
 /* Set once the old-layout warning was logged (once a process). */
 static int posts_old_warned;
 
@@ -123,6 +194,30 @@ posts_load(struct db_conn *c, const char *word, size_t len,
     return 1;
 }
 
+/* Keeps the just loaded *t of word in the connection's cache, with its
+ * blocks' bytes when they fit: the kept term (*t emptied), or NULL with
+ * err empty when not kept (*t still the caller's), NULL with err set on
+ * SQLite's error. */
+static const struct post_term *
+posts_cache_keep(struct db_conn *c, int64_t gen, const char *word, size_t len,
+                 struct post_term *t, char *err, size_t errlen)
+{
+    struct posts_cache_blocks b;
+    int rc;
+
+    err[0] = '\0';
+    rc = posts_load_blocks(c, word, len, t, &b, err, errlen);
+    if (rc < 0) return NULL;
+    if (rc == 1) {
+        const struct post_term *kept = posts_cache_put(&c->posts, gen, word,
+                                                       len, t, &b);
+
+        posts_cache_blocks_free(&b); /* empty once kept */
+        if (kept != NULL) return kept;
+    }
+    return posts_cache_put(&c->posts, gen, word, len, t, NULL);
+}
+
 int
 posts_open(struct db_conn *c, int i, const char *word, size_t len,
            int64_t main_gen, struct posts_term *t, char *err, size_t errlen)
@@ -142,12 +237,25 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
     kept = gen >= 0 ? posts_cache_get(c->posts, gen, word, len) : NULL;
     if (kept == NULL) {
         if ((rc = posts_load(c, word, len, t, err, errlen)) <= 0) return rc;
-        if (gen >= 0)
-            kept = posts_cache_put(&c->posts, gen, word, len, &t->term);
+        if (gen >= 0 &&
+            (kept = posts_cache_keep(c, gen, word, len, &t->term, err,
+                                     errlen)) == NULL &&
+            err[0] != '\0') {
+            post_term_free(&t->term);
+            return -1;
+        }
     }
     if (kept != NULL) {
         t->held = kept;
         t->term = *kept; /* a copy: the query may set its df */
+        t->mem = posts_cache_blocks(c->posts, kept);
+    }
+    t->src.ctx = t;
+    if (t->mem != NULL) {
+        t->word = word;
+        t->len = len;
+        t->src.read = posts_read_mem;
+        return 1;
     }
     t->stmt = posts_block_stmt(c, i, err, errlen);
     if (t->stmt == NULL || sqlite3_bind_text(t->stmt, 1, word, (int)len,
@@ -159,7 +267,6 @@ posts_open(struct db_conn *c, int i, const char *word, size_t len,
     t->word = word;
     t->len = len;
     t->src.read = posts_read;
-    t->src.ctx = t;
     return 1;
 }
 

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "post_block.h"
 #include "post_term.h"
+#include "posts_cache.h"
 
 #define POSTS_MAX_TERMS 8 /* query terms a reader can open at once */
 
@@ -61,6 +62,8 @@ struct posts_term {
     /* the connection's cached term (posts_cache.h) term copies, held until
      * posts_close(); NULL when term is this one's own */
     const struct post_term *held;
+    /* the cached term's blocks' bytes, or NULL: read one seek each */
+    const struct posts_cache_blocks *mem;
 };
 
 /* Opens term[0..len) on slot i (0 .. POSTS_MAX_TERMS-1), from the

@@ -14,6 +14,7 @@ struct posts_cache_slot {
     size_t bytes;
     uint64_t used;
     struct post_term t;
+    struct posts_cache_blocks b; /* bytes NULL: not kept */
 };
 
 struct posts_cache {
@@ -39,6 +40,7 @@ posts_cache_clear(struct posts_cache *k, struct posts_cache_slot *s)
     k->bytes -= s->bytes;
     free(s->word);
     post_term_free(&s->t);
+    posts_cache_blocks_free(&s->b);
     memset(s, 0, sizeof *s);
 }
 
@@ -94,11 +96,12 @@ posts_cache_room(struct posts_cache *k, int64_t gen, size_t bytes)
 
 const struct post_term *
 posts_cache_put(struct posts_cache **k, int64_t gen, const char *word,
-                size_t len, struct post_term *t)
+                size_t len, struct post_term *t, struct posts_cache_blocks *b)
 {
     size_t bytes = posts_cache_size(t);
     struct posts_cache_slot *s;
 
+    if (b != NULL) bytes += b->size + (t->nblocks + 1) * sizeof b->at[0];
     if (bytes > POSTS_CACHE_BYTES) return NULL;
     if (*k == NULL && (*k = calloc(1, sizeof **k)) == NULL) return NULL;
     if ((s = posts_cache_room(*k, gen, bytes)) == NULL ||
@@ -112,8 +115,29 @@ posts_cache_put(struct posts_cache **k, int64_t gen, const char *word,
     s->used = ++(*k)->clock;
     s->t = *t;
     memset(t, 0, sizeof *t);
+    if (b != NULL) {
+        s->b = *b;
+        memset(b, 0, sizeof *b);
+    }
     (*k)->bytes += bytes;
     return &s->t;
+}
+
+const struct posts_cache_blocks *
+posts_cache_blocks(const struct posts_cache *k, const struct post_term *t)
+{
+    for (int i = 0; k != NULL && i < POSTS_CACHE_TERMS; i++)
+        if (&k->slot[i].t == t)
+            return k->slot[i].b.bytes != NULL ? &k->slot[i].b : NULL;
+    return NULL;
+}
+
+void
+posts_cache_blocks_free(struct posts_cache_blocks *b)
+{
+    free(b->bytes);
+    free(b->at);
+    memset(b, 0, sizeof *b);
 }
 
 void

@@ -936,8 +936,8 @@ test_sql(const char *sql)
 }
 
 /* A new reader connection, as after a restart: a reader keeps the skip
- * tables it loaded until the next OPTIMIZE (posts_cache.h), so what is
- * changed on disk behind its back meanwhile is seen by a new one. */
+ * tables and blocks it loaded until the next OPTIMIZE (posts_cache.h), so
+ * what is changed on disk behind its back meanwhile is seen by a new one. */
 static void
 test_new_reader(void)
 {
@@ -958,7 +958,8 @@ test_corrupt_one(const char *sql, const char *what, int skip_table)
     if (skip_table) {
         /* loaded by the searches before: the reader answers from it */
         test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
-        ok(e.rc == 0 && e.n == 10, "the reader's loaded skip table serves");
+        ok(e.rc == 0 && e.n == 10,
+           "the reader's loaded skip table and blocks serve");
     }
     test_new_reader();
     test_search("harga beras", 0, 10, NULL, NULL, 0, &e);
@@ -976,6 +977,10 @@ test_corrupt(void)
     test_corrupt_one("UPDATE posts SET block = substr(block, 1,"
                      " length(block) - 3) WHERE term = 'beras'",
                      "truncated blocks", 0);
+    /* the blocks the reader read in one scan with the skip table */
+    test_corrupt_one("UPDATE posts SET block = substr(block, 1,"
+                     " length(block) - 5) WHERE term = 'harga'",
+                     "truncated blocks, once cached", 1);
     test_corrupt_one("UPDATE posts SET block = x'ff' || substr(block, 2)"
                      " WHERE term = 'harga'",
                      "a wrong version byte", 0);
