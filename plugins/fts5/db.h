@@ -38,9 +38,10 @@ struct db {
      * Atomic.  Once set, writes and BACKUP are refused (db_refused()). */
     int corrupt;
     int marked; /* store_open() made STORE_RUNNING; store_close() drops it */
-    int64_t engine_searches;   /* SEARCHes the engine answered (atomic) */
-    int64_t engine_merges;     /* posts_merge.h: switches (atomic) */
-    int64_t engine_merge_left; /* posts_merge.h: words left (atomic) */
+    int64_t engine_searches;        /* SEARCHes the engine answered (atomic) */
+    int64_t engine_merges;          /* posts_merge.h: switches (atomic) */
+    int64_t engine_merge_left;      /* posts_merge.h: words left (atomic) */
+    int64_t hot_checked, hot_found; /* toplist_hot.h (atomic) */
     int64_t alias_gen; /* alias.h: bumped by a commit that changed aliases */
 };
 

@@ -31,6 +31,7 @@
 #include "tokenizer.h"
 #include "tokens.h"
 #include "toplist.h"
+#include "toplist_hot.h"
 
 enum store_stmt {
     STORE_FIND,      /* rowid, title, body, source of an id */
@@ -760,17 +761,26 @@ store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
         *more = c->merge != NULL;
         return 0;
     }
-    /* the words searches found frequent, one a call, before any merge:
-     * a merge is then due for them (posts_merge.h) */
-    if (c->merge == NULL && toplist_wanted(c->index) > 0) {
-        if (db_txn(c, DB_BEGIN, "top list", err, errlen) != 0) return -1;
-        toplist_build_wanted(c); /* logs its own failure */
-        if (db_txn(c, DB_COMMIT, "top list", err, errlen) != 0) {
-            store_rollback(c);
-            return -1;
+    /* before any merge: the words the writer found frequent
+     * (toplist_hot.h) are counted exactly, then the words it or searches
+     * found frequent are listed, one a call; a merge is then due for them
+     * (posts_merge.h) */
+    if (c->merge == NULL) {
+        int busy = toplist_check_hot(c, budget_usec);
+
+        if (toplist_wanted(c->index) > 0) {
+            if (db_txn(c, DB_BEGIN, "top list", err, errlen) != 0) return -1;
+            toplist_build_wanted(c); /* logs its own failure */
+            if (db_txn(c, DB_COMMIT, "top list", err, errlen) != 0) {
+                store_rollback(c);
+                return -1;
+            }
+            busy = 1;
         }
-        *more = 1;
-        return 0;
+        if (busy) {
+            *more = 1;
+            return 0;
+        }
     }
     return posts_merge_step(c, budget_usec, more, err, errlen);
 }
@@ -858,6 +868,7 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         (rc = posts_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_merge_stats(c, fn, ctx)) != 0 ||
+        (rc = toplist_hot_stats(c, fn, ctx)) != 0 ||
         (rc = alias_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = dups_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;

@@ -12,6 +12,7 @@
 #include "rank.h"
 #include "tokenizer.h"
 #include "toplist.h"
+#include "toplist_hot.h"
 
 /*
  * Words in at least this many articles get a top list at OPTIMIZE (0
@@ -91,7 +92,9 @@ struct toplist {
     size_t nslot;
     size_t *seen; /* words met in the article being tokenized */
     size_t nseen;
-    int col, dl; /* column being tokenized, tokens so far */
+    int col, dl;             /* column being tokenized, tokens so far */
+    struct toplist_hot *hot; /* toplist_hot.h; NULL: out of memory */
+    int hot_now;             /* the article being tokenized is sampled */
 };
 
 static sqlite3_stmt *
@@ -165,6 +168,7 @@ toplist_free(struct toplist *t)
 {
     if (t == NULL) return;
     toplist_clear(t);
+    toplist_hot_free(t->hot);
     free(t->post);
     free(t);
 }
@@ -172,7 +176,10 @@ toplist_free(struct toplist *t)
 void
 toplist_forget(struct db_conn *c)
 {
-    if (c->top != NULL) toplist_clear(c->top);
+    if (c->top != NULL) {
+        toplist_clear(c->top);
+        toplist_hot_forget(c->top->hot);
+    }
 }
 
 int
@@ -270,6 +277,7 @@ toplist_begin(struct db_conn *c, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
             return -1;
         }
+        t->hot = toplist_hot_new(); /* NULL: no word found by the writer */
     }
     if (t->loaded) return 0;
     toplist_clear(t);
@@ -309,7 +317,10 @@ toplist_token(void *ctx, const char *token, size_t token_len, const char *stem,
     (void)start;
     (void)end;
     t->dl++; /* FTS5 counts every token it is given */
-    if ((w = toplist_find(t, stem, stem_len)) == NULL) return 0;
+    if ((w = toplist_find(t, stem, stem_len)) == NULL) {
+        if (t->hot_now) toplist_hot_word(t->hot, stem, stem_len);
+        return 0;
+    }
     if (w->tf_title == 0 && w->tf_body == 0)
         t->seen[t->nseen++] = (size_t)(w - t->word);
     if (t->col == 0)
@@ -349,7 +360,9 @@ toplist_doc(struct db_conn *c, int sign, int64_t docid, struct carid_str title,
         snprintf(err, errlen, "top lists are not loaded");
         return -1;
     }
-    if (t->nword == 0) return 0;
+    /* a put may be sampled for the words that become frequent */
+    t->hot_now = sign > 0 && t->avgdl > 0 && toplist_hot_article(t->hot);
+    if (t->nword == 0 && !t->hot_now) return 0;
     t->dl = 0;
     t->nseen = 0;
     t->col = 0;
@@ -532,8 +545,48 @@ toplist_commit(struct db_conn *c, char *err, size_t errlen)
     for (i = 0; rc == 0 && i < t->nword; i++)
         if (t->word[i].dirty) rc = toplist_save(c, &t->word[i], err, errlen);
     t->npost = 0;
-    if (rc != 0) toplist_clear(t); /* the caller rolls back */
-    return rc;
+    if (rc != 0) {
+        toplist_clear(t); /* the caller rolls back */
+        toplist_hot_forget(t->hot);
+        return rc;
+    }
+    if (t->hot != NULL) {
+        int64_t ndocs;
+        char ignored[128];
+
+        /* the candidates are hints: a count not read finds none */
+        if (toplist_averages(c, &ndocs, NULL, ignored, sizeof ignored) != 0)
+            ndocs = 0;
+        toplist_hot_commit(t->hot, ndocs, c->index->top->min_df);
+    }
+    return 0;
+}
+
+/* a word the writer finds frequent fits the want queue */
+_Static_assert(TOPLIST_HOT_WORD <= TOPLIST_WANT_WORD, "hot word too long");
+
+int
+toplist_check_hot(struct db_conn *c, int64_t budget_usec)
+{
+    struct toplist_hot *h = c->top != NULL ? c->top->hot : NULL;
+    char term[TOPLIST_HOT_WORD];
+    int64_t t0 = db_now_usec();
+    size_t len;
+    int busy = 0;
+
+    while ((busy == 0 || db_now_usec() - t0 < budget_usec) &&
+           toplist_hot_check(c, h, c->index->top->min_df))
+        busy = 1;
+    /* a word found waits in the want queue, as a search's would */
+    while (toplist_wanted(c->index) < TOPLIST_WANT_MAX &&
+           toplist_hot_take(
+               h, db_now_usec(),
+               __atomic_load_n(&c->index->engine_merges, __ATOMIC_RELAXED),
+               term, &len)) {
+        toplist_want(c->index, term, len);
+        busy = 1;
+    }
+    return busy;
 }
 
 /* ---------------------------------------------------------- readers */

@@ -107,6 +107,12 @@ int toplist_build(struct db_conn *c, char *err, size_t errlen);
  * for one scan at most.  Failures are logged and leave the word unlisted:
  * the batch goes on.  Call before toplist_begin(). */
 void toplist_build_wanted(struct db_conn *c);
+/* The writer's own finding (toplist_hot.h), outside a transaction:
+ * checks candidates, the most frequent first, for about budget_usec (one
+ * at least), then, if the writer is idle, moves the words found into the
+ * want queue while it has room.  1 if it did either (toplist_wanted() may
+ * then be more), 0 if nothing waits. */
+int toplist_check_hot(struct db_conn *c, int64_t budget_usec);
 /* Words waiting for toplist_build_wanted(); any thread. */
 int toplist_wanted(struct db *d);
 /* An index OPTIMIZE never built lists for, once it holds min_df articles:

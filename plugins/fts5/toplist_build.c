@@ -458,7 +458,9 @@ toplist_build_pin(struct db_conn *c, char *err, size_t errlen)
     rc = sqlite3_bind_double(stmt, 1, (double)ntok / (double)ndocs);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     db_done(stmt);
-    return rc == SQLITE_DONE ? 1 : db_fail_rc(c, rc, "avgdl", err, errlen);
+    if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "avgdl", err, errlen);
+    toplist_forget(c); /* toplist_begin() loads the average: puts are noted */
+    return 1;
 }
 
 int

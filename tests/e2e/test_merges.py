@@ -12,7 +12,8 @@ tier past CARID_FTS5_MERGE_MIN; the idle writer must then merge it away
 (ids, order, scores, totals) must be what it was before the merge, and
 still the engine's.  Then a feed while merges run, a restart, and an
 index never optimized, which gets its blocks as searches find its words
-frequent.
+frequent (the writer's own finding off), or as the writer finds them
+frequent in what it stores, before any search.
 """
 import os
 import random
@@ -169,8 +170,10 @@ def never_optimized_index_gets_blocks(s):
     engine answers what FTS5 answered (ids, scores, totals)."""
     global MODEL
     saved, MODEL = MODEL, {}
+    os.environ["CARID_FTS5_HOT"] = "off"  # only the searches ask
     try:
         with harness.extra_daemon(s) as d:
+            os.environ.pop("CARID_FTS5_HOT")
             r = redis_client(d)
             pipe = r.pipeline(transaction=False)
             for i in range(200):
@@ -196,6 +199,46 @@ def never_optimized_index_gets_blocks(s):
                "the engine answered every query")
             for i, (a, b) in enumerate(zip(first, again)):
                 eq(b, a, "reply %d: the engine's as FTS5's" % i)
+    finally:
+        os.environ.pop("CARID_FTS5_HOT", None)
+        MODEL = saved
+
+
+@suite.test
+def writer_finds_frequent_words(s):
+    """No OPTIMIZE and no search: the writer samples what it stores,
+    counts the words in many articles exactly, lists those in min_df and
+    merges them into blocks, so the first searches are the engine's."""
+    global MODEL
+    saved, MODEL = MODEL, {}
+    try:
+        with harness.extra_daemon(s) as d:
+            r = redis_client(d)
+            for k in range(6):  # batches: the first pins the average
+                pipe = r.pipeline(transaction=False)
+                for i in range(100 * k, 100 * k + 100):
+                    put(pipe, i)
+                check(all(x == b"OK" for x in pipe.execute()),
+                      "batch %d" % k)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                st = harness.stats(d.connect(), "index")
+                if (int(st["engine_words"]) >= len(WORDS) and
+                        int(st["engine_merging"]) == 0 and
+                        int(st["engine_fresh"]) == 0):
+                    break
+                time.sleep(0.1)
+            eq(st["engine_words"], str(len(WORDS)),
+               "every word got blocks without a search (STATS %s)" % st)
+            check(int(st["toplist_hot_found"]) >= len(WORDS) and
+                  int(st["toplist_hot_checked"]) >=
+                  int(st["toplist_hot_found"]),
+                  "found by the writer (STATS %s)" % st)
+            eq(st["engine_searches"], "0", "no search yet")
+            ask(r, "found by the writer")  # totals and hits: the model's
+            st = harness.stats(d.connect(), "index")
+            eq(int(st["engine_searches"]), 2 * len(queries()),
+               "the engine answered every first search")
     finally:
         MODEL = saved
 
