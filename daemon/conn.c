@@ -407,7 +407,7 @@ conn_refused(struct conn *c, struct job *job)
 /* Turns a parsed request into a job; unknown commands and bad arity are
  * answered here, and commands between MULTI and EXEC are queued. */
 static struct job *
-conn_new_job(struct conn *c, struct resp_req *req)
+conn_new_job(struct conn *c, struct resp_req *req, const struct cmd *cmd)
 {
     struct job *job = conn_job_new(c);
 
@@ -416,8 +416,11 @@ conn_new_job(struct conn *c, struct resp_req *req)
     if (server.cfg.query_timeout_ms > 0)
         job->deadline = stats_now_usec() +
                         (uint64_t)server.cfg.query_timeout_ms * 1000u;
-    job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
-    if (job->cmd != NULL) job->cmd = cmd_subcommand(job->cmd, &job->req);
+    job->cmd = cmd;
+    if (cmd == NULL) {
+        job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
+        if (job->cmd != NULL) job->cmd = cmd_subcommand(job->cmd, &job->req);
+    }
     conn_note_command(c, job);
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {
@@ -524,7 +527,7 @@ conn_process(struct conn *c)
     int paused = 0;
 
     while (conn_live(c) && !c->closing) {
-        void (*transcode)(struct job *) = NULL;
+        struct conn_front_req fr = {&req, NULL, NULL, NULL};
         int got;
 
         if (c->stalled != NULL) {
@@ -549,13 +552,14 @@ conn_process(struct conn *c)
             got = conn_frame_next(c, &req);
             if (got < 0) return; /* c was closed (and maybe freed) */
         } else {
-            got = c->front->next(c->front_arg, &req, &transcode);
+            got = c->front->next(c->front_arg, &fr);
             if (got < 0) c->eof = c->closing = 1; /* all it will send */
         }
         if (got <= 0) break;
         if (req.argc == 0) continue;
-        c->stalled = conn_new_job(c, &req);
-        c->stalled->transcode = transcode;
+        c->stalled = conn_new_job(c, &req, fr.cmd);
+        c->stalled->transcode = fr.transcode;
+        if (fr.cmd != NULL) c->stalled->arg.front = fr.arg;
     }
     conn_flush(c);
     conn_account(c);
@@ -873,6 +877,12 @@ void
 conn_front_gone(struct conn *c)
 {
     conn_close(c);
+}
+
+void
+conn_front_eof(struct conn *c)
+{
+    conn_cancel_reads(c, CONN_EOF_GRACE_USEC);
 }
 
 void

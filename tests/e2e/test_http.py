@@ -14,6 +14,7 @@ answered 200 is visible to RESP at once (the same +OK durability).
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -389,6 +390,83 @@ def too_many_clients(s):
         time.sleep(0.2)
         jrequest("GET", "/search?q=x", port=port)
         held[1].close()
+
+
+def generated_index(c, n):
+    """n articles of made-up words (150 a body) and one rare word: a
+    search over four broad prefixes with snippets runs for seconds."""
+    rnd = random.Random(7)
+    syl = ["ka", "ra", "ma", "sa", "ba", "ta", "pa", "la", "na", "da", "ga",
+           "ja", "ki", "ri", "mi", "si", "bi", "ti", "ku", "ru", "mu", "su"]
+    words = sorted({rnd.choice(syl) + rnd.choice(syl) + rnd.choice(syl) +
+                    rnd.choice(["", "n", "k", "t"]) for _ in range(20000)})
+    for start in range(0, n, 500):
+        cmds = [("PUT", "g%d" % i, "title", "judul",
+                 "body", " ".join(rnd.choice(words) for _ in range(150)))
+                for i in range(start, min(start + 500, n))]
+        eq(c.pipeline(cmds), ["OK"] * len(cmds), "feed at %d" % start)
+    eq(c.call("PUT", "langka", "title", "Kata zzlangka", "body", "zzlangka"),
+       "OK", "rare article")
+
+
+BOMB_PATH = ("/search?q=" + "ka*%20OR%20ba*%20OR%20ma*%20OR%20sa*"
+             + "&limit=200&snippet=1")
+
+
+@suite.test
+def client_leaving_cancels_its_search(s):
+    """An HTTP client that leaves while its search runs has it cancelled,
+    as a RESP client's (EOF, then CONN_EOF_GRACE_USEC): with one query
+    thread and no deadline, a cheap RESP search right after waits for
+    nothing; a half-closed HTTP client still gets its answer."""
+    hport = harness.free_port()
+    os.environ["CARID_FTS5_PREFIX_MAX"] = "100000"  # the bomb's prefixes
+    try:
+        with harness.extra_daemon(s, ["--query-timeout-ms", "0",
+                                      "--threads", "1",
+                                      "--http-port", str(hport)]) as d:
+            c = d.connect(timeout=60)
+            generated_index(c, 4000)
+            before = int(harness.stats(c, "commands")["queries_cancelled"])
+            t0 = time.monotonic()
+            gone = socket.create_connection(("127.0.0.1", hport))
+            gone.sendall(b"GET " + BOMB_PATH.encode() + b" HTTP/1.1\r\n"
+                         b"Host: x\r\nAuthorization: Bearer x\r\n\r\n")
+            time.sleep(0.3)
+            gone.close()
+            eq(c.call("SEARCH", "zzlangka")[0], 1, "rare search")
+            took = time.monotonic() - t0
+            s.say("    rare search after an HTTP client left its bomb: "
+                  "%.2f s" % took)
+            check(took < 1.5, "rare search waited %.2f s" % took)
+            eq(int(harness.stats(c, "commands")["queries_cancelled"]),
+               before + 1, "queries_cancelled")
+            # the bomb in full, for scale (and a half-closed client is
+            # answered: EOF is not leaving)
+            half = socket.create_connection(("127.0.0.1", hport))
+            half.sendall(b"GET /search?q=zzlangka HTTP/1.1\r\nHost: x\r\n"
+                         b"Connection: close\r\n\r\n")
+            half.shutdown(socket.SHUT_WR)
+            half.settimeout(10)
+            got = b""
+            while True:
+                chunk = half.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+            half.close()
+            check(got.startswith(b"HTTP/1.1 200"), "half-closed: %r"
+                  % got[:80])
+            check(b'"total":1' in got.replace(b" ", b""),
+                  "half-closed reply %r" % got[-200:])
+            t0 = time.monotonic()
+            status, _, _ = request("GET", BOMB_PATH, token=None, port=hport)
+            s.say("    the bomb answered in full: %d after %.2f s"
+                  % (status, time.monotonic() - t0))
+            check(time.monotonic() - t0 > 1.5, "the bomb ran too short to "
+                  "tell a cancel from an answer")
+    finally:
+        del os.environ["CARID_FTS5_PREFIX_MAX"]
 
 
 @suite.test
