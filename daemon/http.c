@@ -251,32 +251,37 @@ http_build_metrics(struct http_call *call, char *err, size_t errlen)
     return 0;
 }
 
-/* COMMAND id, for GET and DELETE /articles/{id}. */
+/* GET id [COPIES]: copies=1 adds the ids of the article's copies. */
 static int
-http_build_id(struct http_call *call, const char *command)
+http_build_get(struct http_call *call, char *err, size_t errlen)
 {
+    static const char *const known[] = {"copies", NULL};
+    const char *v = http_param(call, "copies");
     struct http_args a = {0};
 
-    http_arg_str(&a, command);
+    if (http_check_params(call, known, err, errlen) != 0) return -1;
+    if (v != NULL && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+        snprintf(err, errlen, "copies must be 0 or 1");
+        return -1;
+    }
+    http_arg_str(&a, "GET");
     http_arg(&a, call->id, call->idlen);
+    if (v != NULL && strcmp(v, "1") == 0) http_arg_str(&a, "COPIES");
     resp_req_make(&call->pending, a.n, a.v, a.l);
     return 0;
 }
 
 static int
-http_build_get(struct http_call *call, char *err, size_t errlen)
-{
-    (void)err;
-    (void)errlen;
-    return http_build_id(call, "GET");
-}
-
-static int
 http_build_del(struct http_call *call, char *err, size_t errlen)
 {
+    struct http_args a = {0};
+
     (void)err;
     (void)errlen;
-    return http_build_id(call, "DEL");
+    http_arg_str(&a, "DEL");
+    http_arg(&a, call->id, call->idlen);
+    resp_req_make(&call->pending, a.n, a.v, a.l);
+    return 0;
 }
 
 /* PUT /articles/{id} and POST /articles: the body is only moved aside

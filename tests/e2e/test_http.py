@@ -248,6 +248,17 @@ def search_collapse(s):
     eq(sorted(got.values()), [1, 2], "one hit per story: %r" % got)
     eq(got.get("cabai-1"), 1, "the other story stays apart")
     eq(r["total"], 3, "the total still counts articles")
+    # the page lists a hit's copies with GET /articles/{id}?copies=1
+    two = [i for i, n in got.items() if n == 2][0]
+    other = ({"rob-antara", "rob-kompas"} - {two}).pop()
+    got = jrequest("GET", "/articles/%s?copies=1" % two)
+    eq(got["copies"], [other], "copies of %s" % two)
+    eq(got["title"], docs[two]["title"], "the article itself too")
+    eq(jrequest("GET", "/articles/cabai-1?copies=1")["copies"], [],
+       "a story alone has no copies")
+    check("copies" not in jrequest("GET", "/articles/cabai-1?copies=0"),
+          "copies=0: none")
+    jrequest("GET", "/articles/cabai-1?copies=2", want=400)
 
 
 @suite.test
