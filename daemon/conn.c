@@ -62,6 +62,7 @@ static size_t conn_mem_total;           /* every connection's buffered bytes */
 static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
 static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
+static int conn_idle_n; /* conn_front_idle(): idle HTTP connections */
 
 static void conn_process(struct conn *c);
 static void conn_link(struct conn *c);
@@ -794,7 +795,7 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     struct conn *c;
 
     (void)salen;
-    if (conn_n >= server.cfg.max_clients || loop_stopping())
+    if (conn_n + conn_idle_n >= server.cfg.max_clients || loop_stopping())
         return conn_refuse(fd, "-ERR max number of clients reached\r\n");
     if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients)
         return conn_refuse(fd, "-ERR too many unauthenticated connections\r\n");
@@ -853,7 +854,7 @@ conn_open_front(const struct conn_front *front, void *arg, const char *addr,
 {
     struct conn *c;
 
-    if (conn_n >= server.cfg.max_clients || loop_stopping()) {
+    if (conn_n + conn_idle_n >= server.cfg.max_clients || loop_stopping()) {
         stats_add(&stats.rejected_connections, 1);
         return NULL;
     }
@@ -883,6 +884,12 @@ void
 conn_front_eof(struct conn *c)
 {
     conn_cancel_reads(c, CONN_EOF_GRACE_USEC);
+}
+
+void
+conn_front_idle(int delta)
+{
+    conn_idle_n += delta;
 }
 
 void

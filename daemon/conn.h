@@ -99,6 +99,9 @@ void conn_front_gone(struct conn *c);
  * reads may run CONN_EOF_GRACE_USEC more (a half-closed client is still
  * answered), then they are cancelled. */
 void conn_front_eof(struct conn *c);
+/* A front's connections with no request in flight (HTTP keep-alive)
+ * grew by delta: they count against --max-clients with the open ones. */
+void conn_front_idle(int delta);
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);

@@ -26,6 +26,7 @@
 #include "http.h"
 #include "http_decode.h"
 #include "http_json.h"
+#include "http_peer.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
@@ -64,6 +65,7 @@ struct http_route {
  * connection is (or at once, for requests answered here). */
 struct http_call {
     struct evhttp_request *req; /* NULL once answered, or its client left */
+    struct http_peer *peer;     /* its connection; NULL once it left */
     struct conn *conn;
     const struct http_route *route;
     struct evkeyvalq query; /* decoded ?name=value pairs */
@@ -527,10 +529,7 @@ http_closed(void *arg)
 
     http_unwatch(call);
     if (call->req != NULL) {
-        struct evhttp_connection *evcon = evhttp_request_get_connection(
-            call->req);
-
-        evhttp_connection_set_closecb(evcon, NULL, NULL);
+        http_peer_idle(call->peer);
         if (call->status == 0) {
             /* CLIENT KILL, or shutdown before it ran */
             http_send_json_error(call->req, 503, "not answered: shutting down");
@@ -549,13 +548,13 @@ static const struct conn_front http_front = {http_next, http_reply,
 
 /* The client went away while its call ran: cancel its reads. */
 static void
-http_gone_cb(struct evhttp_connection *evcon, void *arg)
+http_call_gone(void *arg)
 {
     struct http_call *call = arg;
 
-    (void)evcon;
     http_unwatch(call);
     call->req = NULL;
+    call->peer = NULL;
     conn_front_gone(call->conn);
 }
 
@@ -564,6 +563,7 @@ http_gone_cb(struct evhttp_connection *evcon, void *arg)
  * meanwhile gets nothing. */
 struct http_held {
     struct evhttp_request *req; /* NULL once the client left */
+    struct http_peer *peer;
     struct event *timer;
     struct http_held *prev, *next; /* http_helds */
 };
@@ -583,11 +583,10 @@ http_held_free(struct http_held *h)
 }
 
 static void
-http_held_gone_cb(struct evhttp_connection *evcon, void *arg)
+http_held_gone(void *arg)
 {
     struct http_held *h = arg;
 
-    (void)evcon;
     h->req = NULL;
 }
 
@@ -599,33 +598,32 @@ http_held_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     if (h->req != NULL) {
-        evhttp_connection_set_closecb(evhttp_request_get_connection(h->req),
-                                      NULL, NULL);
+        http_peer_idle(h->peer);
         http_send_json_error(h->req, 401, "wrong password");
     }
     http_held_free(h);
 }
 
 static void
-http_hold_401(struct evhttp_request *req)
+http_hold_401(struct evhttp_request *req, struct http_peer *peer)
 {
     static const struct timeval delay = {0, CONN_AUTH_DELAY_USEC};
     struct http_held *h = xcalloc(1, sizeof *h);
 
     h->req = req;
+    h->peer = peer;
     h->next = http_helds;
     if (http_helds != NULL) http_helds->prev = h;
     http_helds = h;
     h->timer = evtimer_new(server.base, http_held_cb, h);
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-                                  http_held_gone_cb, h);
+    http_peer_busy(peer, http_held_gone, h);
     evtimer_add(h->timer, &delay);
 }
 
 /* The level the request's Bearer grants, or -1 after answering 401 (a
  * wrong password's a little later). */
 static int
-http_auth(struct evhttp_request *req)
+http_auth(struct evhttp_request *req, struct http_peer *peer)
 {
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
                                        "Authorization");
@@ -639,7 +637,7 @@ http_auth(struct evhttp_request *req)
         return -1;
     }
     level = cmd_pass_level(h + 7, strlen(h + 7));
-    if (level < 0) http_hold_401(req);
+    if (level < 0) http_hold_401(req, peer);
     return level;
 }
 
@@ -735,8 +733,13 @@ http_dispatch(struct http_call *call, int level)
 
     evhttp_connection_get_peer(evcon, (char **)&host, &port);
     if (host != NULL) snprintf(addr, sizeof addr, "http:%s:%u", host, port);
+    http_peer_busy(call->peer, http_call_gone, call); /* counted once */
     call->conn = conn_open_front(&http_front, call, addr, level);
     if (call->conn == NULL) {
+        http_peer_idle(call->peer);
+        /* the client must go, as a refused RESP client does */
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection",
+                          "close");
         if (loop_stopping())
             http_send_json_error(req, 503, "shutting down");
         else
@@ -746,7 +749,6 @@ http_dispatch(struct http_call *call, int level)
         http_call_free(call);
         return;
     }
-    evhttp_connection_set_closecb(evcon, http_gone_cb, call);
     http_watch(call, evcon);
     conn_front_ready(call->conn); /* may answer, and free call, at once */
 }
@@ -781,6 +783,7 @@ http_request_cb(struct evhttp_request *req, void *arg)
     const char *path = evhttp_uri_get_path(uri), *query, *id = NULL;
     const struct http_route *r;
     struct http_call *call;
+    struct http_peer *peer = http_peer_of(evhttp_request_get_connection(req));
     char err[256];
     int known, level;
 
@@ -805,9 +808,10 @@ http_request_cb(struct evhttp_request *req, void *arg)
         http_local(req, r);
         return;
     }
-    if ((level = r->open ? CONN_AUTH_FULL : http_auth(req)) < 0) return;
+    if ((level = r->open ? CONN_AUTH_FULL : http_auth(req, peer)) < 0) return;
     call = xcalloc(1, sizeof *call);
     call->req = req;
+    call->peer = peer;
     call->route = r;
     call->body = evbuffer_new();
     call->err_status = 400;
