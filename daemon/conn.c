@@ -63,6 +63,7 @@ static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
 static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
 static int conn_idle_n; /* conn_front_idle(): idle HTTP connections */
+static struct conn_holder *conn_holders; /* conn_holder_add() */
 
 static void conn_process(struct conn *c);
 static void conn_link(struct conn *c);
@@ -157,17 +158,41 @@ conn_pause_at(void)
                : CONN_PAUSE_OUTPUT;
 }
 
-/* Over --max-client-memory: drops the biggest connections until under.
- * A dropped connection other than c is closed now; c itself (the one
- * being processed) only loses its socket, and its caller finishes it. */
+/* The biggest holder, if it holds more than big (NULL: nothing). */
+static struct conn_holder *
+conn_holder_biggest(const struct conn *big)
+{
+    struct conn_holder *h = NULL;
+
+    for (struct conn_holder *x = conn_holders; x != NULL; x = x->next)
+        if (h == NULL || x->mem > h->mem) h = x;
+    if (h == NULL || h->mem == 0 || (big != NULL && big->mem >= h->mem))
+        return NULL;
+    return h;
+}
+
+/* Over --max-client-memory: drops the biggest connections (or front
+ * holders) until under.  A dropped connection other than c is closed now;
+ * c itself (the one being processed) only loses its socket, and its
+ * caller finishes it. */
 static void
 conn_enforce_memory(struct conn *c)
 {
     while (conn_mem_total > (size_t)server.cfg.max_client_memory) {
         struct conn *big = NULL;
+        struct conn_holder *h;
 
         for (struct conn *x = conn_list; x != NULL; x = x->next)
             if (x->bev != NULL && (big == NULL || x->mem > big->mem)) big = x;
+        if ((h = conn_holder_biggest(big)) != NULL) {
+            log_warn("http: a client dropped, all clients hold %zu bytes "
+                     "over --max-client-memory, this one %zu",
+                     conn_mem_total, h->mem);
+            stats_add(&stats.client_memory_drops, 1);
+            conn_holder_del(h);
+            h->drop(h);
+            continue;
+        }
         if (big == NULL || big->mem == 0) return;
         log_warn("conn %s: dropped, all clients hold %zu bytes over "
                  "--max-client-memory, this one %zu",
@@ -884,6 +909,43 @@ void
 conn_front_eof(struct conn *c)
 {
     conn_cancel_reads(c, CONN_EOF_GRACE_USEC);
+}
+
+void
+conn_holder_add(struct conn_holder *h)
+{
+    h->mem = 0;
+    h->linked = 1;
+    h->prev = NULL;
+    h->next = conn_holders;
+    if (conn_holders != NULL) conn_holders->prev = h;
+    conn_holders = h;
+}
+
+void
+conn_holder_set(struct conn_holder *h, size_t mem)
+{
+    if (!h->linked) return;
+    conn_mem_total = conn_mem_total - h->mem + mem;
+    h->mem = mem;
+    stats_set(&stats.client_memory, conn_mem_total);
+    if (conn_mem_total > (size_t)server.cfg.max_client_memory)
+        conn_enforce_memory(NULL);
+}
+
+void
+conn_holder_del(struct conn_holder *h)
+{
+    if (!h->linked) return;
+    conn_mem_total -= h->mem;
+    h->mem = 0;
+    stats_set(&stats.client_memory, conn_mem_total);
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        conn_holders = h->next;
+    if (h->next != NULL) h->next->prev = h->prev;
+    h->linked = 0;
 }
 
 void

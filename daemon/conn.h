@@ -99,6 +99,22 @@ void conn_front_gone(struct conn *c);
  * reads may run CONN_EOF_GRACE_USEC more (a half-closed client is still
  * answered), then they are cancelled. */
 void conn_front_eof(struct conn *c);
+/* Memory a front holds for one client outside its connections (HTTP:
+ * evhttp's reply buffer of one client connection), counted in
+ * --max-client-memory with the sockets' buffers.  When it is the biggest
+ * over the limit it is taken out of the count and drop(h) is called:
+ * close that client soon (not from inside the call).  Loop thread. */
+struct conn_holder {
+    size_t mem; /* as last set */
+    int linked;
+    void (*drop)(struct conn_holder *h);
+    void *arg; /* drop()'s */
+    struct conn_holder *prev, *next;
+};
+void conn_holder_add(struct conn_holder *h);
+/* h now holds mem bytes (ignored once h is out). */
+void conn_holder_set(struct conn_holder *h, size_t mem);
+void conn_holder_del(struct conn_holder *h);
 /* A front's connections with no request in flight (HTTP keep-alive)
  * grew by delta: they count against --max-clients with the open ones. */
 void conn_front_idle(int delta);

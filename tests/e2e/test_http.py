@@ -8,7 +8,9 @@ analyze, /metrics (promtool check metrics, and Debian's prometheus
 scraping it with the Bearer password), /healthz and /readyz; auth (401
 without or with a wrong Bearer, 403 for a read-only write, as JSON);
 bad JSON and unknown fields (400, nothing written); 413 over
---http-max-body and over --max-bulk; 429 at --max-clients; CORS.  A PUT
+--http-max-body and over --max-bulk; 429 at --max-clients, idle
+keep-alive connections counted; a non-reading client's reply in
+--max-client-memory; a client that leaves cancels its search; CORS.  A PUT
 answered 200 is visible to RESP at once (the same +OK durability).
 """
 import http.client
@@ -428,6 +430,21 @@ def too_many_clients(s):
         jrequest("GET", "/search?q=x", port=port)
 
 
+def read_to_eof(sock, timeout=10):
+    """What sock receives until carid closes it (EOF or reset)."""
+    sock.settimeout(timeout)
+    got = []
+    try:
+        while True:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                break
+            got.append(chunk)
+    except ConnectionResetError:
+        pass
+    return b"".join(got)
+
+
 def generated_index(c, n):
     """n articles of made-up words (150 a body) and one rare word: a
     search over four broad prefixes with snippets runs for seconds."""
@@ -484,13 +501,7 @@ def client_leaving_cancels_its_search(s):
             half.sendall(b"GET /search?q=zzlangka HTTP/1.1\r\nHost: x\r\n"
                          b"Connection: close\r\n\r\n")
             half.shutdown(socket.SHUT_WR)
-            half.settimeout(10)
-            got = b""
-            while True:
-                chunk = half.recv(65536)
-                if not chunk:
-                    break
-                got += chunk
+            got = read_to_eof(half)
             half.close()
             check(got.startswith(b"HTTP/1.1 200"), "half-closed: %r"
                   % got[:80])
@@ -498,6 +509,42 @@ def client_leaving_cancels_its_search(s):
                   "half-closed reply %r" % got[-200:])
     finally:
         del os.environ["CARID_FTS5_PREFIX_MAX"]
+
+
+@suite.test
+def replies_count_in_client_memory(s):
+    """A reply evhttp holds for an HTTP client that does not read counts
+    in --max-client-memory as a RESP client's unread replies: over it, the
+    biggest client (this one) is dropped; a RESP client and an HTTP one
+    with small replies are still served."""
+    hport = harness.free_port()
+    with harness.extra_daemon(s, ["--max-client-memory", str(1 << 20),
+                                  "--max-bulk", str(16 << 20),
+                                  "--http-max-body", str(20 << 20),
+                                  "--http-port", str(hport)]) as d:
+        body = ("Berita panjang sekali tentang harga beras di pasar. "
+                * ((10 << 20) // 50))
+        jrequest("PUT", "/articles/panjang", {"title": "Panjang",
+                                              "body": body}, port=hport)
+        c = d.connect()
+        before = int(harness.stats(c, "clients")["client_memory_drops"])
+        slow = socket.socket()
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.connect(("127.0.0.1", hport))
+        slow.sendall(b"GET /articles/panjang HTTP/1.1\r\nHost: x\r\n\r\n")
+        deadline = time.monotonic() + 10
+        drops = before
+        while time.monotonic() < deadline and drops == before:
+            time.sleep(0.1)
+            drops = int(harness.stats(c, "clients")["client_memory_drops"])
+        eq(drops, before + 1, "the non-reading HTTP client dropped")
+        got = len(read_to_eof(slow))
+        slow.close()
+        check(got < len(body), "it got %d of %d bytes" % (got, len(body)))
+        eq(c.call("PING"), "PONG", "the RESP client is still served")
+        jrequest("PUT", "/articles/pendek", {"title": "Pendek"}, port=hport)
+        eq(jrequest("GET", "/articles/pendek", port=hport)["title"],
+           "Pendek", "an HTTP client with a small reply is served")
 
 
 @suite.test
