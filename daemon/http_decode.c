@@ -65,6 +65,12 @@ http_decode_one(struct http_decode *d, struct http_decode_item *it,
                 const char *p, size_t len)
 {
     it->line = d->line;
+    if (len == 0) { /* jansson would say "wrong arguments" */
+        it->status = 400;
+        snprintf(it->error, sizeof it->error,
+                 "the body is empty: a JSON article is required");
+        return;
+    }
     if (http_json_put_req(p, len, d->id, d->idlen, &it->req, it->error,
                           sizeof it->error) != 0) {
         it->status = 400;

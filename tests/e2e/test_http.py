@@ -338,6 +338,7 @@ def bad_input_writes_nothing(s):
         (b'{"title": "x", "title": "y"}', "bad JSON"),
         (b'{}', "an article needs at least one field"),
         (b'{"title": "x", "date": "2024-02-30"}', "invalid date"),
+        (b'', "the body is empty"),
     ]
     for body, want in cases:
         r = jrequest("PUT", "/articles/buruk-1", body, want=400)
