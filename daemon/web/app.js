@@ -118,11 +118,14 @@ async function search() {
     if (h.copies > 1) li.appendChild(copiesButton(h));
     ol.appendChild(li);
   }
+  // The total counts articles; collapsed, a page holds fewer stories,
+  // so the number of pages is unknown and a short page is the last.
   const pages = Math.ceil(r.total / PAGE);
-  $("pages").hidden = pages < 2;
-  $("page").textContent = "Halaman " + (Math.floor(state.offset / PAGE) + 1) + " dari " + pages;
+  const page = Math.floor(state.offset / PAGE) + 1;
+  $("pages").hidden = pages < 2 || (state.collapse && page === 1 && r.hits.length < PAGE);
+  $("page").textContent = "Halaman " + page + (state.collapse ? "" : " dari " + pages);
   $("prev").disabled = state.offset === 0;
-  $("next").disabled = state.offset + PAGE >= r.total;
+  $("next").disabled = state.offset + PAGE >= r.total || (state.collapse && r.hits.length < PAGE);
 }
 
 // "n salinan": the story's other articles (other outlets' copies), listed
