@@ -62,6 +62,8 @@ static size_t conn_mem_total;           /* every connection's buffered bytes */
 static uint64_t conn_auth_fails_logged; /* wrong AUTHs since the last log */
 static char conn_auth_fail_addr[64];    /* the last one's client */
 static int conn_n;
+static int conn_idle_n; /* conn_front_idle(): idle HTTP connections */
+static struct conn_holder *conn_holders; /* conn_holder_add() */
 
 static void conn_process(struct conn *c);
 static void conn_link(struct conn *c);
@@ -156,17 +158,41 @@ conn_pause_at(void)
                : CONN_PAUSE_OUTPUT;
 }
 
-/* Over --max-client-memory: drops the biggest connections until under.
- * A dropped connection other than c is closed now; c itself (the one
- * being processed) only loses its socket, and its caller finishes it. */
+/* The biggest holder, if it holds more than big (NULL: nothing). */
+static struct conn_holder *
+conn_holder_biggest(const struct conn *big)
+{
+    struct conn_holder *h = NULL;
+
+    for (struct conn_holder *x = conn_holders; x != NULL; x = x->next)
+        if (h == NULL || x->mem > h->mem) h = x;
+    if (h == NULL || h->mem == 0 || (big != NULL && big->mem >= h->mem))
+        return NULL;
+    return h;
+}
+
+/* Over --max-client-memory: drops the biggest connections (or front
+ * holders) until under.  A dropped connection other than c is closed now;
+ * c itself (the one being processed) only loses its socket, and its
+ * caller finishes it. */
 static void
 conn_enforce_memory(struct conn *c)
 {
     while (conn_mem_total > (size_t)server.cfg.max_client_memory) {
         struct conn *big = NULL;
+        struct conn_holder *h;
 
         for (struct conn *x = conn_list; x != NULL; x = x->next)
             if (x->bev != NULL && (big == NULL || x->mem > big->mem)) big = x;
+        if ((h = conn_holder_biggest(big)) != NULL) {
+            log_warn("http: a client dropped, all clients hold %zu bytes "
+                     "over --max-client-memory, this one %zu",
+                     conn_mem_total, h->mem);
+            stats_add(&stats.client_memory_drops, 1);
+            conn_holder_del(h);
+            h->drop(h);
+            continue;
+        }
         if (big == NULL || big->mem == 0) return;
         log_warn("conn %s: dropped, all clients hold %zu bytes over "
                  "--max-client-memory, this one %zu",
@@ -407,7 +433,7 @@ conn_refused(struct conn *c, struct job *job)
 /* Turns a parsed request into a job; unknown commands and bad arity are
  * answered here, and commands between MULTI and EXEC are queued. */
 static struct job *
-conn_new_job(struct conn *c, struct resp_req *req)
+conn_new_job(struct conn *c, struct resp_req *req, const struct cmd *cmd)
 {
     struct job *job = conn_job_new(c);
 
@@ -416,8 +442,11 @@ conn_new_job(struct conn *c, struct resp_req *req)
     if (server.cfg.query_timeout_ms > 0)
         job->deadline = stats_now_usec() +
                         (uint64_t)server.cfg.query_timeout_ms * 1000u;
-    job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
-    if (job->cmd != NULL) job->cmd = cmd_subcommand(job->cmd, &job->req);
+    job->cmd = cmd;
+    if (cmd == NULL) {
+        job->cmd = cmd_lookup(job->req.argv[0], job->req.argl[0]);
+        if (job->cmd != NULL) job->cmd = cmd_subcommand(job->cmd, &job->req);
+    }
     conn_note_command(c, job);
     job->where = JOB_LOOP;
     if (job->cmd == NULL) {
@@ -524,7 +553,7 @@ conn_process(struct conn *c)
     int paused = 0;
 
     while (conn_live(c) && !c->closing) {
-        void (*transcode)(struct job *) = NULL;
+        struct conn_front_req fr = {&req, NULL, NULL, NULL};
         int got;
 
         if (c->stalled != NULL) {
@@ -549,13 +578,14 @@ conn_process(struct conn *c)
             got = conn_frame_next(c, &req);
             if (got < 0) return; /* c was closed (and maybe freed) */
         } else {
-            got = c->front->next(c->front_arg, &req, &transcode);
+            got = c->front->next(c->front_arg, &fr);
             if (got < 0) c->eof = c->closing = 1; /* all it will send */
         }
         if (got <= 0) break;
         if (req.argc == 0) continue;
-        c->stalled = conn_new_job(c, &req);
-        c->stalled->transcode = transcode;
+        c->stalled = conn_new_job(c, &req, fr.cmd);
+        c->stalled->transcode = fr.transcode;
+        if (fr.cmd != NULL) c->stalled->arg.front = fr.arg;
     }
     conn_flush(c);
     conn_account(c);
@@ -790,7 +820,7 @@ conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen)
     struct conn *c;
 
     (void)salen;
-    if (conn_n >= server.cfg.max_clients || loop_stopping())
+    if (conn_n + conn_idle_n >= server.cfg.max_clients || loop_stopping())
         return conn_refuse(fd, "-ERR max number of clients reached\r\n");
     if (conn_auth_required() && conn_noauth_n >= server.cfg.max_noauth_clients)
         return conn_refuse(fd, "-ERR too many unauthenticated connections\r\n");
@@ -849,7 +879,7 @@ conn_open_front(const struct conn_front *front, void *arg, const char *addr,
 {
     struct conn *c;
 
-    if (conn_n >= server.cfg.max_clients || loop_stopping()) {
+    if (conn_n + conn_idle_n >= server.cfg.max_clients || loop_stopping()) {
         stats_add(&stats.rejected_connections, 1);
         return NULL;
     }
@@ -873,6 +903,55 @@ void
 conn_front_gone(struct conn *c)
 {
     conn_close(c);
+}
+
+void
+conn_front_eof(struct conn *c)
+{
+    conn_cancel_reads(c, CONN_EOF_GRACE_USEC);
+}
+
+void
+conn_holder_add(struct conn_holder *h)
+{
+    h->mem = 0;
+    h->linked = 1;
+    h->prev = NULL;
+    h->next = conn_holders;
+    if (conn_holders != NULL) conn_holders->prev = h;
+    conn_holders = h;
+}
+
+void
+conn_holder_set(struct conn_holder *h, size_t mem)
+{
+    if (!h->linked) return;
+    conn_mem_total = conn_mem_total - h->mem + mem;
+    h->mem = mem;
+    stats_set(&stats.client_memory, conn_mem_total);
+    if (conn_mem_total > (size_t)server.cfg.max_client_memory)
+        conn_enforce_memory(NULL);
+}
+
+void
+conn_holder_del(struct conn_holder *h)
+{
+    if (!h->linked) return;
+    conn_mem_total -= h->mem;
+    h->mem = 0;
+    stats_set(&stats.client_memory, conn_mem_total);
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        conn_holders = h->next;
+    if (h->next != NULL) h->next->prev = h->prev;
+    h->linked = 0;
+}
+
+void
+conn_front_idle(int delta)
+{
+    conn_idle_n += delta;
 }
 
 void

@@ -57,16 +57,26 @@ struct conn_meta {
     char last_cmd[24];                /* its name, lower case */
 };
 
+/* What a front's next() hands over. */
+struct conn_front_req {
+    struct resp_req *req; /* filled in; then owned by the connection */
+    /* The job's transcode (job.h); NULL: the reply stays RESP. */
+    void (*transcode)(struct job *job);
+    /* A command of the front's own, not in the command table (HTTP's
+     * body decoding): run with job->arg.front = arg.  NULL: the command
+     * req names, checked as RESP's are. */
+    const struct cmd *cmd;
+    void *arg;
+};
+
 /* A front end other than the RESP socket (http.c): a connection without
  * a socket whose requests come from next() and whose replies go to
  * reply(), through the same dispatch, threads, limits and order as a
  * socket's.  Loop thread. */
 struct conn_front {
-    /* The next request into *req (then owned by the connection) and the
-     * job's transcode (job.h): 1; 0 if there is none for now (call
+    /* The next request into *out: 1; 0 if there is none for now (call
      * conn_front_ready() when there is); -1 if there will be no more. */
-    int (*next)(void *arg, struct resp_req *req,
-                void (**transcode)(struct job *job));
+    int (*next)(void *arg, struct conn_front_req *out);
     /* A finished job, in request order; job->out and job->status are its
      * reply, the job is freed after this returns. */
     void (*reply)(void *arg, struct job *job);
@@ -85,6 +95,29 @@ void conn_front_ready(struct conn *c);
 /* The front's client went away: its reads are cancelled, closed() comes
  * once no thread holds a job of c (maybe at once). */
 void conn_front_gone(struct conn *c);
+/* The front's client closed its side (EOF): as on a RESP socket, its
+ * reads may run CONN_EOF_GRACE_USEC more (a half-closed client is still
+ * answered), then they are cancelled. */
+void conn_front_eof(struct conn *c);
+/* Memory a front holds for one client outside its connections (HTTP:
+ * evhttp's reply buffer of one client connection), counted in
+ * --max-client-memory with the sockets' buffers.  When it is the biggest
+ * over the limit it is taken out of the count and drop(h) is called:
+ * close that client soon (not from inside the call).  Loop thread. */
+struct conn_holder {
+    size_t mem; /* as last set */
+    int linked;
+    void (*drop)(struct conn_holder *h);
+    void *arg; /* drop()'s */
+    struct conn_holder *prev, *next;
+};
+void conn_holder_add(struct conn_holder *h);
+/* h now holds mem bytes (ignored once h is out). */
+void conn_holder_set(struct conn_holder *h, size_t mem);
+void conn_holder_del(struct conn_holder *h);
+/* A front's connections with no request in flight (HTTP keep-alive)
+ * grew by delta: they count against --max-clients with the open ones. */
+void conn_front_idle(int delta);
 /* Takes ownership of fd; returns 0, or -1 if the connection was refused
  * (the fd is then closed). */
 int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);

@@ -5,7 +5,8 @@
  * so it goes through the same dispatch, query threads, writer, limits,
  * deadlines and +OK durability as RESP: a PUT answers 200 only when RESP
  * would answer +OK.  The replies become JSON in http_json.c (on the query
- * thread for reads).  Nothing here blocks or runs a query.
+ * thread for reads); request bodies are decoded on a query thread
+ * (http_decode.c).  Nothing here blocks, parses a body or runs a query.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -22,7 +24,9 @@
 #include "config.h"
 #include "conn.h"
 #include "http.h"
+#include "http_decode.h"
 #include "http_json.h"
+#include "http_peer.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
@@ -61,6 +65,7 @@ struct http_route {
  * connection is (or at once, for requests answered here). */
 struct http_call {
     struct evhttp_request *req; /* NULL once answered, or its client left */
+    struct http_peer *peer;     /* its connection; NULL once it left */
     struct conn *conn;
     const struct http_route *route;
     struct evkeyvalq query; /* decoded ?name=value pairs */
@@ -71,13 +76,15 @@ struct http_call {
     int status;            /* of the reply */
     int err_status;        /* build()'s status for an error (400, 413) */
     struct evbuffer *body; /* the reply being built */
-    /* HTTP_BULK: the request body, where next() is, the line numbers of
+    /* PUT and POST /articles: the body, decoded on a query thread
+     * (http_decode.h); a decoding job is in flight; the line numbers of
      * the PUTs handed over not yet answered (in order). */
-    const char *in;
-    size_t inlen, pos;
-    int line;
+    struct http_decode *decode;
+    int decoding;
     int *lines;
     size_t nlines, lines_cap, lines_done;
+    struct event *ready; /* decoded: next() has requests again */
+    struct event *watch; /* EV_CLOSED on the client's socket */
 };
 
 static struct evhttp *http_server;
@@ -246,72 +253,51 @@ http_build_metrics(struct http_call *call, char *err, size_t errlen)
     return 0;
 }
 
-/* COMMAND id, for GET and DELETE /articles/{id}. */
+/* GET id [COPIES]: copies=1 adds the ids of the article's copies. */
 static int
-http_build_id(struct http_call *call, const char *command)
+http_build_get(struct http_call *call, char *err, size_t errlen)
 {
+    static const char *const known[] = {"copies", NULL};
+    const char *v = http_param(call, "copies");
     struct http_args a = {0};
 
-    http_arg_str(&a, command);
+    if (http_check_params(call, known, err, errlen) != 0) return -1;
+    if (v != NULL && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+        snprintf(err, errlen, "copies must be 0 or 1");
+        return -1;
+    }
+    http_arg_str(&a, "GET");
     http_arg(&a, call->id, call->idlen);
+    if (v != NULL && strcmp(v, "1") == 0) http_arg_str(&a, "COPIES");
     resp_req_make(&call->pending, a.n, a.v, a.l);
     return 0;
 }
 
 static int
-http_build_get(struct http_call *call, char *err, size_t errlen)
-{
-    (void)err;
-    (void)errlen;
-    return http_build_id(call, "GET");
-}
-
-static int
 http_build_del(struct http_call *call, char *err, size_t errlen)
 {
-    (void)err;
-    (void)errlen;
-    return http_build_id(call, "DEL");
-}
-
-/* Nonzero if an argument of req is over --max-bulk (413, as RESP would
- * refuse it). */
-static int
-http_too_big(const struct resp_req *req)
-{
-    for (int i = 0; i < req->argc; i++)
-        if (req->argl[i] > (size_t)server.cfg.max_bulk) return 1;
-    return 0;
-}
-
-static int
-http_build_put(struct http_call *call, char *err, size_t errlen)
-{
-    struct evbuffer *in = evhttp_request_get_input_buffer(call->req);
-    size_t len = evbuffer_get_length(in);
-
-    if (http_json_put_req((const char *)evbuffer_pullup(in, -1), len, call->id,
-                          call->idlen, &call->pending, err, errlen) != 0)
-        return -1;
-    if (http_too_big(&call->pending)) {
-        call->err_status = 413;
-        snprintf(err, errlen, "a field is over --max-bulk (%ld bytes)",
-                 server.cfg.max_bulk);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-http_build_bulk(struct http_call *call, char *err, size_t errlen)
-{
-    struct evbuffer *in = evhttp_request_get_input_buffer(call->req);
+    struct http_args a = {0};
 
     (void)err;
     (void)errlen;
-    call->inlen = evbuffer_get_length(in);
-    call->in = (const char *)evbuffer_pullup(in, -1);
-    call->status = 200;
+    http_arg_str(&a, "DEL");
+    http_arg(&a, call->id, call->idlen);
+    resp_req_make(&call->pending, a.n, a.v, a.l);
+    return 0;
+}
+
+/* PUT /articles/{id} and POST /articles: the body is only moved aside
+ * here; a query thread decodes it (http_next()). */
+static int
+http_build_body(struct http_call *call, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    call->decode = xcalloc(1, sizeof *call->decode);
+    http_decode_init(call->decode, evhttp_request_get_input_buffer(call->req),
+                     call->route->kind == HTTP_BULK ? NULL : call->id,
+                     call->idlen);
+    if (call->route->kind == HTTP_BULK) call->status = 200;
     return 0;
 }
 
@@ -327,11 +313,11 @@ static const struct http_route http_routes[] = {
      http_json_text, "text/plain; version=0.0.4; charset=utf-8"},
     {EVHTTP_REQ_GET, "/articles/", HTTP_ONE, 0, http_build_get,
      http_json_article, "application/json"},
-    {EVHTTP_REQ_PUT, "/articles/", HTTP_ONE, 0, http_build_put,
+    {EVHTTP_REQ_PUT, "/articles/", HTTP_ONE, 0, http_build_body,
      http_json_put, "application/json"},
     {EVHTTP_REQ_DELETE, "/articles/", HTTP_ONE, 0, http_build_del,
      http_json_delete, "application/json"},
-    {EVHTTP_REQ_POST, "/articles", HTTP_BULK, 0, http_build_bulk,
+    {EVHTTP_REQ_POST, "/articles", HTTP_BULK, 0, http_build_body,
      http_json_bulk_line, "application/x-ndjson"},
     {EVHTTP_REQ_GET, "/healthz", HTTP_LOCAL, 1, NULL, NULL,
      "application/json"},
@@ -393,9 +379,23 @@ http_send_static(struct evhttp_request *req, int status, const char *json)
     evbuffer_free(body);
 }
 
+/* Stops watching the client's socket (it is answered, or gone). */
+static void
+http_unwatch(struct http_call *call)
+{
+    if (call->watch != NULL) event_free(call->watch);
+    call->watch = NULL;
+}
+
 static void
 http_call_free(struct http_call *call)
 {
+    http_unwatch(call);
+    if (call->ready != NULL) event_free(call->ready);
+    if (call->decode != NULL) {
+        http_decode_free(call->decode);
+        free(call->decode);
+    }
     evhttp_clear_headers(&call->query);
     resp_req_free(&call->pending);
     if (call->body != NULL) evbuffer_free(call->body);
@@ -413,69 +413,89 @@ http_bulk_append(struct http_call *call, int line, const char *json, size_t len)
     evbuffer_add(call->body, json + 1, len - 1);
 }
 
-static int
-http_blank(const char *p, size_t len)
+/* {"line": n, "status": s, "error": ...} and a newline into call's body,
+ * or (a single PUT) {"error": ...} as the reply. */
+static void
+http_decode_error(struct http_call *call, const struct http_decode_item *it)
 {
-    for (size_t i = 0; i < len; i++)
-        if (p[i] != ' ' && p[i] != '\t') return 0;
+    struct reply_buf out;
+
+    reply_buf_init(&out);
+    http_json_error(&out, it->error, strlen(it->error));
+    if (call->route->kind == HTTP_BULK) {
+        evbuffer_add_printf(call->body, "{\"line\":%d,\"status\":%d,", it->line,
+                            it->status);
+        evbuffer_add(call->body, out.p + 1, out.len - 1);
+        evbuffer_add(call->body, "\n", 1);
+    } else {
+        call->status = it->status;
+        evbuffer_add(call->body, out.p, out.len);
+    }
+    reply_buf_free(&out);
+}
+
+/* The next decoded PUT into *req (1), or 0 when the decoded items are
+ * taken; an article that did not decode gets its status at once (nothing
+ * is written for it) and ends a single PUT (-1). */
+static int
+http_decoded_next(struct http_call *call, struct resp_req *req)
+{
+    struct http_decode_item *it;
+
+    while ((it = http_decode_take(call->decode)) != NULL) {
+        if (it->status != 0) {
+            http_decode_error(call, it);
+            if (call->route->kind != HTTP_BULK) return -1;
+            continue;
+        }
+        *req = it->req;
+        memset(&it->req, 0, sizeof it->req);
+        if (call->nlines == call->lines_cap) {
+            call->lines_cap = call->lines_cap ? 2 * call->lines_cap : 64;
+            call->lines = xrealloc(call->lines,
+                                   call->lines_cap * sizeof *call->lines);
+        }
+        call->lines[call->nlines++] = it->line;
+        return 1;
+    }
+    return 0;
+}
+
+static int
+http_next(void *arg, struct conn_front_req *out)
+{
+    struct http_call *call = arg;
+    int got;
+
+    out->transcode = call->route->transcode;
+    if (call->decode == NULL) {
+        if (call->fed) return -1;
+        *out->req = call->pending;
+        memset(&call->pending, 0, sizeof call->pending);
+        call->fed = 1;
+        return 1;
+    }
+    if (call->decoding) return 0;
+    if ((got = http_decoded_next(call, out->req)) != 0) return got;
+    if (call->decode->done) return -1;
+    /* the next chunk, on a query thread; its reply says when */
+    resp_req_make(out->req, 1, (const char *[]){http_decode_cmd.name},
+                  (size_t[]){strlen(http_decode_cmd.name)});
+    out->transcode = NULL;
+    out->cmd = &http_decode_cmd;
+    out->arg = call->decode;
+    call->decoding = 1;
     return 1;
 }
 
-/* The next line's PUT, or -1 at the end; bad lines get their status in
- * the body at once (nothing written for them). */
-static int
-http_bulk_next(struct http_call *call, struct resp_req *req)
-{
-    while (call->pos < call->inlen) {
-        const char *p = call->in + call->pos;
-        const char *nl = memchr(p, '\n', call->inlen - call->pos);
-        size_t len = nl != NULL ? (size_t)(nl - p) : call->inlen - call->pos;
-        char err[256];
-        struct reply_buf out;
-        int status = 400;
-
-        call->pos += len + (nl != NULL);
-        call->line++;
-        if (len > 0 && p[len - 1] == '\r') len--;
-        if (http_blank(p, len)) continue;
-        if (http_json_put_req(p, len, NULL, 0, req, err, sizeof err) == 0) {
-            if (!http_too_big(req)) {
-                if (call->nlines == call->lines_cap) {
-                    call->lines_cap = call->lines_cap ? 2 * call->lines_cap
-                                                      : 64;
-                    call->lines = xrealloc(
-                        call->lines, call->lines_cap * sizeof *call->lines);
-                }
-                call->lines[call->nlines++] = call->line;
-                return 1;
-            }
-            resp_req_free(req);
-            status = 413;
-            snprintf(err, sizeof err, "a field is over --max-bulk");
-        }
-        reply_buf_init(&out);
-        http_json_error(&out, err, strlen(err));
-        evbuffer_add_printf(call->body, "{\"line\":%d,\"status\":%d,",
-                            call->line, status);
-        evbuffer_add(call->body, out.p + 1, out.len - 1);
-        evbuffer_add(call->body, "\n", 1);
-        reply_buf_free(&out);
-    }
-    return -1;
-}
-
-static int
-http_next(void *arg, struct resp_req *req, void (**transcode)(struct job *))
+static void
+http_ready_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct http_call *call = arg;
 
-    *transcode = call->route->transcode;
-    if (call->route->kind == HTTP_BULK) return http_bulk_next(call, req);
-    if (call->fed) return -1;
-    *req = call->pending;
-    memset(&call->pending, 0, sizeof call->pending);
-    call->fed = 1;
-    return 1;
+    (void)fd;
+    (void)what;
+    conn_front_ready(call->conn);
 }
 
 static void
@@ -483,6 +503,14 @@ http_reply(void *arg, struct job *job)
 {
     struct http_call *call = arg;
 
+    if (job->cmd == &http_decode_cmd) {
+        /* decoded (or cancelled: the client is gone, nothing follows) */
+        call->decoding = 0;
+        if (call->ready == NULL)
+            call->ready = event_new(server.base, -1, 0, http_ready_cb, call);
+        event_active(call->ready, EV_TIMEOUT, 0);
+        return;
+    }
     if (call->route->kind == HTTP_BULK) {
         if (call->lines_done < call->nlines)
             http_bulk_append(call, call->lines[call->lines_done++], job->out.p,
@@ -499,11 +527,9 @@ http_closed(void *arg)
 {
     struct http_call *call = arg;
 
+    http_unwatch(call);
     if (call->req != NULL) {
-        struct evhttp_connection *evcon = evhttp_request_get_connection(
-            call->req);
-
-        evhttp_connection_set_closecb(evcon, NULL, NULL);
+        http_peer_idle(call->peer);
         if (call->status == 0) {
             /* CLIENT KILL, or shutdown before it ran */
             http_send_json_error(call->req, 503, "not answered: shutting down");
@@ -522,12 +548,13 @@ static const struct conn_front http_front = {http_next, http_reply,
 
 /* The client went away while its call ran: cancel its reads. */
 static void
-http_gone_cb(struct evhttp_connection *evcon, void *arg)
+http_call_gone(void *arg)
 {
     struct http_call *call = arg;
 
-    (void)evcon;
+    http_unwatch(call);
     call->req = NULL;
+    call->peer = NULL;
     conn_front_gone(call->conn);
 }
 
@@ -536,6 +563,7 @@ http_gone_cb(struct evhttp_connection *evcon, void *arg)
  * meanwhile gets nothing. */
 struct http_held {
     struct evhttp_request *req; /* NULL once the client left */
+    struct http_peer *peer;
     struct event *timer;
     struct http_held *prev, *next; /* http_helds */
 };
@@ -555,11 +583,10 @@ http_held_free(struct http_held *h)
 }
 
 static void
-http_held_gone_cb(struct evhttp_connection *evcon, void *arg)
+http_held_gone(void *arg)
 {
     struct http_held *h = arg;
 
-    (void)evcon;
     h->req = NULL;
 }
 
@@ -571,33 +598,32 @@ http_held_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     if (h->req != NULL) {
-        evhttp_connection_set_closecb(evhttp_request_get_connection(h->req),
-                                      NULL, NULL);
+        http_peer_idle(h->peer);
         http_send_json_error(h->req, 401, "wrong password");
     }
     http_held_free(h);
 }
 
 static void
-http_hold_401(struct evhttp_request *req)
+http_hold_401(struct evhttp_request *req, struct http_peer *peer)
 {
     static const struct timeval delay = {0, CONN_AUTH_DELAY_USEC};
     struct http_held *h = xcalloc(1, sizeof *h);
 
     h->req = req;
+    h->peer = peer;
     h->next = http_helds;
     if (http_helds != NULL) http_helds->prev = h;
     http_helds = h;
     h->timer = evtimer_new(server.base, http_held_cb, h);
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-                                  http_held_gone_cb, h);
+    http_peer_busy(peer, http_held_gone, h);
     evtimer_add(h->timer, &delay);
 }
 
 /* The level the request's Bearer grants, or -1 after answering 401 (a
  * wrong password's a little later). */
 static int
-http_auth(struct evhttp_request *req)
+http_auth(struct evhttp_request *req, struct http_peer *peer)
 {
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
                                        "Authorization");
@@ -611,7 +637,7 @@ http_auth(struct evhttp_request *req)
         return -1;
     }
     level = cmd_pass_level(h + 7, strlen(h + 7));
-    if (level < 0) http_hold_401(req);
+    if (level < 0) http_hold_401(req, peer);
     return level;
 }
 
@@ -666,6 +692,34 @@ http_preflight(struct evhttp_request *req)
     evhttp_send_reply(req, 204, NULL, NULL);
 }
 
+static void
+http_peer_closed_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_call *call = arg;
+
+    (void)fd;
+    (void)what;
+    conn_front_eof(call->conn);
+}
+
+/* evhttp reads nothing more from a connection until its request is
+ * answered, so it cannot tell that the client left; EV_CLOSED on the
+ * socket (epoll's EPOLLRDHUP) tells without reading.  The client's reads
+ * are then cancelled as a RESP client's at EOF. */
+static void
+http_watch(struct http_call *call, struct evhttp_connection *evcon)
+{
+    struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+    evutil_socket_t fd = bev != NULL ? bufferevent_getfd(bev) : -1;
+
+    if (fd < 0 ||
+        !(event_base_get_features(server.base) & EV_FEATURE_EARLY_CLOSE))
+        return; /* no backend to ask: noticed at the reply (PROTOCOL.md) */
+    call->watch = event_new(server.base, fd, EV_CLOSED, http_peer_closed_cb,
+                            call);
+    if (call->watch != NULL) event_add(call->watch, NULL);
+}
+
 /* Hands call to a connection of its own; answers 429 if there is none
  * to be had (--max-clients) and 503 during shutdown. */
 static void
@@ -679,8 +733,13 @@ http_dispatch(struct http_call *call, int level)
 
     evhttp_connection_get_peer(evcon, (char **)&host, &port);
     if (host != NULL) snprintf(addr, sizeof addr, "http:%s:%u", host, port);
+    http_peer_busy(call->peer, http_call_gone, call); /* counted once */
     call->conn = conn_open_front(&http_front, call, addr, level);
     if (call->conn == NULL) {
+        http_peer_idle(call->peer);
+        /* the client must go, as a refused RESP client does */
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection",
+                          "close");
         if (loop_stopping())
             http_send_json_error(req, 503, "shutting down");
         else
@@ -690,7 +749,7 @@ http_dispatch(struct http_call *call, int level)
         http_call_free(call);
         return;
     }
-    evhttp_connection_set_closecb(evcon, http_gone_cb, call);
+    http_watch(call, evcon);
     conn_front_ready(call->conn); /* may answer, and free call, at once */
 }
 
@@ -724,6 +783,7 @@ http_request_cb(struct evhttp_request *req, void *arg)
     const char *path = evhttp_uri_get_path(uri), *query, *id = NULL;
     const struct http_route *r;
     struct http_call *call;
+    struct http_peer *peer = http_peer_of(evhttp_request_get_connection(req));
     char err[256];
     int known, level;
 
@@ -748,9 +808,10 @@ http_request_cb(struct evhttp_request *req, void *arg)
         http_local(req, r);
         return;
     }
-    if ((level = r->open ? CONN_AUTH_FULL : http_auth(req)) < 0) return;
+    if ((level = r->open ? CONN_AUTH_FULL : http_auth(req, peer)) < 0) return;
     call = xcalloc(1, sizeof *call);
     call->req = req;
+    call->peer = peer;
     call->route = r;
     call->body = evbuffer_new();
     call->err_status = 400;

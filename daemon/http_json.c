@@ -150,7 +150,8 @@ http_json_finish(struct job *job, redisReply *r, json_t *obj)
     http_json_set(&job->out, obj, 0);
 }
 
-/* Flat pairs name, value (strings) into o; skip: a leading element. */
+/* Flat pairs name, value (strings; GET's COPIES: an array of ids) into
+ * o; from: the first pair's element. */
 static void
 http_json_pairs(json_t *o, const redisReply *r, size_t from)
 {
@@ -164,6 +165,15 @@ http_json_pairs(json_t *o, const redisReply *r, size_t from)
             json_object_set_new(o, name, json_integer(v->integer));
         else if (v->type == REDIS_REPLY_STRING)
             json_object_set_new(o, name, http_json_reply_str(v));
+        else if (v->type == REDIS_REPLY_ARRAY) {
+            json_t *a = json_array();
+
+            for (size_t j = 0; j < v->elements; j++)
+                if (v->element[j]->type == REDIS_REPLY_STRING)
+                    json_array_append_new(a,
+                                          http_json_reply_str(v->element[j]));
+            json_object_set_new(o, name, a);
+        }
     }
 }
 

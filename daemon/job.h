@@ -65,6 +65,7 @@ struct job {
     union {
         struct carid_doc doc;     /* PUT */
         struct job_search search; /* SEARCH, COUNT */
+        void *front; /* a front's own command (conn.h): its state */
     } arg;
 };
 

@@ -5,7 +5,7 @@
 
 const PAGE = 10;
 const $ = (id) => document.getElementById(id);
-let state = { q: "", source: "", from: "", to: "", sort: "relevance", offset: 0 };
+let state = { q: "", source: "", from: "", to: "", sort: "relevance", collapse: "", offset: 0 };
 let lastCounts = {};
 
 function token() { return sessionStorage.getItem("carid-token") || ""; }
@@ -49,7 +49,7 @@ function meta(hit) {
 
 function toHash() {
   const p = new URLSearchParams();
-  for (const k of ["q", "source", "from", "to", "sort"]) if (state[k]) p.set(k, state[k]);
+  for (const k of ["q", "source", "from", "to", "sort", "collapse"]) if (state[k]) p.set(k, state[k]);
   if (state.offset) p.set("offset", state.offset);
   location.hash = p.toString();
 }
@@ -58,9 +58,10 @@ function fromHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state = { q: p.get("q") || "", source: p.get("source") || "", from: p.get("from") || "",
             to: p.get("to") || "", sort: p.get("sort") || "relevance",
+            collapse: p.get("collapse") === "1" ? "1" : "",
             offset: parseInt(p.get("offset") || "0", 10) || 0 };
   $("q").value = state.q; $("from").value = state.from; $("to").value = state.to;
-  $("sort").value = state.sort;
+  $("sort").value = state.sort; $("collapse").checked = state.collapse === "1";
   return p.get("article");
 }
 
@@ -92,7 +93,7 @@ async function search() {
   if (!state.q) { $("status").textContent = "Ketik kata kunci untuk mencari."; return; }
   const p = new URLSearchParams({ q: state.q, limit: PAGE, offset: state.offset, sort: state.sort,
                                   snippet: "1", counts: "source" });
-  for (const k of ["source", "from", "to"]) if (state[k]) p.set(k, state[k]);
+  for (const k of ["source", "from", "to", "collapse"]) if (state[k]) p.set(k, state[k]);
   $("status").textContent = "Mencari\u2026";
   let r;
   try { r = await api("/search?" + p); } catch (e) {
@@ -114,19 +115,56 @@ async function search() {
     h3.appendChild(a); li.appendChild(h3);
     li.appendChild(el("p", meta(h), "meta"));
     if (h.snippet) { const s = el("p", undefined, "snippet"); s.appendChild(snippetNodes(h.snippet)); li.appendChild(s); }
+    if (h.copies > 1) li.appendChild(copiesButton(h));
     ol.appendChild(li);
   }
+  // The total counts articles; collapsed, a page holds fewer stories,
+  // so the number of pages is unknown and a short page is the last.
   const pages = Math.ceil(r.total / PAGE);
-  $("pages").hidden = pages < 2;
-  $("page").textContent = "Halaman " + (Math.floor(state.offset / PAGE) + 1) + " dari " + pages;
+  const page = Math.floor(state.offset / PAGE) + 1;
+  $("pages").hidden = pages < 2 || (state.collapse && page === 1 && r.hits.length < PAGE);
+  $("page").textContent = "Halaman " + page + (state.collapse ? "" : " dari " + pages);
   $("prev").disabled = state.offset === 0;
-  $("next").disabled = state.offset + PAGE >= r.total;
+  $("next").disabled = state.offset + PAGE >= r.total || (state.collapse && r.hits.length < PAGE);
+}
+
+// "n salinan": the story's other articles (other outlets' copies), listed
+// on a click from GET /articles/{id}?copies=1, each a link to its view.
+function copiesButton(hit) {
+  const box = el("div", undefined, "copies");
+  const b = el("button", hit.copies + " salinan");
+  b.type = "button";
+  b.title = "Berita yang sama dari sumber lain";
+  const list = el("div", undefined, "copy-list");
+  list.hidden = true;
+  b.addEventListener("click", async () => {
+    list.hidden = !list.hidden;
+    if (list.hidden || list.childElementCount) return;
+    try {
+      const a = await api("/articles/" + encodeURIComponent(hit.id) + "?copies=1");
+      for (const id of a.copies) {
+        const row = el("p", undefined, "copy");
+        const link = el("a", id);
+        link.href = "#article=" + encodeURIComponent(id);
+        row.appendChild(link);
+        list.appendChild(row);
+        api("/articles/" + encodeURIComponent(id)).then((c) => {
+          link.textContent = c.title || c.id;
+          row.appendChild(el("span", " \u00b7 " + meta(c), "meta"));
+        }).catch(() => {});
+      }
+      if (!a.copies.length) list.appendChild(el("p", "Tidak ada salinan lagi.", "meta"));
+    } catch (e) { list.appendChild(el("p", "Gagal: " + e.message, "meta")); }
+  });
+  box.append(b, list);
+  return box;
 }
 
 async function showArticle(id) {
   $("hits").hidden = true; $("pages").hidden = true; $("counts").hidden = true;
   $("article").hidden = false;
   $("status").textContent = "";
+  $("a-title").textContent = "Memuat\u2026"; $("a-meta").textContent = ""; $("a-body").textContent = "";
   try {
     const a = await api("/articles/" + encodeURIComponent(id));
     $("a-title").textContent = a.title || a.id;
@@ -162,13 +200,14 @@ function suggest() {
 function submit(ev) {
   if (ev) ev.preventDefault();
   state = { q: $("q").value.trim(), source: $("source").value, from: $("from").value,
-            to: $("to").value, sort: $("sort").value, offset: 0 };
+            to: $("to").value, sort: $("sort").value,
+            collapse: $("collapse").checked ? "1" : "", offset: 0 };
   toHash();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   $("search").addEventListener("submit", submit);
-  for (const id of ["source", "from", "to", "sort"]) $(id).addEventListener("change", () => { if ($("q").value) submit(); });
+  for (const id of ["source", "from", "to", "sort", "collapse"]) $(id).addEventListener("change", () => { if ($("q").value) submit(); });
   $("q").addEventListener("input", suggest);
   $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); toHash(); });
   $("next").addEventListener("click", () => { state.offset += PAGE; toHash(); });

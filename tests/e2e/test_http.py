@@ -8,12 +8,15 @@ analyze, /metrics (promtool check metrics, and Debian's prometheus
 scraping it with the Bearer password), /healthz and /readyz; auth (401
 without or with a wrong Bearer, 403 for a read-only write, as JSON);
 bad JSON and unknown fields (400, nothing written); 413 over
---http-max-body and over --max-bulk; 429 at --max-clients; CORS.  A PUT
+--http-max-body and over --max-bulk; 429 at --max-clients, idle
+keep-alive connections counted; a non-reading client's reply in
+--max-client-memory; a client that leaves cancels its search; CORS.  A PUT
 answered 200 is visible to RESP at once (the same +OK durability).
 """
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -247,6 +250,17 @@ def search_collapse(s):
     eq(sorted(got.values()), [1, 2], "one hit per story: %r" % got)
     eq(got.get("cabai-1"), 1, "the other story stays apart")
     eq(r["total"], 3, "the total still counts articles")
+    # the page lists a hit's copies with GET /articles/{id}?copies=1
+    two = [i for i, n in got.items() if n == 2][0]
+    other = ({"rob-antara", "rob-kompas"} - {two}).pop()
+    got = jrequest("GET", "/articles/%s?copies=1" % two)
+    eq(got["copies"], [other], "copies of %s" % two)
+    eq(got["title"], docs[two]["title"], "the article itself too")
+    eq(jrequest("GET", "/articles/cabai-1?copies=1")["copies"], [],
+       "a story alone has no copies")
+    check("copies" not in jrequest("GET", "/articles/cabai-1?copies=0"),
+          "copies=0: none")
+    jrequest("GET", "/articles/cabai-1?copies=2", want=400)
 
 
 @suite.test
@@ -324,6 +338,7 @@ def bad_input_writes_nothing(s):
         (b'{"title": "x", "title": "y"}', "bad JSON"),
         (b'{}', "an article needs at least one field"),
         (b'{"title": "x", "date": "2024-02-30"}', "invalid date"),
+        (b'', "the body is empty"),
     ]
     for body, want in cases:
         r = jrequest("PUT", "/articles/buruk-1", body, want=400)
@@ -389,6 +404,148 @@ def too_many_clients(s):
         time.sleep(0.2)
         jrequest("GET", "/search?q=x", port=port)
         held[1].close()
+        time.sleep(0.2)
+        # Idle keep-alive HTTP connections count as RESP's do.
+        kept = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                for _ in range(2)]
+        for k in kept:
+            k.request("GET", "/search?q=x",
+                      headers={"Authorization": "Bearer " + PASS})
+            eq(k.getresponse().read()[:1], b"{", "keep-alive request")
+        c = d.connect()
+        got = c.read()
+        check(isinstance(got, harness.ReplyError) and
+              "max number of clients" in str(got),
+              "RESP refused while 2 HTTP connections are idle: %r" % (got,))
+        check(c.closed_by_server(), "the refused RESP client is closed")
+        r = jrequest("GET", "/search?q=x", port=port, want=429)
+        kept[0].request("GET", "/search?q=x",
+                        headers={"Authorization": "Bearer " + PASS})
+        resp = kept[0].getresponse()
+        eq(resp.status, 200, "an idle connection's next request")
+        resp.read()
+        kept[0].close()
+        kept[1].close()
+        time.sleep(0.2)
+        eq(d.connect().call("PING"), "PONG", "RESP after they left")
+        jrequest("GET", "/search?q=x", port=port)
+
+
+def read_to_eof(sock, timeout=10):
+    """What sock receives until carid closes it (EOF or reset)."""
+    sock.settimeout(timeout)
+    got = []
+    try:
+        while True:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                break
+            got.append(chunk)
+    except ConnectionResetError:
+        pass
+    return b"".join(got)
+
+
+def generated_index(c, n):
+    """n articles of made-up words (150 a body) and one rare word: a
+    search over four broad prefixes with snippets runs for seconds."""
+    rnd = random.Random(7)
+    syl = ["ka", "ra", "ma", "sa", "ba", "ta", "pa", "la", "na", "da", "ga",
+           "ja", "ki", "ri", "mi", "si", "bi", "ti", "ku", "ru", "mu", "su"]
+    words = sorted({rnd.choice(syl) + rnd.choice(syl) + rnd.choice(syl) +
+                    rnd.choice(["", "n", "k", "t"]) for _ in range(20000)})
+    for start in range(0, n, 500):
+        cmds = [("PUT", "g%d" % i, "title", "judul",
+                 "body", " ".join(rnd.choice(words) for _ in range(150)))
+                for i in range(start, min(start + 500, n))]
+        eq(c.pipeline(cmds), ["OK"] * len(cmds), "feed at %d" % start)
+    eq(c.call("PUT", "langka", "title", "Kata zzlangka", "body", "zzlangka"),
+       "OK", "rare article")
+
+
+BOMB_PATH = ("/search?q=" + "ka*%20OR%20ba*%20OR%20ma*%20OR%20sa*"
+             + "&limit=200&snippet=1")
+
+
+@suite.test
+def client_leaving_cancels_its_search(s):
+    """An HTTP client that leaves while its search runs has it cancelled,
+    as a RESP client's (EOF, then CONN_EOF_GRACE_USEC): with one query
+    thread and no deadline, a cheap RESP search right after waits for
+    nothing; a half-closed HTTP client still gets its answer."""
+    hport = harness.free_port()
+    os.environ["CARID_FTS5_PREFIX_MAX"] = "100000"  # the bomb's prefixes
+    try:
+        with harness.extra_daemon(s, ["--query-timeout-ms", "0",
+                                      "--threads", "1",
+                                      "--http-port", str(hport)]) as d:
+            c = d.connect(timeout=60)
+            generated_index(c, 4000)
+            before = int(harness.stats(c, "commands")["queries_cancelled"])
+            t0 = time.monotonic()
+            gone = socket.create_connection(("127.0.0.1", hport))
+            gone.sendall(b"GET " + BOMB_PATH.encode() + b" HTTP/1.1\r\n"
+                         b"Host: x\r\nAuthorization: Bearer x\r\n\r\n")
+            time.sleep(0.3)
+            gone.close()
+            eq(c.call("SEARCH", "zzlangka")[0], 1, "rare search")
+            took = time.monotonic() - t0
+            s.say("    rare search after an HTTP client left its bomb: "
+                  "%.2f s" % took)
+            check(took < 1.5, "rare search waited %.2f s" % took)
+            eq(int(harness.stats(c, "commands")["queries_cancelled"]),
+               before + 1, "queries_cancelled")
+            # (queries_cancelled rising also says the bomb was still
+            # running: one that ended first is not counted.)  A
+            # half-closed client is answered: EOF is not leaving.
+            half = socket.create_connection(("127.0.0.1", hport))
+            half.sendall(b"GET /search?q=zzlangka HTTP/1.1\r\nHost: x\r\n"
+                         b"Connection: close\r\n\r\n")
+            half.shutdown(socket.SHUT_WR)
+            got = read_to_eof(half)
+            half.close()
+            check(got.startswith(b"HTTP/1.1 200"), "half-closed: %r"
+                  % got[:80])
+            check(b'"total":1' in got.replace(b" ", b""),
+                  "half-closed reply %r" % got[-200:])
+    finally:
+        del os.environ["CARID_FTS5_PREFIX_MAX"]
+
+
+@suite.test
+def replies_count_in_client_memory(s):
+    """A reply evhttp holds for an HTTP client that does not read counts
+    in --max-client-memory as a RESP client's unread replies: over it, the
+    biggest client (this one) is dropped; a RESP client and an HTTP one
+    with small replies are still served."""
+    hport = harness.free_port()
+    with harness.extra_daemon(s, ["--max-client-memory", str(1 << 20),
+                                  "--max-bulk", str(16 << 20),
+                                  "--http-max-body", str(20 << 20),
+                                  "--http-port", str(hport)]) as d:
+        body = ("Berita panjang sekali tentang harga beras di pasar. "
+                * ((10 << 20) // 50))
+        jrequest("PUT", "/articles/panjang", {"title": "Panjang",
+                                              "body": body}, port=hport)
+        c = d.connect()
+        before = int(harness.stats(c, "clients")["client_memory_drops"])
+        slow = socket.socket()
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.connect(("127.0.0.1", hport))
+        slow.sendall(b"GET /articles/panjang HTTP/1.1\r\nHost: x\r\n\r\n")
+        deadline = time.monotonic() + 10
+        drops = before
+        while time.monotonic() < deadline and drops == before:
+            time.sleep(0.1)
+            drops = int(harness.stats(c, "clients")["client_memory_drops"])
+        eq(drops, before + 1, "the non-reading HTTP client dropped")
+        got = len(read_to_eof(slow))
+        slow.close()
+        check(got < len(body), "it got %d of %d bytes" % (got, len(body)))
+        eq(c.call("PING"), "PONG", "the RESP client is still served")
+        jrequest("PUT", "/articles/pendek", {"title": "Pendek"}, port=hport)
+        eq(jrequest("GET", "/articles/pendek", port=hport)["title"],
+           "Pendek", "an HTTP client with a small reply is served")
 
 
 @suite.test

@@ -6,7 +6,8 @@ this test into build-web/).
 Articles written here go in over HTTP; the page is then used as a reader
 would (tests/e2e/web/page_test.mjs): password asked after the API's 401,
 suggestions while typing, hits with highlighted matches, per-source
-counts, a source filter, an article view, the next page; on a 390 px wide
+counts, a source filter, an article view, the next page, a story's
+copies collapsed into one hit ("2 salinan", listed on a click); on a 390 px wide
 screen with no request leaving carid and no script error.  The
 screenshots are left in build-web/page.png (the hits) and
 build-web/page-article.png.
@@ -33,6 +34,18 @@ def node_modules():
     return harness.npm_install(PKG, WEB_DIR, "playwright-core")
 
 
+# One story two outlets carry: copies (SimHash within 12 bits, a shared
+# MinHash band), so collapse=1 shows it once with "2 salinan".
+ROB_STORY = (
+    "Air laut pasang kembali merendam permukiman di pesisir utara pada "
+    "Rabu pagi sehingga ratusan rumah tergenang setinggi lutut orang "
+    "dewasa. Warga memindahkan perabot ke tempat yang lebih tinggi dan "
+    "sebagian mengungsi ke rumah kerabat. Petugas menyiapkan perahu karet "
+    "serta dapur umum di balai kelurahan. Badan meteorologi memperkirakan "
+    "pasang tinggi masih terjadi sampai akhir pekan sehingga warga diminta "
+    "tetap waspada dan menjaga anak-anak agar tidak bermain di genangan.")
+
+
 def articles():
     lines = [
         {"id": "hal-1", "title": "Harga beras naik di pasar induk",
@@ -45,6 +58,12 @@ def articles():
          "body": "Banjir membuat harga sayur naik.", "source": "kompas",
          "date": "2024-02-01"},
     ]
+    lines += [{"id": "rob-" + src, "title": title, "source": src,
+               "date": "2024-05-0%d" % n, "body": head + ROB_STORY}
+              for n, (src, title, head) in enumerate((
+                  ("antara", "Rob rendam pesisir utara", "Semarang - "),
+                  ("kompas", "Banjir rob merendam permukiman",
+                   "Penulis: Sari\n")), 1)]
     lines += [{"id": "gempa-%d" % i, "title": "Gempa ke-%d di pesisir" % i,
                "body": "Gempa mengguncang pesisir selatan pagi ini.",
                "source": "bmkg", "date": "2024-04-%02d" % (i + 1)}
@@ -117,6 +136,15 @@ def newsroom_reader(s):
        "no pagination for 3 hits, none in the article view")
     eq((r["page1"], r["page2"], r["page2Hits"]),
        ("Halaman 1 dari 2", "Halaman 2 dari 2", 4), "pagination")
+    eq(len(r["collapsedHits"]), 1, "one hit for the story's two copies: %r"
+       % r["collapsedHits"])
+    eq((r["copiesButton"], r["collapseInHash"]), ("2 salinan", True),
+       "copies shown on the hit")
+    check(len(r["copies"]) == 1 and r["copies"][0] in (
+        "Rob rendam pesisir utara", "Banjir rob merendam permukiman") and
+        r["copies"][0] != r["collapsedHits"][0], "the other copy listed: %r"
+        % r["copies"])
+    eq(r["copyArticle"], r["copies"][0], "the copy opens as an article")
     check(os.path.getsize(shot) > 5000, "screenshot %s" % shot)
     s.say("     screenshot: %s" % shot)
 

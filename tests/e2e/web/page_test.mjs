@@ -1,7 +1,7 @@
 // page_test.mjs - drives carid's search page in Debian's chromium with
 // playwright-core, as a newsroom reader would: log in, type a query (the
 // suggestions come), see highlighted hits, filter by source, open an
-// article, on a phone-sized screen; prints one JSON object of findings.
+// article, see a story's copies, on a phone-sized screen; prints one JSON object of findings.
 //   node page_test.mjs BASE_URL PASSWORD SCREENSHOT (and SCREENSHOT-article.png)
 import { createRequire } from "node:module";
 
@@ -58,6 +58,8 @@ try {
   const title = await page.textContent("#hits li h3 a");
   await page.click("#hits li h3 a");
   await page.waitForSelector("#article:not([hidden])", { timeout: 5000 });
+  await page.waitForFunction(() => !/^Memuat/.test(document.querySelector("#a-title").textContent),
+                             null, { timeout: 5000 });
   out.articleTitle = await page.textContent("#a-title");
   out.clickedTitle = title;
   out.articleBody = await page.textContent("#a-body");
@@ -78,6 +80,22 @@ try {
                              null, { timeout: 5000 });
   out.page2 = await page.textContent("#page");
   out.page2Hits = await page.$$eval("#hits li", (l) => l.length);
+  // One story once: two outlets' copies are one hit with "2 salinan";
+  // the button lists the other copy, which opens as an article.
+  await page.fill("#q", "rob");
+  await page.check("#collapse");
+  await page.waitForSelector("#hits .copies button", { timeout: 5000 });
+  out.collapsedHits = await page.$$eval("#hits li h3", (h) => h.map((x) => x.textContent));
+  out.copiesButton = await page.textContent("#hits .copies button");
+  out.collapseInHash = await page.evaluate(() => location.hash.includes("collapse=1"));
+  await page.click("#hits .copies button");
+  await page.waitForFunction(() => document.querySelector(".copy .meta"), null, { timeout: 5000 });
+  out.copies = await page.$$eval(".copy a", (a) => a.map((x) => x.textContent));
+  await page.screenshot({ path: shot.replace(/\.png$/, "-copies.png"), fullPage: true });
+  await page.click(".copy a");
+  await page.waitForFunction((t) => document.querySelector("#a-title").textContent === t,
+                             out.copies[0], { timeout: 5000 }).catch(() => {});
+  out.copyArticle = await page.textContent("#a-title");
 } catch (e) {
   out.failure = String(e);
 } finally {
