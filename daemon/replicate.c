@@ -82,7 +82,7 @@ replicate_message(const struct job *job, struct reply_buf *b)
     }
     replicate_encode_word(b, "MULTI");
     for (const struct job *j = job->children; j != NULL; j = j->next)
-        if (j->where == JOB_WRITE) replicate_encode(b, &j->req);
+        if (j->cmd->flags & CMD_REPLICATED) replicate_encode(b, &j->req);
     replicate_encode_word(b, "EXEC");
 }
 
