@@ -23,9 +23,10 @@ struct job;
 
 /* The plugin's host key of the last stream sequence applied. */
 #define REPLICATE_SEQ_KEY "replicate_seq"
-/* How long a write keeps trying to be stored (a leader election of the
- * stream takes a few seconds) before its client is told it failed. */
-#define REPLICATE_ACK_WAIT_MS 10000
+/* How long a write keeps trying to be stored before its client is told
+ * it failed: NATS 2.9 elects a new leader of the stream 4 to 9 s after
+ * the old one is lost (its Raft election timeout). */
+#define REPLICATE_ACK_WAIT_MS 15000
 /* Stored, but this node has not applied it after this long: its client
  * is told so (the write stays in the log and will be applied). */
 #define REPLICATE_APPLY_WAIT_MS 30000

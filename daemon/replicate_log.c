@@ -146,16 +146,31 @@ replicate_log_on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
     replicate_log_push(ev);
 }
 
+/* Which of libnats's callbacks ran says it, not the connection's status:
+ * the disconnected one may run after the reconnection. */
 static void
-replicate_log_on_link(natsConnection *nc, void *closure)
+replicate_log_link(natsConnection *nc, int connected)
 {
     struct replicate_event *ev = replicate_log_event(REPLICATE_EV_LINK);
 
-    (void)closure;
-    ev->connected = natsConnection_Status(nc) == NATS_CONN_STATUS_CONNECTED;
-    if (ev->connected)
+    ev->connected = connected;
+    if (connected)
         natsConnection_GetConnectedUrl(nc, ev->text, sizeof ev->text);
     replicate_log_push(ev);
+}
+
+static void
+replicate_log_on_disconnected(natsConnection *nc, void *closure)
+{
+    (void)closure;
+    replicate_log_link(nc, 0);
+}
+
+static void
+replicate_log_on_reconnected(natsConnection *nc, void *closure)
+{
+    (void)closure;
+    replicate_log_link(nc, 1);
 }
 
 /* One write to the stream, its answer coming to replicate_log_on_ack(). */
@@ -285,9 +300,10 @@ replicate_log_connect(const char *urls, char *err, size_t errlen)
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(o, -1); /* forever */
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(o, 250);
     if (s == NATS_OK)
-        s = natsOptions_SetDisconnectedCB(o, replicate_log_on_link, NULL);
+        s = natsOptions_SetDisconnectedCB(o, replicate_log_on_disconnected,
+                                          NULL);
     if (s == NATS_OK)
-        s = natsOptions_SetReconnectedCB(o, replicate_log_on_link, NULL);
+        s = natsOptions_SetReconnectedCB(o, replicate_log_on_reconnected, NULL);
     if (s == NATS_OK) s = natsConnection_Connect(&rlog.nc, o);
     natsOptions_Destroy(o);
     if (s != NATS_OK)
