@@ -320,6 +320,12 @@ def main():
                     if any(m in line for m in harness.SANITIZER_MARKS):
                         print("FAIL %s: %s" % (f, line.strip()))
                         rc = 1
+            # SIGTERM from scripts/cluster stop: a clean shutdown
+            log = os.path.join(tmp, f, "carid.log")
+            if (os.path.exists(log) and
+                    not open(log).read().rstrip().endswith("carid stopped")):
+                print("FAIL %s: no clean stop at the end of its log" % f)
+                rc = 1
         if os.environ.get("CARID_KEEP_CLUSTER"):
             print("kept %s" % tmp)
         else:
