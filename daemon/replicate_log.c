@@ -28,6 +28,7 @@
  * just restarted answers before JetStream is ready). */
 #define REPLICATE_LOG_START_TRIES      60
 #define REPLICATE_LOG_START_PAUSE_USEC 500000
+#define REPLICATE_LOG_CLOSE_WAIT_MS    5000 /* libnats's threads at exit */
 
 static struct {
     natsConnection *nc;
@@ -459,5 +460,7 @@ replicate_log_stop(void)
         replicate_event_free(o);
     }
     rlog.out_head = rlog.out_tail = NULL;
-    nats_Close();
+    /* and libnats's threads are gone before the caller frees what their
+     * callbacks use (replicate.c's event) */
+    nats_CloseAndWait(REPLICATE_LOG_CLOSE_WAIT_MS);
 }
