@@ -179,7 +179,8 @@ replicate_on_nack(const struct replicate_event *ev)
     uint64_t now = stats_now_usec();
     char why[256];
 
-    if (j == NULL) return;
+    /* an older copy's answer, after another copy was stored */
+    if (j == NULL || (j->repl_state & REPLICATE_ACKED)) return;
     if (j->repl_state & REPLICATE_SUBMITTED) {
         /* it came back from the stream: stored, whatever the ack said */
         j->repl_state |= REPLICATE_ACKED;
