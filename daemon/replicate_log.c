@@ -24,6 +24,9 @@
 
 #define REPLICATE_LOG_MAX_SERVERS  16
 #define REPLICATE_LOG_HEARTBEAT_MS 500
+/* A server that stops answering (frozen, or its network cut) is given up
+ * after two pings unanswered, 2 s apart (libnats's default: 2 minutes). */
+#define REPLICATE_LOG_PING_MS 2000
 /* At start, how long the stream and its consumer are tried for (a server
  * just restarted answers before JetStream is ready). */
 #define REPLICATE_LOG_START_TRIES      60
@@ -300,6 +303,8 @@ replicate_log_connect(const char *urls, char *err, size_t errlen)
     if (s == NATS_OK) s = natsOptions_SetName(o, "carid");
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(o, -1); /* forever */
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(o, 250);
+    if (s == NATS_OK) s = natsOptions_SetPingInterval(o, REPLICATE_LOG_PING_MS);
+    if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(o, 2);
     if (s == NATS_OK)
         s = natsOptions_SetDisconnectedCB(o, replicate_log_on_disconnected,
                                           NULL);

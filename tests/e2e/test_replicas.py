@@ -10,7 +10,9 @@ started by scripts/cluster with a password.
 - kill -9 of the stream's leader server: writes go on, and every write that
   was answered +OK is on every node afterwards;
 - kill -9 of a carid node: HAProxy routes around it, and restarted it
-  resumes after the sequence it recorded and catches up.
+  resumes after the sequence it recorded and catches up;
+- every NATS server killed: a node serves reads, STATS says it is cut off,
+  a write fails with -ERR replicate after its 15 s.
 
 Exits 77 (ctest's skip) when nats-server or haproxy is not installed
 (scripts/deps --test installs both).
@@ -304,6 +306,37 @@ def kill_carid_node_catches_up(s):
     for aid in acked:
         check(c.execute_command("GET", aid) is not None, "%s on node 3" % aid)
     same_top10([a, b, c], ["banjir", "harga beras", "sekolah lomba"])
+
+
+@suite.test
+def cut_off_node_reads_and_refuses_writes(s):
+    """Last: every NATS server killed.  A node serves reads from its
+    index, says it is cut off, and a write fails clearly after its 15 s."""
+    a = redis.Redis(host="127.0.0.1", port=cluster["nodes"][0]["port"],
+                    password=PASSWORD, socket_timeout=30)
+    failed = repl_stats(a)["replicate_failed_writes"]
+    for n in cluster["nats"]:
+        kill9(n["pid"])
+    deadline = time.monotonic() + 5
+    while repl_stats(a)["replicate_connected"] != 0:
+        check(time.monotonic() < deadline, "still connected after 5 s")
+        time.sleep(0.1)
+    check(a.execute_command("GET", "r17") is not None, "a read, cut off")
+    eq(top10(a, "banjir")[0] > 0, True, "a search, cut off")
+    t0 = time.monotonic()
+    try:
+        a.execute_command("PUT", "terputus", *article(7))
+        raise AssertionError("a write was answered +OK without the log")
+    except redis.ResponseError as e:
+        msg = str(e)
+    waited = time.monotonic() - t0
+    s.say("    the write failed after %.1f s: %s" % (waited, msg[:90]))
+    check(msg.startswith("replicate: the log did not store the write in 15 s"),
+          "error: %s" % msg)
+    check(14 <= waited <= 20, "the write waited %.1f s" % waited)
+    eq(a.execute_command("GET", "terputus"), None, "the failed write")
+    eq(repl_stats(a)["replicate_failed_writes"], failed + 1,
+       "failed writes counted")
 
 
 def main():
