@@ -60,7 +60,9 @@ static const struct cmd_arg args_text[] = {{NULL, "text", 0}, {NULL, NULL, 0}};
 static const struct cmd_arg args_suggest[] = {
     {NULL, "prefix", 0}, {"LIMIT", "n", OPT}, {NULL, NULL, 0}};
 static const struct cmd_arg args_stats[] = {
-    {NULL, "server|clients|commands|latency|index|plugin|prometheus|all", OPT},
+    {NULL,
+     "server|clients|commands|latency|index|plugin|replication|prometheus|all",
+     OPT},
     {NULL, NULL, 0}};
 static const struct cmd_arg args_info[] = {{NULL, "section", OPT | MANY},
                                            {NULL, NULL, 0}};
@@ -104,13 +106,14 @@ static const struct cmd cmd_table[] = {
      "Not supported (EXEC is atomic)", args_watch},
     {"UNWATCH", CMD_NOMULTI, 1, 1, JOB_LOOP, NULL, cmd_unwatch_run,
      "transactions", "Does nothing: nothing is watched", args_none},
-    {"PUT", CMD_WRITE | CMD_LAT_PUT, 4, -1, JOB_WRITE, cmd_put_prepare,
-     cmd_put_run, "index", "Stores an article (upsert), durable on +OK",
-     args_put},
-    {"DEL", CMD_WRITE, 2, -1, JOB_WRITE, NULL, cmd_del_run, "index",
-     "Deletes articles", args_ids},
-    {"OPTIMIZE", CMD_WRITE, 1, 1, JOB_WRITE, NULL, cmd_optimize_run, "index",
-     "Merges the index, rebuilds the top lists", args_none},
+    {"PUT", CMD_WRITE | CMD_LAT_PUT | CMD_REPLICATED, 4, -1, JOB_WRITE,
+     cmd_put_prepare, cmd_put_run, "index",
+     "Stores an article (upsert), durable on +OK", args_put},
+    {"DEL", CMD_WRITE | CMD_REPLICATED, 2, -1, JOB_WRITE, NULL, cmd_del_run,
+     "index", "Deletes articles", args_ids},
+    {"OPTIMIZE", CMD_WRITE | CMD_REPLICATED, 1, 1, JOB_WRITE, NULL,
+     cmd_optimize_run, "index", "Merges the index, rebuilds the top lists",
+     args_none},
     {"BACKUP", CMD_WRITE | CMD_NOMULTI, 2, 2, JOB_READ, cmd_backup_prepare,
      cmd_backup_run, "index", "Writes a consistent copy of the index",
      args_name},
@@ -139,10 +142,12 @@ static const struct cmd cmd_table[] = {
  * refused to read-only clients), ALIAS LIST is a read.  Named
  * "command|sub" as Redis names subcommands; COMMAND shows the parent. */
 static const struct cmd cmd_subs[] = {
-    {"ALIAS|ADD", CMD_WRITE, 4, 4, JOB_WRITE, NULL, cmd_alias_add_run, "search",
-     "Adds an alias, durable on the reply", args_alias_add},
-    {"ALIAS|DEL", CMD_WRITE, 3, 4, JOB_WRITE, NULL, cmd_alias_del_run, "search",
-     "Removes an editor's alias entries", args_alias_del},
+    {"ALIAS|ADD", CMD_WRITE | CMD_REPLICATED, 4, 4, JOB_WRITE, NULL,
+     cmd_alias_add_run, "search", "Adds an alias, durable on the reply",
+     args_alias_add},
+    {"ALIAS|DEL", CMD_WRITE | CMD_REPLICATED, 3, 4, JOB_WRITE, NULL,
+     cmd_alias_del_run, "search", "Removes an editor's alias entries",
+     args_alias_del},
     {"ALIAS|LIST", 0, 2, 3, JOB_READ, NULL, cmd_alias_list_run, "search",
      "Lists the aliases", args_alias_list},
 };

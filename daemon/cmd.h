@@ -24,6 +24,8 @@
 #define CMD_HEALTH 0x80 /* answered before AUTH with --noauth-ping (PING) */
 #define CMD_LAT_SEARCH 0x100 /* its time goes to the search latency ring */
 #define CMD_LAT_PUT    0x200 /* ... to the put latency ring */
+#define CMD_REPLICATED 0x400 /* under --replicate its write goes through the
+                                log (replicate.h); an EXEC holding one too */
 /* clang-format on */
 
 #define CMD_MAX_PASS 512 /* bytes of a password (checked at start) */

@@ -16,7 +16,8 @@
 #include "stats.h"
 
 static const char *const cmd_stats_sections[] = {
-    "server", "clients", "commands", "latency", "index", "plugin", NULL};
+    "server", "clients", "commands",    "latency",
+    "index",  "plugin",  "replication", NULL};
 /* INFO's sections in Redis's order; "default", "all" and "everything"
  * name all of them, an unknown name none (as Redis). */
 static const char *const cmd_info_sections[] = {
@@ -319,6 +320,9 @@ cmd_stats_run(struct job *job, void *reader)
         cmd_stats_line(&o.text, "plugin_abi:%d", server.plugin->abi);
         cmd_stats_line(&o.text, "plugin_path:%s", server.cfg.plugin);
     }
+    /* "all" shows it only under --replicate */
+    if (want == 6 || (want < 0 && *server.cfg.replicate != '\0'))
+        cmd_stats_fields(&o.text, "replication", 0);
     cmd_stats_finish(job, &o);
 }
 
@@ -367,6 +371,8 @@ cmd_info_section(struct cmd_stats_out *o, int which)
         cmd_stats_line(b, "# Replication");
         cmd_stats_line(b, "role:master");
         cmd_stats_line(b, "connected_slaves:0");
+        if (*server.cfg.replicate != '\0')
+            cmd_stats_fields(b, "replication", 1);
         break;
     default:
         cmd_stats_line(b, "# Keyspace");

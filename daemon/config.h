@@ -42,6 +42,9 @@ struct config {
     const char *clean_patterns; /* PUT's cleaning rules: "" built in, "none" */
     long slowlog_usec;          /* log commands slower than this */
     long slowlog_len;           /* slow commands remembered */
+    const char *replicate;      /* NATS URLs of the log; "": off */
+    const char *stream;         /* the log's JetStream stream */
+    long stream_replicas;       /* its servers, when carid makes it */
     long check;                 /* --check: check DATA's index, exit */
     long rebuild;               /* --rebuild: remake DATA's index, exit */
 };

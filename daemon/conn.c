@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "multi.h"
 #include "pool.h"
+#include "replicate.h"
 #include "server.h"
 #include "slowlog.h"
 #include "stats.h"
@@ -398,6 +399,14 @@ conn_start(struct conn *c, struct job *job)
             conn_hold(job);
         else
             job->done = 1;
+        return;
+    }
+    if (replicate_takes(job)) {
+        if (replicate_submit(job) != 0) {
+            job->done = 1;
+            return;
+        }
+        c->busy[job->where]++; /* answered through conn_job_done() */
         return;
     }
     c->busy[job->where]++;

@@ -31,5 +31,6 @@ job_free(struct job *job)
     if (job->timer != NULL) event_free(job->timer);
     resp_req_free(&job->req);
     reply_buf_free(&job->out);
+    reply_buf_free(&job->repl_msg);
     free(job);
 }

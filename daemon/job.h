@@ -62,6 +62,16 @@ struct job {
      * loop for the others; cleared once done.  NULL: RESP as it is. */
     void (*transcode)(struct job *job);
     int status; /* set by transcode (HTTP: the status code) */
+    /* --replicate (replicate.h); loop thread, but the writer reads
+     * repl_seq and sets txn_failed. */
+    uint64_t repl_seq;         /* the stream sequence it applies; 0: none */
+    uint64_t repl_id;          /* this node's id of the write; 0: another's */
+    unsigned repl_state;       /* REPLICATE_* bits */
+    uint64_t repl_since;       /* usec (stats_now_usec()) first published */
+    struct reply_buf repl_msg; /* the message, kept to send it again */
+    struct job *rnext;         /* replicate.c's list of writes waiting */
+    int txn_failed;            /* writer: its begin or commit failed, so
+                                  nothing of it was applied */
     union {
         struct carid_doc doc;     /* PUT */
         struct job_search search; /* SEARCH, COUNT */

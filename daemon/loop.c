@@ -19,6 +19,7 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "replicate.h"
 #include "server.h"
 #include "stats.h"
 
@@ -61,6 +62,17 @@ loop_post_done(struct job *job)
     event_active(loop_done.ev, EV_READ, 0);
 }
 
+/* A finished job goes to its connection; one applied from the log first
+ * to replicate.c, which may have no connection for it. */
+static void
+loop_job_back(struct job *job)
+{
+    if (job->repl_seq != 0)
+        replicate_done(job);
+    else
+        conn_job_done(job);
+}
+
 /* Empties the done queue; returns its jobs as a qnext chain. */
 static struct job *
 loop_take_done(void)
@@ -84,7 +96,7 @@ loop_done_cb(evutil_socket_t fd, short what, void *arg)
     (void)arg;
     for (job = loop_take_done(); job != NULL; job = next) {
         next = job->qnext;
-        conn_job_done(job);
+        loop_job_back(job);
     }
 }
 
@@ -137,7 +149,10 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     (void)arg;
     stats_sample_ops();
-    if (++loop_ticks % 10 == 0) conn_sweep(); /* once a second */
+    if (++loop_ticks % 10 == 0) { /* once a second */
+        conn_sweep();
+        replicate_tick();
+    }
 }
 
 static void
@@ -285,7 +300,7 @@ loop_finish(void)
      * ended, then drop the connections that were still busy. */
     for (job = loop_take_done(); job != NULL; job = next) {
         next = job->qnext;
-        conn_job_done(job);
+        loop_job_back(job);
     }
     conn_free_all();
     if (loop_done.ev != NULL) event_free(loop_done.ev);

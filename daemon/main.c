@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "plugin.h"
 #include "pool.h"
+#include "replicate.h"
 #include "server.h"
 #include "stats.h"
 #include "writer.h"
@@ -215,7 +216,14 @@ main(int argc, char **argv)
         goto stop_writer;
     }
     if (http_start() != 0) goto stop_pool;
+    if (replicate_start(err, sizeof err) != 0) {
+        log_err("--replicate: %s", err);
+        goto stop_http;
+    }
     if (loop_run() == 0) rc = 0;
+    /* no more of the log; what the writer holds still commits */
+    replicate_stop();
+stop_http:
     http_free(); /* its calls still running end with their connections */
 stop_pool:
     pool_stop();

@@ -44,6 +44,15 @@ struct stats {
     _Atomic uint64_t write_commits;
     _Atomic uint64_t write_commit_usec_total;
     _Atomic uint64_t write_maintain_usec_total; /* the plugin's maintain() */
+    /* --replicate (replicate.h); gauges set by the loop thread */
+    _Atomic uint64_t replicate_applied_seq; /* last stream sequence applied */
+    _Atomic uint64_t replicate_log_seq;     /* last one known in the stream */
+    _Atomic uint64_t replicate_lag;         /* the two's difference */
+    _Atomic uint64_t replicate_connected;   /* 1 while NATS is reachable */
+    _Atomic uint64_t replicate_stopped;     /* 1: stopped applying (log) */
+    _Atomic uint64_t replicate_published;   /* writes of this node's clients */
+    _Atomic uint64_t replicate_resent;      /* sent again, same id */
+    _Atomic uint64_t replicate_failed_writes; /* answered -ERR replicate */
     struct stats_ring search_usec;
     struct stats_ring put_usec;
     /* Loop thread only: commands_processed every 100 ms. */

@@ -4,7 +4,8 @@
  * transaction, so a durable commit (fsync) is paid once per batch instead
  * of once per PUT.  Replies are posted only after the commit returns.
  * An EXEC that writes gets a transaction of its own between the batch's
- * others, so that it commits or rolls back whole (multi.h).
+ * others, so that it commits or rolls back whole (multi.h).  Writes from
+ * the replicated log record their sequence in their transaction.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "loop.h"
 #include "multi.h"
 #include "queue.h"
+#include "replicate.h"
 #include "server.h"
 #include "stats.h"
 #include "writer.h"
@@ -33,8 +35,20 @@ writer_fail_jobs(struct job *first, const struct job *stop, const char *what,
 {
     for (struct job *j = first; j != stop; j = j->qnext) {
         j->out.len = 0;
+        j->txn_failed = 1;
         reply_error(&j->out, "ERR %s failed: %s", what, err);
     }
+}
+
+/* --replicate: the transaction records the last stream sequence it
+ * applies, seq (0: none of its jobs came from the log), so that it is
+ * applied once (replicate.h). */
+static int
+writer_record_seq(uint64_t seq, char *err, size_t errlen)
+{
+    if (seq == 0) return 0;
+    return server.plugin->host_set(writer_handle, REPLICATE_SEQ_KEY,
+                                   (int64_t)seq, err, errlen);
 }
 
 static int
@@ -66,15 +80,23 @@ writer_run_group(struct job *first, struct job *stop)
 {
     const struct carid_plugin *p = server.plugin;
     char err[512];
-    uint64_t t0 = stats_now_usec();
+    uint64_t t0 = stats_now_usec(), seq = 0;
 
     if (p->begin(writer_handle, err, sizeof err) != 0) {
         log_err("writer: begin failed: %s", err);
         writer_fail_jobs(first, stop, "begin", err);
         return;
     }
-    for (struct job *j = first; j != stop; j = j->qnext)
+    for (struct job *j = first; j != stop; j = j->qnext) {
         j->cmd->run(j, writer_handle);
+        if (j->repl_seq > seq) seq = j->repl_seq;
+    }
+    if (writer_record_seq(seq, err, sizeof err) != 0) {
+        log_err("writer: recording the log's sequence failed: %s", err);
+        server.plugin->rollback(writer_handle);
+        writer_fail_jobs(first, stop, "commit", err);
+        return;
+    }
     if (writer_commit(t0, "batch", err, sizeof err) != 0)
         writer_fail_jobs(first, stop, "commit", err);
 }
@@ -91,6 +113,7 @@ writer_run_exec(struct job *exec)
     uint64_t t0 = stats_now_usec();
 
     if (p->begin(writer_handle, err, sizeof err) != 0) {
+        exec->txn_failed = 1;
         reply_error(&exec->out, "EXECABORT nothing applied: begin failed: %s",
                     err);
         return;
@@ -106,7 +129,14 @@ writer_run_exec(struct job *exec)
                     bad->out.p + 1);
         return;
     }
+    if (writer_record_seq(exec->repl_seq, err, sizeof err) != 0) {
+        p->rollback(writer_handle);
+        exec->txn_failed = 1;
+        reply_error(&exec->out, "EXECABORT nothing applied: %s", err);
+        return;
+    }
     if (writer_commit(t0, "EXEC", err, sizeof err) != 0) {
+        exec->txn_failed = 1;
         reply_error(&exec->out, "EXECABORT nothing applied: commit failed: %s",
                     err);
         return;

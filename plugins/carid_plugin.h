@@ -19,9 +19,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   7 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   8 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
+#define CARID_HOST_KEY_MAX 32 /* bytes of a host_set() key */
 
 /* Log levels for carid_host.log. */
 #define CARID_LOG_DEBUG 0
@@ -339,6 +340,17 @@ struct carid_plugin {
      * such article.  A plugin with it takes carid_query.collapse. */
     int (*copies)(void *reader, struct carid_str id, carid_term_fn *fn,
                   void *ctx, int *found, char *err, size_t errlen);
+    /* Optional (ABI 8): one number the daemon keeps in the index under its
+     * own key (at most CARID_HOST_KEY_MAX bytes, [a-z_]; the plugin keeps
+     * it apart from its own), e.g. the replicated log's sequence applied
+     * (daemon/replicate.h).  host_set runs on the writer between begin and
+     * commit, so the value commits or rolls back with the batch; host_get
+     * reads the last committed value, *found 0 (and *value 0) if none.
+     * carid --replicate needs both. */
+    int (*host_set)(void *writer, const char *key, int64_t value, char *err,
+                    size_t errlen);
+    int (*host_get)(void *reader, const char *key, int64_t *value, int *found,
+                    char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 

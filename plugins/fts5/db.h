@@ -65,6 +65,7 @@ enum db_owner {
     DB_OWN_SPELL,
     DB_OWN_POSTS_MERGE,
     DB_OWN_DUPS,
+    DB_OWN_HOSTKEY,
     DB_OWNERS
 };
 

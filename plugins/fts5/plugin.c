@@ -2,7 +2,7 @@
  * plugin.c - the FTS5 index plugin's ABI table: carid_plugin_entry(), the
  * only exported symbol of carid_fts5.so.  Each member casts the daemon's
  * void * handles back to db.h's types (struct db, struct db_conn) and
- * calls store.c, query.c, suggest.c, repair.c or alias.c.
+ * calls store.c, query.c, suggest.c, repair.c, alias.c or hostkey.c.
  */
 
 #include "alias.h"
@@ -10,6 +10,7 @@
 #include "collapse.h"
 #include "db.h"
 #include "dups.h"
+#include "hostkey.h"
 #include "query.h"
 #include "repair.h"
 #include "store.h"
@@ -187,6 +188,20 @@ plugin_alias_list(void *reader, struct carid_str short_form, carid_alias_fn *fn,
     return alias_list(reader, short_form, fn, ctx, err, errlen);
 }
 
+static int
+plugin_host_set(void *writer, const char *key, int64_t value, char *err,
+                size_t errlen)
+{
+    return hostkey_set(writer, key, value, err, errlen);
+}
+
+static int
+plugin_host_get(void *reader, const char *key, int64_t *value, int *found,
+                char *err, size_t errlen)
+{
+    return hostkey_get(reader, key, value, found, err, errlen);
+}
+
 static const struct carid_plugin plugin_fts5 = {
     .abi = CARID_PLUGIN_ABI,
     .name = "fts5",
@@ -217,6 +232,8 @@ static const struct carid_plugin plugin_fts5 = {
     .alias_del = plugin_alias_del,
     .alias_list = plugin_alias_list,
     .copies = plugin_copies,
+    .host_set = plugin_host_set,
+    .host_get = plugin_host_get,
 };
 
 /*

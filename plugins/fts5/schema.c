@@ -32,7 +32,9 @@
  * meta holds the pinned average length ("avgdl"), the generations of
  * posts.h ("gen", "posts_gen"; "fresh_base", "fresh_gen", "fresh_rows" of
  * posts_fresh.h; "sources_gen", "sources_rows" of sources.h) and the
- * stemmer's version ("stemmer", schema_stemmer()); terms and tops are the
+ * stemmer's version ("stemmer", schema_stemmer()), and the daemon's own
+ * numbers under "host:" keys (hostkey.h: "host:replicate_seq"); terms and
+ * tops are the
  * top lists of toplist.h; posts and post_terms (schema_posts) the engine's
  * blocks, source_sets the sources' docid sets; spell_words (schema_posts
  * too) the vocabulary spell.h corrects with.

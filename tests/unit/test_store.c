@@ -393,13 +393,62 @@ test_admin(void)
        "backup to a bad path fails with a message");
 }
 
+/* ---- host keys (ABI 8): the daemon's number commits and rolls back with
+ * the batch it was set in, and keeps across a reopen (test_reopen). */
+static int64_t
+test_host_value(int *found)
+{
+    char err[256];
+    int64_t v = -1;
+
+    if (test_p->host_get(test_reader, "replicate_seq", &v, found, err,
+                         sizeof err) != 0)
+        return -2;
+    return v;
+}
+
+static void
+test_host_keys(void)
+{
+    char err[256];
+    int found = -1;
+    int64_t v;
+
+    ok(test_host_value(&found) == 0 && found == 0, "no host key yet");
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->host_set(test_writer, "replicate_seq", 41, err, sizeof err) ==
+           0,
+       "host_set in a batch");
+    test_p->rollback(test_writer);
+    ok(test_host_value(&found) == 0 && found == 0,
+       "a rolled back host key is not there");
+    test_p->begin(test_writer, err, sizeof err);
+    test_p->host_set(test_writer, "replicate_seq", 41, err, sizeof err);
+    test_p->host_set(test_writer, "replicate_seq", 42, err, sizeof err);
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    v = test_host_value(&found);
+    ok(v == 42 && found == 1, "the committed host key");
+    test_p->begin(test_writer, err, sizeof err);
+    ok(test_p->host_set(test_writer, "gen", 1, err, sizeof err) == 0,
+       "a host key named as a plugin key");
+    ok(test_p->host_set(test_writer, "Bad-Key", 1, err, sizeof err) != 0 &&
+           strstr(err, "[a-z_]") != NULL,
+       "a key out of [a-z_] is refused");
+    ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
+    ok(test_stat("documents") == 3, "the plugin's own meta untouched");
+}
+
 static void
 test_reopen(void)
 {
+    int found = 0;
+
     test_close_all();
     test_open_all();
     ok(test_stat("documents") == 3, "documents persist across reopen");
     ok(test_search("mancur")->total == 1, "index persists across reopen");
+    ok(test_host_value(&found) == 42 && found == 1,
+       "the host key persists across reopen");
 }
 
 /* ---- held FTS5 writes (fts_batch.h): a batch's index writes reach FTS5
@@ -845,6 +894,7 @@ main(int argc, char **argv)
         {"query_options", test_query_options},
         {"get_del_upsert", test_get_del_upsert},
         {"admin", test_admin},
+        {"host_keys", test_host_keys},
         {"reopen", test_reopen},
         {"batch_order", test_batch_order},
         {"toplist", test_toplist},
