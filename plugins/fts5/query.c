@@ -609,11 +609,13 @@ query_ask(struct db_conn *c, const struct query_plan *p,
     a->avgdl = p->avgdl;
     a->k = k;
     query_range(p, &a->from, &a->to);
+    /* the top lists hold no source and no date: a filtered word is the
+     * engine's */
+    a->one_word = p->filters != 0;
     if (p->filters & QUERY_NEEDS_DOCS) {
         rc = query_filter(c, p, q, f, err, errlen);
         a->filter = source_filter_pass;
         a->filter_ctx = f;
-        a->one_word = 1; /* the top lists hold no source */
     }
     return rc;
 }
@@ -621,8 +623,9 @@ query_ask(struct db_conn *c, const struct query_plan *p,
 /*
  * Frequent words in relevance order, no filter but FROM/TO and the
  * sources: the engine over the blocks OPTIMIZE wrote (query_engine.h),
- * when they are fresh; one word only with a source filter (else its top
- * list answers).  1 answered (total and hits), 0 FTS5's, -1 with err set.
+ * when they are fresh; one word only with a source or date filter (else
+ * its top list answers).  1 answered (total and hits), 0 FTS5's, -1 with err
+ * set.
  */
 static int
 query_hits_engine(struct db_conn *c, const struct query_plan *p,
@@ -637,9 +640,8 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
     int rc, stop = 0;
 
     if (q->sort != CARID_SORT_RELEVANCE ||
-        (p->word_len > 0 && !(p->filters & QUERY_NEEDS_DOCS)) || q->count < 0 ||
-        q->offset < 0 || q->count > QUERY_PAGE_MAX ||
-        q->offset > QUERY_ENGINE_MAX_K - q->count)
+        (p->word_len > 0 && p->filters == 0) || q->count < 0 || q->offset < 0 ||
+        q->count > QUERY_PAGE_MAX || q->offset > QUERY_ENGINE_MAX_K - q->count)
         return 0;
     rc = query_ask(c, p, q, (int)(q->offset + q->count), &f, &a, err, errlen);
     if (rc > 0) rc = query_engine(c, &a, &page, err, errlen);

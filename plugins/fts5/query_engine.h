@@ -9,8 +9,8 @@
  * total: the score is rank.c's (the engine's engine_score.c), with the
  * average length OPTIMIZE pinned, FTS5's own article count, and each
  * word's df over the whole index (terms keeps it exact at every commit).
- * With SOURCE (a filter of the sources' docid sets) one word is the
- * engine's too, and COUNTS source is handed every match.
+ * With SOURCE (a filter of the sources' docid sets) or FROM/TO one word
+ * is the engine's too, and COUNTS source is handed every match.
  * Anything else (a phrase, a prefix, NEAR, a field, NOT, a word without
  * blocks, more fresh postings than POSTS_FRESH_MAX or gone articles than
  * POSTS_GONE_MAX, an index another carid wrote) is left to FTS5: the
@@ -41,7 +41,8 @@ struct query_engine_ask {
     int64_t from, to;
     double avgdl;
     int k;
-    /* 1: one word is the engine's too (else it is the top lists'); */
+    /* 1: one word is the engine's too (else it is the top lists': they
+     * hold no source and no date); */
     int one_word;
     /* NULL, or SOURCE's restriction (source_filter.h: an article it turns
      * down is no match, neither a hit nor in the total); */

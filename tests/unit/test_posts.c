@@ -168,6 +168,9 @@ test_hit_cb(void *ctx, const struct carid_hit *hit)
 
 /* SOURCE, when not NULL, for test_search() and test_counts(). */
 static const char *test_source;
+/* The next test_run()'s date mode (0 none, 1 FROM and TO, 2 TO), or -1:
+ * random. */
+static int test_dates = -1;
 
 static void
 test_search(const char *text, int64_t offset, int64_t count, const char *from,
@@ -294,7 +297,7 @@ test_run(struct test_cmp *cmp, int print, const char *text)
     struct test_counts ce, cf;
     int64_t before, offset = test_rand(4) ? test_rand(12) : test_rand(60);
     int64_t count = test_rand(8) ? 1 + test_rand(20) : test_rand(TEST_MAX_HITS);
-    int dates = (int)test_rand(3), i;
+    int dates = test_dates >= 0 ? test_dates : (int)test_rand(3), i;
     unsigned y;
 
     y = 20 + test_rand(5);
@@ -338,18 +341,22 @@ test_run(struct test_cmp *cmp, int print, const char *text)
                    cf.text, cf.err);
     }
     test_source = NULL;
+    test_dates = -1;
 }
 
 /* One random query of distinct frequent words, AND or OR, half of them
  * with a source: SOURCE, source:, -source: (one word too: not listed
- * then). */
+ * then), a few others one word with FROM and TO or TO alone (not listed
+ * either: the top lists hold no date). */
 static void
 test_one(struct test_cmp *cmp, int print)
 {
     static const char *const src[] = {"kompas", "antara", "tempo", "cnn"};
     char text[256];
     int srcmode = test_rand(2) ? 0 : 1 + (int)test_rand(3);
-    int n = (srcmode ? 1 : 2) + (int)test_rand(3), i, or = (int)test_rand(2);
+    int dated = !srcmode && test_rand(5) == 0;
+    int n = (srcmode || dated ? 1 : 2) + (dated ? 0 : (int)test_rand(3));
+    int i, or = (int)test_rand(2);
     size_t at = 0;
     int pick[4], j;
 
@@ -371,6 +378,7 @@ test_one(struct test_cmp *cmp, int print)
         snprintf(text + at, sizeof text - at, " %ssource:%s",
                  srcmode == 3 ? "-" : "", src[test_rand(4)]);
     cmp->filtered += srcmode != 0;
+    if (dated) test_dates = 1 + (int)test_rand(2);
     test_run(cmp, print, text);
 }
 
