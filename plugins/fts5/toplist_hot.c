@@ -105,14 +105,15 @@ toplist_hot_word(struct toplist_hot *h, const char *term, size_t len)
     }
 }
 
-/* The memo's entry for term, or NULL. */
-static struct toplist_hot_seen *
-toplist_hot_memo(struct toplist_hot *h, const char *term, size_t len)
+/* Where term is in v[0..n) (the candidates, the memo, the words found),
+ * or -1. */
+static int
+toplist_hot_find(const struct toplist_hot_seen *v, int n, const char *term,
+                 size_t len)
 {
-    for (int i = 0; i < h->nmemo; i++)
-        if (h->memo[i].len == len && memcmp(h->memo[i].term, term, len) == 0)
-            return &h->memo[i];
-    return NULL;
+    for (int i = 0; i < n; i++)
+        if (v[i].len == len && memcmp(v[i].term, term, len) == 0) return i;
+    return -1;
 }
 
 /* The batch's counts go: a new batch number empties every slot. */
@@ -132,16 +133,14 @@ static void
 toplist_hot_keep(struct toplist_hot *h, const struct toplist_hot_slot *s,
                  double share)
 {
-    int j, low = 0;
+    int j = toplist_hot_find(h->cand, h->ncand, s->term, s->len), low = 0;
 
-    for (j = 0; j < h->ncand; j++) {
-        if (h->cand[j].len == s->len &&
-            memcmp(h->cand[j].term, s->term, s->len) == 0) {
-            if (share > h->cand[j].share) h->cand[j].share = share;
-            return;
-        }
-        if (h->cand[j].share < h->cand[low].share) low = j;
+    if (j >= 0) {
+        if (share > h->cand[j].share) h->cand[j].share = share;
+        return;
     }
+    for (j = 1; j < h->ncand; j++)
+        if (h->cand[j].share < h->cand[low].share) low = j;
     if (h->ncand < TOPLIST_HOT_CANDIDATES)
         low = h->ncand++;
     else if (h->cand[low].share >= share)
@@ -168,11 +167,14 @@ toplist_hot_commit(struct toplist_hot *h, int64_t ndocs, int64_t min_df)
     if (need < 2) need = 2;
     for (i = 0; min_df > 0 && ndocs >= min_df && i < TOPLIST_HOT_SLOTS; i++) {
         const struct toplist_hot_slot *s = &h->slot[i];
-        const struct toplist_hot_seen *m;
+        int m;
 
         if (s->batch != h->batch || (double)s->n < need) continue;
-        m = toplist_hot_memo(h, s->term, s->len);
-        if (m != NULL && ndocs < m->ndocs + m->ndocs / 4) continue;
+        /* found already, waiting to be taken: counted once is enough */
+        if (toplist_hot_find(h->found, h->nfound, s->term, s->len) >= 0)
+            continue;
+        m = toplist_hot_find(h->memo, h->nmemo, s->term, s->len);
+        if (m >= 0 && ndocs < h->memo[m].ndocs + h->memo[m].ndocs / 4) continue;
         toplist_hot_keep(h, s, (double)s->n / (double)h->sampled);
     }
     toplist_hot_restart(h);
@@ -187,10 +189,10 @@ toplist_hot_forget(struct toplist_hot *h)
 int
 toplist_hot_check(struct db_conn *c, struct toplist_hot *h, int64_t min_df)
 {
-    struct toplist_hot_seen w, *m;
+    struct toplist_hot_seen w;
     char err[256];
     int64_t df;
-    int j, best = 0;
+    int j, m, best = 0;
 
     if (h == NULL || h->ncand == 0 || h->nfound == TOPLIST_HOT_FOUND) return 0;
     /* the most frequent first: the costliest for FTS5 */
@@ -199,13 +201,15 @@ toplist_hot_check(struct db_conn *c, struct toplist_hot *h, int64_t min_df)
     w = h->cand[best];
     h->cand[best] = h->cand[--h->ncand];
     w.ndocs = h->ndocs;
-    m = toplist_hot_memo(h, w.term, w.len);
-    if (m == NULL) { /* the oldest goes */
-        m = &h->memo[h->memo_next];
+    if (toplist_hot_find(h->found, h->nfound, w.term, w.len) >= 0)
+        return 1; /* found before, not taken yet: no second walk */
+    m = toplist_hot_find(h->memo, h->nmemo, w.term, w.len);
+    if (m < 0) { /* the oldest goes */
+        m = h->memo_next;
         h->memo_next = (h->memo_next + 1) % TOPLIST_HOT_MEMO;
         if (h->nmemo < TOPLIST_HOT_MEMO) h->nmemo++;
     }
-    *m = w;
+    h->memo[m] = w;
     __atomic_fetch_add(&c->index->hot_checked, 1, __ATOMIC_RELAXED);
     df = posts_fts5_df(c, w.term, w.len, err, sizeof err);
     if (df < 0) {
@@ -213,10 +217,6 @@ toplist_hot_check(struct db_conn *c, struct toplist_hot *h, int64_t min_df)
                             (int)w.len, w.term, err);
         return 1;
     }
-    for (j = 0; j < h->nfound; j++)
-        if (h->found[j].len == w.len &&
-            memcmp(h->found[j].term, w.term, w.len) == 0)
-            return 1; /* found before, not taken yet */
     if (df >= min_df) {
         /* the most frequent are taken first: they come last */
         for (j = h->nfound; j > 0 && h->found[j - 1].share > w.share; j--)
