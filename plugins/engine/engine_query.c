@@ -1,11 +1,13 @@
 /*
  * engine_query.c - see engine_query.h: one pass over the cursors.  With a
  * total, the AND counts the windows it prunes from docids, and the OR walks
- * the union (engine_union.c); without, the OR is MaxScore (engine_or.c).
+ * the union (engine_union.c); without, the OR is MaxScore (engine_or.c)
+ * and one term is its blocks best bound first (engine_one.c).
  */
 #include <string.h>
 
 #include "engine_and.h"
+#include "engine_one.h"
 #include "engine_or.h"
 #include "engine_query.h"
 #include "engine_run.h"
@@ -33,7 +35,10 @@ engine_query_and(const struct engine_query *q, struct engine_hit *hits,
     struct engine_query all = *q;
 
     all.coord = 0; /* every match holds every term */
-    return engine_query_run(&all, hits, res, engine_and_topk);
+    return engine_query_run(&all, hits, res,
+                            q->nterms == 1 && q->no_total && q->filter == NULL
+                                ? engine_one_topk
+                                : engine_and_topk);
 }
 
 int

@@ -82,6 +82,13 @@ engine_run_memo(struct engine_run *r, int i, const struct post_block_meta *m)
 }
 
 double
+engine_run_block_s(const struct engine_run *r, int i,
+                   const struct post_block_meta *m)
+{
+    return engine_run_part(r, i, m->any_title ? &m->title : &m->all);
+}
+
+double
 engine_run_bound_s(struct engine_run *r, int i, const struct post_block_meta *m)
 {
     if (r->memo[i] != m) engine_run_memo(r, i, m);

@@ -57,6 +57,10 @@ int engine_run_open(struct engine_run *r, const struct engine_query *q,
  * asked per article in the OR, they are computed once per block. */
 void engine_run_memo(struct engine_run *r, int i,
                      const struct post_block_meta *m);
+/* engine_run_bound_s()'s value, computed and not remembered: for a walk
+ * that asks once per block (engine_one.c). */
+double engine_run_block_s(const struct engine_run *r, int i,
+                          const struct post_block_meta *m);
 /*
  * The s part of term i's bound over the block m, to go with m->any_title
  * in the title count: over m's titled postings when it has some (see

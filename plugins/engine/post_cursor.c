@@ -136,6 +136,17 @@ post_cursor_next(struct post_cursor *c)
     return post_cursor_stand(c, 0);
 }
 
+int64_t
+post_cursor_seek(struct post_cursor *c, size_t blk)
+{
+    const struct post_block_meta *m = &c->term->blocks[blk];
+
+    if (c->err) return POST_END;
+    c->blk = blk; /* c->end, the range's end, never moves */
+    c->docid = INT64_MIN;
+    return post_cursor_advance(c, m->first > c->from ? m->first : c->from);
+}
+
 const struct post_block_meta *
 post_cursor_shallow(struct post_cursor *c, int64_t target)
 {

@@ -67,6 +67,13 @@ int64_t post_cursor_advance(struct post_cursor *c, int64_t target);
  */
 const struct post_block_meta *post_cursor_shallow(struct post_cursor *c,
                                                   int64_t target);
+/*
+ * Moves to the first posting in range of block blk (one of the blocks the
+ * range left, in any order: the cursor may go back) and returns its docid,
+ * or POST_END if the block holds none in range or is corrupt (then
+ * post_cursor_failed()).  post_cursor_next() then goes on from there.
+ */
+int64_t post_cursor_seek(struct post_cursor *c, size_t blk);
 /* The header of the block the cursor is on (it must be on a posting). */
 static inline const struct post_block_meta *
 post_cursor_meta(const struct post_cursor *c)

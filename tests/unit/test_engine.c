@@ -795,6 +795,48 @@ test_prune_case(struct test_corpus *c, const char *what, const int *terms,
 }
 
 /*
+ * One term without its total (engine_one.c, its blocks best bound first),
+ * against the brute force: every term of a corpus with and without
+ * titles, several k, the whole range and windows.
+ */
+static void
+test_one_term(void)
+{
+    double prob[6] = {0.6, 0.3, 0.1, 0.01, 0.002, 0.0002};
+    static struct engine_hit want[1000], got[1000];
+    int ks[5] = {1, 3, 10, 100, 1000}, titles, t, ki, w, bad = 0, cases = 0;
+    struct engine_result res;
+    struct test_corpus c;
+    int64_t total;
+
+    for (titles = 1; titles >= 0; titles--) {
+        test_corpus_make(&c, 20000, 6, prob, 0, titles);
+        for (t = 0; t < 6; t++)
+            for (ki = 0; ki < 5; ki++)
+                for (w = 0; w < 3; w++) {
+                    int64_t from = INT64_MIN + 1, to = INT64_MAX - 1;
+                    int nw;
+
+                    if (w > 0) { /* a window, then a narrow one */
+                        from = c.docid[c.ndocs / 3];
+                        to = c.docid[w == 1 ? c.ndocs - 1 : c.ndocs / 3 + 200];
+                    }
+                    nw = test_brute(&c, &t, 1, 1, from, to, ks[ki], want,
+                                    &total);
+                    cases++;
+                    if (test_engine(&c, &t, 1, 1, from, to, ks[ki], got, &res,
+                                    1) != ENGINE_OK ||
+                        res.nhits != nw || res.total != -1 ||
+                        memcmp(want, got, (size_t)nw * sizeof want[0]) != 0)
+                        bad++;
+                }
+        test_corpus_free(&c);
+    }
+    printf("# %d of %d one-term queries differ\n", bad, cases);
+    ok(bad == 0 && cases == 180, "one term, no total: the brute force's hits");
+}
+
+/*
  * Frequent terms, small k: blocks are skipped.  With titles, a title
  * match outweighs any BM25 part and most blocks hold a titled posting, so
  * the block bounds stay high (DESIGN.md, What the bounds buy); without,
@@ -810,6 +852,7 @@ test_pruning(void)
 
     for (titles = 1; titles >= 0; titles--) {
         test_corpus_make(&c, 50000, 4, prob, 0, titles);
+        test_prune_case(&c, "one term", and2, 1, 1, titles);
         test_prune_case(&c, "AND-2", and2, 2, 1, titles);
         test_prune_case(&c, "AND-3", and3, 3, 1, titles);
         test_prune_case(&c, "OR-4", or4, 4, 0, titles);
@@ -882,7 +925,8 @@ test_bench(const char *only)
     struct {
         const char *name;
         int n, conj, tenth;
-    } cls[7] = {{"AND-2", 2, 1, 0}, {"AND-3", 3, 1, 0}, {"OR-4", 4, 0, 0},
+    } cls[8] = {{"one", 1, 1, 0},  {"AND-2", 2, 1, 0}, {"AND-3", 3, 1, 0},
+                {"OR-4", 4, 0, 0},
                 {"OR-8", 8, 0, 0}, {"AND-2/10", 2, 1, 1}, {"best-4", 4, 2, 0},
                 {"best-8", 8, 2, 0}};
     int terms[8] = {0, 1, 2, 3, 4, 5, 6, 7}, i;
@@ -896,7 +940,7 @@ test_bench(const char *only)
     printf("1M articles, 8 terms in 45%% .. 10%% of them, built in %.1f s; "
            "median CPU time of 11 runs, top 10\n", test_now() - t0);
     printf("AND-2/10: AND-2 within a tenth of the docid range (FROM/TO)\n");
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < 8; i++) {
         int64_t from = INT64_MIN + 1, to = INT64_MAX - 1, total;
         double ms, ms_top;
         unsigned long long tfs;
@@ -937,6 +981,7 @@ main(int argc, char **argv)
         {"cursors", test_cursor},
         {"queries against the brute force", test_queries},
         {"ties", test_ties},
+        {"one term", test_one_term},
         {"pruning", test_pruning},
         {"invalid queries", test_invalid},
         {NULL, NULL},
