@@ -28,7 +28,7 @@
 
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
 #define QUERY_BM25     RANK_FN "(fts, :avgdl, :df, :map)"
-#define QUERY_PAGE_MAX 1000 /* hits one top-list page may hold */
+#define QUERY_PAGE_MAX 1000 /* hits one engine page may hold */
 #define QUERY_SHAPES   32   /* filter bit combinations */
 /* The statements query.c keeps per connection (db_slot()): hits at sort x
  * QUERY_SHAPES + filter bits, then these. */
@@ -60,7 +60,7 @@ struct query_plan {
     struct carid_str to;   /* the earlier upper bound, or absent */
     int filters;           /* QUERY_* bits */
     /* A query of one plain word: the word as indexed (stemmed), and what
-     * its top list says (toplist.h) when it has one. */
+     * the index knows of it (toplist.h) when it is listed. */
     char word[TOKENIZER_MAX_TOKEN];
     size_t word_len; /* 0: not such a query */
     int listed;      /* top is filled in */
@@ -473,40 +473,6 @@ query_emit(const struct query_emit *e, const struct query_plan *p,
     return rc;
 }
 
-/* Whether the page can come from the word's top list (toplist.h). */
-static int
-query_from_list(const struct query_plan *p, const struct carid_query *q)
-{
-    return p->listed && p->filters == 0 && q->sort == CARID_SORT_RELEVANCE &&
-           q->count <= QUERY_PAGE_MAX &&
-           (p->top.n == p->top.df || q->offset + q->count <= p->top.n);
-}
-
-static int
-query_hits_listed(struct db_conn *c, const struct query_plan *p,
-                  const struct carid_query *q, carid_hit_fn *fn, void *ctx,
-                  char *err, size_t errlen)
-{
-    struct toplist_hit *page;
-    struct query_emit e;
-    int n, i, rc = SQLITE_OK, stop = 0;
-
-    if (query_emit_open(c, q, &e, err, errlen) != 0) return -1;
-    page = malloc((size_t)q->count * sizeof *page);
-    if (page == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    n = toplist_page(c, p->word, p->word_len, &p->top, q->offset, q->count,
-                     page, err, errlen);
-    for (i = 0; i < n && rc == SQLITE_OK && !stop; i++)
-        rc = query_emit(&e, p, q, page[i].docid, page[i].score, fn, ctx, &stop);
-    free(page);
-    if (n < 0) return -1;
-    __atomic_fetch_add(&c->index->top->pages, 1, __ATOMIC_RELAXED);
-    return rc == SQLITE_OK ? 0 : db_fail_rc(c, rc, "search", err, errlen);
-}
-
 static int
 query_hits(struct db_conn *c, const struct query_plan *p,
            const struct carid_query *q, carid_hit_fn *fn, void *ctx, char *err,
@@ -516,8 +482,6 @@ query_hits(struct db_conn *c, const struct query_plan *p,
     sqlite3_stmt *hits;
     int rc, stop = 0, i;
 
-    if (query_from_list(p, q))
-        return query_hits_listed(c, p, q, fn, ctx, err, errlen);
     hits = query_hits_stmt(c, q->sort, p->filters, err, errlen);
     if (hits == NULL || query_emit_open(c, q, &e, err, errlen) != 0) return -1;
     rc = query_bind_common(hits, p, q);
@@ -609,9 +573,7 @@ query_ask(struct db_conn *c, const struct query_plan *p,
     a->avgdl = p->avgdl;
     a->k = k;
     query_range(p, &a->from, &a->to);
-    /* the top lists hold no source and no date: a filtered word is the
-     * engine's */
-    a->one_word = p->filters != 0;
+    a->ranged = (p->filters & (QUERY_FROM | QUERY_TO)) != 0;
     if (p->filters & QUERY_NEEDS_DOCS) {
         rc = query_filter(c, p, q, f, err, errlen);
         a->filter = source_filter_pass;
@@ -622,10 +584,8 @@ query_ask(struct db_conn *c, const struct query_plan *p,
 
 /*
  * Frequent words in relevance order, no filter but FROM/TO and the
- * sources: the engine over the blocks OPTIMIZE wrote (query_engine.h),
- * when they are fresh; one word only with a source or date filter (else
- * its top list answers).  1 answered (total and hits), 0 FTS5's, -1 with err
- * set.
+ * sources: the engine over their blocks (query_engine.h), when they are
+ * fresh.  1 answered (total and hits), 0 FTS5's, -1 with err set.
  */
 static int
 query_hits_engine(struct db_conn *c, const struct query_plan *p,
@@ -639,8 +599,7 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
     int64_t i;
     int rc, stop = 0;
 
-    if (q->sort != CARID_SORT_RELEVANCE ||
-        (p->word_len > 0 && p->filters == 0) || q->count < 0 || q->offset < 0 ||
+    if (q->sort != CARID_SORT_RELEVANCE || q->count < 0 || q->offset < 0 ||
         q->count > QUERY_PAGE_MAX || q->offset > QUERY_ENGINE_MAX_K - q->count)
         return 0;
     rc = query_ask(c, p, q, (int)(q->offset + q->count), &f, &a, err, errlen);
@@ -664,7 +623,8 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
     return rc == SQLITE_OK ? 1 : db_fail_rc(c, rc, "search", err, errlen);
 }
 
-/* Inside the read transaction: the pinned length and the word's list. */
+/* Inside the read transaction: the pinned length, and what the index
+ * knows of a one-word query's word (its df, for FTS5's BM25). */
 static int
 query_lists(struct db_conn *c, struct query_plan *p, char *err, size_t errlen)
 {
@@ -755,7 +715,7 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
               (q->count <= 0 || q->offset >= *total ||
                query_hits(c, &p, q, fn, ctx, err, errlen) == 0))))
             rc = 0;
-        /* frequent since OPTIMIZE: the writer lists it at its next batch */
+        /* frequent since OPTIMIZE: the writer lists it between batches */
         if (rc == 0 && p.word_len > 0 && !p.listed && p.avgdl > 0 &&
             p.filters == 0 && c->index->top->min_df > 0 &&
             *total >= c->index->top->min_df)
@@ -861,7 +821,6 @@ query_facets_engine(struct db_conn *c, struct query_plan *p,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    a.one_word = 1;
     a.matched = query_facet_matched;
     a.matched_ctx = &fc;
     rc = query_engine(c, &a, &page, err, errlen);

@@ -65,10 +65,10 @@ query_engine_op(const char **s)
     return -1;
 }
 
-/* 1 if match is 2 (or 1 if one_word) .. POSTS_MAX_TERMS distinct
- * one-token words joined by one operator, 0 if not, -1 out of memory. */
+/* 1 if match is 1 .. POSTS_MAX_TERMS distinct one-token words joined by
+ * one operator, 0 if not, -1 out of memory. */
 static int
-query_engine_parse(struct tokenizer *t, const char *match, int one_word,
+query_engine_parse(struct tokenizer *t, const char *match,
                    struct query_engine_words *w)
 {
     const char *s = match, *end;
@@ -94,7 +94,7 @@ query_engine_parse(struct tokenizer *t, const char *match, int one_word,
         if (w->op != 0 && w->op != op) return 0;
         w->op = op;
     }
-    return w->n >= (one_word ? 1 : 2) ? 1 : 0;
+    return w->n >= 1 ? 1 : 0;
 }
 
 /* The terms of one segment, as the engine takes them. */
@@ -134,6 +134,17 @@ query_engine_gather(void *ctx, int64_t docid)
     return 1;
 }
 
+/* One word over the whole index, no filter, nothing gathered: its total
+ * is its df, which terms keeps exact at every commit (the count the FTS5
+ * path and the top lists give), so the engine need not count: a block
+ * whose bound cannot enter the top k is then never decoded. */
+static int
+query_engine_known(const struct query_engine_words *w,
+                   const struct query_engine_ask *a)
+{
+    return w->n == 1 && !a->ranged && a->filter == NULL && a->matched == NULL;
+}
+
 /* The engine's top k and total on one segment; hits (k of them) is the
  * caller's; g, when not NULL, gathers the matches.  An ENGINE_* code. */
 static int
@@ -155,6 +166,7 @@ query_engine_eval(const struct query_engine_words *w,
     q.avgdl = a->avgdl;
     q.k = k;
     q.coord = w->coord ? w->n : 0; /* the whole query's words */
+    q.no_total = query_engine_known(w, a);
     q.filter = g != NULL ? query_engine_gather : a->filter;
     q.filter_ctx = g != NULL ? (void *)g : a->filter_ctx;
     rc = w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
@@ -294,7 +306,8 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
         else
             page->hits[page->nhits++] = fh[y++];
     }
-    page->total = mres.total - g + fres.total;
+    page->total = query_engine_known(w, a) ? pt[0].term.df
+                                           : mres.total - g + fres.total;
     free(mh);
     return ENGINE_OK;
 }
@@ -410,7 +423,7 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
         a->k < 0 || a->k > QUERY_ENGINE_MAX_K)
         return 0;
     if ((t = db_tokenizer(c, err, errlen)) == NULL) return -1;
-    rc = query_engine_parse(t, a->match, a->one_word, &w);
+    rc = query_engine_parse(t, a->match, &w);
     if (rc < 0) snprintf(err, errlen, "out of memory");
     if (rc <= 0) return rc;
     w.coord = a->coord && w.op == QUERY_ENGINE_OR;
@@ -422,7 +435,10 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
     for (n = 0; n < w.n; n++) {
         rc = posts_open(c, n, w.word[n], w.len[n], main_gen, &pt[n], err,
                         errlen);
-        if (rc == 0) query_engine_want(c, &w, n, a->avgdl);
+        /* one word alone: query_search() asks with the total FTS5
+         * counts anyway, no walk needed */
+        if (rc == 0 && !query_engine_known(&w, a))
+            query_engine_want(c, &w, n, a->avgdl);
         if (rc <= 0) break;
     }
     if (n == w.n)

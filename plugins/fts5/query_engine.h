@@ -1,6 +1,6 @@
 /*
  * query_engine.h - SEARCH's engine path: a relevance-ordered AND (the
- * default) or OR of 2 .. POSTS_MAX_TERMS plain words, every one with
+ * default) or OR of 1 .. POSTS_MAX_TERMS plain words, every one with
  * blocks (posts.h), on an index whose blocks are fresh, is answered by the
  * ranked-retrieval engine (plugins/engine) instead of by FTS5's scan of
  * every match: on the main blocks OPTIMIZE wrote, skipping the articles
@@ -9,8 +9,10 @@
  * total: the score is rank.c's (the engine's engine_score.c), with the
  * average length OPTIMIZE pinned, FTS5's own article count, and each
  * word's df over the whole index (terms keeps it exact at every commit).
- * With SOURCE (a filter of the sources' docid sets) or FROM/TO one word
- * is the engine's too, and COUNTS source is handed every match.
+ * One word alone over the whole index has its df as total, so the engine
+ * counts nothing (engine_one.h); with SOURCE (a filter of the sources'
+ * docid sets) or FROM/TO it counts, and COUNTS source is handed every
+ * match.
  * Anything else (a phrase, a prefix, NEAR, a field, NOT, a word without
  * blocks, more fresh postings than POSTS_FRESH_MAX or gone articles than
  * POSTS_GONE_MAX, an index another carid wrote) is left to FTS5: the
@@ -41,9 +43,7 @@ struct query_engine_ask {
     int64_t from, to;
     double avgdl;
     int k;
-    /* 1: one word is the engine's too (else it is the top lists': they
-     * hold no source and no date); */
-    int one_word;
+    int ranged; /* 1: [from, to] is a FROM/TO, not the whole index */
     /* NULL, or SOURCE's restriction (source_filter.h: an article it turns
      * down is no match, neither a hit nor in the total); */
     int (*filter)(void *ctx, int64_t docid);

@@ -33,20 +33,6 @@ rank_part(double freq, double dl, double avgdl)
 }
 
 double
-rank_tf(int tf_title, int tf_body, int dl, double avgdl)
-{
-    double freq = RANK_TITLE_WEIGHT * tf_title + RANK_BODY_WEIGHT * tf_body;
-
-    return rank_part(freq, dl, avgdl);
-}
-
-double
-rank_impact(int tf_title, int tf_body, int dl, double avgdl)
-{
-    return rank_tf(tf_title, tf_body, dl, avgdl) + (tf_title > 0 ? 10.0 : 0.0);
-}
-
-double
 rank_score(int titles, double s)
 {
     return engine_score_final(titles, s);

@@ -1,8 +1,8 @@
 /*
  * rank.h - the relevance formula, in one place: BM25 with the title weighing
  * 4 times the body, computed the way FTS5's bm25() does, except that the
- * average article length can be pinned (at OPTIMIZE) so that a word's top
- * list (toplist.h) and a full FTS5 scan order hits identically.
+ * average article length can be pinned (at OPTIMIZE) so that carid's
+ * engine (query_engine.h) and a full FTS5 scan score hits identically.
  */
 #ifndef RANK_H
 #define RANK_H
@@ -21,19 +21,10 @@ struct fts5_api;
 
 /* FTS5's inverse document frequency of a word in df of ndocs articles. */
 double rank_idf(int64_t df, int64_t ndocs);
-/* BM25's term-frequency part for tf_title and tf_body occurrences of a word
- * in an article of dl tokens, when articles average avgdl tokens. */
-double rank_tf(int tf_title, int tf_body, int dl, double avgdl);
-/*
- * A word's impact in one article: rank_tf(), plus 10 if the word is in the
- * title, so that sorting by impact puts title matches first as SEARCH does
- * (rank_tf() is below 2.2).
- */
-double rank_impact(int tf_title, int tf_body, int dl, double avgdl);
 
 /* The score a hit carries on the wire: title matches, then BM25 s squeezed
  * into [0, 1), so that a higher score always means an earlier hit.  Both
- * the full scan and a top list answer with it. */
+ * the full scan and the engine answer with it. */
 double rank_score(int titles, double s);
 
 /*
@@ -50,11 +41,11 @@ int rank_coord(int titles, int matched, int items, int phrases);
  * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
  * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's
  * current average"; df >= 0 gives a one-word query's article count, known
- * from its top list, instead of counting every match.  And carid_title(fts),
- * the number of the query's phrases in the title, which orders hits before
- * BM25 (rank_score()).  Both take a best-match map last (qparse.h), and
- * then count only its counted phrases; carid_matched(fts, map) counts the
- * items a row holds.  SQLite result code.
+ * from terms (toplist.h), instead of counting every match.  And
+ * carid_title(fts), the number of the query's phrases in the title, which
+ * orders hits before BM25 (rank_score()).  Both take a best-match map last
+ * (qparse.h), and then count only its counted phrases; carid_matched(fts, map)
+ * counts the items a row holds.  SQLite result code.
  */
 int rank_register(struct fts5_api *api);
 

@@ -33,11 +33,11 @@
  * posts.h ("gen", "posts_gen"; "fresh_base", "fresh_gen", "fresh_rows" of
  * posts_fresh.h; "sources_gen", "sources_rows" of sources.h) and the
  * stemmer's version ("stemmer", schema_stemmer()), and the daemon's own
- * numbers under "host:" keys (hostkey.h: "host:replicate_seq"); terms and
- * tops are the
- * top lists of toplist.h; posts and post_terms (schema_posts) the engine's
- * blocks, source_sets the sources' docid sets; spell_words (schema_posts
- * too) the vocabulary spell.h corrects with.
+ * numbers under "host:" keys (hostkey.h: "host:replicate_seq"); terms the
+ * frequent words of toplist.h (n: see schema_lists); tops, empty, was
+ * their top lists until stop 25; posts and post_terms (schema_posts) the
+ * engine's blocks, source_sets the sources' docid sets; spell_words
+ * (schema_posts too) the vocabulary spell.h corrects with.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -275,6 +275,17 @@ schema_check_file(const char *path, char *err, size_t errlen)
 /* Switches to WAL, creates the schema if the file is new and gives it
  * carid's application_id, in one transaction.  schema_check_file() has
  * made sure the file is carid's. */
+/*
+ * The top lists a carid before stop 25 kept (table tops, each word's list
+ * length in terms.n) are emptied at every start: nothing reads or keeps
+ * them now, and an older carid opening the file afterwards must not read
+ * stale lists: with n 0 it reads none and keeps none, and takes FTS5's
+ * scan for one word.  Once done, each start costs a look at an empty
+ * table and a scan of terms' few hundred rows.
+ */
+static const char schema_lists[] = "DELETE FROM tops;"
+                                   "UPDATE terms SET n = 0 WHERE n <> 0;";
+
 int
 schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
 {
@@ -310,6 +321,7 @@ schema_init(struct db *d, sqlite3 *db, char *err, size_t errlen)
         rc = sqlite3_exec(db, SCHEMA_FTS_CONFIG, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_posts, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = schema_docs_columns(db);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_lists, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = alias_schema(db);
     if (rc == SQLITE_OK &&
         db_pragma_int(db, "PRAGMA application_id") != SCHEMA_APP_ID) {

@@ -1,7 +1,7 @@
 /*
- * toplist.c - see toplist.h: keeping the lists exact as articles come and
- * go (the writer) and reading a page of one (the readers).  OPTIMIZE's
- * rebuild is in toplist_build.c.
+ * toplist.c - see toplist.h: keeping the frequent words' counts exact and
+ * noting their postings as articles come and go (the writer), and what
+ * readers ask of a word.  OPTIMIZE's rebuild is in toplist_build.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,54 +9,38 @@
 
 #include "db.h"
 #include "dict.h"
-#include "rank.h"
 #include "tokenizer.h"
 #include "toplist.h"
 #include "toplist_hot.h"
 
 /*
- * Words in at least this many articles get a top list at OPTIMIZE (0
- * turns lists off), of this many entries.  A new article enters a list
- * with odds of about size/df, and each entry it takes is a B-tree page
- * written at commit: df >= 20x size keeps that under 5% per listed word.
- * Below 10,000 articles a full scan costs < 10 ms anyway.  The environment
- * can change them for tests and benchmarks.
+ * Words in at least this many articles are listed (counted at every
+ * commit, noted for the engine's tier, given blocks); 0 turns that off.
+ * Below 10,000 articles FTS5's scan of a word costs < 10 ms anyway, and
+ * every listed word an article holds is a posting more in the tier.  The
+ * environment can change it for tests and benchmarks.
  */
 #define TOPLIST_MIN_DF     10000
-#define TOPLIST_SIZE       500
 #define TOPLIST_MIN_DF_ENV "CARID_FTS5_TOP_MIN_DF"
-#define TOPLIST_SIZE_ENV   "CARID_FTS5_TOP_SIZE"
 
 enum toplist_stmt {
     TOPLIST_AVGDL_GET,
     TOPLIST_TERMS,
     TOPLIST_TERM_SET,
     TOPLIST_TERM_COUNT,
-    TOPLIST_TOP_INFO,
-    TOPLIST_TOP_PAGE,
-    TOPLIST_TOP_MIN,
-    TOPLIST_TOP_ADD,
-    TOPLIST_TOP_DEL,
+    TOPLIST_TERM_INFO,
     TOPLIST_AVERAGES,
     TOPLIST_STMT_COUNT
 };
 
 static const char *const toplist_sql[TOPLIST_STMT_COUNT] = {
     [TOPLIST_AVGDL_GET] = "SELECT value FROM meta WHERE key = 'avgdl'",
-    [TOPLIST_TERMS] = "SELECT term, df, n FROM terms ORDER BY term",
-    [TOPLIST_TERM_SET] = "UPDATE terms SET df = ?2, n = ?3 WHERE term = ?1",
+    [TOPLIST_TERMS] = "SELECT term, df FROM terms ORDER BY term",
+    /* n, the length of a word's list in tops, stays 0: an older carid
+     * then reads no list (toplist.h) */
+    [TOPLIST_TERM_SET] = "UPDATE terms SET df = ?2, n = 0 WHERE term = ?1",
     [TOPLIST_TERM_COUNT] = "SELECT count(*) FROM terms",
-    [TOPLIST_TOP_INFO] = "SELECT df, n FROM terms WHERE term = ?1",
-    [TOPLIST_TOP_PAGE] = "SELECT docid, tf_title, tf_body, dl FROM tops"
-                         " WHERE term = ?1 ORDER BY impact DESC, docid DESC"
-                         " LIMIT ?2 OFFSET ?3",
-    [TOPLIST_TOP_MIN] = "SELECT impact, docid FROM tops WHERE term = ?1"
-                        " ORDER BY impact, docid LIMIT 1",
-    [TOPLIST_TOP_ADD] = "INSERT OR IGNORE INTO tops(term, impact, docid,"
-                        " tf_title, tf_body, dl)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [TOPLIST_TOP_DEL] = "DELETE FROM tops WHERE term = ?1 AND impact = ?2"
-                        " AND docid = ?3",
+    [TOPLIST_TERM_INFO] = "SELECT df FROM terms WHERE term = ?1",
     /* FTS5's totals record: article count, then tokens per column. */
     [TOPLIST_AVERAGES] = "SELECT block FROM fts_data WHERE id = 1",
 };
@@ -65,16 +49,12 @@ static const char *const toplist_sql[TOPLIST_STMT_COUNT] = {
 struct toplist_word {
     char *term; /* owned, not NUL-terminated */
     size_t len;
-    int64_t df, n;     /* as in terms, plus this batch */
-    int min_known;     /* min_* below are the list's last entry */
-    double min_impact; /* meaningful when min_known and n > 0 */
-    int64_t min_docid;
-    int dirty;             /* df or n changed in this batch */
+    int64_t df;            /* as in terms, plus this batch */
+    int dirty;             /* df changed in this batch */
     int tf_title, tf_body; /* in the article being tokenized */
 };
 
-/* One listed word of one article put (sign 1) or deleted (sign -1); the
- * entry's impact is computed when it is applied. */
+/* One listed word of one article put (sign 1) or deleted (sign -1). */
 struct toplist_post {
     size_t word;
     int sign;
@@ -83,7 +63,7 @@ struct toplist_post {
 
 struct toplist {
     int loaded;
-    double avgdl;              /* 0: no lists, nothing to note */
+    double avgdl;              /* 0: none pinned, nothing to note */
     struct toplist_word *word; /* sorted like terms' primary key */
     size_t nword;
     struct toplist_post *post;
@@ -132,8 +112,6 @@ toplist_shared_new(void)
     if (s == NULL) return NULL;
     pthread_mutex_init(&s->want_mu, NULL);
     s->min_df = toplist_env_int(TOPLIST_MIN_DF_ENV, TOPLIST_MIN_DF);
-    s->size = toplist_env_int(TOPLIST_SIZE_ENV, TOPLIST_SIZE);
-    if (s->size < 1) s->size = 1;
     return s;
 }
 
@@ -250,7 +228,6 @@ toplist_load(struct db_conn *c, struct toplist *t, char *err, size_t errlen)
         if (w->term == NULL) break;
         memcpy(w->term, sqlite3_column_text(stmt, 0), w->len);
         w->df = sqlite3_column_int64(stmt, 1);
-        w->n = sqlite3_column_int64(stmt, 2);
         t->nword++;
     }
     db_done(stmt);
@@ -357,7 +334,7 @@ toplist_doc(struct db_conn *c, int sign, int64_t docid, struct carid_str title,
 
     if (t == NULL || !t->loaded) {
         /* a write outside store_begin(), or a reload that failed */
-        snprintf(err, errlen, "top lists are not loaded");
+        snprintf(err, errlen, "frequent words are not loaded");
         return -1;
     }
     /* a put may be sampled for the words that become frequent */
@@ -418,100 +395,12 @@ toplist_noted(struct db_conn *c, toplist_noted_fn *fn, void *ctx)
     return rc;
 }
 
-/* Reads the list's last entry into w->min_*. */
-static int
-toplist_min(struct db_conn *c, struct toplist_word *w, char *err, size_t errlen)
+/* Applies one noted article to its word's count. */
+static void
+toplist_apply(struct toplist_word *w, const struct toplist_post *p)
 {
-    sqlite3_stmt *stmt = toplist_stmt(c, TOPLIST_TOP_MIN, err, errlen);
-    int rc;
-
-    if (stmt == NULL) return -1;
-    rc = toplist_bind_term(stmt, w->term, w->len);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        w->min_impact = sqlite3_column_double(stmt, 0);
-        w->min_docid = sqlite3_column_int64(stmt, 1);
-    }
-    db_done(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail_rc(c, rc, "top list", err, errlen);
-    w->min_known = 1;
-    return 0;
-}
-
-int
-toplist_row(struct db_conn *c, int add, const char *term, size_t len,
-            const struct toplist_entry *e, int *changed, char *err,
-            size_t errlen)
-{
-    sqlite3_stmt *stmt;
-    int rc;
-
-    stmt = toplist_stmt(c, add ? TOPLIST_TOP_ADD : TOPLIST_TOP_DEL, err,
-                        errlen);
-    if (stmt == NULL) return -1;
-    rc = toplist_bind_term(stmt, term, len);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_double(stmt, 2, e->impact);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, e->docid);
-    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 4, e->tf_title);
-    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 5, e->tf_body);
-    if (rc == SQLITE_OK && add) rc = sqlite3_bind_int(stmt, 6, e->dl);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    *changed = rc == SQLITE_DONE && sqlite3_changes(c->db) > 0;
-    db_done(stmt);
-    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "top list", err, errlen);
-}
-
-static int
-toplist_below(double impact, int64_t docid, double min_impact,
-              int64_t min_docid)
-{
-    return impact < min_impact || (impact == min_impact && docid <= min_docid);
-}
-
-/* Applies one noted article to its word's count and list. */
-static int
-toplist_apply(struct db_conn *c, struct toplist_word *w,
-              const struct toplist_post *p, char *err, size_t errlen)
-{
-    struct toplist_entry e = p->e, last = {0};
-    int complete = w->n == w->df, changed;
-
-    e.impact = rank_impact(e.tf_title, e.tf_body, e.dl, c->top->avgdl);
+    w->df += p->sign;
     w->dirty = 1;
-    if (p->sign < 0) {
-        w->df--;
-        if (toplist_row(c, 0, w->term, w->len, &e, &changed, err, errlen) != 0)
-            return -1;
-        if (changed) {
-            w->n--;
-            w->min_known = 0;
-        }
-        return 0;
-    }
-    w->df++;
-    /* Outside a list that does not hold every article stays out: an
-     * article left out earlier may rank between. */
-    if (!complete) {
-        if (!w->min_known && toplist_min(c, w, err, errlen) != 0) return -1;
-        if (w->n == 0 ||
-            toplist_below(e.impact, e.docid, w->min_impact, w->min_docid))
-            return 0;
-    }
-    if (toplist_row(c, 1, w->term, w->len, &e, &changed, err, errlen) != 0)
-        return -1;
-    if (!changed) return 0;
-    w->n++;
-    w->min_known = 0;
-    if (w->n <= c->index->top->size) return 0;
-    if (toplist_min(c, w, err, errlen) != 0) return -1;
-    last.impact = w->min_impact;
-    last.docid = w->min_docid;
-    if (toplist_row(c, 0, w->term, w->len, &last, &changed, err, errlen) != 0)
-        return -1;
-    if (changed) w->n--;
-    w->min_known = 0;
-    return 0;
 }
 
 static int
@@ -524,7 +413,6 @@ toplist_save(struct db_conn *c, struct toplist_word *w, char *err,
     if (stmt == NULL) return -1;
     rc = toplist_bind_term(stmt, w->term, w->len);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, w->df);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, w->n);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     db_done(stmt);
     w->dirty = 0;
@@ -539,9 +427,8 @@ toplist_commit(struct db_conn *c, char *err, size_t errlen)
     int rc = 0;
 
     if (t == NULL) return 0;
-    for (i = 0; rc == 0 && i < t->npost; i++)
-        rc = toplist_apply(c, &t->word[t->post[i].word], &t->post[i], err,
-                           errlen);
+    for (i = 0; i < t->npost; i++)
+        toplist_apply(&t->word[t->post[i].word], &t->post[i]);
     for (i = 0; rc == 0 && i < t->nword; i++)
         if (t->word[i].dirty) rc = toplist_save(c, &t->word[i], err, errlen);
     t->npost = 0;
@@ -601,50 +488,17 @@ toplist_info(struct db_conn *c, const char *term, size_t len,
     memset(info, 0, sizeof *info);
     if (toplist_avgdl(c, &info->avgdl, err, errlen) != 0) return -1;
     if (info->avgdl <= 0) return 0;
-    stmt = toplist_stmt(c, TOPLIST_TOP_INFO, err, errlen);
+    stmt = toplist_stmt(c, TOPLIST_TERM_INFO, err, errlen);
     if (stmt == NULL) return -1;
     rc = toplist_bind_term(stmt, term, len);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        info->df = sqlite3_column_int64(stmt, 0);
-        info->n = sqlite3_column_int64(stmt, 1);
-    }
+    if (rc == SQLITE_ROW) info->df = sqlite3_column_int64(stmt, 0);
     db_done(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail_rc(c, rc, "terms", err, errlen);
     if (rc == SQLITE_DONE) return 0;
     if (toplist_averages(c, &info->ndocs, NULL, err, errlen) != 0) return -1;
     return 1;
-}
-
-int
-toplist_page(struct db_conn *c, const char *term, size_t len,
-             const struct toplist_info *info, int64_t offset, int count,
-             struct toplist_hit *out, char *err, size_t errlen)
-{
-    double idf = rank_idf(info->df, info->ndocs), s;
-    sqlite3_stmt *stmt;
-    int rc, n = 0, tf_title;
-
-    stmt = toplist_stmt(c, TOPLIST_TOP_PAGE, err, errlen);
-    if (stmt == NULL) return -1;
-    rc = toplist_bind_term(stmt, term, len);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(stmt, 2, count);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, offset);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (n == count) break;
-        tf_title = sqlite3_column_int(stmt, 1);
-        s = idf * rank_tf(tf_title, sqlite3_column_int(stmt, 2),
-                          sqlite3_column_int(stmt, 3), info->avgdl);
-        out[n].docid = sqlite3_column_int64(stmt, 0);
-        out[n].score = rank_score(tf_title > 0, s);
-        n++;
-        rc = SQLITE_OK;
-    }
-    db_done(stmt);
-    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail_rc(c, rc, "top list", err, errlen);
-    return n;
 }
 
 int
@@ -683,9 +537,5 @@ toplist_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
     words = db_scalar(c, toplist_stmt(c, TOPLIST_TERM_COUNT, err, errlen),
                       "stats", err, errlen);
     if (words < 0) return -1;
-    if (fn(ctx, "toplist_words", words) ||
-        fn(ctx, "toplist_pages",
-           __atomic_load_n(&c->index->top->pages, __ATOMIC_RELAXED)))
-        return 1;
-    return 0;
+    return fn(ctx, "toplist_words", words) ? 1 : 0;
 }

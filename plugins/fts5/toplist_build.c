@@ -1,13 +1,13 @@
 /*
  * toplist_build.c - OPTIMIZE's part of toplist.h: one pass over every
  * (word, article, column) occurrence of the index, in word order (FTS5's
- * fts5vocab 'instance' table), keeping the best top->size articles of
- * each word in a small heap.  Article lengths come from FTS5's own
- * docsize table, read once into memory (16 bytes an article).  The same
- * pass over one word's occurrences lists a word that became frequent after
- * OPTIMIZE (toplist_want()); its article lengths are looked up one by one.
- * At OPTIMIZE the pass also gathers every posting of each listed word in
- * docid order for the engine's blocks (posts.h): one scan for both.
+ * fts5vocab 'instance' table), counting each word's articles (for terms
+ * and spell.h) and gathering every posting of each frequent word in docid
+ * order for the engine's blocks (posts.h).  Article lengths come from
+ * FTS5's own docsize table, read once into memory (16 bytes an article).
+ * A word that became frequent after OPTIMIZE (toplist_want()) is listed
+ * with its count alone, a walk of its doclist (posts_fts5_df()); the merge
+ * that is then due reads its postings for its blocks (posts_merge.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #include "db.h"
 #include "posts.h"
-#include "rank.h"
+#include "posts_fts5.h"
 #include "spell.h"
 #include "toplist.h"
 
@@ -30,9 +30,7 @@ enum toplist_build_stmt {
     TOPLIST_BUILD_TERM_CLEAR,
     TOPLIST_BUILD_TOP_CLEAR,
     TOPLIST_BUILD_DOCSIZES,
-    TOPLIST_BUILD_DOCSIZE,
     TOPLIST_BUILD_VOCAB_SCAN,
-    TOPLIST_BUILD_VOCAB_WORD,
     TOPLIST_BUILD_STMT_COUNT
 };
 
@@ -41,32 +39,26 @@ static const char *const toplist_build_sql[TOPLIST_BUILD_STMT_COUNT] = {
         "INSERT INTO meta(key, value) VALUES ('avgdl', ?1)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [TOPLIST_BUILD_AVGDL_CLEAR] = "DELETE FROM meta WHERE key = 'avgdl'",
+    /* n (a list's length in tops, which stays empty) is 0: toplist.h */
     [TOPLIST_BUILD_TERM_ADD] = "INSERT INTO terms(term, df, n)"
-                               " VALUES (?1, ?2, ?3)",
+                               " VALUES (?1, ?2, 0)",
     [TOPLIST_BUILD_TERM_CLEAR] = "DELETE FROM terms",
+    /* empty since stop 25; a file an older carid wrote may hold lists */
     [TOPLIST_BUILD_TOP_CLEAR] = "DELETE FROM tops",
     [TOPLIST_BUILD_DOCSIZES] = "SELECT id, sz FROM fts_docsize ORDER BY id",
-    [TOPLIST_BUILD_DOCSIZE] = "SELECT sz FROM fts_docsize WHERE id = ?1",
     /* TOPLIST_VOCAB makes the table on the writer before first use. */
     [TOPLIST_BUILD_VOCAB_SCAN] = "SELECT term, doc, col = 'title'"
                                  " FROM temp.toplist_vocab",
-    [TOPLIST_BUILD_VOCAB_WORD] = "SELECT term, doc, col = 'title'"
-                                 " FROM temp.toplist_vocab WHERE term = ?1",
 };
 
 struct toplist_build {
     struct db_conn *c;
     double avgdl;
-    int64_t *docid; /* fts_docsize, in rowid order; NULL: look up */
-    int dl_failed;  /* a look-up failed: the lengths cannot be trusted */
+    int64_t *docid; /* fts_docsize, in rowid order */
     int *dl;
     size_t ndoc;
-    struct toplist_entry *heap; /* min-heap: the worst kept entry on top */
-    int nheap, size;
     int64_t df;
-    /* OPTIMIZE: the word's postings so far, for posts_build_term() */
-    int posts;
-    int spell;       /* OPTIMIZE: each word's count for spell.h */
+    /* the word's postings so far, for posts_build_term() */
     int post_failed; /* out of memory gathering them */
     struct post_posting *post;
     size_t npost, postcap;
@@ -84,86 +76,10 @@ toplist_build_stmt(struct db_conn *c, enum toplist_build_stmt which, char *err,
 }
 
 static int
-toplist_worse(const struct toplist_entry *a, const struct toplist_entry *b)
-{
-    return a->impact < b->impact ||
-           (a->impact == b->impact && a->docid < b->docid);
-}
-
-static void
-toplist_swap(struct toplist_entry *a, struct toplist_entry *b)
-{
-    struct toplist_entry t = *a;
-
-    *a = *b;
-    *b = t;
-}
-
-static void
-toplist_sift_down(struct toplist_entry *h, int n, int i)
-{
-    int l, r, m;
-
-    for (;;) {
-        l = 2 * i + 1;
-        r = l + 1;
-        m = i;
-        if (l < n && toplist_worse(&h[l], &h[m])) m = l;
-        if (r < n && toplist_worse(&h[r], &h[m])) m = r;
-        if (m == i) return;
-        toplist_swap(&h[i], &h[m]);
-        i = m;
-    }
-}
-
-static void
-toplist_push(struct toplist_build *b, const struct toplist_entry *e)
-{
-    int i;
-
-    if (b->nheap == b->size) {
-        if (!toplist_worse(&b->heap[0], e)) return;
-        b->heap[0] = *e;
-        toplist_sift_down(b->heap, b->nheap, 0);
-        return;
-    }
-    i = b->nheap++;
-    b->heap[i] = *e;
-    while (i > 0 && toplist_worse(&b->heap[i], &b->heap[(i - 1) / 2])) {
-        toplist_swap(&b->heap[i], &b->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-}
-
-/* The length of article docid, by binary search of the docsize copy. */
-/* One article's length from fts_docsize, or 0. */
-static int
-toplist_dl_lookup(struct toplist_build *b, int64_t docid)
-{
-    char err[64];
-    sqlite3_stmt *stmt;
-    int dl = 0, rc = SQLITE_ERROR;
-
-    stmt = toplist_build_stmt(b->c, TOPLIST_BUILD_DOCSIZE, err, sizeof err);
-    if (stmt != NULL) {
-        rc = sqlite3_bind_int64(stmt, 1, docid);
-        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-        if (rc == SQLITE_ROW)
-            dl = (int)db_varint_sum(sqlite3_column_blob(stmt, 0),
-                                    (size_t)sqlite3_column_bytes(stmt, 0));
-        db_done(stmt);
-    }
-    /* every article FTS5 indexed has a docsize row */
-    if (rc != SQLITE_ROW) b->dl_failed = 1;
-    return dl;
-}
-
-static int
 toplist_dl(struct toplist_build *b, int64_t docid)
 {
     size_t lo = 0, hi = b->ndoc, mid;
 
-    if (b->docid == NULL) return toplist_dl_lookup(b, docid);
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
         if (b->docid[mid] == docid) return b->dl[mid];
@@ -233,7 +149,7 @@ toplist_end_post(struct toplist_build *b, const struct toplist_entry *e)
     b->npost++;
 }
 
-/* Ends the article being counted: into the heap if it ranks. */
+/* Ends the article being counted: its posting kept. */
 static void
 toplist_end_doc(struct toplist_build *b)
 {
@@ -244,51 +160,43 @@ toplist_end_doc(struct toplist_build *b)
     e.tf_title = b->tf_title;
     e.tf_body = b->tf_body;
     e.dl = toplist_dl(b, b->cur_doc);
-    e.impact = rank_impact(e.tf_title, e.tf_body, e.dl, b->avgdl);
-    toplist_push(b, &e);
-    if (b->posts) toplist_end_post(b, &e);
+    toplist_end_post(b, &e);
     b->df++;
     b->cur_doc = -1;
     b->tf_title = b->tf_body = 0;
 }
 
-/* Ends a word: writes its count and list if it is frequent enough. */
+/* Ends a word: its count for spell.h, and its count and blocks if it is
+ * frequent enough. */
 static int
 toplist_end_word(struct toplist_build *b, const char *term, size_t len,
                  char *err, size_t errlen)
 {
     struct db_conn *c = b->c;
     sqlite3_stmt *stmt;
-    int rc, i, changed;
+    int rc;
 
     toplist_end_doc(b);
-    if (b->spell && len > 0 &&
-        spell_build_word(c, term, len, b->df, err, errlen) != 0)
+    if (len > 0 && spell_build_word(c, term, len, b->df, err, errlen) != 0)
         return -1;
     if (len > 0 && b->df >= c->index->top->min_df) {
         stmt = toplist_build_stmt(c, TOPLIST_BUILD_TERM_ADD, err, errlen);
         if (stmt == NULL) return -1;
         rc = db_bind(stmt, 1, (struct carid_str){term, len});
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, b->df);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, b->nheap);
         if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
         db_done(stmt);
         if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "terms", err, errlen);
-        for (i = 0; i < b->nheap; i++)
-            if (toplist_row(c, 1, term, len, &b->heap[i], &changed, err,
-                            errlen) != 0)
-                return -1;
         if (b->post_failed) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        if (b->posts && posts_build_term(c, 0, term, len, b->post, b->npost,
-                                         err, errlen) != 0)
+        if (posts_build_term(c, 0, term, len, b->post, b->npost, err, errlen) !=
+            0)
             return -1;
     }
     b->npost = 0;
     b->post_failed = 0;
-    b->nheap = 0;
     b->df = 0;
     return 0;
 }
@@ -355,9 +263,6 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
     memset(&b, 0, sizeof b);
     b.c = c;
     b.cur_doc = -1;
-    b.size = (int)c->index->top->size;
-    b.posts = 1;
-    b.spell = 1;
     toplist_forget(c);
     if (posts_build_clear(c, err, errlen) != 0 ||
         db_run(c, toplist_build_stmt(c, TOPLIST_BUILD_TOP_CLEAR, err, errlen),
@@ -368,13 +273,8 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
                "avgdl", err, errlen) != 0 ||
         toplist_averages(c, &ndocs, &ntok, err, errlen) != 0)
         return -1;
-    if (c->index->top->min_df <= 0 || ndocs == 0) return 0; /* lists are off */
+    if (c->index->top->min_df <= 0 || ndocs == 0) return 0; /* off */
     b.avgdl = (double)ntok / (double)ndocs;
-    b.heap = malloc((size_t)b.size * sizeof *b.heap);
-    if (b.heap == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
     if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
         db_fail(c, "vocabulary", err, errlen);
     else if (spell_build_clear(c, err, errlen) == 0 &&
@@ -391,53 +291,39 @@ toplist_build(struct db_conn *c, char *err, size_t errlen)
         if (rc == 0) rc = posts_build_done(c, err, errlen);
         if (rc == 0) rc = spell_build_done(c, err, errlen);
     }
-    free(b.heap);
     free(b.docid);
     free(b.dl);
     free(b.post);
     return rc;
 }
 
-/* Lists term[0..len) if it has no list and is frequent enough. */
+/* Lists term[0..len) if it is unlisted and frequent enough: its count,
+ * a walk of its doclist with no article length (the merge that is then
+ * due reads its postings for the blocks).  Until stop 25 this scanned the
+ * word's occurrences and looked up each article's length for its top
+ * list: 0.1-0.3 s on the writer for a word in most of 100,000 articles. */
 static int
 toplist_build_word(struct db_conn *c, const char *term, size_t len, char *err,
                    size_t errlen)
 {
-    struct toplist_build b;
     struct toplist_info info;
     sqlite3_stmt *stmt;
+    int64_t df;
     int rc;
 
-    memset(&b, 0, sizeof b);
-    b.c = c;
-    b.cur_doc = -1;
-    b.size = (int)c->index->top->size;
     rc = toplist_info(c, term, len, &info, err, errlen);
     if (rc != 0 || info.avgdl <= 0 || c->index->top->min_df <= 0)
-        return rc < 0 ? -1 : 0; /* listed already, or lists are off */
-    b.avgdl = info.avgdl;
-    b.heap = malloc((size_t)b.size * sizeof *b.heap);
-    if (b.heap == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    rc = -1;
-    if (sqlite3_exec(c->db, TOPLIST_VOCAB, NULL, NULL, NULL) != SQLITE_OK)
-        db_fail(c, "vocabulary", err, errlen);
-    else if ((stmt = toplist_build_stmt(c, TOPLIST_BUILD_VOCAB_WORD, err,
-                                        errlen)) != NULL) {
-        if (db_bind(stmt, 1, (struct carid_str){term, len}) != SQLITE_OK)
-            db_fail(c, "vocabulary", err, errlen);
-        else
-            rc = toplist_scan(&b, stmt, err, errlen);
-    }
-    if (rc == 0 && b.dl_failed) {
-        snprintf(err, errlen, "an article length could not be read");
-        rc = -1;
-    }
-    free(b.heap);
-    toplist_forget(c); /* toplist_begin() loads the new list */
-    return rc;
+        return rc < 0 ? -1 : 0; /* listed already, or off */
+    if ((df = posts_fts5_df(c, term, len, err, errlen)) < 0) return -1;
+    if (df < c->index->top->min_df) return 0;
+    stmt = toplist_build_stmt(c, TOPLIST_BUILD_TERM_ADD, err, errlen);
+    if (stmt == NULL) return -1;
+    rc = db_bind(stmt, 1, (struct carid_str){term, len});
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2, df);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    db_done(stmt);
+    toplist_forget(c); /* toplist_begin() loads the new word */
+    return rc == SQLITE_DONE ? 0 : db_fail_rc(c, rc, "terms", err, errlen);
 }
 
 int
@@ -448,7 +334,7 @@ toplist_build_pin(struct db_conn *c, char *err, size_t errlen)
     double avgdl;
     int rc;
 
-    if (c->index->top->min_df <= 0) return 0; /* lists are off */
+    if (c->index->top->min_df <= 0) return 0; /* off */
     if (toplist_avgdl(c, &avgdl, err, errlen) != 0 ||
         toplist_averages(c, &ndocs, &ntok, err, errlen) != 0)
         return -1;
@@ -490,15 +376,16 @@ toplist_build_wanted(struct db_conn *c)
     len = s->want_len[s->nwant];
     memcpy(term, s->want[s->nwant], len);
     pthread_mutex_unlock(&s->want_mu);
-    /* a savepoint, so that a failure leaves no half list behind */
+    /* a savepoint, so that a failure leaves nothing behind */
     if (db_txn(c, DB_SAVEPOINT, "savepoint", err, sizeof err) != 0 ||
         db_savepoint_end(c,
                          toplist_build_word(c, term, len, err, sizeof err) != 0,
                          err, sizeof err) != 0)
-        c->index->host->log(CARID_LOG_WARN, "top list for '%.*s' not built: %s",
-                            (int)len, term, err);
+        c->index->host->log(CARID_LOG_WARN,
+                            "frequent word '%.*s' not listed: %s", (int)len,
+                            term, err);
     else
-        c->index->host->log(CARID_LOG_INFO, "top list for '%.*s' built",
+        c->index->host->log(CARID_LOG_INFO, "frequent word '%.*s' listed",
                             (int)len, term);
 }
 
