@@ -45,7 +45,8 @@ static struct {
     struct replicate_event *ev_head, *ev_tail;   /* for the loop */
     struct replicate_event *out_head, *out_tail; /* for the publisher: its
                                                     id, data, not_before */
-    int applying; /* MSG events not yet applied */
+    uint64_t first_seq, last_seq; /* the stream's, when start() joined */
+    int applying;                 /* MSG events not yet applied */
     int stopping;
     pthread_t publisher;
     int publisher_running;
@@ -245,6 +246,13 @@ replicate_log_publish(uint64_t id, const char *data, size_t len,
     pthread_mutex_unlock(&rlog.lock);
 }
 
+void
+replicate_log_bounds(uint64_t *first, uint64_t *last)
+{
+    *first = rlog.first_seq;
+    *last = rlog.last_seq;
+}
+
 struct replicate_event *
 replicate_log_take(void)
 {
@@ -332,6 +340,8 @@ replicate_log_stream(const struct replicate_log_cfg *cfg, char *err,
 
     s = js_GetStreamInfo(&si, rlog.js, cfg->stream, NULL, &code);
     if (s == NATS_OK) {
+        rlog.first_seq = si->State.FirstSeq;
+        rlog.last_seq = si->State.LastSeq;
         jsStreamInfo_Destroy(si);
         return s;
     }

@@ -64,6 +64,10 @@ struct replicate_log_cfg {
  * the loop runs); -1 with err if NATS cannot be reached. */
 int replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
                         size_t errlen);
+/* The stream's first and last sequences when start() joined it (0 and 0
+ * for a new stream; first is past last once a purge or the stream's
+ * limits dropped every message). */
+void replicate_log_bounds(uint64_t *first, uint64_t *last);
 /* Sends data[0..len) (copied) as this node's write id, not before
  * not_before (stats_now_usec()); the answer comes as an ACK or NACK.
  * Any thread; never blocks on the network. */
