@@ -446,6 +446,33 @@ replicate_tick(void)
     }
 }
 
+uint64_t
+replicate_backup_seq(void *reader)
+{
+    const struct carid_plugin *p = server.plugin;
+    int64_t v = 0;
+    int found = 0;
+    char err[256];
+
+    if (*server.cfg.replicate == '\0' || p->host_get == NULL ||
+        p->host_get(reader, REPLICATE_SEQ_KEY, &v, &found, err, sizeof err) !=
+            0)
+        return 0;
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+void
+replicate_backup_announce(const char *name, uint64_t seq)
+{
+    char err[256];
+
+    if (seq == 0) return;
+    if (replicate_log_announce(name, seq, err, sizeof err) != 0)
+        log_warn("replicate: BACKUP %s (sequence %" PRIu64
+                 ") not announced on the log: %s",
+                 name, seq, err);
+}
+
 /* The sequence the index applied last, 0 for a new one. */
 static int
 replicate_applied_seq(uint64_t *seq, char *err, size_t errlen)

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "replicate.h"
+#include "replicate_log.h"
 #include "replicate_snapshot.h"
 #include "server.h"
 #include "stats.h"
@@ -99,13 +100,41 @@ snapshot_file_state(const char *file, struct snapshot_state *st, char *err,
     return rc;
 }
 
+/* auto: the newest BACKUP the log's bucket names that is in backup-dir,
+ * as a path into path ("" if none: the node replays the log). */
+static int
+snapshot_auto(char *path, size_t pathlen, char *err, size_t errlen)
+{
+    char name[256], why[512];
+    uint64_t seq;
+
+    *path = '\0';
+    if (replicate_log_newest_backup(server.cfg.replicate, server.cfg.stream,
+                                    server.backup_dir, name, sizeof name, &seq,
+                                    why, sizeof why) != 0) {
+        snprintf(err, errlen, "--replicate-snapshot auto: %s", why);
+        return -1;
+    }
+    if (*name == '\0') {
+        log_info("replicate: no BACKUP announced on the log is in %s: "
+                 "--replicate-snapshot auto found none",
+                 server.backup_dir);
+        return 0;
+    }
+    snprintf(path, pathlen, "%s/%s", server.backup_dir, name);
+    log_info("replicate: --replicate-snapshot auto: %s (announced at "
+             "sequence %" PRIu64 ")",
+             path, seq);
+    return 0;
+}
+
 int
 replicate_snapshot_take(char *err, size_t errlen)
 {
     const struct carid_plugin *p = server.plugin;
     const char *file = server.cfg.replicate_snapshot;
     struct snapshot_state node, snap;
-    char why[1024];
+    char why[1024], path[4400];
 
     if (*file == '\0') return 0;
     if (*server.cfg.replicate == '\0') {
@@ -115,6 +144,11 @@ replicate_snapshot_take(char *err, size_t errlen)
     if (p->restore == NULL || p->host_get == NULL) {
         snprintf(err, errlen, "plugin %s cannot restore a BACKUP", p->name);
         return -1;
+    }
+    if (strcmp(file, "auto") == 0) {
+        if (snapshot_auto(path, sizeof path, err, errlen) != 0) return -1;
+        if (*path == '\0') return 0;
+        file = path;
     }
     if (snapshot_file_state(file, &snap, why, sizeof why) != 0) {
         snprintf(err, errlen, "--replicate-snapshot %s: %s", file, why);

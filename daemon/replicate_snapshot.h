@@ -4,6 +4,8 @@
  * log.  A BACKUP carries the sequence of the log its node had applied
  * (the plugin's host key REPLICATE_SEQ_KEY, in the same file), so the
  * node installs the file as its index and consumes the log after it.
+ * BACKUP under --replicate names itself in the log (replicate.h), so that
+ * a node sharing the folder can find the newest.
  * Main thread, before the plugin opens DATA for the daemon.
  */
 #ifndef REPLICATE_SNAPSHOT_H
@@ -12,7 +14,9 @@
 #include <stddef.h>
 
 /*
- * With --replicate-snapshot FILE: reads FILE's sequence (a copy of it in
+ * With --replicate-snapshot FILE (auto: the BACKUP of the highest
+ * sequence the log's bucket names that is a file of --backup-dir, if
+ * any; replicate_log_newest_backup()): reads FILE's sequence (a copy of it in
  * DATA/snapshot-check, removed after) and DATA's index's, then makes FILE
  * DATA's index (the plugin's restore()) if DATA's is new (no article, no
  * sequence) or behind FILE; an index at or past FILE's is kept.  Refused

@@ -14,7 +14,9 @@ of replicas.py (3 NATS servers, 3 nodes, HAProxy).
 - the log gone past a node (the stream purged but for its last messages):
   a new node says it needs a snapshot (STATS, log), applies nothing and
   refuses writes; started from a BACKUP older than the stream's first
-  message it still does; from a newer one it catches up.
+  message it still does; from a newer one it catches up;
+- --replicate-snapshot auto takes the newest BACKUP the log names whose
+  file is in the node's --backup-dir.
 """
 import json
 import os
@@ -208,6 +210,29 @@ def log_gone_past_a_node(s):
     eq(d.execute_command("PUT", "dari-simpul", *article(301)), b"OK",
        "it takes writes again")
     wait_all([a, d])
+
+
+@suite.test
+def auto_takes_the_newest_backup_in_its_folder(s):
+    """--replicate-snapshot auto: BACKUPs name themselves in the log; a node
+    takes the newest one whose file is in its --backup-dir (here node 1's,
+    as a folder shared by the nodes would be), not a newer one elsewhere."""
+    a, b = node(0), node(1)
+    path, seq = backup(0, "salinan-3")
+    for i in range(400, 420):
+        eq(b.execute_command("PUT", "s%d" % i, *article(i)), b"OK", "PUT")
+    wait_all([a, b])
+    _, newer = backup(1, "salinan-4")  # in node 2's folder only
+    check(newer > seq, "node 2's BACKUP is the newest")
+    folder = os.path.dirname(path)
+    k = replicas.add("--backup-dir", folder, "--replicate-snapshot", "auto")
+    d = node(k)
+    top = wait_all([a, d])
+    st = repl_stats(d)
+    eq(st["replicate_snapshot_seq"], seq, "the BACKUP auto took")
+    eq(st["replicate_applied_msgs"], top - seq, "messages applied after it")
+    check("auto: %s" % path in replicas.node_log(k), "its log names it")
+    same_top10([a, d], QUERIES)
 
 
 if __name__ == "__main__":
