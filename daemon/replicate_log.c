@@ -39,7 +39,8 @@
 static struct {
     natsConnection *nc;
     jsCtx *js;
-    kvStore *kv; /* the BACKUPs announced; NULL: none */
+    kvStore *kv; /* the BACKUPs announced; NULL: none; under kv_lock */
+    pthread_mutex_t kv_lock; /* a BACKUP's query thread against stop() */
     natsSubscription *sub;
     char subject[160];
     char node[17]; /* this run's 16 hex digits */
@@ -54,7 +55,9 @@ static struct {
     int stopping;
     pthread_t publisher;
     int publisher_running;
-} rlog = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+} rlog = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .cond = PTHREAD_COND_INITIALIZER,
+          .kv_lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Appends ev to a list; under rlog.lock. */
 static void
@@ -449,15 +452,16 @@ replicate_log_announce(const char *name, uint64_t seq, char *err, size_t errlen)
     char value[32];
     natsStatus s;
 
-    if (rlog.kv == NULL) {
-        snprintf(err, errlen, "no bucket of BACKUPs on the log");
-        return -1;
-    }
     snprintf(value, sizeof value, "%" PRIu64, seq);
-    s = kvStore_PutString(NULL, rlog.kv, name, value);
-    if (s == NATS_OK) return 0;
-    snprintf(err, errlen, "%s", nats_GetLastError(NULL));
-    return -1;
+    pthread_mutex_lock(&rlog.kv_lock);
+    s = rlog.kv != NULL ? kvStore_PutString(NULL, rlog.kv, name, value)
+                        : NATS_ILLEGAL_STATE;
+    if (s != NATS_OK)
+        snprintf(err, errlen, "%s",
+                 rlog.kv != NULL ? nats_GetLastError(NULL)
+                                 : "no bucket of BACKUPs on the log");
+    pthread_mutex_unlock(&rlog.kv_lock);
+    return s == NATS_OK ? 0 : -1;
 }
 
 /* name is a regular file of the directory dfd (not a link). */
@@ -553,8 +557,14 @@ replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
     if (s != NATS_OK)
         snprintf(err, errlen, "JetStream: %s", natsStatus_GetText(s));
     if (s == NATS_OK) s = replicate_log_join(cfg, err, errlen);
-    if (s == NATS_OK)
-        rlog.kv = replicate_log_kv_open(rlog.js, cfg->stream, cfg->replicas);
+    if (s == NATS_OK) {
+        kvStore *kv = replicate_log_kv_open(rlog.js, cfg->stream,
+                                            cfg->replicas);
+
+        pthread_mutex_lock(&rlog.kv_lock);
+        rlog.kv = kv;
+        pthread_mutex_unlock(&rlog.kv_lock);
+    }
     if (s == NATS_OK && pthread_create(&rlog.publisher, NULL,
                                        replicate_log_publisher, NULL) != 0) {
         snprintf(err, errlen, "pthread_create() failed");
@@ -588,11 +598,13 @@ replicate_log_stop(void)
      * the server drops an idle ordered consumer by itself */
     if (rlog.nc != NULL) natsConnection_Close(rlog.nc);
     if (rlog.sub != NULL) natsSubscription_Destroy(rlog.sub);
+    pthread_mutex_lock(&rlog.kv_lock);
     if (rlog.kv != NULL) kvStore_Destroy(rlog.kv);
+    rlog.kv = NULL;
+    pthread_mutex_unlock(&rlog.kv_lock);
     if (rlog.js != NULL) jsCtx_Destroy(rlog.js);
     if (rlog.nc != NULL) natsConnection_Destroy(rlog.nc);
     rlog.sub = NULL;
-    rlog.kv = NULL;
     rlog.js = NULL;
     rlog.nc = NULL;
     for (o = rlog.out_head; o != NULL; o = next) {
