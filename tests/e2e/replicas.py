@@ -76,10 +76,10 @@ def start(carid):
     run_cluster("start", "--password", PASSWORD, "--carid", carid)
 
 
-def restart(name):
-    """scripts/cluster restart: name (node3, nats1...) started again from
-    its argv and answering; cluster.json gets its pid."""
-    run_cluster("restart", name)
+def restart(*names):
+    """scripts/cluster restart: names (node3, nats1...) started again from
+    their argv and answering; cluster.json gets their pids."""
+    run_cluster("restart", *names)
 
 
 def add(*carid_args):

@@ -16,7 +16,8 @@ started by scripts/cluster with a password.
   applied it, durably, before answering); every node then answers the
   same top 10;
 - every NATS server killed: a node serves reads, STATS says it is cut off,
-  a write fails with -ERR replicate after its 15 s.
+  a write fails with -ERR replicate after its 15 s; the servers started
+  again, the nodes take writes and answer the same top 10.
 
 The cluster and the helpers are replicas.py's (it exits 77 without
 nats-server or haproxy).  A node started from a BACKUP, and one the log
@@ -277,6 +278,32 @@ def cut_off_node_reads_and_refuses_writes(s):
     eq(a.execute_command("GET", "terputus"), None, "the failed write")
     eq(repl_stats(a)["replicate_failed_writes"], failed + 1,
        "failed writes counted")
+
+
+@suite.test
+def log_back_nodes_catch_up(s):
+    """The NATS servers started again: the nodes reconnect, take writes
+    again, and once caught up answer the same top 10."""
+    restart(*["nats%d" % (i + 1) for i in range(len(cluster["nats"]))])
+    nodes = [node(i) for i in range(3)]
+    deadline = time.monotonic() + 30
+    while not all(repl_stats(x)["replicate_connected"] for x in nodes):
+        check(time.monotonic() < deadline, "not reconnected after 30 s")
+        time.sleep(0.1)
+    w = client(cluster["nodes"][0]["port"], timeout=30)
+    for _ in range(3):  # each waits while the stream elects its leader
+        try:
+            if w.execute_command("PUT", "kembali", *article(77)) == b"OK":
+                break
+        except replicas.redis.ResponseError as e:
+            s.say("    %s" % str(e)[:80])
+    else:
+        raise AssertionError("no write accepted once the log was back")
+    wait_all(nodes, 30)
+    for i, x in enumerate(nodes):
+        check(x.execute_command("GET", "kembali") is not None,
+              "the write once the log was back, on node %d" % (i + 1))
+    same_top10(nodes, ["banjir", "harga beras", "pasar malam"])
 
 
 if __name__ == "__main__":

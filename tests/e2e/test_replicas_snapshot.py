@@ -26,7 +26,7 @@ import tempfile
 import harness
 from harness import check, eq
 from replicas import (article, cluster, node, repl_stats, same_top10, tmp,
-                      wait_all, wait_applied, PASSWORD)
+                      wait_all, wait_applied)
 import replicas
 
 suite = harness.Suite("replicas_snapshot", daemon=False)
