@@ -12,6 +12,7 @@
 #include "backup.h"
 #include "cmd.h"
 #include "conn.h"
+#include "replicate.h"
 #include "server.h"
 #include "slowlog.h"
 
@@ -92,6 +93,7 @@ void
 cmd_backup_run(struct job *job, void *reader)
 {
     char name[CMD_MAX_BACKUP + 1], err[512];
+    uint64_t seq = replicate_backup_seq(reader); /* the copy holds it */
 
     /* The name was checked in prepare: at most 64 plain characters. */
     memcpy(name, job->req.argv[1], job->req.argl[1]);
@@ -99,6 +101,7 @@ cmd_backup_run(struct job *job, void *reader)
     switch (backup_write(server.backup_dir, name, cmd_backup_copy, reader, err,
                          sizeof err)) {
     case BACKUP_OK:
+        replicate_backup_announce(name, seq);
         reply_simple(&job->out, "OK");
         break;
     case BACKUP_EXISTS:

@@ -115,6 +115,11 @@ static const struct config_opt config_table[] = {
     {"stream-replicas", CONFIG_NUM, offsetof(struct config, stream_replicas), 1,
      5, 3, NULL, "N",
      "--replicate: servers that store the stream, if carid makes it"},
+    {"replicate-snapshot", CONFIG_STR,
+     offsetof(struct config, replicate_snapshot), 0, 0, 0, "", "FILE|auto",
+     "--replicate: a BACKUP of another node to start from when this node's "
+     "index is new or behind it, then the log after its sequence; auto: "
+     "the newest the log names that is in --backup-dir"},
     {"check", CONFIG_FLAG, offsetof(struct config, check), 0, 1, 0, NULL, "",
      "check DATA's index read-only, say so, exit 0 sound, 1 corrupt"},
     {"rebuild", CONFIG_FLAG, offsetof(struct config, rebuild), 0, 1, 0, NULL,

@@ -45,8 +45,10 @@ struct config {
     const char *replicate;      /* NATS URLs of the log; "": off */
     const char *stream;         /* the log's JetStream stream */
     long stream_replicas;       /* its servers, when carid makes it */
-    long check;                 /* --check: check DATA's index, exit */
-    long rebuild;               /* --rebuild: remake DATA's index, exit */
+    const char *replicate_snapshot; /* a BACKUP to start from, "auto";
+                                       "": none */
+    long check;                     /* --check: check DATA's index, exit */
+    long rebuild;                   /* --rebuild: remake DATA's index, exit */
 };
 
 /*

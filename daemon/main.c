@@ -24,6 +24,7 @@
 #include "plugin.h"
 #include "pool.h"
 #include "replicate.h"
+#include "replicate_snapshot.h"
 #include "server.h"
 #include "stats.h"
 #include "writer.h"
@@ -200,6 +201,7 @@ main(int argc, char **argv)
         fatal("cannot create backup directory %s: %s", server.backup_dir,
               strerror(errno));
     if (backup_clean(server.backup_dir, err, sizeof err) != 0) fatal("%s", err);
+    if (replicate_snapshot_take(err, sizeof err) != 0) fatal("%s", err);
     if (server.plugin->open(&server.host, server.cfg.data, &server.db, err,
                             sizeof err) != 0)
         fatal("plugin %s: cannot open %s: %s", server.plugin->name,

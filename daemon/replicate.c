@@ -90,8 +90,13 @@ int
 replicate_submit(struct job *job)
 {
     if (repl.stopped) {
-        reply_error(&job->out, "ERR replicate: this node stopped applying the "
-                               "log (see its log); writes go to another node");
+        reply_error(&job->out,
+                    stats_get(&stats.replicate_needs_snapshot)
+                        ? "ERR replicate: this node needs a snapshot: the log "
+                          "no longer holds the messages after its sequence "
+                          "(see its log); writes go to another node"
+                        : "ERR replicate: this node stopped applying the log "
+                          "(see its log); writes go to another node");
         return -1;
     }
     if (repl.npending >= REPLICATE_MAX_PENDING) {
@@ -214,6 +219,25 @@ replicate_halt(uint64_t seq, const char *why)
             seq, why, repl.applied);
 }
 
+/* The log no longer holds sequences applied + 1 .. first - 1 (dropped by
+ * the stream's limits or a purge): applying what follows would leave a
+ * hole, so this node stops and asks for a snapshot. */
+static void
+replicate_gap(uint64_t first)
+{
+    if (repl.stopped) return;
+    repl.stopped = 1;
+    stats_set(&stats.replicate_stopped, 1);
+    stats_set(&stats.replicate_needs_snapshot, 1);
+    log_err("replicate: this node applied the log up to sequence %" PRIu64
+            ", but the stream now starts at %" PRIu64
+            " (its limits or a purge dropped the messages between): it "
+            "applies nothing, refuses writes and serves reads as of %" PRIu64
+            "; restart it with --replicate-snapshot and a BACKUP of another "
+            "node made at sequence %" PRIu64 " or later",
+            repl.applied, first, repl.applied, first - 1);
+}
+
 /* One command of another node's message, as the connection would make
  * it: looked up, checked, prepared.  NULL if it is not a write carid
  * can apply (a message of another version). */
@@ -308,6 +332,7 @@ replicate_on_msg(const struct replicate_event *ev)
 
     if (ev->seq + ev->pending > repl.last) repl.last = ev->seq + ev->pending;
     replicate_lag_update();
+    if (!repl.stopped && ev->seq > repl.handed + 1) replicate_gap(ev->seq);
     if (repl.stopped || ev->seq <= repl.handed) {
         replicate_log_applied(); /* dropped, or applied already */
         return;
@@ -386,6 +411,7 @@ replicate_done(struct job *job)
         replicate_halt(job->repl_seq, "its transaction failed");
     } else {
         repl.applied = job->repl_seq;
+        stats_add(&stats.replicate_applied_msgs, 1);
         replicate_lag_update();
     }
     if (job->conn == NULL) {
@@ -420,6 +446,33 @@ replicate_tick(void)
     }
 }
 
+uint64_t
+replicate_backup_seq(void *reader)
+{
+    const struct carid_plugin *p = server.plugin;
+    int64_t v = 0;
+    int found = 0;
+    char err[256];
+
+    if (*server.cfg.replicate == '\0' || p->host_get == NULL ||
+        p->host_get(reader, REPLICATE_SEQ_KEY, &v, &found, err, sizeof err) !=
+            0)
+        return 0;
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+void
+replicate_backup_announce(const char *name, uint64_t seq)
+{
+    char err[256];
+
+    if (seq == 0) return;
+    if (replicate_log_announce(name, seq, err, sizeof err) != 0)
+        log_warn("replicate: BACKUP %s (sequence %" PRIu64
+                 ") not announced on the log: %s",
+                 name, seq, err);
+}
+
 /* The sequence the index applied last, 0 for a new one. */
 static int
 replicate_applied_seq(uint64_t *seq, char *err, size_t errlen)
@@ -447,6 +500,7 @@ int
 replicate_start(char *err, size_t errlen)
 {
     struct replicate_log_cfg cfg;
+    uint64_t first, last;
 
     if (*server.cfg.replicate == '\0') return 0;
     if (replicate_applied_seq(&repl.applied, err, errlen) != 0) return -1;
@@ -462,6 +516,10 @@ replicate_start(char *err, size_t errlen)
         return -1;
     }
     stats_set(&stats.replicate_connected, 1);
+    replicate_log_bounds(&first, &last);
+    if (last > repl.last) repl.last = last;
+    replicate_lag_update();
+    if (first > repl.applied + 1) replicate_gap(first);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #define REPLICATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct job;
 
@@ -53,6 +54,13 @@ int replicate_submit(struct job *job);
 void replicate_done(struct job *job);
 /* Once a second: answers writes that waited too long. */
 void replicate_tick(void);
+/* BACKUP, on its query thread (reader: its handle), under --replicate:
+ * _seq before the copy, the sequence the index applied (0 without
+ * --replicate, or unknown); _announce once the copy is name, in the log's
+ * bucket of BACKUPs (replicate_log_announce()) for --replicate-snapshot
+ * auto.  A failure is logged: the BACKUP stands. */
+uint64_t replicate_backup_seq(void *reader);
+void replicate_backup_announce(const char *name, uint64_t seq);
 /* Main thread, after the loop ended and before the writer stops. */
 void replicate_stop(void);
 

@@ -6,12 +6,15 @@
  * sequence it delivered), and its callback waits while
  * REPLICATE_LOG_MAX_APPLYING messages are on their way to the writer.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +39,8 @@
 static struct {
     natsConnection *nc;
     jsCtx *js;
+    kvStore *kv; /* the BACKUPs announced; NULL: none; under kv_lock */
+    pthread_mutex_t kv_lock; /* a BACKUP's query thread against stop() */
     natsSubscription *sub;
     char subject[160];
     char node[17]; /* this run's 16 hex digits */
@@ -45,11 +50,14 @@ static struct {
     struct replicate_event *ev_head, *ev_tail;   /* for the loop */
     struct replicate_event *out_head, *out_tail; /* for the publisher: its
                                                     id, data, not_before */
-    int applying; /* MSG events not yet applied */
+    uint64_t first_seq, last_seq; /* the stream's, when start() joined */
+    int applying;                 /* MSG events not yet applied */
     int stopping;
     pthread_t publisher;
     int publisher_running;
-} rlog = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+} rlog = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .cond = PTHREAD_COND_INITIALIZER,
+          .kv_lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Appends ev to a list; under rlog.lock. */
 static void
@@ -245,6 +253,13 @@ replicate_log_publish(uint64_t id, const char *data, size_t len,
     pthread_mutex_unlock(&rlog.lock);
 }
 
+void
+replicate_log_bounds(uint64_t *first, uint64_t *last)
+{
+    *first = rlog.first_seq;
+    *last = rlog.last_seq;
+}
+
 struct replicate_event *
 replicate_log_take(void)
 {
@@ -290,7 +305,8 @@ replicate_log_servers(const char *urls, char *buf, size_t buflen,
 }
 
 static natsStatus
-replicate_log_connect(const char *urls, char *err, size_t errlen)
+replicate_log_dial(const char *urls, natsConnection **nc, int events, char *err,
+                   size_t errlen)
 {
     const char *servers[REPLICATE_LOG_MAX_SERVERS];
     char buf[4096];
@@ -305,12 +321,13 @@ replicate_log_connect(const char *urls, char *err, size_t errlen)
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(o, 250);
     if (s == NATS_OK) s = natsOptions_SetPingInterval(o, REPLICATE_LOG_PING_MS);
     if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(o, 2);
-    if (s == NATS_OK)
+    /* events: the link's changes reach the loop (start()'s connection) */
+    if (s == NATS_OK && events)
         s = natsOptions_SetDisconnectedCB(o, replicate_log_on_disconnected,
                                           NULL);
-    if (s == NATS_OK)
+    if (s == NATS_OK && events)
         s = natsOptions_SetReconnectedCB(o, replicate_log_on_reconnected, NULL);
-    if (s == NATS_OK) s = natsConnection_Connect(&rlog.nc, o);
+    if (s == NATS_OK) s = natsConnection_Connect(nc, o);
     natsOptions_Destroy(o);
     if (s != NATS_OK)
         snprintf(err, errlen, "cannot connect to %s: %s", urls,
@@ -332,6 +349,8 @@ replicate_log_stream(const struct replicate_log_cfg *cfg, char *err,
 
     s = js_GetStreamInfo(&si, rlog.js, cfg->stream, NULL, &code);
     if (s == NATS_OK) {
+        rlog.first_seq = si->State.FirstSeq;
+        rlog.last_seq = si->State.LastSeq;
         jsStreamInfo_Destroy(si);
         return s;
     }
@@ -397,6 +416,121 @@ replicate_log_join(const struct replicate_log_cfg *cfg, char *err,
     return s;
 }
 
+/* The bucket of BACKUPs announced, made if missing (replicas <= 0: only
+ * bound); NULL (with a warning when making it failed) if neither works. */
+static kvStore *
+replicate_log_kv_open(jsCtx *js, const char *stream, long replicas)
+{
+    char bucket[160];
+    kvStore *kv = NULL;
+    kvConfig kc;
+    natsStatus s;
+
+    snprintf(bucket, sizeof bucket, "carid-backups-%s", stream);
+    s = js_KeyValue(&kv, js, bucket);
+    if (s != NATS_OK && replicas > 0) {
+        kvConfig_Init(&kc);
+        kc.Bucket = bucket;
+        kc.History = 1;
+        kc.Replicas = (int)replicas;
+        kc.StorageType = js_FileStorage;
+        s = js_CreateKeyValue(&kv, js, &kc);
+    }
+    if (s != NATS_OK) {
+        if (replicas > 0)
+            log_warn("replicate: bucket %s: %s: BACKUPs will not be "
+                     "announced",
+                     bucket, nats_GetLastError(NULL));
+        return NULL;
+    }
+    return kv;
+}
+
+int
+replicate_log_announce(const char *name, uint64_t seq, char *err, size_t errlen)
+{
+    char value[32];
+    natsStatus s;
+
+    snprintf(value, sizeof value, "%" PRIu64, seq);
+    pthread_mutex_lock(&rlog.kv_lock);
+    s = rlog.kv != NULL ? kvStore_PutString(NULL, rlog.kv, name, value)
+                        : NATS_ILLEGAL_STATE;
+    if (s != NATS_OK)
+        snprintf(err, errlen, "%s",
+                 rlog.kv != NULL ? nats_GetLastError(NULL)
+                                 : "no bucket of BACKUPs on the log");
+    pthread_mutex_unlock(&rlog.kv_lock);
+    return s == NATS_OK ? 0 : -1;
+}
+
+/* name is a regular file of the directory dfd (not a link). */
+static int
+replicate_log_is_file(int dfd, const char *name)
+{
+    struct stat st;
+
+    return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISREG(st.st_mode);
+}
+
+/* The best of kv's announcements whose file is in dfd. */
+static void
+replicate_log_pick(kvStore *kv, int dfd, char *name, size_t namelen,
+                   uint64_t *seq)
+{
+    kvKeysList keys = {NULL, 0};
+
+    if (kvStore_Keys(&keys, kv, NULL) != NATS_OK) return;
+    for (int i = 0; i < keys.Count; i++) {
+        kvEntry *e = NULL;
+        uint64_t v;
+
+        if (kvStore_Get(&e, kv, keys.Keys[i]) != NATS_OK) continue;
+        v = strtoull(kvEntry_ValueString(e), NULL, 10);
+        kvEntry_Destroy(e);
+        if (v > *seq && strlen(keys.Keys[i]) < namelen &&
+            replicate_log_is_file(dfd, keys.Keys[i])) {
+            *seq = v;
+            snprintf(name, namelen, "%s", keys.Keys[i]);
+        }
+    }
+    kvKeysList_Destroy(&keys);
+}
+
+int
+replicate_log_newest_backup(const char *urls, const char *stream,
+                            const char *dir, char *name, size_t namelen,
+                            uint64_t *seq, char *err, size_t errlen)
+{
+    natsConnection *nc = NULL;
+    jsCtx *js = NULL;
+    kvStore *kv = NULL;
+    int dfd;
+
+    *name = '\0';
+    *seq = 0;
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (replicate_log_dial(urls, &nc, 0, err, errlen) != NATS_OK) {
+        close(dfd);
+        return -1;
+    }
+    if (natsConnection_JetStream(&js, nc, NULL) == NATS_OK)
+        kv = replicate_log_kv_open(js, stream, 0);
+    if (kv != NULL) {
+        replicate_log_pick(kv, dfd, name, namelen, seq);
+        kvStore_Destroy(kv);
+    }
+    if (js != NULL) jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+    close(dfd);
+    return 0;
+}
+
 int
 replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
                     size_t errlen)
@@ -412,7 +546,8 @@ replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
     snprintf(rlog.subject, sizeof rlog.subject, "carid.%s", cfg->stream);
     rlog.wake = cfg->wake;
     rlog.stopping = 0;
-    if (replicate_log_connect(cfg->urls, err, errlen) != NATS_OK) return -1;
+    if (replicate_log_dial(cfg->urls, &rlog.nc, 1, err, errlen) != NATS_OK)
+        return -1;
     jsOptions_Init(&jo);
     jo.PublishAsync.AckHandler = replicate_log_on_ack;
     /* our own bound is REPLICATE_MAX_PENDING (replicate.h): never let
@@ -422,6 +557,14 @@ replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
     if (s != NATS_OK)
         snprintf(err, errlen, "JetStream: %s", natsStatus_GetText(s));
     if (s == NATS_OK) s = replicate_log_join(cfg, err, errlen);
+    if (s == NATS_OK) {
+        kvStore *kv = replicate_log_kv_open(rlog.js, cfg->stream,
+                                            cfg->replicas);
+
+        pthread_mutex_lock(&rlog.kv_lock);
+        rlog.kv = kv;
+        pthread_mutex_unlock(&rlog.kv_lock);
+    }
     if (s == NATS_OK && pthread_create(&rlog.publisher, NULL,
                                        replicate_log_publisher, NULL) != 0) {
         snprintf(err, errlen, "pthread_create() failed");
@@ -455,6 +598,10 @@ replicate_log_stop(void)
      * the server drops an idle ordered consumer by itself */
     if (rlog.nc != NULL) natsConnection_Close(rlog.nc);
     if (rlog.sub != NULL) natsSubscription_Destroy(rlog.sub);
+    pthread_mutex_lock(&rlog.kv_lock);
+    if (rlog.kv != NULL) kvStore_Destroy(rlog.kv);
+    rlog.kv = NULL;
+    pthread_mutex_unlock(&rlog.kv_lock);
     if (rlog.js != NULL) jsCtx_Destroy(rlog.js);
     if (rlog.nc != NULL) natsConnection_Destroy(rlog.nc);
     rlog.sub = NULL;

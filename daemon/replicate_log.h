@@ -64,6 +64,25 @@ struct replicate_log_cfg {
  * the loop runs); -1 with err if NATS cannot be reached. */
 int replicate_log_start(const struct replicate_log_cfg *cfg, char *err,
                         size_t errlen);
+/* The stream's first and last sequences when start() joined it (0 and 0
+ * for a new stream; first is past last once a purge or the stream's
+ * limits dropped every message). */
+void replicate_log_bounds(uint64_t *first, uint64_t *last);
+/* BACKUP name (a file of --backup-dir) holds the log up to seq at least:
+ * said in the key-value bucket "carid-backups-STREAM" (made with the
+ * stream's replicas when missing), key name, value seq, for
+ * replicate_log_newest_backup().  Any thread; waits for the server's
+ * answer.  0, or -1 with err. */
+int replicate_log_announce(const char *name, uint64_t seq, char *err,
+                           size_t errlen);
+/* --replicate-snapshot auto, before start(): over a connection of its own
+ * to urls, the announced BACKUP of stream with the highest sequence whose
+ * name is a regular file in dir (no link followed), into name (""  if
+ * none) and *seq.  Main thread, blocking; -1 with err if NATS cannot be
+ * reached. */
+int replicate_log_newest_backup(const char *urls, const char *stream,
+                                const char *dir, char *name, size_t namelen,
+                                uint64_t *seq, char *err, size_t errlen);
 /* Sends data[0..len) (copied) as this node's write id, not before
  * not_before (stats_now_usec()); the answer comes as an ACK or NACK.
  * Any thread; never blocks on the network. */

@@ -52,7 +52,10 @@ struct stats {
     _Atomic uint64_t replicate_stopped;     /* 1: stopped applying (log) */
     _Atomic uint64_t replicate_published;   /* writes of this node's clients */
     _Atomic uint64_t replicate_resent;      /* sent again, same id */
-    _Atomic uint64_t replicate_failed_writes; /* answered -ERR replicate */
+    _Atomic uint64_t replicate_failed_writes;  /* answered -ERR replicate */
+    _Atomic uint64_t replicate_applied_msgs;   /* applied since the start */
+    _Atomic uint64_t replicate_snapshot_seq;   /* the BACKUP started from */
+    _Atomic uint64_t replicate_needs_snapshot; /* 1: the log lost our next */
     struct stats_ring search_usec;
     struct stats_ring put_usec;
     /* Loop thread only: commands_processed every 100 ms. */

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   8 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   9 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 #define CARID_HOST_KEY_MAX 32 /* bytes of a host_set() key */
@@ -351,6 +351,14 @@ struct carid_plugin {
                     size_t errlen);
     int (*host_get)(void *reader, const char *key, int64_t *value, int *found,
                     char *err, size_t errlen);
+    /* Optional (ABI 9): makes a copy of the file at path, one backup()
+     * wrote, the index in dir, without open(); no daemon may have dir's
+     * index open.  The file is checked first (this plugin's index, sound)
+     * and any index in dir is replaced only once the copy is complete and
+     * durable.  0, or -1 with the reason in msg (dir then as it was).
+     * carid --replicate-snapshot needs it. */
+    int (*restore)(const struct carid_host *host, const char *dir,
+                   const char *path, char *msg, size_t msglen);
     /* New members go here, at the end. */
 };
 

@@ -387,10 +387,7 @@ db_check_expired(void *arg)
     return db_now_usec() >= *(const int64_t *)arg;
 }
 
-/* Read-only, so that nothing is written to the file: immutable (no lock,
- * no -shm made) when there is no -wal to read, else an ordinary read-only
- * connection, which reads the WAL an unclean stop left. */
-static int
+int
 db_open_ro(const char *path, sqlite3 **db)
 {
     char uri[8192], wal[4096];

@@ -187,6 +187,11 @@ int64_t db_varint_sum(const void *p, size_t n);
 /* "file:" URI of path, read-only and immutable, with the characters a URI
  * gives a meaning (% ? #) escaped.  0, or -1 if buf is too small. */
 int db_uri_ro(const char *path, char *buf, size_t len);
+/* Opens path read-only, so that nothing is written to the file: immutable
+ * (no lock, no -shm made) when there is no -wal to read, else an ordinary
+ * read-only connection, which reads the WAL an unclean stop left.  An
+ * SQLite result code; *db to be closed in every case. */
+int db_open_ro(const char *path, sqlite3 **db);
 /* Returns the integer a one-row PRAGMA (or query) yields, or -1. */
 int db_pragma_int(sqlite3 *db, const char *sql);
 /*

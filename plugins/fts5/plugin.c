@@ -234,6 +234,7 @@ static const struct carid_plugin plugin_fts5 = {
     .copies = plugin_copies,
     .host_set = plugin_host_set,
     .host_get = plugin_host_get,
+    .restore = repair_restore,
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "alias.h"
 #include "db.h"
 #include "repair.h"
+#include "schema.h"
 #include "store.h"
 
 #define REPAIR_BATCH 1000 /* articles per commit of the new file */
@@ -373,4 +374,85 @@ out:
     sqlite3_close(old);
     free(ids.v);
     return rc;
+}
+
+/* A copy of from at fresh through SQLite's backup: the pages as they are,
+ * with no journal (a failed copy is deleted). */
+static int
+repair_copy_file(const char *from, const char *fresh, char *msg, size_t msglen)
+{
+    sqlite3 *src = NULL, *dst = NULL;
+    sqlite3_backup *b;
+    int rc = db_open_ro(from, &src);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open_v2(fresh, &dst,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        b = sqlite3_backup_init(dst, "main", src, "main");
+        if (b == NULL) {
+            rc = sqlite3_errcode(dst);
+        } else {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+            if (sqlite3_backup_finish(b) != SQLITE_OK && rc == SQLITE_OK)
+                rc = sqlite3_errcode(dst);
+        }
+    }
+    if (rc != SQLITE_OK)
+        snprintf(msg, msglen, "copying %s to %s: %s", from, fresh,
+                 dst != NULL ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+    sqlite3_close(dst);
+    sqlite3_close(src);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+int
+repair_restore(const struct carid_host *host, const char *dir, const char *from,
+               char *msg, size_t msglen)
+{
+    char path[REPAIR_PATH], fresh[REPAIR_PATH + 16], side[REPAIR_PATH + 24],
+        verdict[256];
+    struct stat st;
+    double secs;
+
+    (void)host;
+    snprintf(path, sizeof path, "%s/%s", dir, DB_FILE);
+    snprintf(fresh, sizeof fresh, "%s.restore", path);
+    if (repair_idle(dir, msg, msglen) != 0) return -1;
+    msg[0] = '\0';
+    if (stat(from, &st) != 0) {
+        snprintf(msg, msglen, "%s: %s", from, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+        snprintf(msg, msglen, "%s: not a BACKUP (not a file, or empty)", from);
+        return -1;
+    }
+    if (schema_check_file(from, msg, msglen) != 0) return -1;
+    if (db_quick_check(from, 0, verdict, sizeof verdict, &secs) != 0) {
+        snprintf(msg, msglen, "%s: %s", from, verdict);
+        return -1;
+    }
+    unlink(fresh);
+    if (repair_copy_file(from, fresh, msg, msglen) != 0 ||
+        repair_fsync(fresh) != 0) {
+        if (msg[0] == '\0')
+            snprintf(msg, msglen, "%s: %s", fresh, strerror(errno));
+        unlink(fresh);
+        return -1;
+    }
+    /* the old file's -wal must not be read with the new one */
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    if (rename(fresh, path) != 0 || repair_fsync(dir) != 0) {
+        snprintf(msg, msglen, "renaming %s: %s", fresh, strerror(errno));
+        unlink(fresh);
+        return -1;
+    }
+    return 0;
 }

@@ -11,100 +11,33 @@ started by scripts/cluster with a password.
   was answered +OK is on every node afterwards;
 - kill -9 of a carid node: HAProxy routes around it, and restarted it
   resumes after the sequence it recorded and catches up;
+- kill -9 of the node a client writes to, right after an +OK: the write
+  is on the other nodes, and on the killed one once it is back (it had
+  applied it, durably, before answering); every node then answers the
+  same top 10;
 - every NATS server killed: a node serves reads, STATS says it is cut off,
-  a write fails with -ERR replicate after its 15 s.
+  a write fails with -ERR replicate after its 15 s; the servers started
+  again, the nodes take writes and answer the same top 10.
 
-Exits 77 (ctest's skip) when nats-server or haproxy is not installed
-(scripts/deps --test installs both).
+The cluster and the helpers are replicas.py's (it exits 77 without
+nats-server or haproxy).  A node started from a BACKUP, and one the log
+has gone past: test_replicas_snapshot.py.
 """
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.request
 
 import harness
 from harness import check, eq
-
-if shutil.which("nats-server") is None or shutil.which("haproxy") is None:
-    print("SKIP: nats-server or haproxy is not installed")
-    sys.exit(77)
-
-redis = harness.import_redis()
-CLUSTER = os.path.join(harness.ROOT, "scripts", "cluster")
-PASSWORD = "kata sandi: rahasia"
-PLACES = ["Jakarta", "Surabaya", "Medan", "Makassar", "Palembang", "Kupang"]
-EVENTS = ["banjir merendam ratusan rumah warga",
-          "harga beras naik menjelang lebaran",
-          "nelayan tidak melaut karena gelombang tinggi",
-          "pasar malam ramai dikunjungi keluarga",
-          "jalan tol baru dibuka untuk pemudik",
-          "sekolah menggelar lomba sains tingkat kota"]
+from replicas import (article, client, cluster, kill9, node, redis,
+                      repl_stats, restart, same_top10, tmp, top10,
+                      wait_all, wait_applied, PASSWORD)
+import replicas
 
 suite = harness.Suite("replicas", daemon=False)
-tmp = tempfile.mkdtemp(prefix="carid-e2e-cluster-")
-cluster = {}
-
-
-def article(i):
-    place = PLACES[i % len(PLACES)]
-    event = EVENTS[(i * 7) % len(EVENTS)]
-    return ["title", "%s: %s" % (place, event.split()[0]),
-            "body", "Di %s %s, kata warga nomor %d." % (place, event, i),
-            "source", "koran-%d" % (i % 3), "date",
-            "2025-%02d-%02d" % (i % 12 + 1, i % 28 + 1)]
-
-
-def client(port):
-    return redis.Redis(host="127.0.0.1", port=port, password=PASSWORD,
-                       socket_timeout=15)
-
-
-def node(i):
-    return client(cluster["nodes"][i]["port"])
-
-
-def repl_stats(c):
-    text = c.execute_command("STATS", "replication").decode()
-    return {k: int(v) for k, v in re.findall(r"(\w+):(\d+)", text)}
-
-
-def wait_applied(c, seq, timeout=15):
-    deadline = time.monotonic() + timeout
-    while True:
-        s = repl_stats(c)
-        if s["replicate_applied_seq"] >= seq:
-            return s
-        check(time.monotonic() < deadline,
-              "applied %d of %d after %d s" % (s["replicate_applied_seq"], seq,
-                                                timeout))
-        time.sleep(0.05)
-
-
-def wait_all(nodes, timeout=20):
-    """Every node applied what any node knows the log holds."""
-    top = max(repl_stats(c)["replicate_log_seq"] for c in nodes)
-    for c in nodes:
-        wait_applied(c, top, timeout)
-    return top
-
-
-def top10(c, q):
-    return c.execute_command("SEARCH", q, "LIMIT", 0, 10)
-
-
-def same_top10(nodes, queries):
-    for q in queries:
-        want = top10(nodes[0], q)
-        check(isinstance(want, list) and want[0] > 0, "%r finds nothing" % q)
-        for i, c in enumerate(nodes[1:], 2):
-            eq(top10(c, q), want, "node %d's top 10 of %r" % (i, q))
 
 
 def nats_leader():
@@ -125,33 +58,9 @@ def nats_leader():
     raise AssertionError("no server names the stream's leader")
 
 
-def kill9(pid):
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return
-        time.sleep(0.05)
-
-
-def restart(name):
-    """scripts/cluster restart: name (node3, nats1...) started again from
-    its argv and answering; cluster.json gets its pid."""
-    p = subprocess.run([CLUSTER, "restart", tmp, name], capture_output=True,
-                       text=True, timeout=60)
-    check(p.returncode == 0, "restart %s: %s" % (name, p.stderr[-2000:]))
-    cluster.update(json.load(open(os.path.join(tmp, "cluster.json"))))
-
-
 @suite.test
 def cluster_starts(s):
-    p = subprocess.run([CLUSTER, "start", tmp, "--password", PASSWORD,
-                        "--carid", suite.opt.carid], capture_output=True,
-                       text=True, timeout=60)
-    check(p.returncode == 0, "scripts/cluster start: %s" % p.stderr[-2000:])
-    cluster.update(json.load(open(os.path.join(tmp, "cluster.json"))))
+    replicas.start(suite.opt.carid)
     eq(len(cluster["nodes"]), 3, "nodes")
     # HAProxy came up: its AUTH + PING check passed on the nodes
     eq(client(cluster["haproxy"]["port"]).ping(), True, "PING via HAProxy")
@@ -309,6 +218,38 @@ def kill_carid_node_catches_up(s):
 
 
 @suite.test
+def kill_accepting_node_after_ok(s):
+    """A client writes to node 2 without pause; node 2 is killed -9 the
+    moment it answers the 30th +OK.  Every write it acknowledged is on
+    nodes 1 and 3, and on node 2 as soon as it is back, before it catches
+    up (it applied them durably before answering)."""
+    a, c = node(0), node(2)
+    b = client(cluster["nodes"][1]["port"])
+    acked = []
+    for i in range(1000):
+        aid = "ok%d" % i
+        eq(b.execute_command("PUT", aid, *article(i + 3)), b"OK", "PUT on B")
+        acked.append(aid)
+        if len(acked) == 30:
+            kill9(cluster["nodes"][1]["pid"])
+            break
+    seq = max(repl_stats(x)["replicate_log_seq"] for x in (a, c))
+    for x in (a, c):
+        wait_applied(x, seq)
+        pipe = x.pipeline(transaction=False)
+        for aid in acked:
+            pipe.execute_command("GET", aid)
+        lost = [aid for aid, r in zip(acked, pipe.execute()) if r is None]
+        eq(lost, [], "B's acknowledged writes missing on A or C")
+    restart("node2")
+    b = node(1)
+    got = [b.execute_command("GET", aid) is not None for aid in acked]
+    eq(got.count(False), 0, "B's own acknowledged writes, just restarted")
+    wait_all([a, b, c])
+    same_top10([a, b, c], ["banjir", "harga beras", "nelayan gelombang"])
+
+
+@suite.test
 def cut_off_node_reads_and_refuses_writes(s):
     """Last: every NATS server killed.  A node serves reads from its
     index, says it is cut off, and a write fails clearly after its 15 s."""
@@ -339,32 +280,31 @@ def cut_off_node_reads_and_refuses_writes(s):
        "failed writes counted")
 
 
-def main():
-    try:
-        rc = suite.run()
-    finally:
-        if os.path.exists(os.path.join(tmp, "cluster.json")):
-            subprocess.run([CLUSTER, "stop", tmp], capture_output=True,
-                           timeout=60)
-        for f in ("node1", "node2", "node3"):
-            log = os.path.join(tmp, f, "out.log")
-            if os.path.exists(log):
-                for line in open(log):
-                    if any(m in line for m in harness.SANITIZER_MARKS):
-                        print("FAIL %s: %s" % (f, line.strip()))
-                        rc = 1
-            # SIGTERM from scripts/cluster stop: a clean shutdown
-            log = os.path.join(tmp, f, "carid.log")
-            if (os.path.exists(log) and
-                    not open(log).read().rstrip().endswith("carid stopped")):
-                print("FAIL %s: no clean stop at the end of its log" % f)
-                rc = 1
-        if os.environ.get("CARID_KEEP_CLUSTER"):
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    sys.exit(rc)
+@suite.test
+def log_back_nodes_catch_up(s):
+    """The NATS servers started again: the nodes reconnect, take writes
+    again, and once caught up answer the same top 10."""
+    restart(*["nats%d" % (i + 1) for i in range(len(cluster["nats"]))])
+    nodes = [node(i) for i in range(3)]
+    deadline = time.monotonic() + 30
+    while not all(repl_stats(x)["replicate_connected"] for x in nodes):
+        check(time.monotonic() < deadline, "not reconnected after 30 s")
+        time.sleep(0.1)
+    w = client(cluster["nodes"][0]["port"], timeout=30)
+    for _ in range(3):  # each waits while the stream elects its leader
+        try:
+            if w.execute_command("PUT", "kembali", *article(77)) == b"OK":
+                break
+        except replicas.redis.ResponseError as e:
+            s.say("    %s" % str(e)[:80])
+    else:
+        raise AssertionError("no write accepted once the log was back")
+    wait_all(nodes, 30)
+    for i, x in enumerate(nodes):
+        check(x.execute_command("GET", "kembali") is not None,
+              "the write once the log was back, on node %d" % (i + 1))
+    same_top10(nodes, ["banjir", "harga beras", "pasar malam"])
 
 
 if __name__ == "__main__":
-    main()
+    replicas.finish(suite)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -132,16 +133,22 @@ test_stat_cb(void *ctx, const char *name, int64_t value)
     return 0;
 }
 
-/* Returns the statistic, -1 if not reported, -2 if stats() failed. */
+/* Returns reader's statistic, -1 if not reported, -2 if stats() failed. */
 static int64_t
-test_stat(const char *name)
+test_stat_of(void *reader, const char *name)
 {
     struct test_stat_want w = {name, -1};
     char err[256];
 
-    if (test_p->stats(test_reader, test_stat_cb, &w, err, sizeof err) != 0)
+    if (test_p->stats(reader, test_stat_cb, &w, err, sizeof err) != 0)
         return -2;
     return w.value;
+}
+
+static int64_t
+test_stat(const char *name)
+{
+    return test_stat_of(test_reader, name);
 }
 
 static void
@@ -449,6 +456,59 @@ test_reopen(void)
     ok(test_search("mancur")->total == 1, "index persists across reopen");
     ok(test_host_value(&found) == 42 && found == 1,
        "the host key persists across reopen");
+}
+
+/* ---- restore (ABI 9): a BACKUP made another directory's index, with its
+ * articles and host key; a file that is no index is refused and leaves the
+ * index there as it was. */
+static int64_t
+test_restored(const char *dir, int64_t *seq)
+{
+    void *db = NULL, *r = NULL;
+    int64_t docs = -1;
+    int found = 0;
+    char err[256];
+
+    *seq = -1;
+    if (test_p->open(&test_host, dir, &db, err, sizeof err) != 0) return -1;
+    if (test_p->reader_open(db, &r, err, sizeof err) == 0) {
+        test_p->host_get(r, "replicate_seq", seq, &found, err, sizeof err);
+        docs = test_stat_of(r, "documents");
+        test_p->reader_close(r);
+    }
+    test_p->close(db);
+    return docs;
+}
+
+static void
+test_restore(void)
+{
+    char copy[300], dir[300], junk[300], err[512];
+    int64_t seq = 0;
+    FILE *f;
+
+    snprintf(copy, sizeof copy, "%s/salinan.db", test_dir);
+    snprintf(dir, sizeof dir, "%s/restored", test_dir);
+    snprintf(junk, sizeof junk, "%s/bukan.db", test_dir);
+    fclose(fopen(copy, "w"));
+    ok(test_p->backup(test_reader, copy, err, sizeof err) == 0, "backup");
+    ok(mkdir(dir, 0700) == 0, "a new directory");
+    ok(test_p->restore(&test_host, dir, copy, err, sizeof err) == 0,
+       "restore into it");
+    ok(test_restored(dir, &seq) == 3 && seq == 42,
+       "its index: the BACKUP's articles and host key");
+    f = fopen(junk, "w");
+    fputs("bukan indeks carid, hanya teks biasa\n", f);
+    fclose(f);
+    ok(test_p->restore(&test_host, dir, junk, err, sizeof err) != 0 &&
+           strstr(err, "not an SQLite database") != NULL,
+       "a file that is no index is refused");
+    ok(test_p->restore(&test_host, dir, "/nonexistent/x.db", err,
+                       sizeof err) != 0 &&
+           strstr(err, "No such file") != NULL,
+       "a missing file is refused");
+    ok(test_restored(dir, &seq) == 3 && seq == 42,
+       "the index there is as it was");
 }
 
 /* ---- held FTS5 writes (fts_batch.h): a batch's index writes reach FTS5
@@ -938,6 +998,7 @@ main(int argc, char **argv)
         {"admin", test_admin},
         {"host_keys", test_host_keys},
         {"reopen", test_reopen},
+        {"restore", test_restore},
         {"batch_order", test_batch_order},
         {"toplist", test_toplist},
         {"upsert_rowid", test_upsert_rowid},
