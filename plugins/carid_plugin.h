@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CARID_PLUGIN_ABI   8 /* bump on any incompatible change */
+#define CARID_PLUGIN_ABI   9 /* bump on any incompatible change */
 #define CARID_PLUGIN_ENTRY "carid_plugin_entry"
 #define CARID_EXPORT       __attribute__((visibility("default")))
 #define CARID_HOST_KEY_MAX 32 /* bytes of a host_set() key */
@@ -95,6 +95,23 @@ struct carid_doc {
 typedef int carid_fix_fn(void *ctx, struct carid_str typed,
                          struct carid_str fix);
 
+/* The most terms (FTS5: phrases) a query's statistics carry. */
+#define CARID_GLOBAL_MAX_TERMS 64
+
+/*
+ * Statistics of a whole collection split over several indexes (ABI 9,
+ * carid --route, daemon/ROUTE.md): summed over the shards, so that each
+ * ranks as one index holding every article would.  documents and tokens
+ * are what the plugin's termstats() reports as "documents" and "tokens",
+ * df[i] its i-th "df", in the order it reported them.
+ */
+struct carid_global {
+    int64_t documents;
+    int64_t tokens;
+    int nterms;
+    int64_t df[CARID_GLOBAL_MAX_TERMS];
+};
+
 /*
  * A search request.  text is the client's query string, unparsed: the
  * plugin owns the query language.  Filters are empty strings when unset.
@@ -129,6 +146,10 @@ struct carid_query {
     /* ABI 7: nonzero for one hit per cluster of copies, the best-ranked
      * (carid_hit.copies); only asked of a plugin with copies(). */
     int collapse;
+    /* ABI 9: NULL, or rank with these statistics instead of the index's
+     * own (the router's second phase); the plugin fails the search if
+     * they do not fit the query (another number of terms). */
+    const struct carid_global *global;
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:
@@ -351,6 +372,15 @@ struct carid_plugin {
                     size_t errlen);
     int (*host_get)(void *reader, const char *key, int64_t *value, int *found,
                     char *err, size_t errlen);
+    /* Optional (ABI 9): what ranking q depends on beyond each article,
+     * for a router to sum over shards (carid_global): fn gets
+     * "documents" (the index's articles), "tokens" (their tokens, the
+     * average length's numerator), then "df" once per term of q's parsed
+     * query, in the order search() sums them, and, when want_total,
+     * "matches" (q's total, its filters applied).  q's offset, count and
+     * global are ignored. */
+    int (*termstats)(void *reader, const struct carid_query *q, int want_total,
+                     carid_stat_fn *fn, void *ctx, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 

@@ -111,6 +111,13 @@ plugin_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
 }
 
 static int
+plugin_termstats(void *reader, const struct carid_query *q, int want_total,
+                 carid_stat_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    return query_termstats(reader, q, want_total, fn, ctx, err, errlen);
+}
+
+static int
 plugin_copies(void *reader, struct carid_str id, carid_term_fn *fn, void *ctx,
               int *found, char *err, size_t errlen)
 {
@@ -234,6 +241,7 @@ static const struct carid_plugin plugin_fts5 = {
     .copies = plugin_copies,
     .host_set = plugin_host_set,
     .host_get = plugin_host_get,
+    .termstats = plugin_termstats,
 };
 
 /*

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carid_plugin.h"
 #include "db.h"
 #include "engine.h"
 
@@ -40,6 +41,9 @@ struct query_engine_ask {
     int coord;
     int64_t from, to;
     double avgdl;
+    /* NULL, or a router's statistics: its article count and each word's
+     * df instead of the index's (avgdl is then the router's too) */
+    const struct carid_global *global;
     int k;
     /* 1: one word is the engine's too (else it is the top lists': they
      * hold no source and no date); */
