@@ -114,6 +114,7 @@ route_stats(struct route_link *l, const struct carid_query *q, int want_total,
     struct route_args plain, total;
     struct route_cmd cmd[ROUTE_MAX_SHARDS];
     redisReply *rep[ROUTE_MAX_SHARDS];
+    int64_t parsed = -1;
     int i, n = l->spec->n, rc = 0;
 
     route_query_args(&plain, "TERMSTATS", q);
@@ -131,7 +132,7 @@ route_stats(struct route_link *l, const struct carid_query *q, int want_total,
         return -1;
     memset(g, 0, sizeof *g);
     for (i = 0; rc == 0 && i < n; i++)
-        rc = route_merge_stats(rep[i], i, g, &m[i], err, errlen);
+        rc = route_merge_stats(rep[i], i, g, &m[i], &parsed, err, errlen);
     route_free_all(rep, n);
     return rc;
 }

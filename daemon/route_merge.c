@@ -40,8 +40,9 @@ route_merge_is(const redisReply *r, const char *s)
 
 int
 route_merge_stats(const redisReply *r, int shard, struct carid_global *g,
-                  int64_t *m, char *err, size_t errlen)
+                  int64_t *m, int64_t *parsed, char *err, size_t errlen)
 {
+    int64_t mine = -1;
     int ndf = 0;
 
     if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0)
@@ -57,15 +58,20 @@ route_merge_stats(const redisReply *r, int shard, struct carid_global *g,
             g->tokens += v->integer;
         else if (route_merge_is(name, "matches"))
             *m = v->integer;
+        else if (route_merge_is(name, "parsed"))
+            mine = v->integer;
         else if (route_merge_is(name, "df") && ndf < CARID_GLOBAL_MAX_TERMS)
             g->df[ndf++] += v->integer;
     }
-    if (shard == 0) g->nterms = ndf;
-    if (ndf != g->nterms) {
+    if (shard == 0) {
+        g->nterms = ndf;
+        *parsed = mine;
+    }
+    if (ndf != g->nterms || mine != *parsed) {
         snprintf(err, errlen,
-                 "shard %d parsed the query into %d terms, shard 1 into %d "
-                 "(their spelling corrections or aliases differ: try "
-                 "FUZZY off)",
+                 "shard %d parsed the query unlike shard 1 (%d terms, %d): "
+                 "their spelling corrections or learned aliases differ, "
+                 "so their scores would not compare (try FUZZY off)",
                  shard + 1, ndf, g->nterms);
         return -1;
     }

@@ -14,9 +14,10 @@
 #include "carid_plugin.h"
 
 /* Adds shard's TERMSTATS reply r to *g (shard 0 first: it sets how many
- * dfs every shard must give) and its "matches" into *m.  0, or -1. */
+ * dfs, and which "parsed", every shard must give, into *parsed) and its
+ * "matches" into *m.  0, or -1. */
 int route_merge_stats(const redisReply *r, int shard, struct carid_global *g,
-                      int64_t *m, char *err, size_t errlen);
+                      int64_t *m, int64_t *parsed, char *err, size_t errlen);
 
 /*
  * The shards' SEARCH replies rep[0..n) (NULL: not asked; shards in date

@@ -375,8 +375,10 @@ struct carid_plugin {
     /* Optional (ABI 9): what ranking q depends on beyond each article,
      * for a router to sum over shards (carid_global): fn gets
      * "documents" (the index's articles), "tokens" (their tokens, the
-     * average length's numerator), then "df" once per term of q's parsed
-     * query, in the order search() sums them, and, when want_total,
+     * average length's numerator), optionally "parsed" (a hash of how it
+     * parsed q: indexes that give different ones rank q differently),
+     * then "df" once per term of q's parsed query, in the order search()
+     * sums them, and, when want_total,
      * "matches" (q's total, its filters applied).  q's offset, count and
      * global are ignored. */
     int (*termstats)(void *reader, const struct carid_query *q, int want_total,

@@ -1010,6 +1010,18 @@ query_dfs(struct db_conn *c, const char *match, char *out, size_t cap,
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* FNV-1a of the parsed expression, 63 bits: shards that parsed a query
+ * alike (their corrections and aliases) give the same. */
+static int64_t
+query_parsed_hash(const char *m)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (; *m != '\0'; m++)
+        h = (h ^ (unsigned char)*m) * 1099511628211ULL;
+    return (int64_t)(h >> 1);
+}
+
 /* Inside the read transaction: what q's ranking counts, to fn. */
 static int
 query_termstats_read(struct db_conn *c, struct query_plan *p,
@@ -1021,7 +1033,13 @@ query_termstats_read(struct db_conn *c, struct query_plan *p,
     int rc, n = query_phrases(p->r.match);
 
     if (toplist_averages(c, &ndocs, &ntok, err, errlen) != 0) return -1;
-    rc = query_dfs(c, p->r.match, dfs, sizeof dfs, err, errlen);
+    /* a listed word: terms keeps its df, the count FTS5's would make */
+    rc = p->word_len > 0
+             ? toplist_info(c, p->word, p->word_len, &p->top, err, errlen)
+             : 0;
+    if (rc < 0) return -1;
+    if (rc == 1) snprintf(dfs, sizeof dfs, "%lld", (long long)p->top.df);
+    if (rc == 0) rc = query_dfs(c, p->r.match, dfs, sizeof dfs, err, errlen);
     if (rc == 0) { /* no article holds the query: each phrase's count */
         if ((any = query_any(p->r.match)) == NULL) {
             snprintf(err, errlen, "out of memory");
@@ -1031,7 +1049,9 @@ query_termstats_read(struct db_conn *c, struct query_plan *p,
         free(any);
     }
     if (rc < 0) return -1;
-    if (fn(ctx, "documents", ndocs) || fn(ctx, "tokens", ntok)) return 0;
+    if (fn(ctx, "documents", ndocs) || fn(ctx, "tokens", ntok) ||
+        fn(ctx, "parsed", query_parsed_hash(p->r.match)))
+        return 0;
     s = dfs;
     for (int i = 0; i < n; i++) /* rc 0: no article holds any of them */
         if (fn(ctx, "df", rc == 1 ? strtoll(s, &s, 10) : 0)) return 0;

@@ -257,11 +257,37 @@ def get_del_and_moves(s):
            "moved %s on shard %d" % (id_, i + 1))
     eq(W.r.execute_command("DEL", id_, "tidak-ada"), 1, "DEL via router")
     eq(W.r.execute_command("GET", id_), None, "gone")
+    # the node holds what the shards hold again
+    eq(W.one.execute_command("DEL", id_), 1, "DEL on the node")
     try:
         W.r.execute_command("PUT", "x", "title", "t", "date", "2019-02-30")
         raise AssertionError("a bad date was taken")
     except redis.ResponseError as e:
         check("date" in str(e), "bad date: %s" % e)
+
+
+@suite.test
+def shards_that_parse_apart_say_so(s):
+    """A typo only shard 1 holds: shard 1 searches it and its correction,
+    the others the correction only; one node would rank both words, so the
+    router refuses rather than answer otherwise, and FUZZY off agrees."""
+    doc = ["title", "Jembatam baru di desa", "body",
+           "Warga desa menyebut jembatam itu dibangun tahun lalu.",
+           "date", "2015-03-03", "source", "antara"]
+    for c in (W.one, W.r):
+        eq(c.execute_command("PUT", "typo-1", *doc), b"OK", "PUT typo")
+        eq(c.execute_command("OPTIMIZE"), b"OK", "OPTIMIZE")
+    one = W.one.execute_command("SEARCH", "jembatam", "FUZZY", "show")
+    check(len(one[1]) > 0, "one node corrects it: %r" % one[:2])
+    try:
+        W.r.execute_command("SEARCH", "jembatam")
+        raise AssertionError("the router answered a query its shards "
+                             "parsed apart")
+    except redis.ResponseError as e:
+        check("parsed the query unlike" in str(e), "says why: %s" % e)
+    for args in (["jembatam", "FUZZY", "off"], ["jembatan", "FUZZY", "off"]):
+        eq(W.r.execute_command("SEARCH", *args),
+           W.one.execute_command("SEARCH", *args), "SEARCH %r" % (args,))
 
 
 @suite.test
