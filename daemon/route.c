@@ -13,8 +13,9 @@
 #include "route_shard.h"
 #include "server.h"
 
-#define ROUTE_MAX_ARGS 48
-#define ROUTE_MAX_PAGE 1000 /* hits a shard may send: SEARCH's LIMIT count */
+#define ROUTE_MAX_ARGS    48
+#define ROUTE_MAX_PAGE    1000 /* hits a shard may send: SEARCH's LIMIT count */
+#define ROUTE_OPTIMIZE_MS (6 * 3600 * 1000L) /* a shard's OPTIMIZE */
 
 /* One command's arguments; numbers and the STATS text live in it. */
 struct route_args {
@@ -394,8 +395,15 @@ route_optimize(void *writer, char *err, size_t errlen)
 {
     struct route_link *l = writer;
     redisReply *rep[ROUTE_MAX_SHARDS];
+    long usual = l->timeout_ms;
+    int rc;
 
-    if (route_all(l, "OPTIMIZE", NULL, 0, 0, rep, err, errlen) != 0) return -1;
+    /* a shard's OPTIMIZE takes minutes on a big index, not a reply's
+     * time: this handle is the writer's alone */
+    l->timeout_ms = ROUTE_OPTIMIZE_MS;
+    rc = route_all(l, "OPTIMIZE", NULL, 0, 0, rep, err, errlen);
+    l->timeout_ms = usual;
+    if (rc != 0) return -1;
     route_free_all(rep, l->spec->n);
     return 0;
 }
