@@ -978,11 +978,15 @@ query_phrases(const char *m)
 {
     int quoted = 0, n = 0;
 
-    for (; *m != '\0'; m++)
-        if (*m == '"') {
-            quoted = !quoted;
-            n += quoted && m[1] != '"';
+    for (; *m != '\0'; m++) {
+        if (*m != '"') continue;
+        if (quoted && m[1] == '"') { /* "" inside a phrase: a quote */
+            m++;
+            continue;
         }
+        quoted = !quoted;
+        n += quoted;
+    }
     return n < CARID_GLOBAL_MAX_TERMS ? n : CARID_GLOBAL_MAX_TERMS;
 }
 
