@@ -51,7 +51,13 @@ static const struct cmd_arg args_search[] = {
     {"MATCH", "best|all", OPT},
     {"FUZZY", "on|off|show", OPT},
     {"COLLAPSE", NULL, OPT},
+    {"STATS", "statistics", OPT},
     {NULL, NULL, 0}};
+static const struct cmd_arg args_termstats[] = {
+    {NULL, "query", 0},         {"SOURCE", "source", OPT},
+    {"FROM", "date", OPT},      {"TO", "date", OPT},
+    {"MATCH", "best|all", OPT}, {"FUZZY", "on|off", OPT},
+    {"TOTAL", NULL, OPT},       {NULL, NULL, 0}};
 static const struct cmd_arg args_count[] = {
     {NULL, "query", 0},  {"SOURCE", "source", OPT},  {"FROM", "date", OPT},
     {"TO", "date", OPT}, {"MATCH", "best|all", OPT}, {"FUZZY", "on|off", OPT},
@@ -123,6 +129,8 @@ static const struct cmd cmd_table[] = {
      cmd_search_run, "search", "Finds articles", args_search},
     {"COUNT", CMD_LAT_SEARCH, 2, -1, JOB_READ, cmd_count_prepare,
      cmd_search_run, "search", "Counts matching articles", args_count},
+    {"TERMSTATS", 0, 2, -1, JOB_READ, cmd_termstats_prepare, cmd_search_run,
+     "search", "What a query's ranking counts, for a router", args_termstats},
     {"ANALYZE", 0, 2, 2, JOB_READ, cmd_analyze_prepare, cmd_analyze_run,
      "search", "Shows tokens and stems", args_text},
     {"ALIAS", 0, 2, -1, JOB_LOOP, NULL, cmd_alias_run, "search",

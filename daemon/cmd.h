@@ -121,6 +121,7 @@ void cmd_get_run(struct job *job, void *handle);
 int cmd_search_prepare(struct job *job);
 int cmd_get_prepare(struct job *job);
 int cmd_count_prepare(struct job *job);
+int cmd_termstats_prepare(struct job *job);
 void cmd_search_run(struct job *job, void *handle);
 #define CMD_MAX_ANALYZE 65536 /* bytes of ANALYZE text */
 int cmd_analyze_prepare(struct job *job);

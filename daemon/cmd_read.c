@@ -82,6 +82,46 @@ cmd_parse_return(struct job *job, int i)
     return i + 1 + (int)n;
 }
 
+/* STATS "documents tokens df ...": a router's statistics (ROUTE.md);
+ * returns the index of its argument or -1. */
+static int
+cmd_parse_stats(struct job *job, int i)
+{
+    struct job_search *s = &job->arg.search;
+    struct resp_req *r = &job->req;
+    char text[CARID_GLOBAL_MAX_TERMS * 21 + 48], *p, *end;
+    int64_t v[CARID_GLOBAL_MAX_TERMS + 2];
+    int n = 0;
+
+    if (i + 1 >= r->argc || r->argl[i + 1] >= sizeof text) goto bad;
+    memcpy(text, r->argv[i + 1], r->argl[i + 1]);
+    text[r->argl[i + 1]] = '\0';
+    for (p = text; *p != '\0'; p = end) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0') break;
+        if (n == CARID_GLOBAL_MAX_TERMS + 2 ||
+            cmd_parse_int(p, strcspn(p, " "), 0, INT64_MAX, &v[n]) != 0)
+            goto bad;
+        end = p + strcspn(p, " ");
+        n++;
+    }
+    if (n < 2) goto bad;
+    s->global.documents = v[0];
+    s->global.tokens = v[1];
+    s->global.nterms = n - 2;
+    for (int k = 2; k < n; k++)
+        s->global.df[k - 2] = v[k];
+    s->q.global = &s->global;
+    return i + 1;
+bad:
+    reply_error(&job->out,
+                "ERR STATS takes \"documents tokens df ...\": "
+                "2 to %d integers >= 0",
+                CARID_GLOBAL_MAX_TERMS + 2);
+    return -1;
+}
+
 /* One option at argv[i]; returns the index of its last argument or -1
  * with an error reply. */
 static int
@@ -190,6 +230,8 @@ cmd_parse_option(struct job *job, int i)
         s->q.collapse = 1;
         return i;
     }
+    if (cmd_arg_is(r, i, "STATS") && !s->count_only && !s->termstats)
+        return cmd_parse_stats(job, i);
     if (cmd_arg_is(r, i, "COUNTS")) {
         if (!have1 || !cmd_arg_is(r, i + 1, "source")) {
             reply_error(&job->out, "ERR COUNTS takes one field: source");
@@ -204,12 +246,13 @@ cmd_parse_option(struct job *job, int i)
 }
 
 static int
-cmd_search_parse(struct job *job, int count_only)
+cmd_search_parse(struct job *job, int count_only, int termstats)
 {
     struct job_search *s = &job->arg.search;
     struct resp_req *r = &job->req;
 
     s->count_only = count_only;
+    s->termstats = termstats;
     s->q.text = (struct carid_str){r->argv[1], r->argl[1]};
     s->q.count = count_only ? 0 : 10;
     s->q.mark_open = (struct carid_str){"[", 1};
@@ -223,8 +266,17 @@ cmd_search_parse(struct job *job, int count_only)
         return -1;
     }
     for (int i = 2; i < r->argc; i++) {
+        if (termstats && cmd_arg_is(r, i, "TOTAL")) {
+            s->want_total = 1;
+            continue;
+        }
         i = cmd_parse_option(job, i);
         if (i < 0) return -1;
+    }
+    if (termstats && server.plugin->termstats == NULL) {
+        reply_error(&job->out, "ERR plugin '%s' has no TERMSTATS",
+                    server.plugin->name);
+        return -1;
     }
     if (count_only) s->q.count = 0;
     return 0;
@@ -233,13 +285,20 @@ cmd_search_parse(struct job *job, int count_only)
 int
 cmd_search_prepare(struct job *job)
 {
-    return cmd_search_parse(job, 0);
+    return cmd_search_parse(job, 0, 0);
 }
 
 int
 cmd_count_prepare(struct job *job)
 {
-    return cmd_search_parse(job, 1);
+    return cmd_search_parse(job, 1, 0);
+}
+
+/* TERMSTATS: COUNT's options, and TOTAL. */
+int
+cmd_termstats_prepare(struct job *job)
+{
+    return cmd_search_parse(job, 1, 1);
 }
 
 static void
@@ -258,7 +317,15 @@ cmd_search_hit(void *ctx, const struct carid_hit *hit)
     reply_array(&c->buf, 2 + 2 * s->nfields + (s->q.want_snippet ? 2 : 0) +
                              (s->q.collapse ? 2 : 0));
     reply_bulk(&c->buf, hit->id.p, hit->id.len);
-    reply_bulk_double(&c->buf, hit->score);
+    if (s->q.global != NULL) {
+        /* a router merges shards by it: every bit (ROUTE.md) */
+        char exact[32];
+        int n = snprintf(exact, sizeof exact, "%.17g", hit->score);
+
+        reply_bulk(&c->buf, exact, (size_t)n);
+    } else {
+        reply_bulk_double(&c->buf, hit->score);
+    }
     for (int k = 0; k < s->nfields; k++) {
         int f = (int)s->field_order[k];
 
@@ -331,6 +398,33 @@ cmd_search_arm(struct job *job)
     job->arg.search.q.cancel_usec = &owner->cancel_usec;
 }
 
+/* TERMSTATS' flat [name, value, ...]. */
+static int
+cmd_collect_stat(void *ctx, const char *name, int64_t value)
+{
+    struct cmd_collect *c = ctx;
+
+    reply_bulk_str(&c->buf, name);
+    reply_int(&c->buf, value);
+    c->n += 2;
+    return 0;
+}
+
+static void
+cmd_termstats_run(struct job *job, void *reader)
+{
+    struct cmd_collect c = {0};
+    char err[256];
+    int rc;
+
+    cmd_search_arm(job);
+    reply_buf_init(&c.buf);
+    rc = server.plugin->termstats(reader, &job->arg.search.q,
+                                  job->arg.search.want_total, cmd_collect_stat,
+                                  &c, err, sizeof err);
+    cmd_reply_collected(job, rc, err, c.n, &c.buf);
+}
+
 void
 cmd_search_run(struct job *job, void *reader)
 {
@@ -341,6 +435,10 @@ cmd_search_run(struct job *job, void *reader)
     int want_counts = job->arg.search.want_counts;
     int want_fixes = job->arg.search.want_fixes;
 
+    if (job->arg.search.termstats) {
+        cmd_termstats_run(job, reader);
+        return;
+    }
     stats_add(&stats.searches, 1);
     cmd_search_arm(job);
     reply_buf_init(&c.buf);

@@ -120,6 +120,13 @@ static const struct config_opt config_table[] = {
      "--replicate: a BACKUP of another node to start from when this node's "
      "index is new or behind it, then the log after its sequence; auto: "
      "the newest the log names that is in --backup-dir"},
+    {"route", CONFIG_STR, offsetof(struct config, route), 0, 0, 0, "", "SHARDS",
+     "be a router over shards, no index of its own: "
+     "\"..2016-12-31=h:p,h:p;2017-01-01..=h:p\" (daemon/ROUTE.md); "
+     "empty: off"},
+    {"route-timeout-ms", CONFIG_NUM, offsetof(struct config, route_timeout_ms),
+     1, 3600000, 5000, NULL, "MS",
+     "--route: how long a shard may take to connect or answer"},
     {"check", CONFIG_FLAG, offsetof(struct config, check), 0, 1, 0, NULL, "",
      "check DATA's index read-only, say so, exit 0 sound, 1 corrupt"},
     {"rebuild", CONFIG_FLAG, offsetof(struct config, rebuild), 0, 1, 0, NULL,

@@ -43,6 +43,8 @@ struct config {
     long slowlog_usec;          /* log commands slower than this */
     long slowlog_len;           /* slow commands remembered */
     const char *replicate;      /* NATS URLs of the log; "": off */
+    const char *route;          /* --route's shards; "": not a router */
+    long route_timeout_ms;      /* --route: a shard's connect/reply time */
     const char *stream;         /* the log's JetStream stream */
     long stream_replicas;       /* its servers, when carid makes it */
     const char *replicate_snapshot; /* a BACKUP to start from, "auto";

@@ -31,6 +31,9 @@ struct job_search {
     int want_fixes;  /* FUZZY show: the corrected words too */
     unsigned field_order[CARID_FIELD_COUNT]; /* RETURN order */
     int nfields;
+    int termstats;  /* TERMSTATS: reply with the query's statistics */
+    int want_total; /* TERMSTATS ... TOTAL */
+    struct carid_global global; /* STATS: q.global points here */
 };
 
 struct job {

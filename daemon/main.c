@@ -25,6 +25,7 @@
 #include "pool.h"
 #include "replicate.h"
 #include "replicate_snapshot.h"
+#include "route.h"
 #include "server.h"
 #include "stats.h"
 #include "writer.h"
@@ -180,7 +181,12 @@ main(int argc, char **argv)
                                       server.cfg.plugin_options};
     server.threads = main_threads(server.cfg.threads);
 
-    server.plugin = plugin_load(server.cfg.plugin, err, sizeof err);
+    if (*server.cfg.route != '\0' && *server.cfg.replicate != '\0')
+        fatal("--route and --replicate: a router holds no index to replicate "
+              "(replicate its shards)");
+    server.plugin = *server.cfg.route != '\0'
+                        ? route_plugin()
+                        : plugin_load(server.cfg.plugin, err, sizeof err);
     if (server.plugin == NULL) fatal("%s", err);
     if (main_clean_rules(err, sizeof err) != 0) fatal("%s", err);
     if (server.cfg.check || server.cfg.rebuild) {

@@ -95,6 +95,23 @@ struct carid_doc {
 typedef int carid_fix_fn(void *ctx, struct carid_str typed,
                          struct carid_str fix);
 
+/* The most terms (FTS5: phrases) a query's statistics carry. */
+#define CARID_GLOBAL_MAX_TERMS 64
+
+/*
+ * Statistics of a whole collection split over several indexes (ABI 9,
+ * carid --route, daemon/ROUTE.md): summed over the shards, so that each
+ * ranks as one index holding every article would.  documents and tokens
+ * are what the plugin's termstats() reports as "documents" and "tokens",
+ * df[i] its i-th "df", in the order it reported them.
+ */
+struct carid_global {
+    int64_t documents;
+    int64_t tokens;
+    int nterms;
+    int64_t df[CARID_GLOBAL_MAX_TERMS];
+};
+
 /*
  * A search request.  text is the client's query string, unparsed: the
  * plugin owns the query language.  Filters are empty strings when unset.
@@ -129,6 +146,10 @@ struct carid_query {
     /* ABI 7: nonzero for one hit per cluster of copies, the best-ranked
      * (carid_hit.copies); only asked of a plugin with copies(). */
     int collapse;
+    /* ABI 9: NULL, or rank with these statistics instead of the index's
+     * own (the router's second phase); the plugin fails the search if
+     * they do not fit the query (another number of terms). */
+    const struct carid_global *global;
 };
 
 /* The one date parser, for the daemon (PUT, FROM, TO) and plugins alike:
@@ -359,6 +380,17 @@ struct carid_plugin {
      * carid --replicate-snapshot needs it. */
     int (*restore)(const struct carid_host *host, const char *dir,
                    const char *path, char *msg, size_t msglen);
+    /* Optional (ABI 9): what ranking q depends on beyond each article,
+     * for a router to sum over shards (carid_global): fn gets
+     * "documents" (the index's articles), "tokens" (their tokens, the
+     * average length's numerator), optionally "parsed" (a hash of how it
+     * parsed q: indexes that give different ones rank q differently),
+     * then "df" once per term of q's parsed query, in the order search()
+     * sums them, and, when want_total,
+     * "matches" (q's total, its filters applied).  q's offset, count and
+     * global are ignored. */
+    int (*termstats)(void *reader, const struct carid_query *q, int want_total,
+                     carid_stat_fn *fn, void *ctx, char *err, size_t errlen);
     /* New members go here, at the end. */
 };
 

@@ -111,6 +111,13 @@ plugin_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
 }
 
 static int
+plugin_termstats(void *reader, const struct carid_query *q, int want_total,
+                 carid_stat_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    return query_termstats(reader, q, want_total, fn, ctx, err, errlen);
+}
+
+static int
 plugin_copies(void *reader, struct carid_str id, carid_term_fn *fn, void *ctx,
               int *found, char *err, size_t errlen)
 {
@@ -235,6 +242,7 @@ static const struct carid_plugin plugin_fts5 = {
     .host_set = plugin_host_set,
     .host_get = plugin_host_get,
     .restore = repair_restore,
+    .termstats = plugin_termstats,
 };
 
 /*

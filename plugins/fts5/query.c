@@ -27,7 +27,7 @@
 #include "toplist.h"
 
 /* rank.h: BM25, title 4x body, with the average length OPTIMIZE pinned */
-#define QUERY_BM25     RANK_FN "(fts, :avgdl, :df, :map)"
+#define QUERY_BM25     RANK_FN "(fts, :avgdl, :df, :map, :global)"
 #define QUERY_PAGE_MAX 1000 /* hits one engine page may hold */
 #define QUERY_SHAPES   32   /* filter bit combinations */
 /* The statements query.c keeps per connection (db_slot()): hits at sort x
@@ -35,7 +35,8 @@
 #define QUERY_SLOT_COUNT 96  /* count statements: 96 + filter bits */
 #define QUERY_SLOT_FACET 128 /* facet statements: 128 + filter bits */
 #define QUERY_SLOT_SNIP  160 /* the per-hit snippet statement */
-#define QUERY_SLOTS      161
+#define QUERY_SLOT_DFS   161 /* TERMSTATS' phrase counts */
+#define QUERY_SLOTS      162
 
 /* Filter bits: which optional WHERE terms a statement has. */
 #define QUERY_SOURCE 1  /* SOURCE option */
@@ -50,7 +51,8 @@ _Static_assert((QUERY_SOURCE | QUERY_FROM | QUERY_TO | QUERY_IN | QUERY_OUT) <
 _Static_assert((CARID_SORT_OLDEST + 1) * QUERY_SHAPES <= QUERY_SLOT_COUNT &&
                    QUERY_SLOT_COUNT + QUERY_SHAPES <= QUERY_SLOT_FACET &&
                    QUERY_SLOT_FACET + QUERY_SHAPES <= QUERY_SLOT_SNIP &&
-                   QUERY_SLOT_SNIP < QUERY_SLOTS,
+                   QUERY_SLOT_SNIP < QUERY_SLOT_DFS &&
+                   QUERY_SLOT_DFS < QUERY_SLOTS,
                "query.c's statement slots overlap");
 
 /* A parsed query with its filters merged with the SEARCH options. */
@@ -498,6 +500,10 @@ query_hits(struct db_conn *c, const struct query_plan *p,
     if (rc == SQLITE_OK && p->r.best &&
         (i = sqlite3_bind_parameter_index(hits, ":map")))
         rc = sqlite3_bind_text(hits, i, p->r.map, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && q->global != NULL &&
+        (i = sqlite3_bind_parameter_index(hits, ":global")))
+        rc = sqlite3_bind_pointer(hits, i, (void *)q->global, RANK_GLOBAL_PTR,
+                                  NULL);
     while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(hits)) == SQLITE_ROW)
         rc = query_emit(&e, p, q, sqlite3_column_int64(hits, 0),
                         query_score(p, hits), fn, ctx, &stop);
@@ -571,6 +577,7 @@ query_ask(struct db_conn *c, const struct query_plan *p,
     a->match = p->r.match;
     a->coord = p->r.best;
     a->avgdl = p->avgdl;
+    a->global = q->global;
     a->k = k;
     query_range(p, &a->from, &a->to);
     a->ranged = (p->filters & (QUERY_FROM | QUERY_TO)) != 0;
@@ -605,8 +612,9 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
     rc = query_ask(c, p, q, (int)(q->offset + q->count), &f, &a, err, errlen);
     if (rc > 0) rc = query_engine(c, &a, &page, err, errlen);
     /* one word* and no source filter: its expansion as one term
-     * (query_prefix.h) */
-    if (rc == 0 && (p->filters & ~(QUERY_FROM | QUERY_TO)) == 0)
+     * (query_prefix.h), ranked with the index's own df */
+    if (rc == 0 && (p->filters & ~(QUERY_FROM | QUERY_TO)) == 0 &&
+        q->global == NULL)
         rc = query_prefix(c, p->r.match, a.from, a.to, p->avgdl,
                           (int)(q->offset + q->count), &page, err, errlen);
     if (rc <= 0) return rc;
@@ -624,12 +632,22 @@ query_hits_engine(struct db_conn *c, const struct query_plan *p,
 }
 
 /* Inside the read transaction: the pinned length, and what the index
- * knows of a one-word query's word (its df, for FTS5's BM25). */
+ * knows of a one-word query's word (its df, for FTS5's BM25); with a
+ * router's statistics, its average (as toplist_build_pin() pins one) and
+ * nothing of the word (the router's df counts). */
 static int
-query_lists(struct db_conn *c, struct query_plan *p, char *err, size_t errlen)
+query_lists(struct db_conn *c, const struct carid_query *q,
+            struct query_plan *p, char *err, size_t errlen)
 {
     int rc;
 
+    if (q->global != NULL) {
+        p->avgdl = q->global->documents > 0 && q->global->tokens > 0
+                       ? (double)q->global->tokens /
+                             (double)q->global->documents
+                       : 0;
+        return 0;
+    }
     if (p->word_len > 0) {
         rc = toplist_info(c, p->word, p->word_len, &p->top, err, errlen);
         if (rc < 0) return -1;
@@ -707,7 +725,7 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
     if (query_plan(c, q, &p, err, errlen) != 0) return -1;
     if (query_watch_begin(c, q, err, errlen) == 0 &&
         db_txn(c, DB_BEGIN_READ, "search", err, errlen) == 0) {
-        if (query_lists(c, &p, err, errlen) == 0 &&
+        if (query_lists(c, q, &p, err, errlen) == 0 &&
             (engine = query_hits_engine(c, &p, q, fn, ctx, total, err,
                                         errlen)) >= 0 &&
             (engine == 1 ||
@@ -717,7 +735,7 @@ query_search(struct db_conn *c, const struct carid_query *q, carid_hit_fn *fn,
             rc = 0;
         /* frequent since OPTIMIZE: the writer lists it between batches */
         if (rc == 0 && p.word_len > 0 && !p.listed && p.avgdl > 0 &&
-            p.filters == 0 && c->index->top->min_df > 0 &&
+            p.filters == 0 && q->global == NULL && c->index->top->min_df > 0 &&
             *total >= c->index->top->min_df)
             toplist_want(c->index, p.word, p.word_len);
         /* ends a read: cannot fail in a way that matters */
@@ -808,7 +826,7 @@ query_facets_engine(struct db_conn *c, struct query_plan *p,
     int64_t ndocs;
     int rc, nnames;
 
-    if (query_lists(c, p, err, errlen) != 0 ||
+    if (query_lists(c, q, p, err, errlen) != 0 ||
         toplist_averages(c, &ndocs, NULL, err, errlen) != 0 ||
         (rc = sources_usable(c, ndocs, err, errlen)) < 0)
         return -1;
@@ -879,6 +897,145 @@ query_facets(struct db_conn *c, const struct carid_query *q, int field,
             rc = 0;
         sqlite3_progress_handler(c->db, 0, NULL, NULL);
         db_txn(c, DB_COMMIT, "counts", scratch, sizeof scratch);
+    }
+    qparse_free(&p.r);
+    return query_watch_end(c, q, rc, err, errlen);
+}
+
+/*
+ * The expression m with every AND and NOT between its phrases made OR:
+ * the same phrases in the same order (so carid_dfs() numbers them alike),
+ * matching every article that holds any of them.  Owned, or NULL.
+ */
+static char *
+query_any(const char *m)
+{
+    size_t n = strlen(m), o = 0;
+    char *out = malloc(n + 1);
+    int quoted = 0;
+
+    for (size_t i = 0; out != NULL && i < n;) {
+        if (m[i] == '"') quoted = !quoted; /* "" inside: twice, no change */
+        if (!quoted && (strncmp(m + i, " AND ", 5) == 0 ||
+                        strncmp(m + i, " NOT ", 5) == 0)) {
+            memcpy(out + o, " OR ", 4);
+            o += 4;
+            i += 5;
+            continue;
+        }
+        out[o++] = m[i++];
+    }
+    if (out != NULL) out[o] = '\0';
+    return out;
+}
+
+/* The phrases of m: its quoted strings. */
+static int
+query_phrases(const char *m)
+{
+    int quoted = 0, n = 0;
+
+    for (; *m != '\0'; m++) {
+        if (*m != '"') continue;
+        if (quoted && m[1] == '"') { /* "" inside a phrase: a quote */
+            m++;
+            continue;
+        }
+        quoted = !quoted;
+        n += quoted;
+    }
+    return n < CARID_GLOBAL_MAX_TERMS ? n : CARID_GLOBAL_MAX_TERMS;
+}
+
+/* carid_dfs() on any article of match: 1 with its text in out, 0 if no
+ * article matches, -1 with err set. */
+static int
+query_dfs(struct db_conn *c, const char *match, char *out, size_t cap,
+          char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = db_stmt(c, DB_OWN_QUERY, QUERY_SLOT_DFS, QUERY_SLOTS,
+                   "SELECT " RANK_DFS_FN "(fts) FROM fts WHERE fts MATCH ?1"
+                   " LIMIT 1",
+                   err, errlen);
+    if (stmt == NULL) return -1;
+    rc = sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (rc != SQLITE_DONE)
+        db_fail_rc(c, rc, "termstats", err, errlen);
+    db_done(stmt);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* FNV-1a of the parsed expression, 63 bits: shards that parsed a query
+ * alike (their corrections and aliases) give the same. */
+static int64_t
+query_parsed_hash(const char *m)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (; *m != '\0'; m++)
+        h = (h ^ (unsigned char)*m) * 1099511628211ULL;
+    return (int64_t)(h >> 1);
+}
+
+/* Inside the read transaction: what q's ranking counts, to fn. */
+static int
+query_termstats_read(struct db_conn *c, struct query_plan *p,
+                     const struct carid_query *q, int want_total,
+                     carid_stat_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    char dfs[CARID_GLOBAL_MAX_TERMS * 21 + 1], *any, *s;
+    int64_t ndocs, ntok, total;
+    int rc, n = query_phrases(p->r.match);
+
+    if (toplist_averages(c, &ndocs, &ntok, err, errlen) != 0) return -1;
+    /* a listed word: terms keeps its df, the count FTS5's would make */
+    rc = p->word_len > 0
+             ? toplist_info(c, p->word, p->word_len, &p->top, err, errlen)
+             : 0;
+    if (rc < 0) return -1;
+    if (rc == 1) snprintf(dfs, sizeof dfs, "%lld", (long long)p->top.df);
+    if (rc == 0) rc = query_dfs(c, p->r.match, dfs, sizeof dfs, err, errlen);
+    if (rc == 0) { /* no article holds the query: each phrase's count */
+        if ((any = query_any(p->r.match)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        rc = query_dfs(c, any, dfs, sizeof dfs, err, errlen);
+        free(any);
+    }
+    if (rc < 0) return -1;
+    if (fn(ctx, "documents", ndocs) || fn(ctx, "tokens", ntok) ||
+        fn(ctx, "parsed", query_parsed_hash(p->r.match)))
+        return 0;
+    s = dfs;
+    for (int i = 0; i < n; i++) /* rc 0: no article holds any of them */
+        if (fn(ctx, "df", rc == 1 ? strtoll(s, &s, 10) : 0)) return 0;
+    if (!want_total) return 0;
+    if (query_count(c, p, q, &total, err, errlen) != 0) return -1;
+    fn(ctx, "matches", total);
+    return 0;
+}
+
+int
+query_termstats(struct db_conn *c, const struct carid_query *q, int want_total,
+                carid_stat_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct query_plan p;
+    char scratch[128];
+    int rc = -1;
+
+    if (query_plan(c, q, &p, err, errlen) != 0) return -1;
+    if (query_watch_begin(c, q, err, errlen) == 0 &&
+        db_txn(c, DB_BEGIN_READ, "termstats", err, errlen) == 0) {
+        rc = query_termstats_read(c, &p, q, want_total, fn, ctx, err, errlen);
+        sqlite3_progress_handler(c->db, 0, NULL, NULL);
+        db_txn(c, DB_COMMIT, "termstats", scratch, sizeof scratch);
     }
     qparse_free(&p.r);
     return query_watch_end(c, q, rc, err, errlen);

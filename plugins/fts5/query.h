@@ -34,4 +34,14 @@ int query_search(struct db_conn *c, const struct carid_query *q,
 int query_facets(struct db_conn *c, const struct carid_query *q, int field,
                  carid_term_fn *fn, void *ctx, char *err, size_t errlen);
 
+/*
+ * What ranking q depends on besides each article (carid_plugin.h,
+ * termstats): the index's articles and tokens, each phrase's df as the
+ * FTS5 path counts it (carid_dfs(), rank.h), and with want_total q's
+ * total.  0, or -1 with err set.  The reader's thread.
+ */
+int query_termstats(struct db_conn *c, const struct carid_query *q,
+                    int want_total, carid_stat_fn *fn, void *ctx, char *err,
+                    size_t errlen);
+
 #endif

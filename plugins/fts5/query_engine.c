@@ -136,13 +136,16 @@ query_engine_gather(void *ctx, int64_t docid)
 
 /* One word over the whole index, no filter, nothing gathered: its total
  * is its df, which terms keeps exact at every commit (the count the FTS5
- * path and the top lists give), so the engine need not count: a block
- * whose bound cannot enter the top k is then never decoded. */
+ * path gives), so the engine need not count: a block whose bound cannot
+ * enter the top k is then never decoded.  Not with a router's statistics:
+ * the df the term then carries is the router's, and the total is this
+ * index's own. */
 static int
 query_engine_known(const struct query_engine_words *w,
                    const struct query_engine_ask *a)
 {
-    return w->n == 1 && !a->ranged && a->filter == NULL && a->matched == NULL;
+    return w->n == 1 && !a->ranged && a->filter == NULL &&
+           a->matched == NULL && a->global == NULL;
 }
 
 /* The engine's top k and total on one segment; hits (k of them) is the
@@ -348,10 +351,12 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     int i, rc = 1, nf;
 
     fr.n = 0;
-    /* the df the FTS5 path counts: the whole index's, which terms keeps */
+    /* the df the FTS5 path counts: the whole index's, which terms keeps
+     * (or the router's, summed over its shards) */
     for (i = 0; rc == 1 && i < w->n; i++) {
         rc = toplist_info(c, w->word[i], w->len[i], &info, err, errlen);
         if (rc == 1) df_sum += pt[i].term.df = info.df;
+        if (rc == 1 && a->global != NULL) pt[i].term.df = a->global->df[i];
     }
     budget = posts_fresh_budget(df_sum);
     if (max != NULL && *max != '\0') budget = (size_t)strtoull(max, NULL, 10);
@@ -374,7 +379,9 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     /* an AND needs every word in the fresh segment to match there */
     if (rc == 1 && w->op != QUERY_ENGINE_OR && fr.n < w->n) fr.n = 0;
     if (rc == 1) {
-        rc = query_engine_segments(w, pt, &fr, gone, ngone, a, ndocs, page);
+        rc = query_engine_segments(
+            w, pt, &fr, gone, ngone, a,
+            a->global != NULL ? a->global->documents : ndocs, page);
         if (rc == ENGINE_OK)
             rc = 1;
         else {
@@ -432,6 +439,8 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
             0)
         return -1;
     if (!usable || ndocs <= 0) return 0;
+    if (a->global != NULL && a->global->nterms != w.n)
+        return 0; /* FTS5 says it */
     for (n = 0; n < w.n; n++) {
         rc = posts_open(c, n, w.word[n], w.len[n], main_gen, &pt[n], err,
                         errlen);

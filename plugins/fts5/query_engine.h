@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carid_plugin.h"
 #include "db.h"
 #include "engine.h"
 
@@ -42,6 +43,9 @@ struct query_engine_ask {
     int coord;
     int64_t from, to;
     double avgdl;
+    /* NULL, or a router's statistics: its article count and each word's
+     * df instead of the index's (avgdl is then the router's too) */
+    const struct carid_global *global;
     int k;
     int ranged; /* 1: [from, to] is a FROM/TO, not the whole index */
     /* NULL, or SOURCE's restriction (source_filter.h: an article it turns

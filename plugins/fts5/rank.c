@@ -12,10 +12,14 @@
 
 #include <sqlite3.h>
 
+#include "carid_plugin.h"
 #include "engine_score.h"
 #include "rank.h"
 
 #define RANK_MAX_PHRASE 64 /* qparse allows 64 words */
+
+_Static_assert(RANK_MAX_PHRASE == CARID_GLOBAL_MAX_TERMS,
+               "a router's statistics carry a df for every phrase ranked");
 
 _Static_assert((int)RANK_TITLE_WEIGHT == ENGINE_SCORE_TITLE_WEIGHT,
                "rank.c and the engine weigh titles alike");
@@ -60,18 +64,32 @@ rank_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     return SQLITE_OK;
 }
 
+/* The phrases ranked: FTS5's, at most RANK_MAX_PHRASE. */
+static int
+rank_phrases(const Fts5ExtensionApi *api, Fts5Context *fts)
+{
+    int n = api->xPhraseCount(fts);
+
+    return n > RANK_MAX_PHRASE ? RANK_MAX_PHRASE : n;
+}
+
 /* df >= 0: the caller knows the one phrase's article count (a listed
- * word, toplist.h), so the count over every match is skipped. */
+ * word, toplist.h), so the count over every match is skipped.  g: a
+ * router's statistics (carid_plugin.h), instead of the index's. */
 static struct rank_data *
-rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int64_t df, int *rc)
+rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int64_t df,
+          const struct carid_global *g, int *rc)
 {
     struct rank_data *d = api->xGetAuxdata(fts, 0);
     sqlite3_int64 nrow = 0, ntok = 0, nhit;
     int i, n;
 
     if (d != NULL) return d;
-    n = api->xPhraseCount(fts);
-    if (n > RANK_MAX_PHRASE) n = RANK_MAX_PHRASE;
+    n = rank_phrases(api, fts);
+    if (g != NULL && g->nterms != n) {
+        *rc = SQLITE_MISMATCH; /* the router parsed another query */
+        return NULL;
+    }
     d = calloc(1, sizeof *d + (size_t)n * sizeof d->idf[0]);
     if (d == NULL) {
         *rc = SQLITE_NOMEM;
@@ -81,9 +99,10 @@ rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int64_t df, int *rc)
     *rc = api->xRowCount(fts, &nrow);
     if (*rc == SQLITE_OK) *rc = api->xColumnTotalSize(fts, -1, &ntok);
     d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+    if (g != NULL) nrow = g->documents;
     for (i = 0; *rc == SQLITE_OK && i < n; i++) {
-        nhit = df;
-        if (df < 0 || n != 1) {
+        nhit = g != NULL ? g->df[i] : df;
+        if (g == NULL && (df < 0 || n != 1)) {
             nhit = 0;
             *rc = api->xQueryPhrase(fts, i, &nhit, rank_count_cb);
         }
@@ -126,7 +145,14 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     int rc = SQLITE_OK, ninst = 0, i, phrase, col, off, dl = 0, maplen = 0;
     const char *map;
 
-    d = rank_data(api, fts, argc > 1 ? sqlite3_value_int64(argv[1]) : -1, &rc);
+    d = rank_data(
+        api, fts, argc > 1 ? sqlite3_value_int64(argv[1]) : -1,
+        argc > 3 ? sqlite3_value_pointer(argv[3], RANK_GLOBAL_PTR) : NULL, &rc);
+    if (d == NULL && rc == SQLITE_MISMATCH) {
+        sqlite3_result_error(ctx, "the statistics given do not fit the query",
+                             -1);
+        return;
+    }
     if (d == NULL) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -150,6 +176,34 @@ rank_bm25_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
         if (rank_counts(map, maplen, i))
             score += d->idf[i] * rank_part(freq[i], dl, avgdl);
     sqlite3_result_double(ctx, score);
+}
+
+/*
+ * carid_dfs(fts): each ranked phrase's article count, as rank_data()
+ * counts it, written "n0 n1 ...".  Any row of the match gives the same.
+ */
+static void
+rank_dfs_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+            int argc, sqlite3_value **argv)
+{
+    char out[RANK_MAX_PHRASE * 21 + 1];
+    size_t used = 0;
+    int rc = SQLITE_OK, n = rank_phrases(api, fts);
+
+    (void)argc;
+    (void)argv;
+    out[0] = '\0';
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_int64 nhit = 0;
+
+        rc = api->xQueryPhrase(fts, i, &nhit, rank_count_cb);
+        used += (size_t)snprintf(out + used, sizeof out - used, "%s%lld",
+                                 i > 0 ? " " : "", (long long)nhit);
+    }
+    if (rc != SQLITE_OK)
+        sqlite3_result_error_code(ctx, rc);
+    else
+        sqlite3_result_text(ctx, out, (int)used, SQLITE_TRANSIENT);
 }
 
 /*
@@ -212,6 +266,8 @@ rank_register(struct fts5_api *api)
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, RANK_MATCHED_FN, NULL, rank_matched_fn,
                                   NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, RANK_DFS_FN, NULL, rank_dfs_fn, NULL);
     if (rc != SQLITE_OK) return rc;
     return api->xCreateFunction(api, RANK_FN, NULL, rank_bm25_fn, NULL);
 }

@@ -11,7 +11,10 @@
 
 #include <sqlite3.h>
 
-#define RANK_FN           "carid_bm25"    /* carid_bm25(fts, avgdl, df) */
+#define RANK_FN     "carid_bm25" /* carid_bm25(fts, avgdl, df) */
+#define RANK_DFS_FN "carid_dfs"  /* carid_dfs(fts) */
+/* sqlite3_bind_pointer()'s type of carid_bm25's statistics argument */
+#define RANK_GLOBAL_PTR   "carid_global"
 #define RANK_TITLE_FN     "carid_title"   /* carid_title(fts[, map]) */
 #define RANK_MATCHED_FN   "carid_matched" /* carid_matched(fts, map) */
 #define RANK_TITLE_WEIGHT 4.0
@@ -41,11 +44,16 @@ int rank_coord(int titles, int matched, int items, int phrases);
  * Registers carid_bm25(fts, avgdl[, df]) on a connection: BM25 as above
  * (higher is better, unlike bm25()), with avgdl <= 0 meaning "the index's
  * current average"; df >= 0 gives a one-word query's article count, known
- * from terms (toplist.h), instead of counting every match.  And
- * carid_title(fts), the number of the query's phrases in the title, which
- * orders hits before BM25 (rank_score()).  Both take a best-match map last
- * (qparse.h), and then count only its counted phrases; carid_matched(fts, map)
- * counts the items a row holds.  SQLite result code.
+ * from terms (toplist.h), instead of counting every match; a struct
+ * carid_global pointer (RANK_GLOBAL_PTR, after the map) gives a router's
+ * article count and dfs instead of the index's (avgdl is then the
+ * caller's: the router's), and a mismatch of its terms with the phrases
+ * fails the statement.  carid_dfs(fts) writes each phrase's df ("n0 n1
+ * ...") as that count makes it.  And carid_title(fts), the number of the
+ * query's phrases in the title, which orders hits before BM25
+ * (rank_score()).  Both take a best-match map last (qparse.h), and then
+ * count only its counted phrases; carid_matched(fts, map) counts the items
+ * a row holds.  SQLite result code.
  */
 int rank_register(struct fts5_api *api);
 

@@ -86,8 +86,9 @@ def children_cpu():
 class Carid:
     """build/carid on a free loopback port with a fresh data directory."""
 
-    def __init__(self, build, data, plugin="fts5", log=None):
+    def __init__(self, build, data, plugin="fts5", log=None, extra=()):
         self.build, self.data, self.plugin = build, data, plugin
+        self.extra = list(extra)  # more options (scripts/bench-route)
         self.port = free_port()
         self.log = log or os.path.join(os.path.dirname(data), "carid.log")
         self.proc = None
@@ -108,6 +109,7 @@ class Carid:
                                   timeout=30).stdout
         if b"--clean-patterns" in helptext:
             args += ["--clean-patterns", "none"]
+        args += self.extra
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=self.logf,
             stderr=self.logf)
