@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carid_plugin.h"
 #include "db.h"
 
 /* clang-format off */
@@ -40,6 +41,8 @@
 #define SPELL_SPREAD      100   /* ... 1/this of the first's articles */
 #define SPELL_SCAN_MAX    10000 /* articles read through fts5vocab */
 #define SPELL_RESCAN_SEC  10    /* ... at most this often */
+#define SPELL_LONG_LETTERS 9    /* from this long, two edits away too */
+#define SPELL_FORMS_MAX   200000 /* long words a reader keeps for that */
 /* clang-format on */
 
 struct spell_vocab;
@@ -55,6 +58,11 @@ struct spell_vocab;
  */
 int spell_fix(struct db_conn *c, int rare, const char *word, size_t len,
               char *fix, size_t cap, size_t *fixlen, char *err, size_t errlen);
+
+/* STATS of a reader: spell_stems, spell_forms (the long words kept for two
+ * edits), spell_bytes (the memory they take on this query thread), then
+ * spell_learn.h's; 0, or 1 when fn stopped. */
+int spell_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx);
 
 /* Frees a reader's vocabulary (store_conn_close()); NULL is fine. */
 void spell_vocab_free(struct spell_vocab *v);
