@@ -66,6 +66,7 @@ struct spell_vocab {
     int64_t learn_gen; /* spell_learn_gen it was read at */
     int64_t read_at;   /* CLOCK_MONOTONIC microseconds */
     struct spell_forms *forms; /* the long words, for distance 2 */
+    int forms_read;            /* forms read (else not yet needed) */
     struct spell_pool pool;
     struct spell_entry *e;
     uint32_t n, cap;
@@ -201,7 +202,7 @@ spell_rows(struct spell_vocab *v, sqlite3_stmt *stmt, int add)
 }
 
 /* The long words (spell_forms.h) whose stems v holds: the
- * SPELL_FORMS_MAX read first.  An SQLite code. */
+ * SPELL_FORMS_MAX read first.  An SQLite code, or -1 with err set. */
 static int
 spell_read_forms(struct db_conn *c, struct spell_vocab *v, char *err,
                  size_t errlen)
@@ -234,7 +235,8 @@ spell_read_forms(struct db_conn *c, struct spell_vocab *v, char *err,
 }
 
 /* Reads the vocabulary into a new *out (table: spell_words and spell_new,
- * else FTS5), and the long words; 0 or -1 with err set. */
+ * else FTS5); 0 or -1 with err set.  Its long words are read when first
+ * needed (spell_long()). */
 static int
 spell_read(struct db_conn *c, int table, int64_t gen, int64_t learn_gen,
            struct spell_vocab **out, char *err, size_t errlen)
@@ -270,7 +272,6 @@ spell_read(struct db_conn *c, int table, int64_t gen, int64_t learn_gen,
                  : spell_rows(v, stmt, 0);
         if (rc == SQLITE_DONE && spell_index(v) != 0) rc = SQLITE_NOMEM;
     }
-    if (rc == SQLITE_DONE) rc = spell_read_forms(c, v, err, errlen);
     if (rc != SQLITE_DONE) {
         spell_vocab_free(v);
         if (rc == SQLITE_NOMEM) {
@@ -281,6 +282,28 @@ spell_read(struct db_conn *c, int table, int64_t gen, int64_t learn_gen,
     }
     *out = v;
     return 0;
+}
+
+/* v's long words, read on the first search of two edits: reading and
+ * indexing them is most of a vocabulary's cost (DESIGN.md,
+ * Misspellings), which a query with no long misspelled word need not
+ * pay.  0, or -1 with err set. */
+static int
+spell_long(struct db_conn *c, struct spell_vocab *v, char *err, size_t errlen)
+{
+    int rc;
+
+    if (v->forms_read) return 0;
+    v->forms_read = 1;
+    rc = spell_read_forms(c, v, err, errlen);
+    if (rc == SQLITE_DONE) return 0;
+    spell_forms_free(v->forms);
+    v->forms = NULL;
+    if (rc == SQLITE_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return rc == -1 ? -1 : db_fail_rc(c, rc, "spelling", err, errlen);
 }
 
 /* Whether v may still serve: the same OPTIMIZE (or none, read from the
@@ -510,12 +533,16 @@ spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
     if (len < SPELL_MIN_LETTERS || !edits_word(word, len)) return 0;
     if ((s.t = db_tokenizer(c, err, errlen)) == NULL) return -1;
     if (spell_stem(s.t, word, len, &typed) != 0 || typed.stop) return 0;
-    if ((rc = spell_vocab(c, &v, err, errlen)) <= 0) return rc;
+    /* a common word is common in a vocabulary read a while ago too: only
+     * a word to correct makes it read again */
+    if ((v = c->spell) == NULL && (rc = spell_vocab(c, &v, err, errlen)) <= 0)
+        return rc;
     df = spell_df(v, typed.stem, typed.len);
     if (df > SPELL_RARE_DF) return 0; /* common: no statement at all */
     df = spell_count(c, word, len, SPELL_RARE_DF + 1, err, errlen);
     if (df < 0) return -1;
     if (df > SPELL_RARE_DF || (df > 0 && !rare)) return 0;
+    if ((rc = spell_vocab(c, &v, err, errlen)) <= 0) return rc;
     df_typed = df;
     s.v = v;
     s.typed = &typed;
@@ -524,8 +551,10 @@ spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
     edits_one(word, len, spell_candidate, &s);
     /* two edits only for a long word, and only when one finds nothing:
      * a fix one edit away ranks first by never meeting one two away */
-    if (s.npick == 0 && len >= SPELL_LONG_LETTERS)
+    if (s.npick == 0 && len >= SPELL_LONG_LETTERS) {
+        if (spell_long(c, v, err, errlen) != 0) return -1;
         spell_forms_near(v->forms, word, len, 2, spell_candidate2, &s);
+    }
     for (int i = 0; i < s.npick; i++) {
         const struct spell_pick *p = &s.pick[i];
 

@@ -1,10 +1,14 @@
 /*
  * spell_forms.c - see spell_forms.h.  The words and their stems are one
- * string pool (the word, then its stem); the index is an open-addressing
- * table of 32-bit slots, each a word's number (low 24 bits, plus one) and
- * 8 bits of the deletion's hash, so that a lookup walks the run of slots
- * from the hash and confirms only the words whose tag matches.  Slots
- * hold no deletion itself: a false match costs one edits_distance().
+ * string pool (the word, then its stem).  The index is every (deletion's
+ * hash, word) pair sorted by hash (a radix sort: many words share their
+ * first letters, pe-, mem-, ke-, and so their deletions, which an
+ * open-addressing table made into long runs that every insert and lookup
+ * walked), kept as 32-bit entries (8 bits of the hash, the word's number
+ * plus one) under a directory of the hash's top bits: a lookup reads the
+ * entries of one directory slot and confirms the words whose tag
+ * matches.  Entries hold no deletion itself: a false match costs one
+ * edits_distance().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +17,7 @@
 #include "spell_forms.h"
 #include "spell_pool.h"
 
-#define SPELL_FORMS_MAX_WORDS (1u << 24) /* numbers the slots can hold */
+#define SPELL_FORMS_MAX_WORDS (1u << 24) /* numbers the entries can hold */
 
 struct spell_form {
     uint32_t off;     /* the word, then its stem, in the pool */
@@ -25,8 +29,10 @@ struct spell_forms {
     struct spell_pool pool;
     struct spell_form *e;
     uint32_t n, cap;
-    uint32_t *slot; /* tag << 24 | (word + 1); 0 empty */
-    uint32_t mask;
+    uint32_t *ent; /* tag << 24 | (word + 1), by hash */
+    uint32_t *dir; /* (1 << bits) + 1: first entry of each top-bits hash */
+    size_t nent;
+    unsigned bits;
     uint32_t *seen; /* per word: the lookup that last found it */
     uint32_t stamp;
 };
@@ -43,7 +49,8 @@ spell_forms_free(struct spell_forms *f)
     if (f == NULL) return;
     spell_pool_free(&f->pool);
     free(f->e);
-    free(f->slot);
+    free(f->ent);
+    free(f->dir);
     free(f->seen);
     free(f);
 }
@@ -72,26 +79,19 @@ spell_forms_add(struct spell_forms *f, const char *w, size_t n,
 
 /* edits_deletes()'s context while the index is built. */
 struct spell_forms_fill {
-    struct spell_forms *f;
+    uint64_t *key; /* hash << 32 | word; NULL: counting only */
+    size_t n;
     uint32_t word;
-    size_t count; /* counting only, when slot is NULL */
 };
 
 static int
 spell_forms_put(void *ctx, const char *d, size_t n)
 {
     struct spell_forms_fill *x = ctx;
-    struct spell_forms *f = x->f;
-    uint32_t h, i;
 
-    if (f->slot == NULL) {
-        x->count++;
-        return 0;
-    }
-    h = spell_pool_hash(d, n);
-    for (i = h & f->mask; f->slot[i] != 0; i = (i + 1) & f->mask)
-        ;
-    f->slot[i] = (h & 0xff000000u) | (x->word + 1);
+    if (x->key != NULL)
+        x->key[x->n] = (uint64_t)spell_pool_hash(d, n) << 32 | x->word;
+    x->n++;
     return 0;
 }
 
@@ -101,29 +101,81 @@ spell_forms_prefix(size_t n)
     return n < SPELL_FORMS_PREFIX ? n : SPELL_FORMS_PREFIX;
 }
 
+/* Sorts key[0..n) by its hash half, stably (the words came in order):
+ * two passes of 16 bits through tmp, counting in count[0..65537). */
+static void
+spell_forms_sort(uint64_t *key, uint64_t *tmp, size_t *count, size_t n)
+{
+    size_t i;
+
+    for (int shift = 32; shift < 64; shift += 16) {
+        memset(count, 0, 65537 * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xffff) + 1]++;
+        for (i = 1; i < 65537; i++)
+            count[i] += count[i - 1];
+        for (i = 0; i < n; i++)
+            tmp[count[(key[i] >> shift) & 0xffff]++] = key[i];
+        memcpy(key, tmp, n * sizeof *key);
+    }
+}
+
 int
 spell_forms_index(struct spell_forms *f)
 {
-    struct spell_forms_fill x = {f, 0, 0};
-    uint32_t size = 1024, w;
+    struct spell_forms_fill x = {NULL, 0, 0};
+    uint64_t *tmp;
+    size_t i, j, *count;
+    uint32_t w, b;
 
-    free(f->slot);
+    free(f->ent);
+    free(f->dir);
     free(f->seen);
-    f->slot = NULL;
+    f->ent = f->dir = NULL;
     f->seen = calloc(f->n + 1, sizeof *f->seen);
     if (f->seen == NULL) return -1;
     for (w = 0; w < f->n; w++) /* count first: one allocation */
         edits_deletes(f->pool.p + f->e[w].off, spell_forms_prefix(f->e[w].len),
                       2, spell_forms_put, &x);
-    while (size < x.count + x.count / 3 && size < (1u << 31))
-        size *= 2;
-    if ((f->slot = calloc(size, sizeof *f->slot)) == NULL) return -1;
-    f->mask = size - 1;
+    for (f->bits = 10; f->bits < 24 && ((size_t)4 << f->bits) < x.n; f->bits++)
+        ;
+    x.key = malloc((x.n + 1) * sizeof *x.key);
+    tmp = malloc((x.n + 1) * sizeof *tmp);
+    count = malloc(65537 * sizeof *count);
+    f->dir = malloc((((size_t)1 << f->bits) + 1) * sizeof *f->dir);
+    if (x.key == NULL || tmp == NULL || count == NULL || f->dir == NULL) {
+        free(x.key);
+        free(tmp);
+        free(count);
+        return -1;
+    }
+    x.n = 0;
     for (w = 0; w < f->n; w++) {
         x.word = w;
         edits_deletes(f->pool.p + f->e[w].off, spell_forms_prefix(f->e[w].len),
                       2, spell_forms_put, &x);
     }
+    spell_forms_sort(x.key, tmp, count, x.n);
+    free(tmp);
+    free(count);
+    f->ent = malloc((x.n + 1) * sizeof *f->ent);
+    if (f->ent == NULL) {
+        free(x.key);
+        return -1;
+    }
+    /* one entry per (hash, word): "aba" less a or b, b or a, is one */
+    for (i = j = b = 0; i < x.n; i++) {
+        uint32_t h = (uint32_t)(x.key[i] >> 32);
+
+        if (i > 0 && x.key[i] == x.key[i - 1]) continue;
+        while (b <= h >> (32 - f->bits))
+            f->dir[b++] = (uint32_t)j;
+        f->ent[j++] = (h & 0xffu) << 24 | ((uint32_t)x.key[i] + 1);
+    }
+    while (b <= (1u << f->bits))
+        f->dir[b++] = (uint32_t)j;
+    f->nent = j;
+    free(x.key);
     return 0;
 }
 
@@ -142,13 +194,13 @@ spell_forms_probe(void *ctx, const char *d, size_t n)
 {
     struct spell_forms_look *x = ctx;
     struct spell_forms *f = x->f;
-    uint32_t h = spell_pool_hash(d, n), i, s, k;
+    uint32_t h = spell_pool_hash(d, n), b = h >> (32 - f->bits), i, s, k;
     int dist, rc;
 
-    for (i = h & f->mask; (s = f->slot[i]) != 0; i = (i + 1) & f->mask) {
+    for (i = f->dir[b]; i < f->dir[b + 1]; i++) {
         const struct spell_form *e;
 
-        if ((s & 0xff000000u) != (h & 0xff000000u)) continue;
+        if (((s = f->ent[i]) >> 24) != (h & 0xffu)) continue;
         k = (s & 0x00ffffffu) - 1;
         if (f->seen[k] == f->stamp) continue;
         f->seen[k] = f->stamp;
@@ -168,7 +220,7 @@ spell_forms_near(struct spell_forms *f, const char *w, size_t n, int max,
 {
     struct spell_forms_look x = {f, w, n, max, fn, ctx};
 
-    if (f == NULL || f->slot == NULL || !edits_word(w, n)) return 0;
+    if (f == NULL || f->ent == NULL || !edits_word(w, n)) return 0;
     if (++f->stamp == 0) { /* wrapped: forget every stamp */
         memset(f->seen, 0, (f->n + 1) * sizeof *f->seen);
         f->stamp = 1;
@@ -187,6 +239,7 @@ spell_forms_bytes(const struct spell_forms *f)
 {
     if (f == NULL) return 0;
     return sizeof *f + f->pool.cap + f->cap * sizeof *f->e +
-           (f->slot != NULL ? (size_t)f->mask + 1 : 0) * sizeof *f->slot +
+           (f->ent != NULL ? f->nent : 0) * sizeof *f->ent +
+           (f->dir != NULL ? ((size_t)1 << f->bits) + 1 : 0) * sizeof *f->dir +
            (f->seen != NULL ? f->n + 1 : 0) * sizeof *f->seen;
 }

@@ -9,9 +9,10 @@
  * edits_distance() over the whole words.  A reader's (spell.h), libc
  * only; one thread at a time (a lookup stamps what it saw).
  *
- * Memory: for n words, each of the (at most) 29 deletions a 4-byte slot,
- * the table at most 4/3 full (up to twice that, a power of two), plus the
- * words and stems themselves: some 200 bytes a word.
+ * Memory: for each word, each of its (at most) 29 deletions a 4-byte
+ * entry, a directory of about one 4-byte slot per 4 entries, the words
+ * and stems themselves and a stamp: some 150 bytes a word (while the
+ * index is built, 16 bytes more per entry for the sort).
  */
 #ifndef SPELL_FORMS_H
 #define SPELL_FORMS_H
