@@ -43,7 +43,8 @@ struct db {
     int64_t engine_merge_left;      /* posts_merge.h: words left (atomic) */
     int64_t hot_checked, hot_found; /* toplist_hot.h (atomic) */
     int64_t alias_gen; /* alias.h: bumped by a commit that changed aliases */
-    int64_t spell_noted, spell_dropped; /* spell_learn.h (atomic) */
+    int64_t spell_noted, spell_dropped;            /* spell_learn.h (atomic) */
+    int64_t spell_bytes, spell_stems, spell_forms; /* spell.h (atomic) */
 };
 
 /* The modules that keep prepared statements on a connection; each numbers

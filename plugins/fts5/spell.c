@@ -67,6 +67,8 @@ struct spell_vocab {
     int64_t read_at;   /* CLOCK_MONOTONIC microseconds */
     struct spell_forms *forms; /* the long words, for distance 2 */
     int forms_read;            /* forms read (else not yet needed) */
+    struct db *index;          /* whose spell_* STATS count it, or NULL */
+    int64_t counted;           /* the bytes added to index->spell_bytes */
     struct spell_pool pool;
     struct spell_entry *e;
     uint32_t n, cap;
@@ -81,10 +83,40 @@ spell_stmt(struct db_conn *c, enum spell_stmt which, char *err, size_t errlen)
                    err, errlen);
 }
 
+/* The memory v takes, its long words included. */
+static int64_t
+spell_vocab_bytes(const struct spell_vocab *v)
+{
+    return (int64_t)(sizeof *v + v->pool.cap + v->cap * sizeof *v->e +
+                     ((size_t)v->mask + 1) * sizeof *v->slot +
+                     spell_forms_bytes(v->forms));
+}
+
+/* Counts v in STATS (spell_bytes of all readers; spell_stems and
+ * spell_forms of the last read). */
+static void
+spell_count_in(struct db *index, struct spell_vocab *v)
+{
+    int64_t bytes = spell_vocab_bytes(v);
+
+    v->index = index;
+    __atomic_fetch_add(&index->spell_bytes, bytes - v->counted,
+                       __ATOMIC_RELAXED);
+    v->counted = bytes;
+    __atomic_store_n(&index->spell_stems, (int64_t)v->n, __ATOMIC_RELAXED);
+    if (v->forms_read)
+        __atomic_store_n(&index->spell_forms,
+                         (int64_t)spell_forms_count(v->forms),
+                         __ATOMIC_RELAXED);
+}
+
 void
 spell_vocab_free(struct spell_vocab *v)
 {
     if (v == NULL) return;
+    if (v->index != NULL)
+        __atomic_fetch_sub(&v->index->spell_bytes, v->counted,
+                           __ATOMIC_RELAXED);
     spell_pool_free(&v->pool);
     free(v->e);
     free(v->slot);
@@ -296,7 +328,10 @@ spell_long(struct db_conn *c, struct spell_vocab *v, char *err, size_t errlen)
     if (v->forms_read) return 0;
     v->forms_read = 1;
     rc = spell_read_forms(c, v, err, errlen);
-    if (rc == SQLITE_DONE) return 0;
+    if (rc == SQLITE_DONE) {
+        spell_count_in(c->index, v);
+        return 0;
+    }
     spell_forms_free(v->forms);
     v->forms = NULL;
     if (rc == SQLITE_NOMEM) {
@@ -359,6 +394,7 @@ spell_vocab(struct db_conn *c, struct spell_vocab **out, char *err,
         return -1;
     spell_vocab_free(c->spell);
     c->spell = fresh;
+    spell_count_in(c->index, fresh);
     *out = fresh;
     return 1;
 }
@@ -608,16 +644,14 @@ spell_build_done(struct db_conn *c, char *err, size_t errlen)
 int
 spell_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx)
 {
-    const struct spell_vocab *v = c->spell;
-    size_t bytes = 0;
+    const struct db *d = c->index;
 
-    if (v != NULL)
-        bytes = sizeof *v + v->pool.cap + v->cap * sizeof *v->e +
-                ((size_t)v->mask + 1) * sizeof *v->slot +
-                spell_forms_bytes(v->forms);
-    if (fn(ctx, "spell_stems", v != NULL ? v->n : 0) ||
-        fn(ctx, "spell_forms", v != NULL ? spell_forms_count(v->forms) : 0) ||
-        fn(ctx, "spell_bytes", (int64_t)bytes))
+    if (fn(ctx, "spell_stems",
+           __atomic_load_n(&d->spell_stems, __ATOMIC_RELAXED)) ||
+        fn(ctx, "spell_forms",
+           __atomic_load_n(&d->spell_forms, __ATOMIC_RELAXED)) ||
+        fn(ctx, "spell_bytes",
+           __atomic_load_n(&d->spell_bytes, __ATOMIC_RELAXED)))
         return 1;
     return spell_learn_stats(c, fn, ctx);
 }

@@ -66,9 +66,10 @@ struct spell_vocab;
 int spell_fix(struct db_conn *c, int rare, const char *word, size_t len,
               char *fix, size_t cap, size_t *fixlen, char *err, size_t errlen);
 
-/* STATS of a reader: spell_stems, spell_forms (the long words kept for two
- * edits), spell_bytes (the memory they take on this query thread), then
- * spell_learn.h's; 0, or 1 when fn stopped. */
+/* STATS: spell_stems and spell_forms (the long words kept for two edits)
+ * of the vocabulary a reader read last, spell_bytes (the memory the
+ * readers' vocabularies take together), then spell_learn.h's; 0, or 1
+ * when fn stopped. */
 int spell_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx);
 
 /* Frees a reader's vocabulary (store_conn_close()); NULL is fine. */

@@ -40,9 +40,10 @@ static const char *const learn_sql[LEARN_STMT_COUNT] = {
 struct learn_entry {
     uint32_t off; /* the word, then (a form's) its stem, in the pool */
     uint8_t len, stem_len;
-    uint8_t todo;  /* in the list of what waits */
-    uint32_t add;  /* stems: articles noted, not yet written */
-    uint32_t last; /* stems: the article that last counted it */
+    uint8_t todo;     /* in the list of what waits */
+    uint32_t add;     /* stems: articles noted, not yet written */
+    uint32_t written; /* stems: articles written since start or OPTIMIZE */
+    uint32_t last;    /* stems: the article that last counted it */
 };
 
 struct learn_map {
@@ -129,7 +130,7 @@ learn_map_get(struct learn_map *m, const char *w, size_t n, const char *stem,
         m->cap = cap;
     }
     if (spell_pool_add(&m->pool, w, n, stem, stem_len, &off) != 0) return -2;
-    m->e[m->n] = (struct learn_entry){off, (uint8_t)n, (uint8_t)stem_len,
+    m->e[m->n] = (struct learn_entry){off, (uint8_t)n, (uint8_t)stem_len, 0,
                                       0,   0,          UINT32_MAX};
     m->slot[i] = m->n + 1;
     *added = 1;
@@ -151,26 +152,33 @@ struct learn_doc {
     int nomem;
 };
 
-/* Notes one token: its stem, and token[0..n) as a word if long enough. */
+/* Notes one token of span bytes in the text: its stem, and token[0..n)
+ * (NULL: not a-z) as a word if long enough.  A token shorter than a word
+ * one edit from a corrected one (di, dan, ini: most of a text's tokens)
+ * is skipped.  A stem's count waits to be written until the articles
+ * noted reach those written (once at first): each stem is written about
+ * log2 of its articles times, not after every batch. */
 static int
-learn_token(struct learn_doc *d, const char *token, size_t n, const char *stem,
-            size_t stem_len)
+learn_token(struct learn_doc *d, size_t span, const char *token, size_t n,
+            const char *stem, size_t stem_len)
 {
     struct spell_learn *l = d->l;
+    struct learn_entry *e;
     int64_t k;
     int added;
 
-    if (stem_len == 0 || stem_len > 255) return 0;
+    if (span < SPELL_LEARN_MIN_TOKEN || stem_len == 0 || stem_len > 255)
+        return 0;
     k = learn_map_get(&l->stems, stem, stem_len, "", 0, &added);
-    if (k >= 0 && l->stems.e[k].last != l->doc) {
-        l->stems.e[k].last = l->doc;
-        l->stems.e[k].add++;
-        learn_push(&l->stems, (uint32_t)k);
+    if (k >= 0 && (e = &l->stems.e[k])->last != l->doc) {
+        e->last = l->doc;
+        if (++e->add >= (e->written > 0 ? e->written : 1))
+            learn_push(&l->stems, (uint32_t)k);
     }
     if (k == -1)
         __atomic_fetch_add(&d->c->index->spell_dropped, 1, __ATOMIC_RELAXED);
     if (k == -2) return d->nomem = 1;
-    if (n < SPELL_FORMS_MIN || !edits_word(token, n)) return 0;
+    if (token == NULL || n < SPELL_FORMS_MIN || !edits_word(token, n)) return 0;
     k = learn_map_get(&l->forms, token, n, stem, stem_len, &added);
     if (added) {
         learn_push(&l->forms, (uint32_t)k);
@@ -186,9 +194,7 @@ static int
 learn_emit(void *ctx, const char *token, size_t token_len, const char *stem,
            size_t stem_len, size_t start, size_t end)
 {
-    (void)start;
-    (void)end;
-    return learn_token(ctx, token, token_len, stem, stem_len);
+    return learn_token(ctx, end - start, token, token_len, stem, stem_len);
 }
 
 /* A recording's tokens: the word is the text's span, folded to a-z (a
@@ -211,7 +217,8 @@ learn_replayed(struct learn_doc *d, struct carid_str text,
             if (ch < 'a' || ch > 'z') break;
             w[j] = ch;
         }
-        learn_token(d, w, j == n ? n : 0, tk->stems + r->stem_off, r->stem_len);
+        learn_token(d, r->end - r->start, j == n ? w : NULL, n,
+                    tk->stems + r->stem_off, r->stem_len);
     }
     return d->nomem;
 }
@@ -285,6 +292,7 @@ learn_write_one(struct db_conn *c, struct learn_map *m, int stems, char *err,
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     db_done(stmt);
     if (rc != SQLITE_DONE) return db_fail_rc(c, rc, "spelling", err, errlen);
+    e->written += e->add;
     e->add = 0;
     e->todo = 0;
     m->ntodo--;
@@ -326,11 +334,11 @@ spell_learn_optimized(struct db_conn *c, char *err, size_t errlen)
     struct spell_learn *l = c->learn;
     struct learn_map *m;
 
-    if (l != NULL) {
+    if (l != NULL) { /* what was written stays a guide to the counts */
         m = &l->stems;
-        for (uint32_t i = 0; i < m->ntodo; i++) {
-            m->e[m->todo[i]].add = 0;
-            m->e[m->todo[i]].todo = 0;
+        for (uint32_t i = 0; i < m->n; i++) {
+            m->e[i].add = 0;
+            m->e[i].todo = 0;
         }
         m->ntodo = 0;
     }

@@ -3,13 +3,15 @@
  * OPTIMIZEs.  As each article is indexed it notes, from the tokens
  * already recorded for FTS5 (tokens.h), every stem with one more article
  * and every word of SPELL_FORMS_MIN or more letters a-z with its stem;
- * the writer's idle step (store_maintain()) writes them, within its time
- * budget, to table spell_new (stem, articles added since OPTIMIZE) and
- * spell_forms (word, stem: spell_forms.h's words), then bumps
- * meta.spell_learn_gen, which readers follow (spell.h).  OPTIMIZE counts
- * every article again (spell_words) and empties spell_new and the noted
- * counts (spell_learn_optimized()).  Counts only grow: an article
- * replaced or deleted is not taken off before OPTIMIZE.
+ * the writer's idle step (store_maintain()) writes them, within its
+ * time budget, to table spell_new (stem, articles added since OPTIMIZE:
+ * a stem's count once the articles noted since reach those written, so
+ * about log2 of its articles times) and spell_forms (word, stem:
+ * spell_forms.h's words), then bumps meta.spell_learn_gen, which readers
+ * follow (spell.h).  OPTIMIZE counts every article again (spell_words)
+ * and empties spell_new and the noted counts (spell_learn_optimized()).
+ * Counts only grow, and lag by up to half: an article replaced or
+ * deleted is not taken off before OPTIMIZE.
  *
  * Bounded: at most SPELL_LEARN_STEMS stems and SPELL_LEARN_FORMS words
  * noted and not yet written (some 40 bytes each); when full, what the
@@ -29,6 +31,9 @@
 /* clang-format off */
 #define SPELL_LEARN_STEMS 131072 /* stems noted, written or not */
 #define SPELL_LEARN_FORMS 262144 /* words noted, written or not */
+#define SPELL_LEARN_MIN_TOKEN 4  /* shorter tokens are not noted: a fix is
+                                    one edit from a word of spell.h's
+                                    SPELL_MIN_LETTERS or more */
 /* clang-format on */
 
 struct spell_learn;
@@ -48,7 +53,7 @@ int spell_learn_write(struct db_conn *c, int64_t budget_usec, int *more,
 /* OPTIMIZE, in its transaction: spell_new emptied, the noted counts
  * forgotten (the words noted stay, to be written). */
 int spell_learn_optimized(struct db_conn *c, char *err, size_t errlen);
-/* STATS: spell_learn_noted (stems and words noted since start),
+/* STATS: spell_learn_noted (long words noted new since start),
  * spell_learn_dropped; 0, or 1 when fn stopped. */
 int spell_learn_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx);
 void spell_learn_free(struct spell_learn *l);
