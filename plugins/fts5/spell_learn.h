@@ -5,12 +5,12 @@
  * and every word of SPELL_FORMS_MIN or more letters a-z with its stem;
  * the writer's idle step (store_maintain()) writes them, within its
  * time budget, to table spell_new (stem, articles added since OPTIMIZE:
- * a stem's count once the articles noted since reach those written, so
- * about log2 of its articles times) and spell_forms (word, stem:
+ * a stem's count once the articles noted since reach an eighth of those
+ * written, not after every batch) and spell_forms (word, stem:
  * spell_forms.h's words), then bumps meta.spell_learn_gen, which readers
  * follow (spell.h).  OPTIMIZE counts every article again (spell_words)
  * and empties spell_new and the noted counts (spell_learn_optimized()).
- * Counts only grow, and lag by up to half: an article replaced or
+ * Counts only grow, and lag by up to an eighth: an article replaced or
  * deleted is not taken off before OPTIMIZE.
  *
  * Bounded: at most SPELL_LEARN_STEMS stems and SPELL_LEARN_FORMS words
