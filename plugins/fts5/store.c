@@ -761,6 +761,8 @@ int
 store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
                size_t errlen)
 {
+    int64_t t0;
+
     *more = 0;
     if (c->w->in_txn) { /* between a batch's begin and commit: later */
         *more = c->merge != NULL;
@@ -787,15 +789,18 @@ store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
             return 0;
         }
     }
-    /* the words the last articles brought, for corrections (spell_learn.h):
-     * before a merge, whose steps can go on for minutes */
-    if (spell_learn_pending(c)) {
-        if (spell_learn_write(c, budget_usec, more, err, errlen) != 0)
-            return -1;
-        *more = 1;
-        return 0;
-    }
-    return posts_merge_step(c, budget_usec, more, err, errlen);
+    t0 = db_now_usec();
+    if (posts_merge_step(c, budget_usec, more, err, errlen) != 0) return -1;
+    /* then, when no merge wants the call, the words the last articles
+     * brought, for corrections (spell_learn.h); a merge's steps come as
+     * they came without it */
+    if (*more || !spell_learn_pending(c)) return 0;
+    budget_usec -= db_now_usec() - t0;
+    if (spell_learn_write(c, budget_usec > 0 ? budget_usec : 0, more, err,
+                          errlen) != 0)
+        return -1;
+    *more = 1; /* a merge may be due now */
+    return 0;
 }
 
 int
