@@ -796,11 +796,9 @@ store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
      * they came without it */
     if (*more || !spell_learn_pending(c)) return 0;
     budget_usec -= db_now_usec() - t0;
-    if (spell_learn_write(c, budget_usec > 0 ? budget_usec : 0, more, err,
-                          errlen) != 0)
-        return -1;
-    *more = 1; /* a merge may be due now */
-    return 0;
+    /* *more only while words wait: no call a merge would not have had */
+    return spell_learn_write(c, budget_usec > 0 ? budget_usec : 0, more, err,
+                             errlen);
 }
 
 int
