@@ -323,6 +323,46 @@ def make_word_misspellings(queries, vocab, seed):
     return out
 
 
+def osa_distance(a, b):
+    """The optimal string alignment distance (edits.h's edits_distance)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            d = min(prev[j - 1] + (a[i - 1] != b[j - 1]), prev[j] + 1,
+                    cur[j - 1] + 1)
+            if (i > 1 and j > 1 and a[i - 1] == b[j - 2]
+                    and a[i - 2] == b[j - 1]):
+                d = min(d, prev2[j - 2] + 1)
+            cur[j] = d
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def make_long_misspellings(queries, vocab, seed):
+    """[(the word, its misspelling, the edits)]: of each known-item query,
+    one word of 9 or more letters (drawn with seed + 2), edited twice as
+    misspell() edits once, so that it is two edits from the word (the
+    second edit does not undo the first) and no word of the corpus; asked
+    ALONE, as make_word_misspellings()'s."""
+    rnd = random.Random(seed + 2)
+    out = []
+    for _, q, _ in queries:
+        cands = [w for w in q.split() if len(w) >= 9 and w.isalpha()]
+        if not cands:
+            continue
+        w = rnd.choice(cands)
+        for _ in range(50):
+            once, k1 = misspell(w, rnd)
+            bad, k2 = misspell(once, rnd)
+            if bad not in vocab and osa_distance(w, bad) == 2:
+                break
+        else:
+            continue
+        out.append((w, bad, k1 + "+" + k2))
+    return out
+
+
 def score_word_misspellings(search, items):
     """success@10 and MRR@10 of the first hit of the word spelled right in
     the hits of its misspelling, over the words whose right spelling finds

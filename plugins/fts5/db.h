@@ -43,6 +43,8 @@ struct db {
     int64_t engine_merge_left;      /* posts_merge.h: words left (atomic) */
     int64_t hot_checked, hot_found; /* toplist_hot.h (atomic) */
     int64_t alias_gen; /* alias.h: bumped by a commit that changed aliases */
+    int64_t spell_noted, spell_dropped;            /* spell_learn.h (atomic) */
+    int64_t spell_bytes, spell_stems, spell_forms; /* spell.h (atomic) */
 };
 
 /* The modules that keep prepared statements on a connection; each numbers
@@ -63,6 +65,7 @@ enum db_owner {
     DB_OWN_PREFIX,
     DB_OWN_POSTS_FTS5,
     DB_OWN_SPELL,
+    DB_OWN_SPELL_LEARN,
     DB_OWN_POSTS_MERGE,
     DB_OWN_DUPS,
     DB_OWN_HOSTKEY,
@@ -72,6 +75,7 @@ enum db_owner {
 struct posts_fresh_cache;
 struct posts_cache;
 struct spell_vocab;
+struct spell_learn;
 
 /* A reader or the writer: one connection, used by one thread at a time. */
 struct db_conn {
@@ -86,6 +90,7 @@ struct db_conn {
     struct alias_cache *alias;       /* alias.h's set, owned */
     struct sources *sources;         /* sources.h's notes or sets, owned */
     struct spell_vocab *spell;       /* reader: spell.h's, owned */
+    struct spell_learn *learn;       /* writer: spell_learn.h's, owned */
     struct posts_merge *merge;       /* writer: posts_merge.h's, owned */
     int merging;         /* writer: a merge took its snapshot (posts_fresh.h) */
     int64_t merge_after; /* writer: no merge starts before (db_now_usec()) */

@@ -37,7 +37,8 @@
  * frequent words of toplist.h (n: see schema_lists); tops, empty, was
  * their top lists until stop 25; posts and post_terms (schema_posts) the
  * engine's blocks, source_sets the sources' docid sets; spell_words
- * (schema_posts too) the vocabulary spell.h corrects with.
+ * (schema_posts too) the vocabulary spell.h corrects with, spell_new and
+ * spell_forms what spell_learn.h adds to it between OPTIMIZEs.
  */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -102,7 +103,13 @@ static const char schema_posts[] =
 
     /* spell.h: the stems in 2+ articles and their counts, at OPTIMIZE */
     "CREATE TABLE IF NOT EXISTS spell_words(term TEXT PRIMARY KEY,"
-    " df INTEGER NOT NULL) WITHOUT ROWID;";
+    " df INTEGER NOT NULL) WITHOUT ROWID;"
+    /* spell_learn.h: articles added to each stem since OPTIMIZE, and the
+     * long words as articles write them, with their stems */
+    "CREATE TABLE IF NOT EXISTS spell_new(term TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS spell_forms(word TEXT PRIMARY KEY,"
+    " stem TEXT NOT NULL) WITHOUT ROWID;";
 /* posts_merge.h's new main segment while it is written, in the layout
  * of posts and post_terms, and the removals since its snapshot. */
 static const char schema_posts_next_sql[] =

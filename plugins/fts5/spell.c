@@ -12,6 +12,9 @@
 #include "db.h"
 #include "edits.h"
 #include "spell.h"
+#include "spell_forms.h"
+#include "spell_learn.h"
+#include "spell_pool.h"
 #include "stem.h"
 #include "tokenizer.h"
 #include "toplist.h"
@@ -23,8 +26,10 @@
     " USING fts5vocab(main, fts, 'row')"
 
 enum spell_stmt {
-    SPELL_GENS,  /* meta's spell_gen and gen */
+    SPELL_GENS,  /* meta's spell_gen, gen and spell_learn_gen */
     SPELL_TABLE, /* the vocabulary OPTIMIZE wrote */
+    SPELL_NEW,   /* what the writer added since (spell_learn.h) */
+    SPELL_FORMS, /* the long words as written (spell_learn.h) */
     SPELL_SCAN,  /* the vocabulary read from FTS5 */
     SPELL_COUNT, /* articles of one quoted word, up to ?2 */
     SPELL_CLEAR,
@@ -35,8 +40,11 @@ enum spell_stmt {
 
 static const char *const spell_sql[SPELL_STMT_COUNT] = {
     [SPELL_GENS] = "SELECT (SELECT value FROM meta WHERE key = 'spell_gen'),"
-                   " (SELECT value FROM meta WHERE key = 'gen')",
+                   " (SELECT value FROM meta WHERE key = 'gen'),"
+                   " (SELECT value FROM meta WHERE key = 'spell_learn_gen')",
     [SPELL_TABLE] = "SELECT term, df FROM spell_words",
+    [SPELL_NEW] = "SELECT term, df FROM spell_new",
+    [SPELL_FORMS] = "SELECT word, stem FROM spell_forms",
     [SPELL_SCAN] = "SELECT term, doc FROM temp.spell_vocab WHERE doc >= ?1",
     [SPELL_COUNT] = "SELECT count(*) FROM"
                     " (SELECT 1 FROM fts WHERE fts MATCH ?1 LIMIT ?2)",
@@ -53,11 +61,15 @@ struct spell_entry {
 };
 
 struct spell_vocab {
-    int table;       /* read from spell_words (else from FTS5) */
-    int64_t gen;     /* spell_gen (table) or gen (FTS5) it was read at */
-    int64_t read_at; /* CLOCK_MONOTONIC microseconds */
-    char *pool;
-    size_t npool, poolcap;
+    int table;         /* read from spell_words (else from FTS5) */
+    int64_t gen;       /* spell_gen (table; -1 none) or gen (FTS5) read at */
+    int64_t learn_gen; /* spell_learn_gen it was read at */
+    int64_t read_at;   /* CLOCK_MONOTONIC microseconds */
+    struct spell_forms *forms; /* the long words, for distance 2 */
+    int forms_read;            /* forms read (else not yet needed) */
+    struct db *index;          /* whose spell_* STATS count it, or NULL */
+    int64_t counted;           /* the bytes added to index->spell_bytes */
+    struct spell_pool pool;
     struct spell_entry *e;
     uint32_t n, cap;
     uint32_t *slot; /* entry + 1, 0 empty; mask + 1 slots */
@@ -71,46 +83,77 @@ spell_stmt(struct db_conn *c, enum spell_stmt which, char *err, size_t errlen)
                    err, errlen);
 }
 
-/* FNV-1a: the vocabulary is the index's own words, not hostile keys. */
-static uint32_t
-spell_hash(const char *w, size_t n)
+/* The memory v takes, its long words included. */
+static int64_t
+spell_vocab_bytes(const struct spell_vocab *v)
 {
-    uint32_t h = 2166136261u;
+    return (int64_t)(sizeof *v + v->pool.cap + v->cap * sizeof *v->e +
+                     ((size_t)v->mask + 1) * sizeof *v->slot +
+                     spell_forms_bytes(v->forms));
+}
 
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)w[i]) * 16777619u;
-    return h;
+/* Counts v in STATS (spell_bytes of all readers; spell_stems and
+ * spell_forms of the last read). */
+static void
+spell_count_in(struct db *index, struct spell_vocab *v)
+{
+    int64_t bytes = spell_vocab_bytes(v);
+
+    v->index = index;
+    __atomic_fetch_add(&index->spell_bytes, bytes - v->counted,
+                       __ATOMIC_RELAXED);
+    v->counted = bytes;
+    __atomic_store_n(&index->spell_stems, (int64_t)v->n, __ATOMIC_RELAXED);
+    if (v->forms_read)
+        __atomic_store_n(&index->spell_forms,
+                         (int64_t)spell_forms_count(v->forms),
+                         __ATOMIC_RELAXED);
 }
 
 void
 spell_vocab_free(struct spell_vocab *v)
 {
     if (v == NULL) return;
-    free(v->pool);
+    if (v->index != NULL)
+        __atomic_fetch_sub(&v->index->spell_bytes, v->counted,
+                           __ATOMIC_RELAXED);
+    spell_pool_free(&v->pool);
     free(v->e);
     free(v->slot);
+    spell_forms_free(v->forms);
     free(v);
+}
+
+/* The entry of stem s[0..n) in the vocabulary, or NULL. */
+static struct spell_entry *
+spell_find(const struct spell_vocab *v, const char *s, size_t n)
+{
+    uint32_t i = spell_pool_hash(s, n) & v->mask, k;
+
+    while ((k = v->slot[i]) != 0) {
+        struct spell_entry *e = &v->e[k - 1];
+
+        if (e->len == n && memcmp(v->pool.p + e->off, s, n) == 0) return e;
+        i = (i + 1) & v->mask;
+    }
+    return NULL;
 }
 
 /* Articles holding stem s[0..n) by the vocabulary; 0 if not in it. */
 static int64_t
 spell_df(const struct spell_vocab *v, const char *s, size_t n)
 {
-    uint32_t i = spell_hash(s, n) & v->mask, k;
+    const struct spell_entry *e = spell_find(v, s, n);
 
-    while ((k = v->slot[i]) != 0) {
-        const struct spell_entry *e = &v->e[k - 1];
-
-        if (e->len == n && memcmp(v->pool + e->off, s, n) == 0) return e->df;
-        i = (i + 1) & v->mask;
-    }
-    return 0;
+    return e != NULL ? e->df : 0;
 }
 
 /* Appends one stem; -1 when out of memory. */
 static int
 spell_add(struct spell_vocab *v, const char *s, size_t n, int64_t df)
 {
+    uint32_t off;
+
     if (n > TOKENIZER_MAX_TOKEN || v->n == UINT32_MAX / 4) return 0;
     if (v->n == v->cap) {
         uint32_t cap = v->cap == 0 ? 1024 : v->cap * 2;
@@ -120,19 +163,8 @@ spell_add(struct spell_vocab *v, const char *s, size_t n, int64_t df)
         v->e = e;
         v->cap = cap;
     }
-    if (v->npool + n > v->poolcap) {
-        size_t cap = v->poolcap == 0 ? 16384 : v->poolcap * 2;
-        char *p;
-
-        while (cap < v->npool + n)
-            cap *= 2;
-        if ((p = realloc(v->pool, cap)) == NULL) return -1;
-        v->pool = p;
-        v->poolcap = cap;
-    }
-    memcpy(v->pool + v->npool, s, n);
-    v->e[v->n++] = (struct spell_entry){(uint32_t)v->npool, (uint32_t)n, df};
-    v->npool += n;
+    if (spell_pool_add(&v->pool, s, n, "", 0, &off) != 0) return -1;
+    v->e[v->n++] = (struct spell_entry){off, (uint32_t)n, df};
     return 0;
 }
 
@@ -144,11 +176,12 @@ spell_index(struct spell_vocab *v)
 
     while (size < 2 * v->n)
         size *= 2;
+    free(v->slot);
     v->slot = calloc(size, sizeof *v->slot);
     if (v->slot == NULL) return -1;
     v->mask = size - 1;
     for (i = 0; i < v->n; i++) {
-        j = spell_hash(v->pool + v->e[i].off, v->e[i].len) & v->mask;
+        j = spell_pool_hash(v->pool.p + v->e[i].off, v->e[i].len) & v->mask;
         while (v->slot[j] != 0)
             j = (j + 1) & v->mask;
         v->slot[j] = i + 1;
@@ -176,11 +209,69 @@ spell_scan_stmt(struct db_conn *c, char *err, size_t errlen)
     return db_prepare(c, slot, spell_sql[SPELL_SCAN], err, errlen);
 }
 
-/* Reads the vocabulary into a new *out (table: spell_words, else FTS5);
- * 0 or -1 with err set. */
+/* Runs stmt (term, df rows) into v: added as new stems (add), or their
+ * articles added to those v holds (!add, v indexed).  An SQLite code. */
 static int
-spell_read(struct db_conn *c, int table, int64_t gen, struct spell_vocab **out,
-           char *err, size_t errlen)
+spell_rows(struct spell_vocab *v, sqlite3_stmt *stmt, int add)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct carid_str t = db_column(stmt, 0);
+        int64_t df = sqlite3_column_int64(stmt, 1);
+        struct spell_entry *e;
+
+        if (t.p == NULL) continue;
+        if (!add && (e = spell_find(v, t.p, t.len)) != NULL)
+            e->df += df;
+        else if (spell_add(v, t.p, t.len, df) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    db_done(stmt);
+    return rc;
+}
+
+/* The long words (spell_forms.h) whose stems v holds: the
+ * SPELL_FORMS_MAX read first.  An SQLite code, or -1 with err set. */
+static int
+spell_read_forms(struct db_conn *c, struct spell_vocab *v, char *err,
+                 size_t errlen)
+{
+    sqlite3_stmt *stmt = spell_stmt(c, SPELL_FORMS, err, errlen);
+    int rc;
+
+    if (stmt == NULL) return -1; /* err set */
+    if ((v->forms = spell_forms_new()) == NULL) {
+        db_done(stmt);
+        return SQLITE_NOMEM;
+    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+           spell_forms_count(v->forms) < SPELL_FORMS_MAX) {
+        struct carid_str w = db_column(stmt, 0), t = db_column(stmt, 1);
+
+        if (w.p == NULL || t.p == NULL ||
+            spell_df(v, t.p, t.len) < SPELL_MIN_DF)
+            continue;
+        if (spell_forms_add(v->forms, w.p, w.len, t.p, t.len) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    db_done(stmt);
+    if (rc == SQLITE_ROW) rc = SQLITE_DONE; /* the first SPELL_FORMS_MAX */
+    if (rc == SQLITE_DONE && spell_forms_index(v->forms) != 0)
+        rc = SQLITE_NOMEM;
+    return rc;
+}
+
+/* Reads the vocabulary into a new *out (table: spell_words and spell_new,
+ * else FTS5); 0 or -1 with err set.  Its long words are read when first
+ * needed (spell_long()). */
+static int
+spell_read(struct db_conn *c, int table, int64_t gen, int64_t learn_gen,
+           struct spell_vocab **out, char *err, size_t errlen)
 {
     struct spell_vocab *v = calloc(1, sizeof *v);
     sqlite3_stmt *stmt;
@@ -192,6 +283,7 @@ spell_read(struct db_conn *c, int table, int64_t gen, struct spell_vocab **out,
     }
     v->table = table;
     v->gen = gen;
+    v->learn_gen = learn_gen;
     v->read_at = db_now_usec();
     stmt = table ? spell_stmt(c, SPELL_TABLE, err, errlen)
                  : spell_scan_stmt(c, err, errlen);
@@ -200,37 +292,80 @@ spell_read(struct db_conn *c, int table, int64_t gen, struct spell_vocab **out,
         return -1;
     }
     if (!table) rc = sqlite3_bind_int64(stmt, 1, SPELL_MIN_DF);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        struct carid_str t = db_column(stmt, 0);
-
-        rc = SQLITE_OK;
-        if (t.p != NULL &&
-            spell_add(v, t.p, t.len, sqlite3_column_int64(stmt, 1)) != 0)
-            rc = SQLITE_NOMEM;
-    }
-    db_done(stmt);
+    if (rc == SQLITE_OK)
+        rc = spell_rows(v, stmt, 1);
+    else
+        db_done(stmt);
     if (rc == SQLITE_DONE && spell_index(v) != 0) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_DONE && table) {
+        /* the articles put since OPTIMIZE, and the stems they brought */
+        rc = (stmt = spell_stmt(c, SPELL_NEW, err, errlen)) == NULL
+                 ? -1
+                 : spell_rows(v, stmt, 0);
+        if (rc == SQLITE_DONE && spell_index(v) != 0) rc = SQLITE_NOMEM;
+    }
     if (rc != SQLITE_DONE) {
         spell_vocab_free(v);
         if (rc == SQLITE_NOMEM) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        return db_fail_rc(c, rc, "spelling", err, errlen);
+        return rc == -1 ? -1 : db_fail_rc(c, rc, "spelling", err, errlen);
     }
     *out = v;
     return 0;
 }
 
-/* The reader's vocabulary, read or read again when stale: 1 with *out, 0
- * when there is none to have (a large index not optimized), -1 on error. */
+/* v's long words, read on the first search of two edits: reading and
+ * indexing them is most of a vocabulary's cost (DESIGN.md,
+ * Misspellings), which a query with no long misspelled word need not
+ * pay.  0, or -1 with err set. */
+static int
+spell_long(struct db_conn *c, struct spell_vocab *v, char *err, size_t errlen)
+{
+    int rc;
+
+    if (v->forms_read) return 0;
+    v->forms_read = 1;
+    rc = spell_read_forms(c, v, err, errlen);
+    if (rc == SQLITE_DONE) {
+        spell_count_in(c->index, v);
+        return 0;
+    }
+    spell_forms_free(v->forms);
+    v->forms = NULL;
+    if (rc == SQLITE_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return rc == -1 ? -1 : db_fail_rc(c, rc, "spelling", err, errlen);
+}
+
+/* Whether v may still serve: the same OPTIMIZE (or none, read from the
+ * same place), and what commits changed read again at most every
+ * SPELL_RESCAN_SEC. */
+static int
+spell_current(const struct spell_vocab *v, int optimized, int64_t spell_gen,
+              int64_t gen, int64_t learn_gen)
+{
+    int recent = db_now_usec() - v->read_at < SPELL_RESCAN_SEC * 1000000;
+
+    if (optimized != (v->table && v->gen >= 0) ||
+        (optimized && v->gen != spell_gen))
+        return 0;
+    if (v->table) return v->learn_gen == learn_gen || recent;
+    return (v->gen == gen && v->learn_gen == learn_gen) || recent;
+}
+
+/* The reader's vocabulary, read or read again when stale: 1 with *out, -1
+ * on error. */
 static int
 spell_vocab(struct db_conn *c, struct spell_vocab **out, char *err,
             size_t errlen)
 {
     struct spell_vocab *v = c->spell, *fresh = NULL;
     sqlite3_stmt *stmt = spell_stmt(c, SPELL_GENS, err, errlen);
-    int64_t spell_gen = 0, gen = 0, ndocs = 0;
+    int64_t spell_gen = 0, gen = 0, learn_gen = 0, ndocs = 0;
     int rc, table;
 
     if (stmt == NULL) return -1;
@@ -239,28 +374,27 @@ spell_vocab(struct db_conn *c, struct spell_vocab **out, char *err,
     if (rc == SQLITE_ROW) {
         spell_gen = sqlite3_column_int64(stmt, 0);
         gen = sqlite3_column_int64(stmt, 1);
+        learn_gen = sqlite3_column_int64(stmt, 2);
     }
     db_done(stmt);
     if (rc != SQLITE_ROW) return db_fail_rc(c, rc, "spelling", err, errlen);
-    if (v != NULL && v->table == table &&
-        (table ? v->gen == spell_gen
-               : v->gen == gen ||
-                     db_now_usec() - v->read_at < SPELL_RESCAN_SEC * 1000000)) {
+    if (v != NULL && spell_current(v, table, spell_gen, gen, learn_gen)) {
         *out = v;
         return 1;
     }
     if (!table) {
+        /* never optimized: FTS5 itself when small, else what the writer
+         * learnt (spell_new) */
         if (toplist_averages(c, &ndocs, NULL, err, errlen) != 0) return -1;
-        if (ndocs > SPELL_SCAN_MAX) { /* OPTIMIZE makes the table */
-            spell_vocab_free(c->spell);
-            c->spell = NULL;
-            return 0;
-        }
+        table = ndocs > SPELL_SCAN_MAX;
+        spell_gen = -1;
     }
-    if (spell_read(c, table, table ? spell_gen : gen, &fresh, err, errlen) != 0)
+    if (spell_read(c, table, table ? spell_gen : gen, learn_gen, &fresh, err,
+                   errlen) != 0)
         return -1;
     spell_vocab_free(c->spell);
     c->spell = fresh;
+    spell_count_in(c->index, fresh);
     *out = fresh;
     return 1;
 }
@@ -350,20 +484,24 @@ spell_better_word(int root, size_t n, const struct spell_pick *b)
     return root > b->root || (root == b->root && n > b->n);
 }
 
+/* Weighs word w[0..n) of stem c[0..clen) as a fix. */
 static int
-spell_candidate(void *ctx, const char *w, size_t n)
+spell_consider(struct spell_search *s, const char *w, size_t n,
+               const char *stem, size_t stem_len)
 {
-    struct spell_search *s = ctx;
     struct spell_word c;
     struct spell_pick *p;
     int64_t df;
     int root, i;
 
-    if (spell_stem(s->t, w, n, &c) != 0 || c.stop ||
-        (c.len == s->typed->len && memcmp(c.stem, s->typed->stem, c.len) == 0))
+    if (stem_len > sizeof c.stem ||
+        (stem_len == s->typed->len &&
+         memcmp(stem, s->typed->stem, stem_len) == 0))
         return 0;
-    df = spell_df(s->v, c.stem, c.len);
+    df = spell_df(s->v, stem, stem_len);
     if (df < s->need) return 0;
+    memcpy(c.stem, stem, stem_len);
+    c.len = stem_len;
     root = c.len == n && memcmp(c.stem, w, n) == 0;
     for (i = 0; i < s->npick; i++) {
         p = &s->pick[i];
@@ -393,6 +531,29 @@ spell_candidate(void *ctx, const char *w, size_t n)
     return 0;
 }
 
+/* edits_one()'s: a string one edit away, stemmed as the index stems. */
+static int
+spell_candidate(void *ctx, const char *w, size_t n)
+{
+    struct spell_search *s = ctx;
+    struct spell_word c;
+
+    if (spell_stem(s->t, w, n, &c) != 0 || c.stop) return 0;
+    return spell_consider(s, w, n, c.stem, c.len);
+}
+
+/* spell_forms_near()'s: a long word the index holds, two edits away (one
+ * edit away, edits_one() has weighed it already). */
+static int
+spell_candidate2(void *ctx, const char *w, size_t n, const char *stem,
+                 size_t stem_len, int distance)
+{
+    struct spell_search *s = ctx;
+
+    if (distance != 2 || stem_is_stopword(w, n)) return 0;
+    return spell_consider(s, w, n, stem, stem_len);
+}
+
 int
 spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
           size_t cap, size_t *fixlen, char *err, size_t errlen)
@@ -408,18 +569,28 @@ spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
     if (len < SPELL_MIN_LETTERS || !edits_word(word, len)) return 0;
     if ((s.t = db_tokenizer(c, err, errlen)) == NULL) return -1;
     if (spell_stem(s.t, word, len, &typed) != 0 || typed.stop) return 0;
-    if ((rc = spell_vocab(c, &v, err, errlen)) <= 0) return rc;
+    /* a common word is common in a vocabulary read a while ago too: only
+     * a word to correct makes it read again */
+    if ((v = c->spell) == NULL && (rc = spell_vocab(c, &v, err, errlen)) <= 0)
+        return rc;
     df = spell_df(v, typed.stem, typed.len);
     if (df > SPELL_RARE_DF) return 0; /* common: no statement at all */
     df = spell_count(c, word, len, SPELL_RARE_DF + 1, err, errlen);
     if (df < 0) return -1;
     if (df > SPELL_RARE_DF || (df > 0 && !rare)) return 0;
+    if ((rc = spell_vocab(c, &v, err, errlen)) <= 0) return rc;
     df_typed = df;
     s.v = v;
     s.typed = &typed;
     s.need = df * SPELL_FACTOR > SPELL_MIN_DF ? df * SPELL_FACTOR
                                               : SPELL_MIN_DF;
     edits_one(word, len, spell_candidate, &s);
+    /* two edits only for a long word, and only when one finds nothing:
+     * a fix one edit away ranks first by never meeting one two away */
+    if (s.npick == 0 && len >= SPELL_LONG_LETTERS) {
+        if (spell_long(c, v, err, errlen) != 0) return -1;
+        spell_forms_near(v->forms, word, len, 2, spell_candidate2, &s);
+    }
     for (int i = 0; i < s.npick; i++) {
         const struct spell_pick *p = &s.pick[i];
 
@@ -441,6 +612,8 @@ spell_fix(struct db_conn *c, int rare, const char *word, size_t len, char *fix,
 int
 spell_build_clear(struct db_conn *c, char *err, size_t errlen)
 {
+    /* the scan counts every article: what the writer added goes */
+    if (spell_learn_optimized(c, err, errlen) != 0) return -1;
     return db_run(c, spell_stmt(c, SPELL_CLEAR, err, errlen), "spelling", err,
                   errlen);
 }
@@ -466,4 +639,19 @@ spell_build_done(struct db_conn *c, char *err, size_t errlen)
 {
     return db_run(c, spell_stmt(c, SPELL_DONE, err, errlen), "spelling", err,
                   errlen);
+}
+
+int
+spell_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx)
+{
+    const struct db *d = c->index;
+
+    if (fn(ctx, "spell_stems",
+           __atomic_load_n(&d->spell_stems, __ATOMIC_RELAXED)) ||
+        fn(ctx, "spell_forms",
+           __atomic_load_n(&d->spell_forms, __ATOMIC_RELAXED)) ||
+        fn(ctx, "spell_bytes",
+           __atomic_load_n(&d->spell_bytes, __ATOMIC_RELAXED)))
+        return 1;
+    return spell_learn_stats(c, fn, ctx);
 }

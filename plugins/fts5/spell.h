@@ -8,20 +8,27 @@
  * first) that are in at least 1/SPELL_SPREAD of the first one's (a stem
  * in 100 is no alternative to one in 18,000), each as one word (the one
  * that is its own stem, else the longer, else the first); never a
- * stopword, nor the typed word's own stem.  The caller searches them all
- * (qparse.h, qparse_spelled()).
+ * stopword, nor the typed word's own stem.  A word of SPELL_LONG_LETTERS
+ * or more letters for which no word one edit away counts gets, by the
+ * same rules, the long words two edits away (spell_forms.h).  The caller
+ * searches them all (qparse.h, qparse_spelled()).
  *
  * The vocabulary is the stems in SPELL_MIN_DF or more articles with their
  * counts: OPTIMIZE writes them to table spell_words from the scan that
- * builds the top lists (toplist_build.c, spell_build_*()), and each reader
- * keeps them in memory (a hash, some 40 bytes a stem) until the next
- * OPTIMIZE.  An index that no OPTIMIZE of this carid has seen and holds at
- * most SPELL_SCAN_MAX articles is read from FTS5 itself (fts5vocab),
- * again when a commit changed it and SPELL_RESCAN_SEC have passed; a
- * larger one gets no corrections until its OPTIMIZE.  The typed word's
- * own count comes from FTS5 (at most SPELL_RARE_DF + 1 rows read) unless
- * the vocabulary says it is common, and a fix is searched once before it
- * is offered (it must find itself).  On db.h; the reader's thread.
+ * builds the top lists (toplist_build.c, spell_build_*()), the writer
+ * adds each commit's to spell_new when idle (spell_learn.h), and each
+ * reader keeps spell_words plus spell_new in memory (a hash, some 40
+ * bytes a stem), read again at the next OPTIMIZE, or SPELL_RESCAN_SEC
+ * after the writer added some, when a word is to be corrected (a stale
+ * vocabulary still says which words are common); the long words
+ * (spell_forms) are read on the first search of two edits.  An index
+ * that no OPTIMIZE of this carid has seen and holds at most
+ * SPELL_SCAN_MAX articles is read from FTS5 itself (fts5vocab), again
+ * when a commit changed it and SPELL_RESCAN_SEC have passed; a larger
+ * one corrects with what the writer learnt.  The typed word's own count
+ * comes from FTS5 (at most SPELL_RARE_DF + 1 rows read) unless the
+ * vocabulary says it is common, and a fix is searched once before it is
+ * offered (it must find itself).  On db.h; the reader's thread.
  */
 #ifndef SPELL_H
 #define SPELL_H
@@ -29,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carid_plugin.h"
 #include "db.h"
 
 /* clang-format off */
@@ -40,6 +48,8 @@
 #define SPELL_SPREAD      100   /* ... 1/this of the first's articles */
 #define SPELL_SCAN_MAX    10000 /* articles read through fts5vocab */
 #define SPELL_RESCAN_SEC  10    /* ... at most this often */
+#define SPELL_LONG_LETTERS 9    /* from this long, two edits away too */
+#define SPELL_FORMS_MAX   200000 /* long words a reader keeps for that */
 /* clang-format on */
 
 struct spell_vocab;
@@ -55,6 +65,12 @@ struct spell_vocab;
  */
 int spell_fix(struct db_conn *c, int rare, const char *word, size_t len,
               char *fix, size_t cap, size_t *fixlen, char *err, size_t errlen);
+
+/* STATS: spell_stems and spell_forms (the long words kept for two edits)
+ * of the vocabulary a reader read last, spell_bytes (the memory the
+ * readers' vocabularies take together), then spell_learn.h's; 0, or 1
+ * when fn stopped. */
+int spell_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx);
 
 /* Frees a reader's vocabulary (store_conn_close()); NULL is fine. */
 void spell_vocab_free(struct spell_vocab *v);

@@ -27,6 +27,7 @@
 #include "snippet.h"
 #include "sources.h"
 #include "spell.h"
+#include "spell_learn.h"
 #include "store.h"
 #include "tokenizer.h"
 #include "tokens.h"
@@ -333,6 +334,7 @@ store_conn_close(struct db_conn *c)
     posts_cache_free(c->posts);
     sources_free(c);
     spell_vocab_free(c->spell);
+    spell_learn_free(c->learn);
     posts_merge_free(c->merge);
     if (c->w != NULL) {
         tokenizer_free(c->w->rec_tok);
@@ -441,6 +443,9 @@ store_fts_write(void *ctx, const struct fts_op *op)
     db_done(stmt);
     if (rc != SQLITE_DONE) return -1;
     x->c->w->rows += op->del ? -1 : 1;
+    if (!op->del && spell_learn_doc(x->c, op->title, op->body, op->tok, x->err,
+                                    x->errlen) != 0)
+        return -1;
     return toplist_doc(x->c, op->del ? -1 : 1, op->rowid, op->title, op->body,
                        op->tok, x->err, x->errlen);
 }
@@ -756,6 +761,8 @@ int
 store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
                size_t errlen)
 {
+    int64_t t0;
+
     *more = 0;
     if (c->w->in_txn) { /* between a batch's begin and commit: later */
         *more = c->merge != NULL;
@@ -782,7 +789,16 @@ store_maintain(struct db_conn *c, int64_t budget_usec, int *more, char *err,
             return 0;
         }
     }
-    return posts_merge_step(c, budget_usec, more, err, errlen);
+    t0 = db_now_usec();
+    if (posts_merge_step(c, budget_usec, more, err, errlen) != 0) return -1;
+    /* then, when no merge wants the call, the words the last articles
+     * brought, for corrections (spell_learn.h); a merge's steps come as
+     * they came without it */
+    if (*more || !spell_learn_pending(c)) return 0;
+    budget_usec -= db_now_usec() - t0;
+    /* *more only while words wait: no call a merge would not have had */
+    return spell_learn_write(c, budget_usec > 0 ? budget_usec : 0, more, err,
+                             errlen);
 }
 
 int
@@ -869,6 +885,7 @@ store_stats(struct db_conn *c, carid_stat_fn *fn, void *ctx, char *err,
         (rc = posts_fresh_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = posts_merge_stats(c, fn, ctx)) != 0 ||
         (rc = toplist_hot_stats(c, fn, ctx)) != 0 ||
+        (rc = spell_stats(c, fn, ctx)) != 0 ||
         (rc = alias_stats(c, fn, ctx, err, errlen)) != 0 ||
         (rc = dups_stats(c, fn, ctx, err, errlen)) != 0)
         return rc < 0 ? -1 : 0;

@@ -61,3 +61,63 @@ edits_one(const char *w, size_t n, edits_fn *fn, void *ctx)
     }
     return 0;
 }
+
+int
+edits_deletes(const char *w, size_t n, int max, edits_fn *fn, void *ctx)
+{
+    char b[EDITS_MAX_WORD];
+    size_t i, j;
+    int rc;
+
+    if (!edits_word(w, n)) return -1;
+    if ((rc = fn(ctx, w, n)) != 0 || max < 1) return rc;
+    for (i = 0; i < n; i++) {
+        if (i > 0 && w[i] == w[i - 1]) continue; /* as deleting i - 1 */
+        memcpy(b, w, i);
+        memcpy(b + i, w + i + 1, n - i - 1);
+        if ((rc = fn(ctx, b, n - 1)) != 0) return rc;
+        if (max < 2) continue;
+        for (j = i + 1; j < n; j++) {
+            if (w[j] == w[j - 1] && j - 1 != i) continue;
+            memcpy(b, w, i);
+            memcpy(b + i, w + i + 1, j - i - 1);
+            memcpy(b + j - 1, w + j + 1, n - j - 1);
+            if ((rc = fn(ctx, b, n - 2)) != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+int
+edits_distance(const char *a, size_t na, const char *b, size_t nb, int max)
+{
+    /* three rows of the table: two back (for a swap), one back, this */
+    int row[3][EDITS_MAX_WORD + 1];
+    size_t i, j;
+
+    if (max < 0 || max >= 8 || na > EDITS_MAX_WORD || nb > EDITS_MAX_WORD ||
+        (na > nb ? na - nb : nb - na) > (size_t)max)
+        return max + 1;
+    for (j = 0; j <= nb; j++)
+        row[0][j] = (int)j;
+    for (i = 1; i <= na; i++) {
+        int *cur = row[i % 3], *up = row[(i - 1) % 3], *up2 = row[(i + 1) % 3];
+        int least;
+
+        cur[0] = (int)i;
+        least = cur[0];
+        for (j = 1; j <= nb; j++) {
+            int d = up[j - 1] + (a[i - 1] != b[j - 1]);
+
+            if (up[j] + 1 < d) d = up[j] + 1;
+            if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && up2[j - 2] + 1 < d)
+                d = up2[j - 2] + 1;
+            cur[j] = d;
+            if (d < least) least = d;
+        }
+        if (least > max) return max + 1; /* every later row is worse */
+    }
+    return row[na % 3][nb] > max ? max + 1 : row[na % 3][nb];
+}

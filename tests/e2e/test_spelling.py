@@ -6,8 +6,12 @@ was corrected (after the total, before COUNTS), FUZZY off searches as
 typed, an article holding the typed word ranks above those holding only
 the fix, a correct rare word and a quoted word are not corrected, COUNT
 agrees, snippets mark the fix, and the same after OPTIMIZE (the
-vocabulary then comes from spell_words).  The sentences are the test's
-own."""
+vocabulary then comes from spell_words); a long word with two edits is
+corrected (shown with FUZZY show, not with FUZZY off) once the writer has
+written the long words it learnt, and a word first put after OPTIMIZE is
+offered as a fix.  The sentences are the test's own."""
+import time
+
 import harness
 from harness import ReplyError, check, eq
 
@@ -31,6 +35,9 @@ ARTICLES = [
 ARTICLES += [("k%d" % i, "Kejaksaan periksa saksi ke-%d" % i,
               "Penyidik kejaksaan memeriksa saksi nomor %d dalam kasus "
               "korupsi dana desa." % i) for i in range(22)]
+ARTICLES += [("t%d" % i, "Tim tuan rumah bertanding lagi",
+              "Pertandingan babak ke-%d berlangsung ketat sampai akhir." % i)
+             for i in range(4)]
 ARTICLES += [("g%d" % i, "Gajah liar di Lampung",
               "Seekor gajah liar masuk kebun warga, hari ke-%d." % i)
              for i in range(5)]
@@ -120,10 +127,56 @@ def reply_shape(s):
        ReplyError("ERR FUZZY must be on, off or show"), "a bad value")
 
 
+def eventually(r, args, want, seconds=20):
+    """The reply to args once it is want: the writer writes what it learnt
+    when idle, and a reader reads it again at most every 10 s
+    (PROTOCOL.md, Misspellings)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        got = r.execute_command(*args)
+        if got == want or time.monotonic() > deadline:
+            return got
+        time.sleep(0.25)
+
+
+@suite.test
+def two_edits(s):
+    r = client(s)
+    args = ("SEARCH", "prtandinagn", "FUZZY", "show", "LIMIT", "0", "0")
+    eq(eventually(r, args, [4, [b"prtandinagn", b"pertandingan"]]),
+       [4, [b"prtandinagn", b"pertandingan"]],
+       "prtandinagn (a letter left out, two swapped): pertandingan")
+    got = r.execute_command("SEARCH", "prtandinagn", "RETURN", "0")
+    eq(sorted(ids(got)), ["t0", "t1", "t2", "t3"], "its articles")
+    eq(r.execute_command("SEARCH", "prtandinagn", "FUZZY", "off"), [0],
+       "FUZZY off: nothing")
+    eq(r.execute_command("SEARCH", "brtandig", "FUZZY", "show", "LIMIT", "0",
+                         "0"), [0, []],
+       "8 letters (two edits from bertanding): not corrected")
+
+
 @suite.test
 def optimized(s):
     eq(client(s).execute_command("OPTIMIZE"), b"OK", "OPTIMIZE")
     corrected(s, "after OPTIMIZE")
+
+
+@suite.test
+def learnt_after_optimize(s):
+    r = client(s)
+    eq(r.execute_command("SEARCH", "kesebelsan", "FUZZY", "show", "LIMIT",
+                         "0", "0"), [0, []], "no such word yet")
+    for aid, title, body in (
+            ("s1", "Kesebelasan muda juara",
+             "Kesebelasan muda itu menang di final."),
+            ("s2", "Kesebelasan tamu kalah",
+             "Pelatih kesebelasan tamu kecewa.")):
+        eq(r.execute_command("PUT", aid, "title", title, "body", body),
+           b"OK", "PUT " + aid)
+    args = ("SEARCH", "kesebelsan", "FUZZY", "show", "LIMIT", "0", "0")
+    eq(eventually(r, args, [2, [b"kesebelsan", b"kesebelasan"]]),
+       [2, [b"kesebelsan", b"kesebelasan"]],
+       "a word first put after OPTIMIZE is offered as a fix")
 
 
 if __name__ == "__main__":

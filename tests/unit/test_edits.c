@@ -3,7 +3,9 @@
  * word gets, that each is exactly one edit away (a brute-force
  * Damerau distance) and never the word itself, that every string one
  * edit from a two-letter word comes out, and that the typos of Indonesian
- * words a corrector must undo are among the candidates.
+ * words a corrector must undo are among the candidates; the deletions of
+ * a word (edits_deletes()) and the distance that confirms a match
+ * (edits_distance(), against the brute force here).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +178,75 @@ test_stop(void)
        "fn's nonzero stops it and is returned");
 }
 
+static void
+test_deletes(void)
+{
+    int bad = 0;
+
+    memset(&test_c, 0, sizeof test_c);
+    ok(edits_deletes("banjir", 6, 2, test_collect, &test_c) == 0 &&
+           test_c.n == 1 + 6 + 15,
+       "banjir: itself, 6 less one letter, 15 less two");
+    for (int i = 0; i < test_c.n; i++)
+        for (int j = i + 1; j < test_c.n; j++)
+            bad += strcmp(test_c.w[i], test_c.w[j]) == 0;
+    ok(bad == 0 && strcmp(test_c.w[0], "banjir") == 0 && test_has("anjir") &&
+           test_has("bnjr") && test_has("banj"),
+       "banjir: each once, the word first");
+    memset(&test_c, 0, sizeof test_c);
+    edits_deletes("kejaksaan", 9, 2, test_collect, &test_c);
+    for (int i = 0; i < test_c.n; i++)
+        bad += test_distance(test_c.w[i], "kejaksaan") > 2 ||
+               strlen(test_c.w[i]) + 2 < 9;
+    ok(bad == 0 && test_c.n < 1 + 9 + 36 && test_has("kejaksan") &&
+           test_has("kjaksan"),
+       "kejaksaan: the double a deleted once, each within two");
+    memset(&test_c, 0, sizeof test_c);
+    ok(edits_deletes("harga", 5, 1, test_collect, &test_c) == 0 &&
+           test_c.n == 6 && !test_has("hrg"),
+       "max 1: one letter at most");
+    memset(&test_c, 0, sizeof test_c);
+    ok(edits_deletes("Harga", 5, 2, test_collect, &test_c) == -1 &&
+           test_c.n == 0,
+       "not an edits_word: -1");
+}
+
+static void
+test_distances(void)
+{
+    static const char *const w[] = {
+        "pemerintahan", "pemerintah",  "pemrintahan", "pemerinthaan",
+        "kejaksaan",    "kejaksan",    "kjeaksaan",   "kejakasaan",
+        "pembangunan",  "pembagnunan", "pembanguann", "perusahaan",
+        "perushaan",    "masyarakat",  "masyrakat",   "amsyarakat",
+        "ab",           "ba",          "abc",         "ca"};
+    size_t n = sizeof w / sizeof w[0];
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            for (int max = 0; max <= 3; max++) {
+                int want = test_distance(w[i], w[j]);
+
+                if (want > max) want = max + 1;
+                if (edits_distance(w[i], strlen(w[i]), w[j], strlen(w[j]),
+                                   max) != want) {
+                    printf("# %s %s max %d: %d, want %d\n", w[i], w[j], max,
+                           edits_distance(w[i], strlen(w[i]), w[j],
+                                          strlen(w[j]), max),
+                           want);
+                    bad++;
+                }
+            }
+    ok(bad == 0, "edits_distance: the brute force's, cut at max + 1");
+    ok(edits_distance("pemerintahan", 12, "pemerinthaan", 12, 2) == 1,
+       "neighbours swapped: one edit");
+    ok(edits_distance("kejaksaan", 9, "kjeaksan", 8, 2) == 2,
+       "a swap and a letter left out: two");
+    ok(edits_distance("harga", 5, "harga", 5, 8) == 9,
+       "max 8 and more: refused as over");
+}
+
 int
 main(void)
 {
@@ -183,6 +254,7 @@ main(void)
         {"counts", test_counts},     {"exact", test_exact},
         {"complete", test_complete}, {"typos", test_typos},
         {"refused", test_refused},   {"stop", test_stop},
+        {"deletes", test_deletes},   {"distances", test_distances},
         {NULL, NULL}};
 
     return tap_main(cases);

@@ -4,7 +4,10 @@
  * words are corrected and to what, which are left as typed, that an
  * article holding the typed word ranks above those holding only the fix,
  * FUZZY off, the limit of corrections a query, and the vocabulary read
- * from FTS5 before OPTIMIZE and from spell_words after it.  The module
+ * from FTS5 before OPTIMIZE and from spell_words after it; two edits for
+ * a word of 9+ letters once the writer's idle step (maintain()) wrote the
+ * long words it learnt, not for a shorter one, and a word first put after
+ * OPTIMIZE offered as a fix.  The module
  * path comes from $CARID_FTS5_MODULE (ctest sets it); unset means skip.
  */
 #include <stdio.h>
@@ -140,6 +143,12 @@ test_feed(void)
     rc |= test_put("h1", "Harga beras naik", "Harga beras naik di pasar.");
     rc |= test_put("h2", "Harga cabai turun", "Harga cabai turun lagi.");
     rc |= test_put("h3", "Harga minyak stabil", "Harga minyak goreng stabil.");
+    for (i = 0; i < 4; i++) {
+        snprintf(id, sizeof id, "t%d", i);
+        snprintf(body, sizeof body,
+                 "Pertandingan babak ke-%d berlangsung ketat sampai akhir.", i);
+        rc |= test_put(id, "Tim tuan rumah bertanding lagi", body);
+    }
     ok(rc == 0, "puts");
     ok(test_p->commit(test_writer, err, sizeof err) == 0, "commit");
 }
@@ -226,19 +235,82 @@ test_words(void)
        "at most 4 corrections a query, in query order");
 }
 
+/* Runs the writer's idle step until it has nothing left, then opens a
+ * new reader: the old one reads what was learnt only after
+ * SPELL_RESCAN_SEC. */
+static int
+test_idle(void)
+{
+    char err[256];
+    int more = 1, calls = 0, rc = 0;
+
+    while (rc == 0 && more && calls++ < 1000)
+        rc = test_p->maintain(test_writer, 50000, &more, err, sizeof err);
+    if (rc != 0) printf("# maintain: %s\n", err);
+    test_p->reader_close(test_reader);
+    test_reader = NULL;
+    if (test_p->reader_open(test_db, &test_reader, err, sizeof err) != 0)
+        printf("# reader_open: %s\n", err);
+    return rc == 0 && !more && test_reader != NULL;
+}
+
+static void
+test_two_edits(void)
+{
+    struct test_result *r;
+
+    ok(test_idle(), "the idle step wrote what the writer learnt");
+    r = test_search("prtandinagn");
+    ok(r->rc == 0 && r->total == 4 &&
+           strcmp(r->fixes, "prtandinagn>pertandingan") == 0,
+       "prtandinagn (11 letters, a letter left out and a swap): "
+       "pertandingan");
+    r = test_search("ptrandingan");
+    ok(r->rc == 0 && r->total == 4 &&
+           strcmp(r->fixes, "ptrandingan>pertandingan") == 0,
+       "ptrandingan (two letters swapped with a third): pertandingan");
+    r = test_search_as("prtandinagn", CARID_FUZZY_OFF, CARID_MATCH_BEST);
+    ok(r->rc == 0 && r->total == 0 && r->nfix == 0, "FUZZY off: nothing");
+    r = test_search("brtandig");
+    ok(r->rc == 0 && r->total == 0 && r->nfix == 0,
+       "brtandig (8 letters, two edits from bertanding): not corrected");
+    r = test_search("kejaksaaan");
+    ok(r->rc == 0 && r->total == 22 && r->nfix == 1,
+       "kejaksaaan: one edit from a word of stem jaksa, found as before");
+}
+
 static void
 test_optimized(void)
 {
+    struct test_result *r;
     char err[256];
+    int rc = 0;
 
     ok(test_p->optimize(test_writer, err, sizeof err) == 0, "OPTIMIZE");
     test_corrected("after OPTIMIZE");
+    r = test_search("prtandinagn");
+    ok(r->rc == 0 && strcmp(r->fixes, "prtandinagn>pertandingan") == 0,
+       "after OPTIMIZE: two edits still");
+    /* a word no article held at OPTIMIZE */
+    ok(test_p->begin(test_writer, err, sizeof err) == 0, "begin");
+    rc |= test_put("s1", "Kesebelasan muda juara",
+                   "Kesebelasan muda itu menang di final.");
+    rc |= test_put("s2", "Kesebelasan tamu kalah",
+                   "Pelatih kesebelasan tamu kecewa.");
+    ok(rc == 0 && test_p->commit(test_writer, err, sizeof err) == 0,
+       "two articles put after OPTIMIZE");
+    ok(test_idle(), "the idle step wrote their words");
+    r = test_search("kesebelsan");
+    ok(r->rc == 0 && r->total == 2 &&
+           strcmp(r->fixes, "kesebelsan>kesebelasan") == 0,
+       "a word first put after OPTIMIZE is a fix");
 }
 
 int
 main(int argc, char **argv)
 {
     static const struct tap_case cases[] = {{"words", test_words},
+                                            {"two_edits", test_two_edits},
                                             {"optimized", test_optimized},
                                             {NULL, NULL}};
     char err[256], cmd[64 + sizeof test_dir];
