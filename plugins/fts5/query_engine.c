@@ -144,8 +144,8 @@ static int
 query_engine_known(const struct query_engine_words *w,
                    const struct query_engine_ask *a)
 {
-    return w->n == 1 && !a->ranged && a->filter == NULL &&
-           a->matched == NULL && a->global == NULL;
+    return w->n == 1 && !a->ranged && a->filter == NULL && a->matched == NULL &&
+           a->global == NULL;
 }
 
 /* The engine's top k and total on one segment; hits (k of them) is the
