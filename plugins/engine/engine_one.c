@@ -46,12 +46,17 @@ engine_one_block(struct engine_run *r, size_t blk)
 {
     struct post_cursor *c = &r->cur[0];
     int64_t doc = post_cursor_seek(c, blk);
+    int left;
 
-    while (doc != POST_END && c->blk == blk) {
+    if (doc == POST_END) return;
+    post_cursor_rest(c, &left); /* the block's postings from here */
+    for (;;) {
         /* corrupt: the cursor says so at close */
         if (engine_run_take(r, 0) != 0) return;
         engine_run_push(r, doc);
-        doc = post_cursor_next(c);
+        /* after the block's last posting, next would decode the next
+         * block, which the heap may never want */
+        if (--left == 0 || (doc = post_cursor_next(c)) == POST_END) return;
     }
 }
 
