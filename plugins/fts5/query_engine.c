@@ -135,27 +135,25 @@ query_engine_gather(void *ctx, int64_t docid)
 }
 
 /* One word over the whole index, no filter, nothing gathered: its total
- * is its df, which terms keeps exact at every commit (the count the FTS5
- * path gives), so the engine need not count: a block whose bound cannot
- * enter the top k is then never decoded.  Not with a router's statistics:
- * the df the term then carries is the router's, and the total is this
- * index's own. */
+ * is this index's df of it, which terms keeps exact at every commit (the
+ * count the FTS5 path gives), so the engine need not count: a block whose
+ * bound cannot enter the top k is then never decoded. */
 static int
 query_engine_known(const struct query_engine_words *w,
                    const struct query_engine_ask *a)
 {
-    return w->n == 1 && !a->ranged && a->filter == NULL && a->matched == NULL &&
-           a->global == NULL;
+    return w->n == 1 && !a->ranged && a->filter == NULL && a->matched == NULL;
 }
 
-/* The engine's top k and total on one segment; hits (k of them) is the
- * caller's; g, when not NULL, gathers the matches.  An ENGINE_* code. */
+/* The engine's top k and total (none if no_total) on one segment; hits
+ * (k of them) is the caller's; g, when not NULL, gathers the matches.  An
+ * ENGINE_* code. */
 static int
 query_engine_eval(const struct query_engine_words *w,
                   const struct query_engine_seg *seg,
                   const struct query_engine_ask *a, int64_t ndocs, int k,
-                  struct query_engine_gather *g, struct engine_hit *hits,
-                  struct engine_result *res)
+                  int no_total, struct query_engine_gather *g,
+                  struct engine_hit *hits, struct engine_result *res)
 {
     struct engine_query q;
     int rc;
@@ -169,7 +167,7 @@ query_engine_eval(const struct query_engine_words *w,
     q.avgdl = a->avgdl;
     q.k = k;
     q.coord = w->coord ? w->n : 0; /* the whole query's words */
-    q.no_total = query_engine_known(w, a);
+    q.no_total = no_total;
     q.filter = g != NULL ? query_engine_gather : a->filter;
     q.filter_ctx = g != NULL ? (void *)g : a->filter_ctx;
     rc = w->op == QUERY_ENGINE_OR ? engine_query_or(&q, hits, res)
@@ -256,13 +254,15 @@ query_engine_gathered(const struct query_engine_ask *a,
 /*
  * The main segment without the gone articles, and the fresh one, merged.
  * Main's top k + G (G: the gone articles that match) holds its top k alive
- * ones, since at most G of them are gone.  An ENGINE_* code.
+ * ones, since at most G of them are gone.  known >= 0: the total, counted
+ * by neither.  An ENGINE_* code.
  */
 static int
 query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
                       const struct query_engine_seg *fr, const int64_t *gone,
                       size_t ngone, const struct query_engine_ask *a,
-                      int64_t ndocs, struct query_engine_page *page)
+                      int64_t ndocs, int64_t known,
+                      struct query_engine_page *page)
 {
     struct query_engine_seg main;
     struct engine_result mres, fres;
@@ -287,12 +287,12 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
         return ENGINE_ENOMEM;
     }
     fh = mh + km;
-    rc = query_engine_eval(w, &main, a, ndocs, km, gather ? &gm : NULL, mh,
-                           &mres);
+    rc = query_engine_eval(w, &main, a, ndocs, km, known >= 0,
+                           gather ? &gm : NULL, mh, &mres);
     memset(&fres, 0, sizeof fres);
     if (rc == ENGINE_OK && fr->n > 0)
-        rc = query_engine_eval(w, fr, a, ndocs, k, gather ? &gf : NULL, fh,
-                               &fres);
+        rc = query_engine_eval(w, fr, a, ndocs, k, known >= 0,
+                               gather ? &gf : NULL, fh, &fres);
     if (rc == ENGINE_OK && gather)
         query_engine_gathered(a, &gm, &gf, gone, ngone);
     free(gm.d);
@@ -309,8 +309,7 @@ query_engine_segments(const struct query_engine_words *w, struct posts_term *pt,
         else
             page->hits[page->nhits++] = fh[y++];
     }
-    page->total = query_engine_known(w, a) ? pt[0].term.df
-                                           : mres.total - g + fres.total;
+    page->total = known >= 0 ? known : mres.total - g + fres.total;
     free(mh);
     return ENGINE_OK;
 }
@@ -379,9 +378,11 @@ query_engine_run(struct db_conn *c, const struct query_engine_words *w,
     /* an AND needs every word in the fresh segment to match there */
     if (rc == 1 && w->op != QUERY_ENGINE_OR && fr.n < w->n) fr.n = 0;
     if (rc == 1) {
+        /* the index's own df (df_sum: one word's), not the router's */
         rc = query_engine_segments(
             w, pt, &fr, gone, ngone, a,
-            a->global != NULL ? a->global->documents : ndocs, page);
+            a->global != NULL ? a->global->documents : ndocs,
+            query_engine_known(w, a) ? df_sum : -1, page);
         if (rc == ENGINE_OK)
             rc = 1;
         else {
@@ -445,8 +446,9 @@ query_engine(struct db_conn *c, const struct query_engine_ask *a,
         rc = posts_open(c, n, w.word[n], w.len[n], main_gen, &pt[n], err,
                         errlen);
         /* one word alone: query_search() asks with the total FTS5
-         * counts anyway, no walk needed */
-        if (rc == 0 && !query_engine_known(&w, a))
+         * counts anyway, no walk needed (not under a router's statistics,
+         * where it does not ask) */
+        if (rc == 0 && (!query_engine_known(&w, a) || a->global != NULL))
             query_engine_want(c, &w, n, a->avgdl);
         if (rc <= 0) break;
     }
