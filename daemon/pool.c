@@ -30,11 +30,21 @@ static struct pool_thread *pool_threads;
 static int pool_n;       /* threads running */
 static int pool_readers; /* reader handles open */
 
-/* A request that waited its whole deadline in the queue still gets this
- * long to run, so that a cheap one behind expensive ones is answered
- * (they all stop within their deadlines, then it runs) -- unless it is in
- * the low lane: expensive clients' expired requests fail at once. */
-#define POOL_GRACE_USEC 25000
+/* A request that waited its whole deadline in the queue still gets a
+ * quarter of the deadline (at least 25 ms) to run, so that a cheap one
+ * behind expensive ones is answered (they all stop within their
+ * deadlines, then it runs, beside the others' next ones: 25 ms alone was
+ * too little for a rare word on a loaded machine under ASan) -- unless it
+ * is in the low lane: expensive clients' expired requests fail at once. */
+#define POOL_GRACE_MIN_USEC 25000
+
+static uint64_t
+pool_grace_usec(void)
+{
+    uint64_t quarter = (uint64_t)server.cfg.query_timeout_ms * 250u;
+
+    return quarter > POOL_GRACE_MIN_USEC ? quarter : POOL_GRACE_MIN_USEC;
+}
 
 static void *
 pool_main(void *arg)
@@ -57,8 +67,8 @@ pool_main(void *arg)
             stats_add(&stats.queries_cancelled, 1);
         } else {
             if (job->deadline != 0 && !job->heavy &&
-                job->deadline < now + POOL_GRACE_USEC)
-                job->deadline = now + POOL_GRACE_USEC;
+                job->deadline < now + pool_grace_usec())
+                job->deadline = now + pool_grace_usec();
             job->cmd->run(job, t->reader);
             job->run_usec = stats_now_usec() - now;
             if (job->run_usec >= CONN_HEAVY_USEC)
