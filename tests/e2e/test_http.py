@@ -112,11 +112,11 @@ def conform(method, path, status, hdrs, data):
 
 
 def request(method, path, body=None, token=PASS, headers=None,
-            port=None):
+            port=None, timeout=10):
     """(status, headers dict with lower-case names, body bytes), the reply
     checked against protocol/openapi.yaml."""
     c = http.client.HTTPConnection("127.0.0.1", port or HTTP_PORT,
-                                   timeout=10)
+                                   timeout=timeout)
     h = dict(headers or {})
     if token is not None:
         h["Authorization"] = "Bearer " + token
@@ -525,8 +525,10 @@ def replies_count_in_client_memory(s):
                                   "--http-port", str(hport)]) as d:
         body = ("Berita panjang sekali tentang harga beras di pasar. "
                 * ((10 << 20) // 50))
+        # indexing 10 MB took over 10 s under ASan on a loaded machine
         jrequest("PUT", "/articles/panjang", {"title": "Panjang",
-                                              "body": body}, port=hport)
+                                              "body": body}, port=hport,
+                 timeout=120)
         c = d.connect()
         before = int(harness.stats(c, "clients")["client_memory_drops"])
         slow = socket.socket()
