@@ -16,8 +16,8 @@
 #include "stats.h"
 
 static const char *const cmd_stats_sections[] = {
-    "server", "clients", "commands",    "latency",
-    "index",  "plugin",  "replication", NULL};
+    "server", "clients",     "commands", "latency", "index",
+    "plugin", "replication", "route",    NULL};
 /* INFO's sections in Redis's order; "default", "all" and "everything"
  * name all of them, an unknown name none (as Redis). */
 static const char *const cmd_info_sections[] = {
@@ -323,6 +323,8 @@ cmd_stats_run(struct job *job, void *reader)
     /* "all" shows it only under --replicate */
     if (want == 6 || (want < 0 && *server.cfg.replicate != '\0'))
         cmd_stats_fields(&o.text, "replication", 0);
+    if (want == 7 || (want < 0 && *server.cfg.route != '\0'))
+        cmd_stats_fields(&o.text, "route", 0);
     cmd_stats_finish(job, &o);
 }
 
@@ -366,6 +368,7 @@ cmd_info_section(struct cmd_stats_out *o, int which)
     case 4:
         cmd_stats_line(b, "# Stats");
         cmd_stats_fields(b, "stats", 1);
+        if (*server.cfg.route != '\0') cmd_stats_fields(b, "route", 1);
         break;
     case 5:
         cmd_stats_line(b, "# Replication");

@@ -124,6 +124,10 @@ static const struct config_opt config_table[] = {
      "be a router over shards, no index of its own: "
      "\"..2016-12-31=h:p,h:p;2017-01-01..=h:p\" (daemon/ROUTE.md); "
      "empty: off"},
+    {"route-password-file", CONFIG_STR,
+     offsetof(struct config, route_password_file), 0, 0, 0, "", "FILE",
+     "--route: AUTH to every shard with the password on FILE's first line "
+     "(its --requirepass; not this router's own); empty: none"},
     {"route-timeout-ms", CONFIG_NUM, offsetof(struct config, route_timeout_ms),
      1, 3600000, 5000, NULL, "MS",
      "--route: how long a shard may take to connect or answer"},

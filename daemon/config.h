@@ -51,6 +51,8 @@ struct config {
                                        "": none */
     long check;                     /* --check: check DATA's index, exit */
     long rebuild;                   /* --rebuild: remake DATA's index, exit */
+    /* --route: the shards' AUTH password is this file's first line */
+    const char *route_password_file;
 };
 
 /*

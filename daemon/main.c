@@ -184,6 +184,9 @@ main(int argc, char **argv)
     if (*server.cfg.route != '\0' && *server.cfg.replicate != '\0')
         fatal("--route and --replicate: a router holds no index to replicate "
               "(replicate its shards)");
+    if (*server.cfg.route == '\0' && *server.cfg.route_password_file != '\0')
+        fatal("--route-password-file is the router's password to its shards: "
+              "it needs --route");
     server.plugin = *server.cfg.route != '\0'
                         ? route_plugin()
                         : plugin_load(server.cfg.plugin, err, sizeof err);

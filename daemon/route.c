@@ -366,25 +366,68 @@ route_del(void *writer, struct carid_str id, int *removed, char *err,
     return 0;
 }
 
-/* The sum of each shard's "documents:" in STATS index. */
+/* Shard i's "documents:" in STATS index, or -1 if it did not answer. */
+static int64_t
+route_documents(const redisReply *r)
+{
+    const char *p;
+
+    if (r == NULL || r->type != REDIS_REPLY_STRING) return -1;
+    p = strstr(r->str, "documents:");
+    return p != NULL ? strtoll(p + 10, NULL, 10) : 0;
+}
+
+/*
+ * The sum of each shard's "documents:" in STATS index.  A shard that does
+ * not answer (down, or refusing the router's AUTH) fails no STATS or INFO
+ * of the router, which is where an operator looks for it: the shards are
+ * then asked one by one, and "shards_unavailable" counts those that did
+ * not answer (their error is in SEARCH's reply and the log), "documents"
+ * left out rather than a part given as the whole.
+ */
 static int
 route_stats_fn(void *reader, carid_stat_fn *fn, void *ctx, char *err,
                size_t errlen)
 {
     struct route_link *l = reader;
+    struct route_cmd cmd[ROUTE_MAX_SHARDS] = {{0, NULL, NULL}};
     redisReply *rep[ROUTE_MAX_SHARDS];
-    int64_t docs = 0;
+    struct route_args a;
+    int64_t docs = 0, down = 0;
+    int i, n = l->spec->n;
+    char why[256];
 
-    if (route_all(l, "STATS", "index", 5, REDIS_REPLY_STRING, rep, err,
-                  errlen) != 0)
-        return -1;
-    for (int i = 0; i < l->spec->n; i++) {
-        const char *p = strstr(rep[i]->str, "documents:");
+    (void)err;
+    (void)errlen;
+    memset(&a, 0, sizeof a);
+    route_add_str(&a, "STATS");
+    route_add_str(&a, "index");
+    for (i = 0; i < n; i++)
+        cmd[i] = route_cmd(&a);
+    if (route_link_ask(l, cmd, rep, 0, why, sizeof why) == 0) {
+        for (i = 0; i < n; i++) {
+            int64_t d = route_documents(rep[i]);
 
-        if (p != NULL) docs += strtoll(p + 10, NULL, 10);
+            down += d < 0;
+            docs += d > 0 ? d : 0;
+        }
+        route_free_all(rep, n);
+    } else {
+        for (i = 0; i < n; i++) {
+            struct route_cmd one[ROUTE_MAX_SHARDS] = {{0, NULL, NULL}};
+            int64_t d = -1;
+
+            one[i] = cmd[i];
+            if (route_link_ask(l, one, rep, 0, why, sizeof why) == 0) {
+                d = route_documents(rep[i]);
+                route_free_all(rep, n);
+            }
+            down += d < 0;
+            docs += d > 0 ? d : 0;
+        }
     }
-    route_free_all(rep, l->spec->n);
-    if (fn(ctx, "documents", docs) == 0) fn(ctx, "shards", l->spec->n);
+    if (down == 0 && fn(ctx, "documents", docs) != 0) return 0;
+    if (fn(ctx, "shards", n) == 0) fn(ctx, "shards_unavailable", down);
     return 0;
 }
 
@@ -415,6 +458,12 @@ route_open(const struct carid_host *host, const char *dir, void **db, char *err,
     (void)host;
     (void)dir;
     if (route_spec_parse(server.cfg.route, &route_spec, err, errlen) != 0)
+        return -1;
+    /* read once, at start: a file, so the password is on no command line
+     * (ps) and can be a 0600 file or a systemd credential (ROUTE.md) */
+    if (*server.cfg.route_password_file != '\0' &&
+        route_spec_password(&route_spec, server.cfg.route_password_file, err,
+                            errlen) != 0)
         return -1;
     *db = &route_spec;
     return 0;

@@ -3,13 +3,21 @@
  * thread (and the writer) has its own links, so a shard's slowness holds
  * only the thread that asked, and the pipelining gives the fan-out.
  */
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "carid_plugin.h"
+#include "log.h"
 #include "route_shard.h"
+#include "stats.h"
+
+/* Per shard, 1 while its latest AUTH answer was a refusal; shared by
+ * every thread's links, behind STATS route's route_shards_refusing. */
+static _Atomic int route_refusing[ROUTE_MAX_SHARDS];
 
 /* One date bound of a range: "" or a real date. */
 static int
@@ -116,6 +124,39 @@ route_spec_parse(const char *text, struct route_spec *out, char *err,
 }
 
 int
+route_spec_password(struct route_spec *spec, const char *path, char *err,
+                    size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+
+    if (f == NULL) {
+        snprintf(err, errlen, "--route-password-file %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    len = getline(&line, &cap, f);
+    fclose(f);
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    if (len <= 0 || (size_t)len >= sizeof spec->password) {
+        snprintf(err, errlen,
+                 "--route-password-file %s: want the password on its first "
+                 "line, 1 to %zu bytes",
+                 path, sizeof spec->password - 1);
+        free(line);
+        return -1;
+    }
+    memcpy(spec->password, line, (size_t)len + 1);
+    /* no copy of it left in freed memory */
+    memset(line, 0, (size_t)len);
+    free(line);
+    return 0;
+}
+
+int
 route_spec_overlaps(const struct route_shard *s, const char *from,
                     const char *to)
 {
@@ -184,7 +225,54 @@ route_wait(const struct route_link *l, int64_t deadline_usec)
                             (suseconds_t)(usec % 1000000)};
 }
 
-/* Connects shard i's current node if needed; 0, or -1 with why in err. */
+/* Shard i's latest AUTH answer: a refusal (1) or not; the log says when
+ * that changes, with the shard's own words (never the password). */
+static void
+route_auth_seen(const struct route_link *l, int i, int refused, const char *why)
+{
+    const struct route_node *n = &l->spec->shard[i].node[l->node[i]];
+    int was = atomic_exchange(&route_refusing[i], refused), count = 0;
+
+    stats_add(refused ? &stats.route_auth_refused : &stats.route_auth_accepted,
+              1);
+    if (was == refused) return;
+    for (int k = 0; k < ROUTE_MAX_SHARDS; k++)
+        count += atomic_load(&route_refusing[k]);
+    stats_set(&stats.route_shards_refusing, (uint64_t)count);
+    if (refused)
+        log_warn("route: shard %d (%s:%d) refused the router's AUTH: %s", i + 1,
+                 n->host, n->port, why);
+    else
+        log_info("route: shard %d (%s:%d) accepts the router's AUTH again",
+                 i + 1, n->host, n->port);
+}
+
+/* AUTH on shard i's new connection, before anything else; 0, or -1 with
+ * the shard's answer in err (l->refused[i] set when it said no). */
+static int
+route_link_auth(struct route_link *l, int i, char *err, size_t errlen)
+{
+    redisReply *r;
+    int rc = 0;
+
+    if (l->spec->password[0] == '\0') return 0;
+    r = redisCommand(l->ctx[i], "AUTH %s", l->spec->password);
+    if (r == NULL) {
+        snprintf(err, errlen, "%s", l->ctx[i]->errstr);
+        return -1;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(err, errlen, "%s", r->str);
+        l->refused[i] = 1;
+        rc = -1;
+    }
+    route_auth_seen(l, i, rc != 0, err);
+    freeReplyObject(r);
+    return rc;
+}
+
+/* Connects shard i's current node if needed (and AUTHs); 0, or -1 with
+ * why in err. */
 static int
 route_link_open(struct route_link *l, int i, int64_t deadline_usec, char *err,
                 size_t errlen)
@@ -192,6 +280,8 @@ route_link_open(struct route_link *l, int i, int64_t deadline_usec, char *err,
     const struct route_node *n = &l->spec->shard[i].node[l->node[i]];
     struct timeval tv = route_wait(l, deadline_usec);
 
+    l->reused[i] = l->ctx[i] != NULL;
+    l->refused[i] = 0;
     if (l->ctx[i] != NULL) {
         redisSetTimeout(l->ctx[i], tv);
         return 0;
@@ -204,6 +294,10 @@ route_link_open(struct route_link *l, int i, int64_t deadline_usec, char *err,
         return -1;
     }
     redisSetTimeout(l->ctx[i], tv);
+    if (route_link_auth(l, i, err, errlen) != 0) {
+        route_link_drop(l, i);
+        return -1;
+    }
     return 0;
 }
 
@@ -222,20 +316,44 @@ route_link_send(struct route_link *l, int i, const struct route_cmd *c,
     return 0;
 }
 
+/* Reads shard i's reply; 0, or -1 with err set and *closed telling a
+ * connection the node closed (end of file, reset) from a timeout. */
 static int
-route_link_read(struct route_link *l, int i, redisReply **rep, char *err,
-                size_t errlen)
+route_link_read(struct route_link *l, int i, redisReply **rep, int *closed,
+                char *err, size_t errlen)
 {
     void *r = NULL;
 
+    *closed = 0;
     if (l->ctx[i] == NULL) return -1; /* its send failed: err is set */
     if (redisGetReply(l->ctx[i], &r) != REDIS_OK || r == NULL) {
+        *closed = l->ctx[i]->err == REDIS_ERR_EOF ||
+                  (l->ctx[i]->err == REDIS_ERR_IO &&
+                   (errno == ECONNRESET || errno == EPIPE));
         snprintf(err, errlen, "%s", l->ctx[i]->errstr);
         route_link_drop(l, i); /* the stream is lost mid-reply */
         return -1;
     }
     *rep = r;
     return 0;
+}
+
+/* Shard i's command on its current node: sent, then its reply read.  A
+ * kept connection the node had closed (a restart since the last command)
+ * is opened once more, AUTH and all, before the caller moves on. */
+static int
+route_link_once(struct route_link *l, int i, const struct route_cmd *c,
+                redisReply **rep, int64_t deadline_usec, int sent, char *err,
+                size_t errlen)
+{
+    int closed = 0;
+
+    if (!sent && route_link_send(l, i, c, deadline_usec, err, errlen) != 0)
+        return -1;
+    if (route_link_read(l, i, rep, &closed, err, errlen) == 0) return 0;
+    if (!closed || !l->reused[i]) return -1;
+    if (route_link_send(l, i, c, deadline_usec, err, errlen) != 0) return -1;
+    return route_link_read(l, i, rep, &closed, err, errlen);
 }
 
 int
@@ -245,6 +363,7 @@ route_link_ask(struct route_link *l, const struct route_cmd *cmd,
 {
     char why[ROUTE_MAX_SHARDS][160];
     int i, tries, n = l->spec->n, failed = -1;
+    const struct route_node *at;
 
     for (i = 0; i < n; i++) {
         rep[i] = NULL;
@@ -257,22 +376,25 @@ route_link_ask(struct route_link *l, const struct route_cmd *cmd,
         const struct route_shard *s = &l->spec->shard[i];
 
         if (cmd[i].argc == 0 ||
-            route_link_read(l, i, &rep[i], why[i], sizeof why[i]) == 0)
+            route_link_once(l, i, &cmd[i], &rep[i], deadline_usec, 1, why[i],
+                            sizeof why[i]) == 0)
             continue;
         /* this node failed: the shard's others, in turn, one at a time */
         for (tries = 1; rep[i] == NULL && tries < s->nnodes; tries++) {
             l->node[i] = (l->node[i] + 1) % s->nnodes;
-            if (route_link_send(l, i, &cmd[i], deadline_usec, why[i],
-                                sizeof why[i]) == 0)
-                route_link_read(l, i, &rep[i], why[i], sizeof why[i]);
+            route_link_once(l, i, &cmd[i], &rep[i], deadline_usec, 0, why[i],
+                            sizeof why[i]);
         }
         if (rep[i] == NULL && failed < 0) failed = i;
     }
     if (failed < 0) return 0;
-    snprintf(err, errlen, "shard %d (%s:%d%s) unavailable: %s", failed + 1,
-             l->spec->shard[failed].node[l->node[failed]].host,
-             l->spec->shard[failed].node[l->node[failed]].port,
+    at = &l->spec->shard[failed].node[l->node[failed]];
+    snprintf(err, errlen, "shard %d (%s:%d%s) %s: %s", failed + 1, at->host,
+             at->port,
              l->spec->shard[failed].nnodes > 1 ? " and its other nodes" : "",
+             l->refused[failed] ? "refused the router's AUTH "
+                                  "(--route-password-file)"
+                                : "unavailable",
              why[failed]);
     for (i = 0; i < n; i++) {
         if (rep[i] != NULL) freeReplyObject(rep[i]);

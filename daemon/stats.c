@@ -211,6 +211,20 @@ const struct stats_field stats_fields[] = {
      "1 once the log no longer holds the messages after this node's "
      "sequence: it stopped; restart it with --replicate-snapshot",
      NULL, 0},
+    {"route_auth_accepted", "route", STATS_COUNTER,
+     STATS_AT(route_auth_accepted), "route", "route_auth_accepted",
+     "AUTHs of the router (--route-password-file) its shards accepted, one "
+     "per new connection",
+     NULL, 0},
+    {"route_auth_refused", "route", STATS_COUNTER,
+     STATS_AT(route_auth_refused), "route", "route_auth_refused",
+     "AUTHs of the router its shards refused (a wrong password, or none "
+     "set on the shard)",
+     NULL, 0},
+    {"route_shards_refusing", "route", STATS_GAUGE,
+     STATS_AT(route_shards_refusing), "route", "route_shards_refusing",
+     "Shards whose latest answer to the router's AUTH was a refusal", NULL,
+     0},
     {"ops_per_sec", NULL, STATS_GAUGE, STATS_AT(ops_per_sec), "stats",
      "instantaneous_ops_per_sec", "Commands per second over the last 1.6 s",
      "commands_per_second", 0},

@@ -56,6 +56,10 @@ struct stats {
     _Atomic uint64_t replicate_applied_msgs;   /* applied since the start */
     _Atomic uint64_t replicate_snapshot_seq;   /* the BACKUP started from */
     _Atomic uint64_t replicate_needs_snapshot; /* 1: the log lost our next */
+    /* --route (route_shard.c): the router's AUTH to its shards */
+    _Atomic uint64_t route_auth_accepted;   /* AUTHs a shard took */
+    _Atomic uint64_t route_auth_refused;    /* AUTHs a shard refused */
+    _Atomic uint64_t route_shards_refusing; /* shards whose last AUTH was */
     struct stats_ring search_usec;
     struct stats_ring put_usec;
     /* Loop thread only: commands_processed every 100 ms. */

@@ -442,6 +442,38 @@ def npm_install(pkg, into, module):
     return os.path.join(into, "node_modules")
 
 
+def same_searches(want, got, queries, names, min_found):
+    """Each query (SEARCH's arguments, RETURN 1 date added) on the redis-py
+    clients want and got must have the same reply, and more than
+    min_found of them find anything; names say which is which."""
+    differ, found = [], 0
+    for args in queries:
+        a = want.execute_command("SEARCH", *args, "RETURN", "1", "date")
+        b = got.execute_command("SEARCH", *args, "RETURN", "1", "date")
+        found += len(a) > 1
+        if a != b:
+            differ.append("SEARCH %r\n  %s: %r\n  %s: %r"
+                          % (args, names[0], a[:4], names[1], b[:4]))
+    check(not differ, "%d of %d differ:\n%s"
+          % (len(differ), len(queries), "\n".join(differ[:5])))
+    check(found > min_found, "only %d queries found anything" % found)
+
+
+def run_world(suite, start, stop):
+    """For a file that starts its own daemons: start(suite), the tests,
+    then stop() whatever happened; exits with the suite's status."""
+    try:
+        start(suite)
+    except Exception:
+        stop()
+        raise
+    try:
+        rc = suite.run()
+    finally:
+        stop()
+    sys.exit(rc)
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)

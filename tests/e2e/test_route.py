@@ -164,19 +164,8 @@ def query(rng):
 @suite.test
 def same_answers_as_one_node(s):
     rng = random.Random(4)
-    differ = []
-    nonempty = 0
-    for _ in range(300):
-        args = query(rng)
-        want = W.one.execute_command("SEARCH", *args, "RETURN", "1", "date")
-        got = W.r.execute_command("SEARCH", *args, "RETURN", "1", "date")
-        nonempty += len(want) > 1
-        if got != want:
-            differ.append("SEARCH %r\n  one:    %r\n  router: %r"
-                          % (args, want[:4], got[:4]))
-    check(not differ, "%d of 300 differ:\n%s" % (len(differ),
-                                                 "\n".join(differ[:5])))
-    check(nonempty > 200, "only %d queries found anything" % nonempty)
+    harness.same_searches(W.one, W.r, [query(rng) for _ in range(300)],
+                          ("one", "router"), 200)
 
     # both ways a shard ranks with the router's statistics were taken:
     # the engine's and FTS5's (and the single node's engine, one word
@@ -311,18 +300,5 @@ def shard_down_is_an_error(s):
     eq(W.r.execute_command("PING"), True, "the router itself is fine")
 
 
-def main():
-    try:
-        start(suite)
-    except Exception:
-        stop_all()
-        raise
-    try:
-        rc = suite.run()
-    finally:
-        stop_all()
-    sys.exit(rc)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_world(suite, start, stop_all)
