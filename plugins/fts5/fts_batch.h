@@ -31,6 +31,7 @@ struct fts_op {
     struct carid_str title; /* owned copies, in one allocation */
     struct carid_str body;
     struct tokens tok[2]; /* title's and body's, when recorded */
+    int noted;            /* the helper ran fts_batch_apply()'s note on it */
 };
 
 struct fts_batch {
@@ -56,9 +57,16 @@ int fts_batch_drop(struct fts_batch *b, int64_t rowid);
  * with t (op->tok) before fn gets it, while fn works on the writes before;
  * t is the helper's alone until the call returns.  A write whose recording
  * failed comes with op->tok empty.
+ *
+ * note (may be NULL) is work on a write that can leave the writer: the
+ * helper calls it on each recorded write, in order, right after recording
+ * it, and marks op->noted when it returned 0.  After the first write whose
+ * recording failed or whose note did not return 0, the helper notes no
+ * more: so fn, finding a write not noted, may do that work itself, as no
+ * note runs beside it then.  Without a helper nothing is noted.
  */
-int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *fn,
-                    void *ctx);
+int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *note,
+                    fts_op_fn *fn, void *ctx);
 /* Forgets every held write (rollback). */
 void fts_batch_clear(struct fts_batch *b);
 /* Frees the batch's memory; it may be used again. */

@@ -3,8 +3,11 @@
  * token recordings its helper thread makes (tokens.h): writes come back in
  * rowid order, then arrival; a dropped insert is gone and its slot reused;
  * with enough writes every one comes with a recording equal to what the
- * tokenizer emits for its text; a failing callback stops the apply.
+ * tokenizer emits for its text; a failing callback stops the apply; the
+ * helper's note runs on each recorded write in order until it declines.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +144,7 @@ test_order(void)
     ok(fts_batch_drop(&b, 40) == 1 && b.n == 4, "a held insert is dropped");
     ok(fts_batch_drop(&b, 40) == 0, "dropped once only");
     ok(fts_batch_drop(&b, 99) == 0, "an unknown rowid drops nothing");
-    ok(fts_batch_apply(&b, NULL, test_seen_op, &s) == 0, "apply");
+    ok(fts_batch_apply(&b, NULL, NULL, test_seen_op, &s) == 0, "apply");
     ok(s.n == 4 && s.rowid[0] == 10 && s.del[0] == 1 && s.rowid[1] == 10 &&
            s.del[1] == 0 && s.rowid[2] == 20 && s.rowid[3] == 30,
        "rowid order; one rowid's delete then insert, as they came");
@@ -173,7 +176,7 @@ test_helped(void)
                           test_str(title), test_str(body));
         }
         if (round == 1) fts_batch_drop(&b, 5);
-        ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) == 0,
+        ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) == 0,
            "apply with a helper thread");
         for (size_t k = 1; k < s.n && k < TEST_OPS; k++)
             if (s.rowid[k] <= s.rowid[k - 1]) sorted = 0;
@@ -187,9 +190,105 @@ test_helped(void)
     s.fail_at = 3;
     for (i = 0; i < TEST_OPS; i++)
         fts_batch_add(&b, 0, i + 1, test_str("judul"), test_str("isi berita"));
-    ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) != 0 && s.n == 3,
+    ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) != 0 && s.n == 3,
        "a failing write stops the apply (the helper is stopped and joined)");
     ok(b.n == 0, "and nothing is held after it");
+    fts_batch_free(&b);
+}
+
+/* The helper's note: counts the writes it saw, in order, each recorded
+ * already; declines from decline_at on. */
+struct test_note {
+    size_t n, decline_at;
+    int64_t last;
+    int in_order, recorded;
+    pthread_t helper, writer;
+};
+
+static int
+test_note_op(void *ctx, const struct fts_op *op)
+{
+    struct test_note *t = ctx;
+
+    if (t->n == 0) t->helper = pthread_self();
+    if (op->rowid <= t->last) t->in_order = 0;
+    if (op->tok[1].text == NULL) t->recorded = 0;
+    t->last = op->rowid;
+    return t->n++ >= t->decline_at;
+}
+
+/* fn's side: which writes came noted. */
+struct test_noted {
+    size_t noted, seen, first_unnoted;
+};
+
+static int
+test_noted_op(void *ctx, const struct fts_op *op)
+{
+    struct test_noted *t = ctx;
+
+    if (op->noted)
+        t->noted++;
+    else if (t->first_unnoted == 0)
+        t->first_unnoted = t->seen + 1;
+    t->seen++;
+    return 0;
+}
+
+/* fts_batch_apply() takes one context for both: this pairs them. */
+struct test_pair {
+    struct test_note note;
+    struct test_noted fn;
+};
+
+static int
+test_pair_note(void *ctx, const struct fts_op *op)
+{
+    return test_note_op(&((struct test_pair *)ctx)->note, op);
+}
+
+static int
+test_pair_fn(void *ctx, const struct fts_op *op)
+{
+    return test_noted_op(&((struct test_pair *)ctx)->fn, op);
+}
+
+static void
+test_noted(void)
+{
+    struct fts_batch b = {0};
+    struct test_pair p;
+    int i;
+
+    for (int declining = 0; declining < 2; declining++) {
+        memset(&p, 0, sizeof p);
+        p.note.in_order = p.note.recorded = 1;
+        p.note.decline_at = declining ? 50 : SIZE_MAX;
+        for (i = 0; i < TEST_OPS; i++)
+            fts_batch_add(&b, 0, (int64_t)((i * 7919) % TEST_OPS) + 1,
+                          test_str("Harga beras"),
+                          test_str("Pedagang pasar menaikkan harga beras."));
+        ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, &p) ==
+               0,
+           "apply with a note");
+        ok(!pthread_equal(p.note.helper, pthread_self()),
+           "the note ran on the helper thread");
+        ok(p.note.in_order && p.note.recorded,
+           "on each write in rowid order, after its recording");
+        if (!declining)
+            ok(p.note.n == TEST_OPS && p.fn.noted == TEST_OPS,
+               "every write came noted");
+        else
+            ok(p.note.n == 51 && p.fn.noted == 50 &&
+                   p.fn.first_unnoted == 51,
+               "after the note declined a write, no write is noted (the "
+               "writer does that work itself from there)");
+    }
+    memset(&p, 0, sizeof p);
+    fts_batch_add(&b, 0, 1, test_str("satu"), test_str("dua"));
+    ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, &p) == 0 &&
+           p.note.n == 0 && p.fn.noted == 0 && p.fn.seen == 1,
+       "without a helper nothing is noted");
     fts_batch_free(&b);
 }
 
@@ -201,7 +300,7 @@ test_small(void)
 
     fts_batch_add(&b, 0, 2, test_str("satu"), test_str("dua"));
     fts_batch_add(&b, 0, 1, test_str(""), test_str(""));
-    ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) == 0 && s.n == 2 &&
+    ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) == 0 && s.n == 2 &&
            s.rowid[0] == 1,
        "below FTS_BATCH_MIN_HELPED: applied in order without a helper");
     ok(s.recorded == 0, "and without recordings (FTS5 tokenizes itself)");
@@ -215,6 +314,7 @@ main(void)
         {"record_replay", test_record_replay},
         {"order", test_order},
         {"helped", test_helped},
+        {"noted", test_noted},
         {"small", test_small},
         {NULL, NULL},
     };
