@@ -14,7 +14,7 @@
  * deleted is not taken off before OPTIMIZE.
  *
  * Bounded: at most SPELL_LEARN_STEMS stems and SPELL_LEARN_FORMS words
- * noted and not yet written (some 40 bytes each); when full, what the
+ * noted and not yet written (some 60 bytes each); when full, what the
  * next articles bring is dropped (STATS spell_learn_dropped) until the
  * idle step has written what is held.  The writer's thread; on db.h.
  */
