@@ -16,7 +16,10 @@
  * Bounded: at most SPELL_LEARN_STEMS stems and SPELL_LEARN_FORMS words
  * noted and not yet written (some 60 bytes each); when full, what the
  * next articles bring is dropped (STATS spell_learn_dropped) until the
- * idle step has written what is held.  The writer's thread; on db.h.
+ * idle step has written what is held.  On db.h; the writer's, except
+ * that spell_learn_doc() runs on fts_batch.h's helper thread while a
+ * batch is applied (store.c), never beside another call on the same
+ * connection.
  */
 #ifndef SPELL_LEARN_H
 #define SPELL_LEARN_H
