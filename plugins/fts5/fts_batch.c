@@ -91,8 +91,9 @@ fts_op_cmp(const void *a, const void *b)
 struct fts_helper {
     struct fts_batch *b;
     struct tokenizer *t;
-    fts_op_fn *note; /* NULL once a write went without */
+    fts_op_fn *note;
     void *ctx;
+    size_t at; /* the op fn is on (atomic) */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     size_t ready; /* ops recorded so far */
@@ -114,10 +115,11 @@ fts_helper_main(void *arg)
             body = tokens_record(&op->tok[1], h->t, op->body.p, op->body.len);
         int recorded = title == 0 && body == 0;
 
-        if (h->note != NULL) {
-            op->noted = recorded && h->note(h->ctx, op) == 0;
-            if (!op->noted) h->note = NULL;
-        }
+        /* only while ahead: the writer notes what the helper leaves */
+        if (h->note != NULL && recorded &&
+            i >= __atomic_load_n(&h->at, __ATOMIC_RELAXED) +
+                     FTS_BATCH_NOTE_AHEAD)
+            op->noted = h->note(h->ctx, op) == 0;
         /* published with ready: the writer reads op after waiting */
         pthread_mutex_lock(&h->mu);
         h->ready = i + 1;
@@ -157,7 +159,10 @@ fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *note,
         }
     }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
-        if (helped) fts_helper_wait(&h, i);
+        if (helped) {
+            __atomic_store_n(&h.at, i, __ATOMIC_RELAXED);
+            fts_helper_wait(&h, i);
+        }
         rc = fn(ctx, &b->op[i]);
     }
     if (helped) {

@@ -23,6 +23,10 @@
 /* Fewer held writes than this are applied without a helper thread. */
 #define FTS_BATCH_MIN_HELPED 8
 
+/* How far ahead of the writer the helper must be to take a write's note
+ * (fts_batch_apply()). */
+#define FTS_BATCH_NOTE_AHEAD 4
+
 /* One write: index (del 0) or unindex (del 1) rowid's title and body. */
 struct fts_op {
     int64_t rowid;
@@ -59,11 +63,12 @@ int fts_batch_drop(struct fts_batch *b, int64_t rowid);
  * failed comes with op->tok empty.
  *
  * note (may be NULL) is work on a write that can leave the writer: the
- * helper calls it on each recorded write, in order, right after recording
- * it, and marks op->noted when it returned 0.  After the first write whose
- * recording failed or whose note did not return 0, the helper notes no
- * more: so fn, finding a write not noted, may do that work itself, as no
- * note runs beside it then.  Without a helper nothing is noted.
+ * helper calls it on a recorded write, in order, right after recording
+ * it, while it is FTS_BATCH_NOTE_AHEAD writes or more ahead of fn (so the
+ * two threads share the work when the helper would otherwise hold fn
+ * up), and marks op->noted when it returned 0.  fn does that work itself
+ * for a write not noted, possibly while note runs on a later one: what
+ * note does must be safe beside it.  Without a helper nothing is noted.
  */
 int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *note,
                     fts_op_fn *fn, void *ctx);

@@ -6,6 +6,7 @@
  * entries are all written is emptied when it fills up: a word noted again
  * after that is written again, which INSERT OR IGNORE makes harmless.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,8 @@ struct learn_map {
 
 struct spell_learn {
     struct learn_map stems, forms;
-    uint32_t doc; /* articles noted, for learn_entry.last */
+    uint32_t doc;       /* articles noted, for learn_entry.last */
+    pthread_mutex_t mu; /* spell_learn_doc()'s, from two threads */
 };
 
 static sqlite3_stmt *
@@ -96,6 +98,7 @@ spell_learn_free(struct spell_learn *l)
     if (l == NULL) return;
     learn_map_free(&l->stems);
     learn_map_free(&l->forms);
+    pthread_mutex_destroy(&l->mu);
     free(l);
 }
 
@@ -113,11 +116,10 @@ static int
 learn_entry_is(const struct learn_map *m, const struct learn_entry *e,
                const char *w, size_t n)
 {
-    size_t head = n < LEARN_HEAD ? n : LEARN_HEAD;
-
-    return e->len == n && memcmp(e->head, w, head) == 0 &&
-           (n == head ||
-            memcmp(m->pool.p + e->off + head, w + head, n - head) == 0);
+    if (e->len != n || memcmp(e->head, w, n < LEARN_HEAD ? n : LEARN_HEAD))
+        return 0;
+    return n <= LEARN_HEAD || memcmp(m->pool.p + e->off + LEARN_HEAD,
+                                     w + LEARN_HEAD, n - LEARN_HEAD) == 0;
 }
 
 /* Entry of w[0..n) (and stem, for a form) in m: its number, or -1 when
@@ -296,43 +298,72 @@ learn_replayed(struct learn_doc *d, struct carid_str text,
 }
 
 int
-spell_learn_doc(struct db_conn *c, struct carid_str title,
-                struct carid_str body, const struct tokens *rec, char *err,
-                size_t errlen)
+spell_learn_open(struct db_conn *c, char *err, size_t errlen)
 {
-    struct learn_doc d = {c, c->learn, 0};
-    const struct carid_str text[2] = {title, body};
+    struct spell_learn *l;
+
+    if (c->learn != NULL) return 0;
+    if ((l = calloc(1, sizeof *l)) == NULL) goto nomem;
+    if (pthread_mutex_init(&l->mu, NULL) != 0) {
+        free(l);
+        goto nomem;
+    }
+    if (learn_map_init(&l->stems, SPELL_LEARN_STEMS) != 0 ||
+        learn_map_init(&l->forms, SPELL_LEARN_FORMS) != 0) {
+        spell_learn_free(l);
+        goto nomem;
+    }
+    c->learn = l;
+    return 0;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* spell_learn_doc() under the lock. */
+static int
+learn_doc(struct learn_doc *d, const struct carid_str *text,
+          const struct tokens *rec, char *err, size_t errlen)
+{
     struct tokenizer *t = NULL;
 
-    if (d.l == NULL) {
-        if ((d.l = calloc(1, sizeof *d.l)) == NULL ||
-            learn_map_init(&d.l->stems, SPELL_LEARN_STEMS) != 0 ||
-            learn_map_init(&d.l->forms, SPELL_LEARN_FORMS) != 0) {
-            spell_learn_free(d.l);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        c->learn = d.l;
-    }
-    d.l->doc++;
-    for (int i = 0; i < 2 && !d.nomem; i++) {
+    d->l->doc++;
+    for (int i = 0; i < 2 && !d->nomem; i++) {
         if (text[i].len == 0) continue;
         if (rec != NULL && rec[i].text != NULL) {
-            learn_replayed(&d, text[i], &rec[i]);
+            learn_replayed(d, text[i], &rec[i]);
             continue;
         }
-        if (t == NULL && (t = db_tokenizer(c, err, errlen)) == NULL) return -1;
-        if (tokenizer_run(t, text[i].p, text[i].len, learn_emit, &d) != 0 &&
-            !d.nomem) {
+        if (t == NULL && (t = db_tokenizer(d->c, err, errlen)) == NULL)
+            return -1;
+        if (tokenizer_run(t, text[i].p, text[i].len, learn_emit, d) != 0 &&
+            !d->nomem) {
             snprintf(err, errlen, "spelling: the tokenizer failed");
             return -1;
         }
     }
-    if (d.nomem) {
+    if (d->nomem) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     return 0;
+}
+
+int
+spell_learn_doc(struct db_conn *c, struct carid_str title,
+                struct carid_str body, const struct tokens *rec, char *err,
+                size_t errlen)
+{
+    struct learn_doc d = {c, NULL, 0};
+    const struct carid_str text[2] = {title, body};
+    int rc;
+
+    if (spell_learn_open(c, err, errlen) != 0) return -1;
+    d.l = c->learn;
+    pthread_mutex_lock(&d.l->mu);
+    rc = learn_doc(&d, text, rec, err, errlen);
+    pthread_mutex_unlock(&d.l->mu);
+    return rc;
 }
 
 int

@@ -452,9 +452,10 @@ store_fts_write(void *ctx, const struct fts_op *op)
 }
 
 /* fts_batch_apply()'s note, on its helper thread: the spelling
- * vocabulary's share of a put (spell_learn.h), off the writer's core.
- * Only this touches c->learn while a batch is applied; an error here
- * leaves the write to store_fts_write(), which says it. */
+ * vocabulary's share of a put (spell_learn.h, which locks), off the
+ * writer's core while the helper is ahead.  The recordings are both made
+ * (fts_batch.h), so the writer's tokenizer is never asked for; an error
+ * here leaves the write to store_fts_write(), which says it. */
 static int
 store_fts_note(void *ctx, const struct fts_op *op)
 {
@@ -477,6 +478,8 @@ store_fts_apply(struct db_conn *c, char *err, size_t errlen)
 
     if (c->w->rec_tok == NULL &&
         (c->w->rec_tok = tokenizer_new(c->index->stem, err, errlen)) == NULL)
+        return store_write_failed(c, err);
+    if (spell_learn_open(c, err, errlen) != 0)
         return store_write_failed(c, err);
     if (fts_batch_apply(&c->w->fts, c->w->rec_tok, store_fts_note,
                         store_fts_write, &x) != 0)

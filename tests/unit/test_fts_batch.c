@@ -4,13 +4,14 @@
  * rowid order, then arrival; a dropped insert is gone and its slot reused;
  * with enough writes every one comes with a recording equal to what the
  * tokenizer emits for its text; a failing callback stops the apply; the
- * helper's note runs on each recorded write in order until it declines.
+ * helper's note runs on recorded writes in order while it is ahead.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fts_batch.h"
 #include "tap.h"
@@ -196,46 +197,39 @@ test_helped(void)
     fts_batch_free(&b);
 }
 
-/* The helper's note: counts the writes it saw, in order, each recorded
- * already; declines from decline_at on. */
+/* The helper's note: the writes it took, in order, each recorded
+ * already; it declines rowids divisible by decline (0: none). */
 struct test_note {
-    size_t n, decline_at;
-    int64_t last;
-    int in_order, recorded;
-    pthread_t helper, writer;
+    int taken[TEST_OPS + 1]; /* by rowid: 1 took it, 2 declined it */
+    _Atomic size_t n;
+    int64_t decline, last;
+    int in_order, recorded, off_helper;
+    pthread_t writer;
 };
 
 static int
 test_note_op(void *ctx, const struct fts_op *op)
 {
     struct test_note *t = ctx;
+    int declined = t->decline != 0 && op->rowid % t->decline == 0;
 
-    if (t->n == 0) t->helper = pthread_self();
+    if (pthread_equal(pthread_self(), t->writer)) t->off_helper = 0;
     if (op->rowid <= t->last) t->in_order = 0;
     if (op->tok[1].text == NULL) t->recorded = 0;
     t->last = op->rowid;
-    return t->n++ >= t->decline_at;
+    t->taken[op->rowid] = declined ? 2 : 1;
+    t->n++;
+    return declined;
 }
 
-/* fn's side: which writes came noted. */
+/* fn's side: which writes came noted, and whether that is what the note
+ * said.  At the first write it waits until the note has run 50 times:
+ * held up, the writer lets the helper go ahead. */
 struct test_noted {
-    size_t noted, seen, first_unnoted;
+    size_t noted, seen, wrong;
+    int hold; /* wait at the first write */
 };
 
-static int
-test_noted_op(void *ctx, const struct fts_op *op)
-{
-    struct test_noted *t = ctx;
-
-    if (op->noted)
-        t->noted++;
-    else if (t->first_unnoted == 0)
-        t->first_unnoted = t->seen + 1;
-    t->seen++;
-    return 0;
-}
-
-/* fts_batch_apply() takes one context for both: this pairs them. */
 struct test_pair {
     struct test_note note;
     struct test_noted fn;
@@ -250,46 +244,61 @@ test_pair_note(void *ctx, const struct fts_op *op)
 static int
 test_pair_fn(void *ctx, const struct fts_op *op)
 {
-    return test_noted_op(&((struct test_pair *)ctx)->fn, op);
+    struct test_pair *p = ctx;
+
+    for (int spin = 0;
+         p->fn.hold && p->fn.seen == 0 && p->note.n < 50 && spin < 5000;
+         spin++) {
+        struct timespec ms = {0, 1000000};
+
+        nanosleep(&ms, NULL);
+    }
+    if (op->noted != (p->note.taken[op->rowid] == 1)) p->fn.wrong++;
+    p->fn.noted += op->noted != 0;
+    p->fn.seen++;
+    return 0;
 }
 
 static void
 test_noted(void)
 {
     struct fts_batch b = {0};
-    struct test_pair p;
+    struct test_pair *p = calloc(1, sizeof *p);
     int i;
 
-    for (int declining = 0; declining < 2; declining++) {
-        memset(&p, 0, sizeof p);
-        p.note.in_order = p.note.recorded = 1;
-        p.note.decline_at = declining ? 50 : SIZE_MAX;
+    for (int declining = 0; declining < 2 && p != NULL; declining++) {
+        memset(p, 0, sizeof *p);
+        p->note.in_order = p->note.recorded = p->note.off_helper = 1;
+        p->note.writer = pthread_self();
+        p->note.decline = declining ? 3 : 0;
+        p->fn.hold = 1;
         for (i = 0; i < TEST_OPS; i++)
             fts_batch_add(&b, 0, (int64_t)((i * 7919) % TEST_OPS) + 1,
                           test_str("Harga beras"),
                           test_str("Pedagang pasar menaikkan harga beras."));
-        ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, &p) ==
-               0,
+        ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, p) ==
+                   0 &&
+               p->fn.seen == TEST_OPS,
            "apply with a note");
-        ok(!pthread_equal(p.note.helper, pthread_self()),
-           "the note ran on the helper thread");
-        ok(p.note.in_order && p.note.recorded,
-           "on each write in rowid order, after its recording");
-        if (!declining)
-            ok(p.note.n == TEST_OPS && p.fn.noted == TEST_OPS,
-               "every write came noted");
-        else
-            ok(p.note.n == 51 && p.fn.noted == 50 &&
-                   p.fn.first_unnoted == 51,
-               "after the note declined a write, no write is noted (the "
-               "writer does that work itself from there)");
+        ok(p->note.n >= 50 && p->note.off_helper,
+           "the note ran on the helper thread while the writer was held up");
+        ok(p->note.in_order && p->note.recorded,
+           "on writes in rowid order, after their recording");
+        ok(p->note.taken[1] == 0 && p->note.taken[4] == 0,
+           "not on the first FTS_BATCH_NOTE_AHEAD writes (the helper was "
+           "not ahead of the writer)");
+        ok(p->fn.wrong == 0,
+           declining ? "a write comes noted exactly when the note took it "
+                       "(declined ones are the writer's)"
+                     : "a write comes noted exactly when the note took it");
     }
-    memset(&p, 0, sizeof p);
+    memset(p, 0, sizeof *p);
     fts_batch_add(&b, 0, 1, test_str("satu"), test_str("dua"));
-    ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, &p) == 0 &&
-           p.note.n == 0 && p.fn.noted == 0 && p.fn.seen == 1,
+    ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, p) == 0 &&
+           p->note.n == 0 && p->fn.noted == 0 && p->fn.seen == 1,
        "without a helper nothing is noted");
     fts_batch_free(&b);
+    free(p);
 }
 
 static void
