@@ -46,6 +46,7 @@ fts_batch_add(struct fts_batch *b, int del, int64_t rowid,
     op->rowid = rowid;
     op->del = del;
     op->arrival = b->added++;
+    op->noted = 0;
     op->title.p = mem;
     op->title.len = title.len;
     op->body.p = mem + title.len;
@@ -90,6 +91,9 @@ fts_op_cmp(const void *a, const void *b)
 struct fts_helper {
     struct fts_batch *b;
     struct tokenizer *t;
+    fts_op_fn *note;
+    void *ctx;
+    size_t at; /* the op fn is on (atomic) */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     size_t ready; /* ops recorded so far */
@@ -106,8 +110,17 @@ fts_helper_main(void *arg)
         struct fts_op *op = &h->b->op[i];
 
         /* a failed recording stays empty: FTS5 then tokenizes itself */
-        tokens_record(&op->tok[0], h->t, op->title.p, op->title.len);
-        tokens_record(&op->tok[1], h->t, op->body.p, op->body.len);
+        int title = tokens_record(&op->tok[0], h->t, op->title.p,
+                                  op->title.len),
+            body = tokens_record(&op->tok[1], h->t, op->body.p, op->body.len);
+        int recorded = title == 0 && body == 0;
+
+        /* only while ahead: the writer notes what the helper leaves */
+        if (h->note != NULL && recorded &&
+            i >= __atomic_load_n(&h->at, __ATOMIC_RELAXED) +
+                     FTS_BATCH_NOTE_AHEAD)
+            op->noted = h->note(h->ctx, op) == 0;
+        /* published with ready: the writer reads op after waiting */
         pthread_mutex_lock(&h->mu);
         h->ready = i + 1;
         stop = h->stop;
@@ -128,10 +141,10 @@ fts_helper_wait(struct fts_helper *h, size_t i)
 }
 
 int
-fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *fn,
-                void *ctx)
+fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *note,
+                fts_op_fn *fn, void *ctx)
 {
-    struct fts_helper h = {.b = b, .t = t};
+    struct fts_helper h = {.b = b, .t = t, .note = note, .ctx = ctx};
     pthread_t thread;
     int rc = 0, helped = 0;
 
@@ -146,7 +159,10 @@ fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *fn,
         }
     }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
-        if (helped) fts_helper_wait(&h, i);
+        if (helped) {
+            __atomic_store_n(&h.at, i, __ATOMIC_RELAXED);
+            fts_helper_wait(&h, i);
+        }
         rc = fn(ctx, &b->op[i]);
     }
     if (helped) {

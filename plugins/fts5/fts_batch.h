@@ -23,6 +23,10 @@
 /* Fewer held writes than this are applied without a helper thread. */
 #define FTS_BATCH_MIN_HELPED 8
 
+/* How far ahead of the writer the helper must be to take a write's note
+ * (fts_batch_apply()). */
+#define FTS_BATCH_NOTE_AHEAD 4
+
 /* One write: index (del 0) or unindex (del 1) rowid's title and body. */
 struct fts_op {
     int64_t rowid;
@@ -31,6 +35,7 @@ struct fts_op {
     struct carid_str title; /* owned copies, in one allocation */
     struct carid_str body;
     struct tokens tok[2]; /* title's and body's, when recorded */
+    int noted;            /* the helper ran fts_batch_apply()'s note on it */
 };
 
 struct fts_batch {
@@ -56,9 +61,17 @@ int fts_batch_drop(struct fts_batch *b, int64_t rowid);
  * with t (op->tok) before fn gets it, while fn works on the writes before;
  * t is the helper's alone until the call returns.  A write whose recording
  * failed comes with op->tok empty.
+ *
+ * note (may be NULL) is work on a write that can leave the writer: the
+ * helper calls it on a recorded write, in order, right after recording
+ * it, while it is FTS_BATCH_NOTE_AHEAD writes or more ahead of fn (so the
+ * two threads share the work when the helper would otherwise hold fn
+ * up), and marks op->noted when it returned 0.  fn does that work itself
+ * for a write not noted, possibly while note runs on a later one: what
+ * note does must be safe beside it.  Without a helper nothing is noted.
  */
-int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *fn,
-                    void *ctx);
+int fts_batch_apply(struct fts_batch *b, struct tokenizer *t, fts_op_fn *note,
+                    fts_op_fn *fn, void *ctx);
 /* Forgets every held write (rollback). */
 void fts_batch_clear(struct fts_batch *b);
 /* Frees the batch's memory; it may be used again. */

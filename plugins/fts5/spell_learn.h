@@ -14,9 +14,12 @@
  * deleted is not taken off before OPTIMIZE.
  *
  * Bounded: at most SPELL_LEARN_STEMS stems and SPELL_LEARN_FORMS words
- * noted and not yet written (some 40 bytes each); when full, what the
+ * noted and not yet written (some 60 bytes each); when full, what the
  * next articles bring is dropped (STATS spell_learn_dropped) until the
- * idle step has written what is held.  The writer's thread; on db.h.
+ * idle step has written what is held.  On db.h; the writer's, except
+ * that spell_learn_doc() also runs on fts_batch.h's helper thread while a
+ * batch is applied (store.c): calls on one connection take its lock, and
+ * spell_learn_open() comes first on the writer's thread.
  */
 #ifndef SPELL_LEARN_H
 #define SPELL_LEARN_H
@@ -38,9 +41,14 @@
 
 struct spell_learn;
 
+/* Makes the connection's noting state, if it has none: 0 or -1 with err
+ * set (out of memory).  Before a batch's helper may call
+ * spell_learn_doc(). */
+int spell_learn_open(struct db_conn *c, char *err, size_t errlen);
 /* Notes one article put (title, body, their recordings rec[0..1] when
- * made, else NULL or empty: then tokenized here): 0 or -1 with err set
- * (out of memory). */
+ * made, else NULL or empty: then tokenized here, with the connection's
+ * tokenizer, so only on the writer's thread): 0 or -1 with err set (out
+ * of memory).  Two threads may call it at once. */
 int spell_learn_doc(struct db_conn *c, struct carid_str title,
                     struct carid_str body, const struct tokens *rec, char *err,
                     size_t errlen);

@@ -443,16 +443,34 @@ store_fts_write(void *ctx, const struct fts_op *op)
     db_done(stmt);
     if (rc != SQLITE_DONE) return -1;
     x->c->w->rows += op->del ? -1 : 1;
-    if (!op->del && spell_learn_doc(x->c, op->title, op->body, op->tok, x->err,
-                                    x->errlen) != 0)
+    if (!op->del && !op->noted &&
+        spell_learn_doc(x->c, op->title, op->body, op->tok, x->err,
+                        x->errlen) != 0)
         return -1;
     return toplist_doc(x->c, op->del ? -1 : 1, op->rowid, op->title, op->body,
                        op->tok, x->err, x->errlen);
 }
 
+/* fts_batch_apply()'s note, on its helper thread: the spelling
+ * vocabulary's share of a put (spell_learn.h, which locks), off the
+ * writer's core while the helper is ahead.  The recordings are both made
+ * (fts_batch.h), so the writer's tokenizer is never asked for; an error
+ * here leaves the write to store_fts_write(), which says it. */
+static int
+store_fts_note(void *ctx, const struct fts_op *op)
+{
+    struct store_fts_ctx *x = ctx;
+    char err[128];
+
+    return op->del ? 0
+                   : spell_learn_doc(x->c, op->title, op->body, op->tok, err,
+                                     sizeof err);
+}
+
 /* Applies the held fts writes (fts_batch.h) in rowid order, noting them
  * for the top lists; rec_tok records their tokens on the helper thread
- * meanwhile, for FTS5 and the lists to replay. */
+ * meanwhile, for FTS5 and the lists to replay, and notes them for
+ * spelling. */
 static int
 store_fts_apply(struct db_conn *c, char *err, size_t errlen)
 {
@@ -461,7 +479,10 @@ store_fts_apply(struct db_conn *c, char *err, size_t errlen)
     if (c->w->rec_tok == NULL &&
         (c->w->rec_tok = tokenizer_new(c->index->stem, err, errlen)) == NULL)
         return store_write_failed(c, err);
-    if (fts_batch_apply(&c->w->fts, c->w->rec_tok, store_fts_write, &x) != 0)
+    if (spell_learn_open(c, err, errlen) != 0)
+        return store_write_failed(c, err);
+    if (fts_batch_apply(&c->w->fts, c->w->rec_tok, store_fts_note,
+                        store_fts_write, &x) != 0)
         return store_write_failed(c, err);
     return 0;
 }

@@ -3,11 +3,15 @@
  * token recordings its helper thread makes (tokens.h): writes come back in
  * rowid order, then arrival; a dropped insert is gone and its slot reused;
  * with enough writes every one comes with a recording equal to what the
- * tokenizer emits for its text; a failing callback stops the apply.
+ * tokenizer emits for its text; a failing callback stops the apply; the
+ * helper's note runs on recorded writes in order while it is ahead.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fts_batch.h"
 #include "tap.h"
@@ -141,7 +145,7 @@ test_order(void)
     ok(fts_batch_drop(&b, 40) == 1 && b.n == 4, "a held insert is dropped");
     ok(fts_batch_drop(&b, 40) == 0, "dropped once only");
     ok(fts_batch_drop(&b, 99) == 0, "an unknown rowid drops nothing");
-    ok(fts_batch_apply(&b, NULL, test_seen_op, &s) == 0, "apply");
+    ok(fts_batch_apply(&b, NULL, NULL, test_seen_op, &s) == 0, "apply");
     ok(s.n == 4 && s.rowid[0] == 10 && s.del[0] == 1 && s.rowid[1] == 10 &&
            s.del[1] == 0 && s.rowid[2] == 20 && s.rowid[3] == 30,
        "rowid order; one rowid's delete then insert, as they came");
@@ -173,7 +177,7 @@ test_helped(void)
                           test_str(title), test_str(body));
         }
         if (round == 1) fts_batch_drop(&b, 5);
-        ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) == 0,
+        ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) == 0,
            "apply with a helper thread");
         for (size_t k = 1; k < s.n && k < TEST_OPS; k++)
             if (s.rowid[k] <= s.rowid[k - 1]) sorted = 0;
@@ -187,10 +191,114 @@ test_helped(void)
     s.fail_at = 3;
     for (i = 0; i < TEST_OPS; i++)
         fts_batch_add(&b, 0, i + 1, test_str("judul"), test_str("isi berita"));
-    ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) != 0 && s.n == 3,
+    ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) != 0 && s.n == 3,
        "a failing write stops the apply (the helper is stopped and joined)");
     ok(b.n == 0, "and nothing is held after it");
     fts_batch_free(&b);
+}
+
+/* The helper's note: the writes it took, in order, each recorded
+ * already; it declines rowids divisible by decline (0: none). */
+struct test_note {
+    int taken[TEST_OPS + 1]; /* by rowid: 1 took it, 2 declined it */
+    _Atomic size_t n;
+    int64_t decline, last;
+    int in_order, recorded, off_helper;
+    pthread_t writer;
+};
+
+static int
+test_note_op(void *ctx, const struct fts_op *op)
+{
+    struct test_note *t = ctx;
+    int declined = t->decline != 0 && op->rowid % t->decline == 0;
+
+    if (pthread_equal(pthread_self(), t->writer)) t->off_helper = 0;
+    if (op->rowid <= t->last) t->in_order = 0;
+    if (op->tok[1].text == NULL) t->recorded = 0;
+    t->last = op->rowid;
+    t->taken[op->rowid] = declined ? 2 : 1;
+    t->n++;
+    return declined;
+}
+
+/* fn's side: which writes came noted, and whether that is what the note
+ * said.  At the first write it waits until the note has run 50 times:
+ * held up, the writer lets the helper go ahead. */
+struct test_noted {
+    size_t noted, seen, wrong;
+    int hold; /* wait at the first write */
+};
+
+struct test_pair {
+    struct test_note note;
+    struct test_noted fn;
+};
+
+static int
+test_pair_note(void *ctx, const struct fts_op *op)
+{
+    return test_note_op(&((struct test_pair *)ctx)->note, op);
+}
+
+static int
+test_pair_fn(void *ctx, const struct fts_op *op)
+{
+    struct test_pair *p = ctx;
+
+    for (int spin = 0;
+         p->fn.hold && p->fn.seen == 0 && p->note.n < 50 && spin < 5000;
+         spin++) {
+        struct timespec ms = {0, 1000000};
+
+        nanosleep(&ms, NULL);
+    }
+    if (op->noted != (p->note.taken[op->rowid] == 1)) p->fn.wrong++;
+    p->fn.noted += op->noted != 0;
+    p->fn.seen++;
+    return 0;
+}
+
+static void
+test_noted(void)
+{
+    struct fts_batch b = {0};
+    struct test_pair *p = calloc(1, sizeof *p);
+    int i;
+
+    for (int declining = 0; declining < 2 && p != NULL; declining++) {
+        memset(p, 0, sizeof *p);
+        p->note.in_order = p->note.recorded = p->note.off_helper = 1;
+        p->note.writer = pthread_self();
+        p->note.decline = declining ? 3 : 0;
+        p->fn.hold = 1;
+        for (i = 0; i < TEST_OPS; i++)
+            fts_batch_add(&b, 0, (int64_t)((i * 7919) % TEST_OPS) + 1,
+                          test_str("Harga beras"),
+                          test_str("Pedagang pasar menaikkan harga beras."));
+        ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, p) ==
+                   0 &&
+               p->fn.seen == TEST_OPS,
+           "apply with a note");
+        ok(p->note.n >= 50 && p->note.off_helper,
+           "the note ran on the helper thread while the writer was held up");
+        ok(p->note.in_order && p->note.recorded,
+           "on writes in rowid order, after their recording");
+        ok(p->note.taken[1] == 0 && p->note.taken[4] == 0,
+           "not on the first FTS_BATCH_NOTE_AHEAD writes (the helper was "
+           "not ahead of the writer)");
+        ok(p->fn.wrong == 0,
+           declining ? "a write comes noted exactly when the note took it "
+                       "(declined ones are the writer's)"
+                     : "a write comes noted exactly when the note took it");
+    }
+    memset(p, 0, sizeof *p);
+    fts_batch_add(&b, 0, 1, test_str("satu"), test_str("dua"));
+    ok(fts_batch_apply(&b, test_tok, test_pair_note, test_pair_fn, p) == 0 &&
+           p->note.n == 0 && p->fn.noted == 0 && p->fn.seen == 1,
+       "without a helper nothing is noted");
+    fts_batch_free(&b);
+    free(p);
 }
 
 static void
@@ -201,7 +309,7 @@ test_small(void)
 
     fts_batch_add(&b, 0, 2, test_str("satu"), test_str("dua"));
     fts_batch_add(&b, 0, 1, test_str(""), test_str(""));
-    ok(fts_batch_apply(&b, test_tok, test_seen_op, &s) == 0 && s.n == 2 &&
+    ok(fts_batch_apply(&b, test_tok, NULL, test_seen_op, &s) == 0 && s.n == 2 &&
            s.rowid[0] == 1,
        "below FTS_BATCH_MIN_HELPED: applied in order without a helper");
     ok(s.recorded == 0, "and without recordings (FTS5 tokenizes itself)");
@@ -215,6 +323,7 @@ main(void)
         {"record_replay", test_record_replay},
         {"order", test_order},
         {"helped", test_helped},
+        {"noted", test_noted},
         {"small", test_small},
         {NULL, NULL},
     };
