@@ -87,7 +87,13 @@ function showCounts(counts) {
   $("counts").hidden = Object.keys(counts).length === 0;
 }
 
+// Each view asked for (a search, an article) takes a number; an answer
+// that comes back after a later view was asked is dropped, or a slow
+// reply to an earlier query would replace the page of the last one.
+let viewSeq = 0;
+
 async function search() {
+  const seq = ++viewSeq;
   $("article").hidden = true;
   $("hits").hidden = false;
   if (!state.q) { $("status").textContent = "Ketik kata kunci untuk mencari."; return; }
@@ -97,8 +103,10 @@ async function search() {
   $("status").textContent = "Mencari\u2026";
   let r;
   try { r = await api("/search?" + p); } catch (e) {
+    if (seq !== viewSeq) return;
     $("status").textContent = "Gagal: " + e.message; $("hits").replaceChildren(); return;
   }
+  if (seq !== viewSeq) return;
   // Counts without the source filter would need a second search; the
   // filter's own counts still show what is in it.
   if (!state.source) lastCounts = r.counts || {};
@@ -161,18 +169,21 @@ function copiesButton(hit) {
 }
 
 async function showArticle(id) {
+  const seq = ++viewSeq;
   $("hits").hidden = true; $("pages").hidden = true; $("counts").hidden = true;
   $("article").hidden = false;
   $("status").textContent = "";
   $("a-title").textContent = "Memuat\u2026"; $("a-meta").textContent = ""; $("a-body").textContent = "";
   try {
     const a = await api("/articles/" + encodeURIComponent(id));
+    if (seq !== viewSeq) return;
     $("a-title").textContent = a.title || a.id;
     $("a-meta").textContent = meta(a);
     $("a-body").textContent = a.body || "";
     $("a-url").hidden = !a.url;
     if (a.url && /^https?:\/\//.test(a.url)) $("a-url").href = a.url;
   } catch (e) {
+    if (seq !== viewSeq) return;
     $("a-title").textContent = "Artikel tidak ditemukan";
     $("a-body").textContent = e.message;
   }

@@ -145,6 +145,8 @@ def newsroom_reader(s):
         r["copies"][0] != r["collapsedHits"][0], "the other copy listed: %r"
         % r["copies"])
     eq(r["copyArticle"], r["copies"][0], "the copy opens as an article")
+    eq((r["afterSlow"], r["afterSlowStatus"]), ("Halaman 1 dari 2", "14 hasil"),
+       "the last query's page stays when an earlier one answers late")
     check(os.path.getsize(shot) > 5000, "screenshot %s" % shot)
     s.say("     screenshot: %s" % shot)
 

@@ -96,6 +96,20 @@ try {
   await page.waitForFunction((t) => document.querySelector("#a-title").textContent === t,
                              out.copies[0], { timeout: 5000 }).catch(() => {});
   out.copyArticle = await page.textContent("#a-title");
+  // A slow answer to an earlier query must not replace the page of the
+  // last one: harga's search is held 1.5 s, gempa asked meanwhile.
+  await page.uncheck("#collapse");
+  const slow = /\/search\?q=harga&/;
+  await page.route(slow, async (r) => { await new Promise((f) => setTimeout(f, 1500)); await r.continue(); });
+  await page.fill("#q", "harga");
+  await page.press("#q", "Enter");
+  await page.waitForTimeout(100);
+  await page.fill("#q", "gempa");
+  await page.press("#q", "Enter");
+  await page.waitForTimeout(2500);
+  out.afterSlow = await page.textContent("#page");
+  out.afterSlowStatus = await page.textContent("#status");
+  await page.unroute(slow);
 } catch (e) {
   out.failure = String(e);
 } finally {
