@@ -15,9 +15,14 @@
 #include "stem.h"
 #include "stem_rules.h"
 
-#define STEM_CACHE_SLOTS 65536 /* entries, power of two: 4 MiB a stemmer */
-#define STEM_CACHE_WORD  29    /* bytes; longer words bypass the cache */
-#define STEM_MAX_WORD    256   /* bytes; longer input comes back as is */
+#define STEM_CACHE_SLOTS 65536 /* entries at most, power of two: 4 MiB */
+/* A cache starts this small and doubles (its entries moved) each time its
+ * stored words reach a quarter of it: a stemmer that stems a query or two (a
+ * reader's, FTS5's per connection) zeroes 1 MiB, not 4 MiB, and only a
+ * writer's fed many articles grows to the whole size. */
+#define STEM_CACHE_FIRST 16384
+#define STEM_CACHE_WORD  29  /* bytes; longer words bypass the cache */
+#define STEM_MAX_WORD    256 /* bytes; longer input comes back as is */
 
 /* One cache line: word -> stem, overwritten on collision. */
 struct stem_cache_slot {
@@ -29,7 +34,9 @@ struct stem_cache_slot {
 };
 
 struct stemmer {
-    struct stem_cache_slot *cache; /* STEM_CACHE_SLOTS, NULL when off */
+    struct stem_cache_slot *cache; /* nslots of them, NULL when off */
+    uint32_t nslots;               /* STEM_CACHE_FIRST .. STEM_CACHE_SLOTS */
+    uint32_t stored;               /* slots that hold a word */
     uint64_t hits;                 /* cache hits, for carid-stem --bench */
     uint64_t misses;
 };
@@ -46,8 +53,11 @@ stemmer_new(char *err, size_t errlen)
     /* an incomplete derivation or gazetteer would stem some words wrongly */
     s = stem_rules_derive_failed() || names_open() != 0 ? NULL
                                                         : calloc(1, sizeof(*s));
-    if (s != NULL) s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
-    if (s == NULL || s->cache == NULL) {
+    if (s != NULL && stemmer_set_cache(s, 1) != 0) {
+        free(s);
+        s = NULL;
+    }
+    if (s == NULL) {
         free(s);
         if (err != NULL && errlen > 0)
             strncpy(err, "stemmer: out of memory",
@@ -73,8 +83,11 @@ stemmer_set_cache(struct stemmer *s, int on)
         s->cache = NULL;
         return 0;
     }
-    if (s->cache == NULL)
-        s->cache = calloc(STEM_CACHE_SLOTS, sizeof(*s->cache));
+    if (s->cache == NULL) {
+        s->cache = calloc(STEM_CACHE_FIRST, sizeof(*s->cache));
+        s->nslots = STEM_CACHE_FIRST;
+        s->stored = 0;
+    }
     return s->cache != NULL ? 0 : -1;
 }
 
@@ -190,6 +203,30 @@ stem_emit(const char *stem, size_t len, char *out, size_t cap)
     return len;
 }
 
+/* Doubles the cache, its words moved to their new slots (one of two
+ * colliding words is dropped, as on any collision).  Out of memory, the
+ * cache stays as it is. */
+static void
+stem_cache_grow(struct stemmer *s)
+{
+    uint32_t n = s->nslots * 2;
+    struct stem_cache_slot *c = calloc(n, sizeof(*c));
+
+    if (c == NULL) return;
+    s->stored = 0;
+    for (uint32_t i = 0; i < s->nslots; i++) {
+        const struct stem_cache_slot *from = &s->cache[i];
+        struct stem_cache_slot *to = &c[from->hash & (n - 1)];
+
+        if (from->hash == 0) continue;
+        s->stored += to->hash == 0;
+        *to = *from;
+    }
+    free(s->cache);
+    s->cache = c;
+    s->nslots = n;
+}
+
 size_t
 stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out, size_t cap)
 {
@@ -199,7 +236,7 @@ stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out, size_t cap)
 
     if (s->cache != NULL && n <= STEM_CACHE_WORD) {
         uint32_t h = dict_hash(w, n) | 1u; /* 0 marks an empty slot */
-        sl = &s->cache[h & (STEM_CACHE_SLOTS - 1)];
+        sl = &s->cache[h & (s->nslots - 1)];
         if (sl->hash == h && sl->wlen == n && memcmp(sl->word, w, n) == 0) {
             s->hits++;
             return stem_emit(sl->stem, sl->slen, out, cap);
@@ -207,6 +244,12 @@ stemmer_stem(struct stemmer *s, const char *w, size_t n, char *out, size_t cap)
         s->misses++;
         len = stem_compute(w, n, buf);
         if (len <= STEM_CACHE_WORD) {
+            if (sl->hash == 0 && ++s->stored * 4 >= s->nslots &&
+                s->nslots < STEM_CACHE_SLOTS) {
+                stem_cache_grow(s);
+                sl = &s->cache[h & (s->nslots - 1)];
+                s->stored += sl->hash == 0;
+            }
             sl->hash = h;
             sl->wlen = (uint8_t)n;
             sl->slen = (uint8_t)len;

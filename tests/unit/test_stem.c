@@ -279,6 +279,23 @@ test_stem_cache(void)
         }
     }
     ok(same, "cache on and off give the same stems");
+    /* 40,000 made-up affixed words, twice: the cache grows from 4,096
+     * slots to its whole size on the way, keeping what it holds */
+    same = 1;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 40000; i++) {
+            static const char *const pre[] = {"me", "ber", "di", "pe", ""};
+            static const char *const suf[] = {"kan", "an", "i", "nya", ""};
+            char w[64];
+            int n = snprintf(w, sizeof w, "%srumah%c%c%s", pre[i % 5],
+                             'a' + i / 26 % 26, 'a' + i % 26, suf[i / 5 % 5]);
+            size_t x = stemmer_stem(test_stem_s, w, (size_t)n, a, sizeof(a));
+            size_t y = stemmer_stem(off, w, (size_t)n, b, sizeof(b));
+
+            same &= x == y && memcmp(a, b, x) == 0;
+        }
+    }
+    ok(same, "and the same while the cache grows (40,000 words)");
     stemmer_free(off);
 }
 
