@@ -10,10 +10,20 @@ import collections
 import csv
 import hashlib
 import math
+import os
 import random
 import re
 
 # -- shared -----------------------------------------------------------------
+
+STOPWORDS = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "plugins", "indonesian", "stopwords.txt")
+
+
+def load_stopwords():
+    """The stemmer's stopwords and question words (stopwords.txt)."""
+    with open(STOPWORDS, encoding="utf-8") as f:
+        return {w for line in f for w in line.split("#", 1)[0].split()}
 
 
 def mrr_success(ranks):
