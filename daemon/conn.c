@@ -46,6 +46,7 @@ struct conn {
     struct conn_meta meta;        /* id, addresses, name, protocol */
     _Atomic uint64_t heavy_until; /* usec: its reads go to the low lane
                                      until then (conn_mark_heavy()) */
+    _Atomic int reads_running;    /* on a query thread (conn_read_begin()) */
     int auth_failures;            /* wrong AUTHs so far */
     uint64_t accepted_usec;       /* when it connected */
     uint64_t partial_since; /* usec: an incomplete request since; 0 none */
@@ -668,6 +669,24 @@ int
 conn_is_heavy(struct conn *c, uint64_t now)
 {
     return c->heavy_until > now;
+}
+
+void
+conn_read_begin(struct conn *c)
+{
+    c->reads_running++;
+}
+
+void
+conn_read_end(struct conn *c)
+{
+    c->reads_running--;
+}
+
+int
+conn_reads_running(const struct conn *c)
+{
+    return c->reads_running;
 }
 
 struct conn_meta *

@@ -126,6 +126,11 @@ int conn_accept(evutil_socket_t fd, const struct sockaddr *sa, int salen);
  * whether they do at now. */
 void conn_mark_heavy(struct conn *c, uint64_t now);
 int conn_is_heavy(struct conn *c, uint64_t now);
+/* Any thread (an atomic): a read of c starts or ends on a query thread;
+ * how many are running (the pool's fair pop, queue.h). */
+void conn_read_begin(struct conn *c);
+void conn_read_end(struct conn *c);
+int conn_reads_running(const struct conn *c);
 /* What c is; writable by CLIENT and HELLO. */
 struct conn_meta *conn_meta(struct conn *c);
 /* The auth level of c (CONN_AUTH_*). */

@@ -39,7 +39,7 @@ struct job_search {
 struct job {
     struct job *next;  /* conn's FIFO; loop thread only */
     struct job *qnext; /* work or done queue; under that queue's lock */
-    struct conn *conn; /* owner; loop thread only */
+    struct conn *conn; /* owner; set on the loop thread */
     const struct cmd *cmd;
     enum job_where where;
     struct resp_req req;  /* the arguments; owned */

@@ -46,19 +46,34 @@ pool_grace_usec(void)
     return quarter > POOL_GRACE_MIN_USEC ? quarter : POOL_GRACE_MIN_USEC;
 }
 
+/* The fair pop's view of a job's client (queue_pop_fair()). */
+static int
+pool_conn_idle(const struct job *job)
+{
+    return conn_reads_running(job->conn) == 0;
+}
+
+static void
+pool_conn_took(struct job *job)
+{
+    conn_read_begin(job->conn);
+}
+
 static void *
 pool_main(void *arg)
 {
     struct pool_thread *t = arg;
     struct job *job;
 
-    while ((job = queue_pop(t->from, 1)) != NULL) {
+    while ((job = queue_pop_fair(t->from, pool_conn_idle, pool_conn_took)) !=
+           NULL) {
         uint64_t now = stats_now_usec();
         int64_t cancel = job->cancel_usec;
 
         if (!job->heavy && conn_is_heavy(job->conn, now)) {
             /* Its client turned out expensive while this waited. */
             job->heavy = 1;
+            conn_read_end(job->conn);
             queue_push_low(t->from, job);
             continue;
         }
@@ -78,6 +93,7 @@ pool_main(void *arg)
             job->transcode(job);
             job->transcode = NULL;
         }
+        conn_read_end(job->conn); /* before: the loop may free the conn */
         loop_post_done(job);
     }
     return NULL;

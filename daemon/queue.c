@@ -54,7 +54,7 @@ queue_push_low(struct queue *q, struct job *job)
     queue_append(q, &q->low_head, &q->low_tail, job);
 }
 
-/* Takes up to max jobs, as queue_pop() does, under q->lock; NULL when
+/* Takes up to max jobs (queue_pop_wait()) under q->lock; NULL when
  * there is none. */
 static struct job *
 queue_take(struct queue *q, size_t max)
@@ -85,17 +85,46 @@ queue_take(struct queue *q, size_t max)
     return first;
 }
 
-struct job *
-queue_pop(struct queue *q, size_t max)
+/* Unlinks and returns the first of the next QUEUE_FAIR_SCAN high-lane
+ * jobs idle() accepts, else the head; under q->lock, head not NULL. */
+static struct job *
+queue_take_fair(struct queue *q, int (*idle)(const struct job *))
 {
-    struct job *first;
+    struct job *prev = NULL, *job = q->head;
+    int i;
+
+    for (i = 0; job != NULL && i < QUEUE_FAIR_SCAN; i++) {
+        if (idle(job)) break;
+        prev = job;
+        job = job->qnext;
+    }
+    if (job == NULL || i == QUEUE_FAIR_SCAN) {
+        prev = NULL;
+        job = q->head;
+    }
+    if (prev != NULL)
+        prev->qnext = job->qnext;
+    else
+        q->head = job->qnext;
+    if (q->tail == job) q->tail = prev;
+    job->qnext = NULL;
+    q->len--;
+    return job;
+}
+
+struct job *
+queue_pop_fair(struct queue *q, int (*idle)(const struct job *),
+               void (*took)(struct job *))
+{
+    struct job *job;
 
     pthread_mutex_lock(&q->lock);
     while (q->head == NULL && q->low_head == NULL && !q->closed)
         pthread_cond_wait(&q->cond, &q->lock);
-    first = queue_take(q, max);
+    job = q->head != NULL ? queue_take_fair(q, idle) : queue_take(q, 1);
+    if (job != NULL) took(job);
     pthread_mutex_unlock(&q->lock);
-    return first;
+    return job;
 }
 
 struct job *

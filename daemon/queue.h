@@ -1,5 +1,6 @@
 /*
- * queue.h - a FIFO of jobs between threads (mutex + condition variable).
+ * queue.h - a FIFO of jobs between threads (mutex + condition variable),
+ * with a low lane and a fair pop for the query threads.
  */
 #ifndef QUEUE_H
 #define QUEUE_H
@@ -26,14 +27,22 @@ void queue_push(struct queue *q, struct job *job);
 /* Appends job behind every queue_push() job, present and future: the
  * query threads' lane for clients whose recent queries were expensive. */
 void queue_push_low(struct queue *q, struct job *job);
-/* Waits for a job and returns it; NULL once the queue is closed and
- * empty.  Takes up to max jobs as a chain linked by qnext (writer's group
- * commit); max 1 for one job. */
-struct job *queue_pop(struct queue *q, size_t max);
-/* The same, waiting at most usec (0: not at all): NULL when no job came,
- * *closed then says whether one can still come (0) or not (1). */
+/* Waits at most usec (0: not at all) for a job: takes up to max jobs as
+ * a chain linked by qnext (the writer's group commit); NULL when no job
+ * came, *closed then says whether one can still come (0) or not (1). */
 struct job *queue_pop_wait(struct queue *q, size_t max, long usec, int *closed);
-/* Wakes every waiter; queue_pop() returns NULL after the last job. */
+/* The query threads' pop: waits for a job and returns it, NULL once the
+ * queue is closed and empty.  From the high lane it takes the first of
+ * the next QUEUE_FAIR_SCAN jobs for which idle(job) is non-zero (its
+ * client has no read running), or the first job when none is; took(job)
+ * is called under the lock, so that two threads cannot both see a client
+ * idle.  One client's pipelined reads thus run one at a time while other
+ * clients' reads wait. */
+#define QUEUE_FAIR_SCAN 64
+struct job *queue_pop_fair(struct queue *q, int (*idle)(const struct job *),
+                           void (*took)(struct job *));
+/* Wakes every waiter; queue_pop_fair() returns NULL after the last
+ * job. */
 void queue_close(struct queue *q);
 
 #endif
