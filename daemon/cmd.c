@@ -63,8 +63,10 @@ static const struct cmd_arg args_count[] = {
     {"TO", "date", OPT}, {"MATCH", "best|all", OPT}, {"FUZZY", "on|off", OPT},
     {NULL, NULL, 0}};
 static const struct cmd_arg args_text[] = {{NULL, "text", 0}, {NULL, NULL, 0}};
-static const struct cmd_arg args_suggest[] = {
-    {NULL, "prefix", 0}, {"LIMIT", "n", OPT}, {NULL, NULL, 0}};
+static const struct cmd_arg args_suggest[] = {{NULL, "prefix", 0},
+                                              {"LIMIT", "n", OPT},
+                                              {"WITHCOUNTS", NULL, OPT},
+                                              {NULL, NULL, 0}};
 static const struct cmd_arg args_stats[] = {
     {NULL,
      "server|clients|commands|latency|index|plugin|replication|prometheus|all",
@@ -135,7 +137,7 @@ static const struct cmd cmd_table[] = {
      "search", "Shows tokens and stems", args_text},
     {"ALIAS", 0, 2, -1, JOB_LOOP, NULL, cmd_alias_run, "search",
      "Adds, removes and lists the forms a query word also matches", args_alias},
-    {"SUGGEST", 0, 2, 4, JOB_READ, NULL, cmd_suggest_run, "search",
+    {"SUGGEST", 0, 2, 5, JOB_READ, NULL, cmd_suggest_run, "search",
      "Completes a word", args_suggest},
     {"STATS", CMD_ADMIN, 1, 2, JOB_READ, cmd_stats_prepare, cmd_stats_run,
      "server", "carid's figures", args_stats},

@@ -478,7 +478,9 @@ cmd_search_run(struct job *job, void *reader)
     reply_buf_free(&fixes.buf);
 }
 
-/* SUGGEST prefix [LIMIT n]: words for a search box, most frequent first. */
+/* SUGGEST prefix [LIMIT n] [WITHCOUNTS]: words for a search box, most
+ * frequent first; WITHCOUNTS: each followed by its articles (a router
+ * sums them over its shards). */
 void
 cmd_suggest_run(struct job *job, void *reader)
 {
@@ -487,12 +489,21 @@ cmd_suggest_run(struct job *job, void *reader)
     struct cmd_collect c = {0};
     char err[256];
     int64_t max = 10;
-    int rc;
+    int rc, i, counts = 0, limit = 0, bad = 0;
 
-    if (r->argc != 2 &&
-        (r->argc != 4 || !cmd_arg_is(r, 2, "LIMIT") ||
-         cmd_parse_int(r->argv[3], r->argl[3], 1, 100, &max) != 0)) {
-        reply_error(&job->out, "ERR SUGGEST takes a prefix and LIMIT 1..100");
+    for (i = 2; i < r->argc && !bad; i++) {
+        if (cmd_arg_is(r, i, "WITHCOUNTS") && !counts)
+            counts = 1;
+        else if (cmd_arg_is(r, i, "LIMIT") && !limit && i + 1 < r->argc &&
+                 cmd_parse_int(r->argv[i + 1], r->argl[i + 1], 1, 100, &max) ==
+                     0)
+            limit = ++i;
+        else
+            bad = 1;
+    }
+    if (bad) {
+        reply_error(&job->out,
+                    "ERR SUGGEST takes a prefix, LIMIT 1..100 and WITHCOUNTS");
         return;
     }
     if (server.plugin->suggest == NULL) {
@@ -505,9 +516,10 @@ cmd_suggest_run(struct job *job, void *reader)
         return;
     }
     reply_buf_init(&c.buf);
-    rc = server.plugin->suggest(reader, prefix, max, cmd_suggest_term, &c, err,
-                                sizeof err);
-    cmd_reply_collected(job, rc, err, c.n, &c.buf);
+    rc = server.plugin->suggest(reader, prefix, max,
+                                counts ? cmd_collect_term : cmd_suggest_term,
+                                &c, err, sizeof err);
+    cmd_reply_collected(job, rc, err, counts ? 2 * c.n : c.n, &c.buf);
 }
 
 int

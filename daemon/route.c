@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "route.h"
+#include "route_lists.h"
 #include "route_merge.h"
 #include "route_shard.h"
 #include "server.h"
@@ -16,6 +17,7 @@
 #define ROUTE_MAX_ARGS    48
 #define ROUTE_MAX_PAGE    1000 /* hits a shard may send: SEARCH's LIMIT count */
 #define ROUTE_OPTIMIZE_MS (6 * 3600 * 1000L) /* a shard's OPTIMIZE */
+#define ROUTE_SUGGEST_MAX 100 /* words a shard gives: SUGGEST's LIMIT */
 
 /* One command's arguments; numbers and the STATS text live in it. */
 struct route_args {
@@ -59,10 +61,12 @@ route_cmd(struct route_args *a)
 }
 
 /* The query and the options that choose its matches, as the client gave
- * them (SEARCH, COUNT and TERMSTATS take them alike). */
+ * them (SEARCH, COUNT and TERMSTATS take them alike); show: FUZZY show
+ * when the client asked for it (SEARCH's page, whose reply then has the
+ * corrections). */
 static void
 route_query_args(struct route_args *a, const char *cmd,
-                 const struct carid_query *q)
+                 const struct carid_query *q, int show)
 {
     memset(a, 0, sizeof *a);
     route_add_str(a, cmd);
@@ -82,9 +86,9 @@ route_query_args(struct route_args *a, const char *cmd,
     route_add_str(a, "MATCH");
     route_add_str(a, q->match == CARID_MATCH_ALL ? "all" : "best");
     route_add_str(a, "FUZZY");
-    route_add_str(a, q->fuzzy == CARID_FUZZY_OFF                      ? "off"
-                     : q->fixed != NULL && strcmp(cmd, "SEARCH") == 0 ? "show"
-                                                                      : "on");
+    route_add_str(a, q->fuzzy == CARID_FUZZY_OFF ? "off"
+                     : show && q->fixed != NULL  ? "show"
+                                                 : "on");
 }
 
 /* Whether shard i can hold a match of q's FROM/TO. */
@@ -118,7 +122,7 @@ route_stats(struct route_link *l, const struct carid_query *q, int want_total,
     int64_t parsed = -1;
     int i, n = l->spec->n, rc = 0;
 
-    route_query_args(&plain, "TERMSTATS", q);
+    route_query_args(&plain, "TERMSTATS", q, 0);
     total = plain;
     route_add_str(&total, "TOTAL");
     for (i = 0; i < ROUTE_MAX_SHARDS; i++)
@@ -157,7 +161,7 @@ route_search_args(struct route_args *a, const struct carid_query *q,
 {
     int f, nf = 0;
 
-    route_query_args(a, "SEARCH", q);
+    route_query_args(a, "SEARCH", q, 1);
     route_add_str(a, "SORT");
     route_add_str(a, q->sort == CARID_SORT_NEWEST   ? "newest"
                      : q->sort == CARID_SORT_OLDEST ? "oldest"
@@ -254,31 +258,41 @@ route_search(void *reader, const struct carid_query *q, carid_hit_fn *fn,
 }
 
 /*
- * "name [arg]" to every shard, into rep[]; every reply of type want (0:
- * any but an error).  0, or -1 with err set and nothing left in rep.
+ * a to every shard, into rep[]; every reply of type want (0: any but an
+ * error), else the first other one names the shard in err, what the
+ * command.  0, or -1 with err set and nothing left in rep.
  */
 static int
-route_all(struct route_link *l, const char *name, const char *arg,
-          size_t arglen, int want, redisReply **rep, char *err, size_t errlen)
+route_all_args(struct route_link *l, struct route_args *a, const char *what,
+               int want, redisReply **rep, char *err, size_t errlen)
 {
     struct route_cmd cmd[ROUTE_MAX_SHARDS] = {{0, NULL, NULL}};
-    struct route_args a;
     int i, n = l->spec->n;
 
-    memset(&a, 0, sizeof a);
-    route_add_str(&a, name);
-    if (arg != NULL) route_add(&a, arg, arglen);
     for (i = 0; i < n; i++)
-        cmd[i] = route_cmd(&a);
+        cmd[i] = route_cmd(a);
     if (route_link_ask(l, cmd, rep, 0, err, errlen) != 0) return -1;
     for (i = 0; i < n; i++)
         if (want != 0 ? rep[i]->type != want
                       : rep[i]->type == REDIS_REPLY_ERROR) {
-            route_merge_error(rep[i], i, name, err, errlen);
+            route_merge_error(rep[i], i, what, err, errlen);
             route_free_all(rep, n);
             return -1;
         }
     return 0;
+}
+
+/* "name [arg]" to every shard, as route_all_args(). */
+static int
+route_all(struct route_link *l, const char *name, const char *arg,
+          size_t arglen, int want, redisReply **rep, char *err, size_t errlen)
+{
+    struct route_args a;
+
+    memset(&a, 0, sizeof a);
+    route_add_str(&a, name);
+    if (arg != NULL) route_add(&a, arg, arglen);
+    return route_all_args(l, &a, name, want, rep, err, errlen);
 }
 
 /* GET: every shard; an article is on one of them. */
@@ -451,6 +465,166 @@ route_optimize(void *writer, char *err, size_t errlen)
     return 0;
 }
 
+/* COUNTS source: each shard FROM/TO reaches counts its matches' sources
+ * (SEARCH ... COUNTS source LIMIT 0 0); an article is on one shard, so
+ * the sums are one node's counts. */
+static int
+route_facets(void *reader, const struct carid_query *q, int field,
+             carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct route_link *l = reader;
+    struct route_cmd cmd[ROUTE_MAX_SHARDS];
+    const redisReply *list[ROUTE_MAX_SHARDS];
+    redisReply *rep[ROUTE_MAX_SHARDS];
+    struct route_args a;
+    int i, rc = 0, n = l->spec->n;
+
+    (void)field; /* CARID_FIELD_SOURCE, the only one asked for */
+    route_query_args(&a, "SEARCH", q, 0);
+    route_add_str(&a, "COUNTS");
+    route_add_str(&a, "source");
+    route_add_str(&a, "LIMIT");
+    route_add_int(&a, 0);
+    route_add_int(&a, 0);
+    for (i = 0; i < n; i++)
+        cmd[i] = route_wanted(&l->spec->shard[i], q)
+                     ? route_cmd(&a)
+                     : (struct route_cmd){0, NULL, NULL};
+    if (route_link_ask(l, cmd, rep, q->deadline_usec, err, errlen) != 0)
+        return -1;
+    for (i = 0; rc == 0 && i < n; i++) {
+        list[i] = NULL;
+        if (rep[i] == NULL) continue;
+        if (rep[i]->type != REDIS_REPLY_ARRAY || rep[i]->elements != 2 ||
+            rep[i]->element[0]->type != REDIS_REPLY_INTEGER)
+            rc = route_merge_error(rep[i], i, "COUNTS", err, errlen);
+        else
+            list[i] = rep[i]->element[1];
+    }
+    if (rc == 0)
+        rc = route_lists_sum(n, list, -1, "COUNTS", fn, ctx, err, errlen);
+    route_free_all(rep, n);
+    return rc;
+}
+
+/*
+ * SUGGEST: each shard's most frequent words with their articles, summed.
+ * A word can be among the first max of the sums and of no shard's list:
+ * each shard is asked for more than max (as Elasticsearch's shard_size,
+ * size * 1.5 + 10, at most SUGGEST's 100) so that it takes a word close
+ * to the cut on every shard to be missed (ROUTE.md).
+ */
+static int
+route_suggest(void *reader, struct carid_str prefix, int64_t max,
+              carid_term_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    struct route_link *l = reader;
+    redisReply *rep[ROUTE_MAX_SHARDS];
+    struct route_args a;
+    int64_t ask = max + max / 2 + 10;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    route_add_str(&a, "SUGGEST");
+    route_add(&a, prefix.p, prefix.len);
+    route_add_str(&a, "LIMIT");
+    route_add_int(&a, ask < ROUTE_SUGGEST_MAX ? ask : ROUTE_SUGGEST_MAX);
+    route_add_str(&a, "WITHCOUNTS");
+    if (route_all_args(l, &a, "SUGGEST", REDIS_REPLY_ARRAY, rep, err, errlen) !=
+        0)
+        return -1;
+    rc = route_lists_sum(l->spec->n, (const redisReply *const *)rep, max,
+                         "SUGGEST", fn, ctx, err, errlen);
+    route_free_all(rep, l->spec->n);
+    return rc;
+}
+
+/* ANALYZE: the tokens are every shard's alike; the aliases a shard
+ * learned from its articles are its own, so each shard is asked. */
+static int
+route_analyze(void *reader, struct carid_str text, carid_token_fn *fn,
+              void *ctx, char *err, size_t errlen)
+{
+    struct route_link *l = reader;
+    redisReply *rep[ROUTE_MAX_SHARDS];
+    int rc;
+
+    if (route_all(l, "ANALYZE", text.p, text.len, REDIS_REPLY_ARRAY, rep, err,
+                  errlen) != 0)
+        return -1;
+    rc = route_lists_analyze(l->spec->n, (const redisReply *const *)rep, fn,
+                             ctx, err, errlen);
+    route_free_all(rep, l->spec->n);
+    return rc;
+}
+
+/* ALIAS ADD / DEL on every shard (each keeps the aliases its searches
+ * use); *changed: the most any shard changed, as one node would say. */
+static int
+route_alias_write(struct route_link *l, const char *sub, struct carid_str a,
+                  struct carid_str b, int64_t *changed, char *err,
+                  size_t errlen)
+{
+    redisReply *rep[ROUTE_MAX_SHARDS];
+    struct route_args args;
+
+    memset(&args, 0, sizeof args);
+    route_add_str(&args, "ALIAS");
+    route_add_str(&args, sub);
+    route_add(&args, a.p, a.len);
+    if (b.p != NULL) route_add(&args, b.p, b.len);
+    *changed = 0;
+    if (route_all_args(l, &args, "ALIAS", REDIS_REPLY_INTEGER, rep, err,
+                       errlen) != 0)
+        return -1;
+    for (int i = 0; i < l->spec->n; i++)
+        if (rep[i]->integer > *changed) *changed = rep[i]->integer;
+    route_free_all(rep, l->spec->n);
+    return 0;
+}
+
+static int
+route_alias_add(void *writer, struct carid_str short_form,
+                struct carid_str long_form, int64_t *changed, char *err,
+                size_t errlen)
+{
+    return route_alias_write(writer, "ADD", short_form, long_form, changed, err,
+                             errlen);
+}
+
+static int
+route_alias_del(void *writer, struct carid_str short_form,
+                struct carid_str long_form, int64_t *changed, char *err,
+                size_t errlen)
+{
+    return route_alias_write(writer, "DEL", short_form, long_form, changed, err,
+                             errlen);
+}
+
+/* ALIAS LIST: the editor's and built-in entries are every shard's, the
+ * learned ones each shard's own: their union. */
+static int
+route_alias_list(void *reader, struct carid_str short_form, carid_alias_fn *fn,
+                 void *ctx, char *err, size_t errlen)
+{
+    struct route_link *l = reader;
+    redisReply *rep[ROUTE_MAX_SHARDS];
+    struct route_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    route_add_str(&a, "ALIAS");
+    route_add_str(&a, "LIST");
+    if (short_form.p != NULL) route_add(&a, short_form.p, short_form.len);
+    if (route_all_args(l, &a, "ALIAS LIST", REDIS_REPLY_ARRAY, rep, err,
+                       errlen) != 0)
+        return -1;
+    rc = route_lists_aliases(l->spec->n, (const redisReply *const *)rep, fn,
+                             ctx, err, errlen);
+    route_free_all(rep, l->spec->n);
+    return rc;
+}
+
 static int
 route_open(const struct carid_host *host, const char *dir, void **db, char *err,
            size_t errlen)
@@ -532,6 +706,12 @@ static const struct carid_plugin route_table = {
     .search = route_search,
     .stats = route_stats_fn,
     .optimize = route_optimize,
+    .analyze = route_analyze,
+    .suggest = route_suggest,
+    .facets = route_facets,
+    .alias_add = route_alias_add,
+    .alias_del = route_alias_del,
+    .alias_list = route_alias_list,
 };
 
 const struct carid_plugin *

@@ -10,7 +10,8 @@ FROM/TO, SOURCE, SORT newest/oldest, LIMIT/OFFSET) through the router
 and the single node must give the same total, ids and scores.  Also: the
 shards' scores given the summed statistics equal the single node's bit
 for bit (SEARCH ... STATS, scores in %.17g), a PUT lands on its date's
-shard, GET/DEL through the router, and a shard down is a clear error.
+shard, GET/DEL through the router, COUNTS source, SUGGEST, ANALYZE and
+ALIAS through it, and a shard down is a clear error.
 """
 import os
 import random
@@ -255,6 +256,74 @@ def get_del_and_moves(s):
         raise AssertionError("a bad date was taken")
     except redis.ResponseError as e:
         check("date" in str(e), "bad date: %s" % e)
+
+
+@suite.test
+def counts_and_suggestions_alike(s):
+    """COUNTS source sums the shards' counts, SUGGEST their words' article
+    counts: the same replies as the node's (no hits: get_del_and_moves
+    wrote since OPTIMIZE, so the scores may differ in the sixth digit)."""
+    for args in (["harga"], ["banjir OR hujan"],
+                 ["pasar", "FROM", "2017-03-01"],
+                 ["petani panen", "MATCH", "all", "SOURCE", "tempo"],
+                 ["pa*", "TO", "2016-06-30"], ["hujan", "SORT", "newest"]):
+        args += ["COUNTS", "source", "LIMIT", "0", "0"]
+        got = W.r.execute_command("SEARCH", *args)
+        eq(got, W.one.execute_command("SEARCH", *args), "SEARCH %r" % (args,))
+        check(len(got[1]) > 0, "counted something: %r" % (args,))
+    for args in (["pa"], ["ha", "LIMIT", "3"], ["s", "WITHCOUNTS"],
+                 ["ke", "LIMIT", "2", "WITHCOUNTS"], ["zzq"]):
+        eq(W.r.execute_command("SUGGEST", *args),
+           W.one.execute_command("SUGGEST", *args), "SUGGEST %r" % (args,))
+    got = W.r.execute_command("SUGGEST", "s", "WITHCOUNTS")
+    check(len(got) >= 4 and all(isinstance(got[i], int)
+                                for i in range(1, len(got), 2)),
+          "WITHCOUNTS gives word, count pairs: %r" % got[:6])
+    check(got[1] > W.sh[0].execute_command("SUGGEST", "s", "WITHCOUNTS")[1],
+          "the counts are summed over the shards")
+
+
+@suite.test
+def aliases_and_analyze_alike(s):
+    """ALIAS ADD/DEL reach every shard; LIST and ANALYZE unite what the
+    shards hold (an entry only one shard has appears once)."""
+    text = "BPH dan ZXQ di Jawa Barat"
+    for c in (W.one, W.r):
+        eq(c.execute_command("ALIAS", "ADD", "BPH", "Badan Pasar Harga"), 1,
+           "ALIAS ADD new")
+        eq(c.execute_command("ALIAS", "ADD", "bph", "badan pasar harga"), 0,
+           "ALIAS ADD again")
+    for i, c in enumerate(W.sh):
+        eq(len(c.execute_command("ALIAS", "LIST", "bph")), 1,
+           "shard %d has the entry" % (i + 1))
+    # an entry only the last shard (and the node) has
+    for c in (W.one, W.sh[2]):
+        eq(c.execute_command("ALIAS", "ADD", "ZXQ", "zona xeno quarsa"), 1,
+           "ALIAS ADD on one shard")
+    for args in ([], ["bph"], ["ZXQ"], ["jabar"]):
+        eq(W.r.execute_command("ALIAS", "LIST", *args),
+           W.one.execute_command("ALIAS", "LIST", *args),
+           "ALIAS LIST %r" % (args,))
+    got = W.r.execute_command("ANALYZE", text)
+    eq(got, W.one.execute_command("ANALYZE", text), "ANALYZE")
+    check(any(e[0] == b"zona xeno quarsa" for e in got),
+          "the one shard's alias is there: %r" % got)
+    eq(W.r.execute_command("SEARCH", "BPH", "LIMIT", "0", "0"),
+       W.one.execute_command("SEARCH", "BPH", "LIMIT", "0", "0"),
+       "a search through the alias")
+    for c in (W.one, W.r):
+        eq(c.execute_command("ALIAS", "DEL", "BPH"), 1, "ALIAS DEL")
+    for c in (W.one, W.sh[2]):
+        eq(c.execute_command("ALIAS", "DEL", "ZXQ"), 1, "ALIAS DEL one shard")
+    for i, c in enumerate(W.sh):
+        eq(c.execute_command("ALIAS", "LIST", "bph"), [],
+           "shard %d lost the entry" % (i + 1))
+    try:
+        W.r.execute_command("ALIAS", "DEL", "KPK")
+        raise AssertionError("a built-in alias was removed")
+    except redis.ResponseError as e:
+        check("shard 1" in str(e) and "built-in" in str(e),
+              "the shard's refusal, named: %s" % e)
 
 
 @suite.test

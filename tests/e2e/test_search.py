@@ -299,6 +299,16 @@ def suggest(s):
     eq(c.call("SUGGEST", "!!"), [], "no word in the prefix")
     for word in c.call("SUGGEST", "p", "LIMIT", "20"):
         check(search(c, word.decode())[0] > 0, "suggestion %r finds" % word)
+    # WITHCOUNTS: each word's articles, the count a search finds
+    got = c.call("SUGGEST", "b", "WITHCOUNTS", "LIMIT", "2")
+    eq(got[0::2], [b"banjir", b"beras"], "WITHCOUNTS, LIMIT after it")
+    for word, n in zip(got[0::2], got[1::2]):
+        eq(n, search(c, word.decode())[0], "%r's count" % word)
+    for bad in (["b", "LIMIT"], ["b", "WITHCOUNTS", "WITHCOUNTS"],
+                ["b", "LIMIT", "0"], ["b", "COUNTS"]):
+        r = c.call("SUGGEST", *bad)
+        check(isinstance(r, harness.ReplyError) and "SUGGEST takes" in str(r),
+              "SUGGEST %r refused: %r" % (bad, r))
 
 
 @suite.test
