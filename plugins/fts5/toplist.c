@@ -16,11 +16,15 @@
 /*
  * Words in at least this many articles are listed (counted at every
  * commit, noted for the engine's tier, given blocks); 0 turns that off.
- * Below 10,000 articles FTS5's scan of a word costs < 10 ms anyway, and
- * every listed word an article holds is a posting more in the tier.  The
- * environment can change it for tests and benchmarks.
+ * An index never optimized pins its average length once it holds as many
+ * articles (toplist_build_pin()).  10,000 until stop 28 left a word in
+ * 1 % of 100,000 articles to FTS5's scan: 3.6 ms alone, 176 ms by best
+ * match with a common word (the OR of both scored), against 0.59 and 3.3
+ * ms with blocks; at 1,000 the index grew 7 % (plugins/fts5/DESIGN.md,
+ * "How many words get blocks").  The environment can change it for tests
+ * and benchmarks.
  */
-#define TOPLIST_MIN_DF     10000
+#define TOPLIST_MIN_DF     1000
 #define TOPLIST_MIN_DF_ENV "CARID_FTS5_TOP_MIN_DF"
 
 enum toplist_stmt {
