@@ -127,6 +127,10 @@ void cmd_search_run(struct job *job, void *handle);
 int cmd_analyze_prepare(struct job *job);
 void cmd_analyze_run(struct job *job, void *handle);
 void cmd_suggest_run(struct job *job, void *handle);
+/* ALIAS LIST's word for an alias's kind (CARID_ALIAS_*), and the kind a
+ * word p[0..len) names, or -1 (the router reads its shards' lists). */
+const char *cmd_alias_kind_name(int kind);
+int cmd_alias_kind_lookup(const char *p, size_t len);
 void cmd_alias_run(struct job *job, void *handle);
 void cmd_alias_add_run(struct job *job, void *handle);
 void cmd_alias_del_run(struct job *job, void *handle);

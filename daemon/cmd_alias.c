@@ -70,14 +70,38 @@ cmd_alias_del_run(struct job *job, void *writer)
         reply_int(&job->out, changed);
 }
 
+/* ALIAS LIST's word for each CARID_ALIAS_* kind. */
+static const char *const cmd_alias_kinds[] = {
+    [CARID_ALIAS_EDITOR] = "editor",
+    [CARID_ALIAS_BUILTIN] = "builtin",
+    [CARID_ALIAS_LEARNED] = "learned",
+};
+
+const char *
+cmd_alias_kind_name(int kind)
+{
+    return kind == CARID_ALIAS_BUILTIN || kind == CARID_ALIAS_LEARNED
+               ? cmd_alias_kinds[kind]
+               : cmd_alias_kinds[CARID_ALIAS_EDITOR];
+}
+
+int
+cmd_alias_kind_lookup(const char *p, size_t len)
+{
+    for (int k = 0; k < (int)(sizeof cmd_alias_kinds / sizeof *cmd_alias_kinds);
+         k++)
+        if (len == strlen(cmd_alias_kinds[k]) &&
+            memcmp(p, cmd_alias_kinds[k], len) == 0)
+            return k;
+    return -1;
+}
+
 static int
 cmd_alias_entry(void *ctx, struct carid_str short_form,
                 struct carid_str long_form, int kind)
 {
     struct cmd_alias_collect *c = ctx;
-    const char *from = kind == CARID_ALIAS_BUILTIN   ? "builtin"
-                       : kind == CARID_ALIAS_LEARNED ? "learned"
-                                                     : "editor";
+    const char *from = cmd_alias_kind_name(kind);
 
     reply_array(&c->buf, 3);
     reply_bulk(&c->buf, short_form.p, short_form.len);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmd.h"
 #include "route_lists.h"
 #include "route_merge.h"
 
@@ -101,12 +102,7 @@ route_lists_sum(int n, const redisReply *const *lists, int64_t max,
 static int
 route_lists_kind(const redisReply *r)
 {
-    static const char *const name[] = {"editor", "builtin", "learned"};
-
-    for (int k = 0; k < 3; k++)
-        if (r->len == strlen(name[k]) && memcmp(r->str, name[k], r->len) == 0)
-            return k;
-    return -1;
+    return cmd_alias_kind_lookup(r->str, r->len);
 }
 
 /* Forms without case: the order ALIAS LIST gives (its keys are folded). */
